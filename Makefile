@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`.
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo setup setup-test test lint bench run
+
+demo: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	@echo "==> serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup:
+	@scripts/setup.sh demo
+
+setup-test:
+	@scripts/setup.sh test
+
+# The whole suite. DATABASE_URL selects the database (SQLite unless set; CI sets PostgreSQL).
+# pytest exits 5 when no test ran, which fails this target on purpose.
+test: setup-test
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(PY) -m ruff check .
+
+bench: setup
+	$(PY) bench/run.py

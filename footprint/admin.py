@@ -1,0 +1,179 @@
+"""Django admin for every model. Factors in use are never edited in place (new version)."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ActivityRecord,
+    Comment,
+    Company,
+    EmissionFactor,
+    GwpValue,
+    LifecycleStage,
+    Product,
+    Study,
+    StudyProduct,
+    StudyTransition,
+    User,
+    VerificationTeamMember,
+)
+from .services import factors as factor_services
+from .services.freeze import StudyFrozenError, ensure_study_editable
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "company", "is_active")
+    list_filter = ("role", "company", "is_active")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("角色与企业"), {"fields": ("role", "company", "organisation", "certificate_number")}),
+    )
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "credit_code", "contact_name", "contact_phone")
+    search_fields = ("name", "credit_code")
+    inlines = [ProductInline]
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "model", "functional_unit", "company")
+    list_filter = ("company",)
+    search_fields = ("code", "name", "model")
+
+
+@admin.register(EmissionFactor)
+class EmissionFactorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "version", "is_current", "name_zh", "value", "unit", "gas", "year", "region")
+    list_filter = ("category", "gas", "region", "year", "is_current")
+    search_fields = ("code", "name_zh", "name_en", "source")
+    readonly_fields = ("family", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        # A factor that a study uses is never silently changed: save the edit as a new version.
+        if change and obj.pk and factor_services.factor_is_used(obj.pk):
+            new = factor_services.factor_revise(
+                factor=EmissionFactor.objects.get(pk=obj.pk),
+                changes={f: form.cleaned_data[f] for f in form.changed_data},
+            )
+            messages.info(
+                request,
+                _("该因子已被报告使用，修改已保存为新版本 v%(version)s。") % {"version": new.version},
+            )
+            obj.pk = new.pk
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(GwpValue)
+class GwpValueAdmin(SimpleHistoryAdmin):
+    list_display = ("gas", "gwp_set", "value")
+    list_filter = ("gwp_set",)
+
+
+class FrozenStudyAdminMixin:
+    """Refuses changes to anything belonging to an issued study."""
+
+    def _study_of(self, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        self._guard(obj)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        self._guard(obj)
+        super().delete_model(request, obj)
+
+    def _guard(self, obj):
+        study = self._study_of(obj)
+        if study is None:
+            return
+        try:
+            ensure_study_editable(study)
+        except StudyFrozenError as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+
+class StudyProductInline(admin.TabularInline):
+    model = StudyProduct
+    extra = 0
+
+
+class TeamInline(admin.TabularInline):
+    model = VerificationTeamMember
+    extra = 0
+
+
+@admin.register(Study)
+class StudyAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("report_number", "title", "company", "status", "gwp_set", "boundary", "updated_at")
+    list_filter = ("status", "gwp_set", "boundary", "language")
+    search_fields = ("report_number", "title", "company__name")
+    filter_horizontal = ("auditors",)
+    inlines = [StudyProductInline, TeamInline]
+
+    def _study_of(self, obj):
+        if obj.pk is None:
+            return None
+        return Study.objects.get(pk=obj.pk)  # the stored status, not the edited one
+
+
+@admin.register(StudyProduct)
+class StudyProductAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("study", "product", "annual_output")
+
+    def _study_of(self, obj):
+        return obj.study
+
+
+@admin.register(LifecycleStage)
+class LifecycleStageAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("study_product", "stage")
+    list_filter = ("stage",)
+
+    def _study_of(self, obj):
+        return obj.study_product.study
+
+
+@admin.register(ActivityRecord)
+class ActivityRecordAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "stage", "quantity", "unit", "factor", "allocation", "data_type")
+    list_filter = ("data_type", "basis", "stage__stage")
+    search_fields = ("name", "stage__study_product__study__report_number")
+    raw_id_fields = ("stage", "factor")
+
+    def _study_of(self, obj):
+        return obj.stage.study_product.study
+
+
+@admin.register(VerificationTeamMember)
+class VerificationTeamMemberAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "organisation", "certificate_number", "study")
+
+    def _study_of(self, obj):
+        return obj.study
+
+
+@admin.register(StudyTransition)
+class StudyTransitionAdmin(admin.ModelAdmin):
+    list_display = ("study", "from_status", "to_status", "user", "created_at")
+    readonly_fields = ("study", "from_status", "to_status", "user", "comment", "created_at")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("study", "activity", "author", "resolved", "created_at")
+    list_filter = ("resolved",)

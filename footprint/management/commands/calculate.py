@@ -1,0 +1,49 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from footprint.choices import Stage
+from footprint.models import Study
+from footprint.services.calculation import result_to_dict
+from footprint.services.results import study_results
+
+
+class Command(BaseCommand):
+    help = "Recompute a study from its activity data and factors; print the results document."
+
+    def add_arguments(self, parser):
+        parser.add_argument("report_number")
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--lang", default=None, help="language of messages (zh-hans or en)")
+
+    def handle(self, *args, report_number, format, lang, **options):
+        study = Study.objects.filter(report_number=report_number).first()
+        if study is None:
+            raise CommandError(f"no study with report number {report_number}")
+        with translation.override(lang or study.language):
+            result = study_results(study)
+            if format == "json":
+                self.stdout.write(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
+            else:
+                self.stdout.write(self._table(result))
+
+    def _table(self, result) -> str:
+        lines = [f"{result.report_number}  (GWP {result.gwp_set}, kgCO2e per functional unit)"]
+        for p in result.products:
+            lines.append("")
+            lines.append(f"{p.code}  {p.name}  — {p.functional_unit}")
+            lines.append(f"  {'stage':<28}{'kgCO2e':>16}{'share':>9}")
+            for s in p.stages:
+                label = f"{s.stage} {Stage(s.stage).label}"
+                lines.append(f"  {label:<28}{s.kgco2e:>16.3f}{str(s.share_pct) + ' %':>9}")
+            lines.append(f"  {'TOTAL':<28}{p.total_kgco2e:>16.3f}{'100.0 %':>9}")
+            lines.append(f"  {'#':>3} {'activity':<26}{'factor':<18}{'kgCO2e':>14}{'claimed':>12}{'deviation':>11}")
+            for a in p.activities:
+                claimed = "" if a.claimed_kgco2e is None else f"{a.claimed_kgco2e:.3f}"
+                dev = "" if a.deviation is None else f"{a.deviation * 100:+.2f}%"
+                lines.append(f"  {a.index:>3} {a.name[:24]:<26}{a.factor:<18}{a.kgco2e:>14.3f}{claimed:>12}{dev:>11}")
+            for c in p.checks:
+                where = f" [activity {c.activity}]" if c.activity is not None else ""
+                lines.append(f"  {c.severity.upper()}: {c.code}{where}: {c.message}")
+        return "\n".join(lines)

@@ -1,0 +1,531 @@
+"""The data of a product carbon footprint study.
+
+Company → Product; Study (the report) → StudyProduct (a product in a study, with its annual
+output) → LifecycleStage (six per product) → ActivityRecord → EmissionFactor (versioned).
+Numbers are never stored as results: the calculation service recomputes them from these rows.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    FROZEN_STATUSES,
+    Basis,
+    Boundary,
+    DataType,
+    FactorCategory,
+    Gas,
+    GwpSet,
+    Language,
+    Role,
+    Stage,
+    StudyStatus,
+)
+
+
+class User(AbstractUser):
+    """A person using the application; `role` decides what they may do, `company` what a
+    company contact may see."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.AUDITOR)
+    company = models.ForeignKey(
+        "Company",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        help_text=_("仅企业联系人需要：只能看到本企业的报告。"),
+    )
+    organisation = models.CharField(_("工作单位"), max_length=200, blank=True)
+    certificate_number = models.CharField(_("核查员证书号"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.COMPANY_CONTACT) | Q(company__isnull=False),
+                name="user_contact_has_company",
+                violation_error_message=_("企业联系人必须属于一个企业。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+credit_code_validator = RegexValidator(
+    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+    _("统一社会信用代码应为 18 位数字或大写字母。"),
+)
+
+
+class Company(models.Model):
+    """The manufacturer whose products are studied."""
+
+    name = models.CharField(_("企业名称"), max_length=200, unique=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[credit_code_validator]
+    )
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
+    contact_name = models.CharField(_("授权人（联系人）"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    overview = models.TextField(_("企业概况"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    """A product of a company, with the functional unit its footprint is expressed per."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="products"
+    )
+    code = models.CharField(
+        _("产品代码"),
+        max_length=40,
+        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。"))],
+    )
+    name = models.CharField(_("产品名称"), max_length=200)
+    model = models.CharField(_("型号规格"), max_length=200, blank=True)
+    functional_unit = models.CharField(_("功能单位"), max_length=100, default="1 台")
+    description = models.TextField(_("产品描述"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("产品")
+        verbose_name_plural = _("产品")
+        ordering = ["company__name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="product_code_unique_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+_YEAR_SUFFIX = re.compile(r"-(19|20)\d\d$")
+
+
+def factor_family(code: str) -> str:
+    """The family of a factor code: the code without a trailing year (CN-GRID-2022 → CN-GRID),
+    so that two years of the same factor in one study can be noticed."""
+    return _YEAR_SUFFIX.sub("", code)
+
+
+class EmissionFactor(models.Model):
+    """A published emission factor: mass of `gas` per unit of activity, with its provenance.
+
+    Either `value` is given, or it is derived from a fuel's net calorific value × carbon content
+    × oxidation rate × 44/12. A factor used by a study is never edited in place: a change
+    creates a new `version` with the same code (see services.factors.factor_revise).
+    """
+
+    code = models.CharField(
+        _("因子代码"),
+        max_length=64,
+        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。"))],
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    family = models.CharField(_("因子族"), max_length=64, blank=True, db_index=True)
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    name_zh = models.CharField(_("中文名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    category = models.CharField(
+        _("类别"), max_length=20, choices=FactorCategory.choices, default=FactorCategory.OTHER
+    )
+    value = models.DecimalField(
+        _("因子值"), max_digits=24, decimal_places=10, null=True, blank=True
+    )
+    # Fuel derivation, kept as quantities with units (e.g. "43.330 GJ/t", "20.20 t/TJ").
+    ncv = models.CharField(_("低位发热量"), max_length=50, blank=True)
+    carbon_content = models.CharField(_("单位热值含碳量"), max_length=50, blank=True)
+    oxidation_rate = models.DecimalField(
+        _("碳氧化率"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    unit = models.CharField(
+        _("单位"), max_length=40, help_text=_("温室气体质量 / 活动单位，例如 kg/kWh、kg/(t*km)。")
+    )
+    gas = models.CharField(_("温室气体"), max_length=12, choices=Gas.choices, default=Gas.CO2)
+    year = models.PositiveIntegerField(_("数据年份"), null=True, blank=True)
+    region = models.CharField(_("地区"), max_length=40, blank=True)
+    source = models.TextField(_("来源"))
+    published = models.CharField(_("发布日期"), max_length=20, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("排放因子")
+        verbose_name_plural = _("排放因子")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="factor_code_version_unique"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False)
+                | (~Q(ncv="") & ~Q(carbon_content="") & Q(oxidation_rate__isnull=False)),
+                name="factor_has_value_or_derivation",
+                violation_error_message=_("排放因子需要因子值，或低位发热量、含碳量和氧化率。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="factor_value_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(oxidation_rate__isnull=True)
+                | (Q(oxidation_rate__gt=0) & Q(oxidation_rate__lte=1)),
+                name="factor_oxidation_rate_in_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" v{self.version}" if self.version > 1 else ""
+        return f"{self.code}{suffix} {self.name_zh}"
+
+    @property
+    def is_derived(self) -> bool:
+        return self.value is None
+
+    @property
+    def key(self) -> str:
+        """Identifies one version of a factor in calculation inputs."""
+        return f"{self.code}@{self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self.family:
+            self.family = factor_family(self.code)
+        super().save(*args, **kwargs)
+
+
+class GwpValue(models.Model):
+    """100-year global warming potential of a gas in one IPCC assessment report."""
+
+    gas = models.CharField(_("温室气体"), max_length=12, choices=Gas.choices)
+    gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices)
+    value = models.DecimalField(_("GWP 值"), max_digits=12, decimal_places=3)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("全球变暖潜势 (GWP)")
+        verbose_name_plural = _("全球变暖潜势 (GWP)")
+        ordering = ["gwp_set", "gas"]
+        constraints = [
+            models.UniqueConstraint(fields=["gas", "gwp_set"], name="gwp_gas_set_unique"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="gwp_value_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gas} {self.gwp_set} = {self.value}"
+
+
+def _default_standards() -> list[str]:
+    return ["GB/T 24067-2024/ISO 14067:2018"]
+
+
+class Study(models.Model):
+    """One carbon footprint study and the report issued from it."""
+
+    report_number = models.CharField(
+        _("报告编号"),
+        max_length=64,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。"))],
+    )
+    revision = models.PositiveIntegerField(_("修订版次"), default=0)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("替代的报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    title = models.CharField(_("报告标题"), max_length=300)
+    language = models.CharField(
+        _("报告语言"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    standards = models.JSONField(_("核算和报告依据"), default=_default_standards)
+    period_start = models.DateField(_("报告期开始"))
+    period_end = models.DateField(_("报告期结束"))
+    gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices, default=GwpSet.AR6)
+    boundary = models.CharField(
+        _("系统边界"), max_length=20, choices=Boundary.choices, default=Boundary.CRADLE_TO_GRAVE
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="studies"
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=StudyStatus.choices, default=StudyStatus.DRAFT
+    )
+
+    # Narrative sections of the report; empty means "use our default paragraph".
+    purpose = models.TextField(_("评价目的"), blank=True)
+    product_function = models.TextField(_("产品功能"), blank=True)
+    process_flow = models.TextField(_("工艺流程"), blank=True)
+    allocation = models.TextField(_("分配原则"), blank=True)
+    cut_off = models.TextField(_("取舍准则"), blank=True)
+    assumptions = models.TextField(_("假设和限制"), blank=True)
+    data_quality = models.TextField(_("数据质量"), blank=True)
+    uncertainty = models.TextField(_("不确定性"), blank=True)
+    improvements = models.TextField(_("改进建议"), blank=True)
+
+    certification_body = models.CharField(_("认证机构"), max_length=200, blank=True)
+    auditors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查员"),
+        blank=True,
+        related_name="assigned_studies",
+    )
+    lead_verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("技术负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_studies",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_studies",
+    )
+    sent_to_client_at = models.DateTimeField(_("发送企业审阅时间"), null=True, blank=True)
+    issue_date = models.DateField(_("签发日期"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
+    verification_code = models.CharField(
+        _("验证码"), max_length=40, unique=True, null=True, blank=True
+    )
+    issued_pdf = models.FileField(_("签发的 PDF"), upload_to="issued/", blank=True)
+    issued_sha256 = models.CharField(_("签发文件 SHA-256"), max_length=64, blank=True)
+    issued_snapshot = models.JSONField(_("签发时的数据快照"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("碳足迹报告")
+        verbose_name_plural = _("碳足迹报告")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="study_period_end_after_start",
+                violation_error_message=_("报告期结束日期不能早于开始日期。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_number} {self.title}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+
+class StudyProduct(models.Model):
+    """A product within a study, with its output over the reference period."""
+
+    study = models.ForeignKey(
+        Study, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="study_products"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("产品"), on_delete=models.PROTECT, related_name="study_products"
+    )
+    annual_output = models.DecimalField(
+        _("报告期产量"),
+        max_digits=24,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("报告期内生产的功能单位数量。"),
+    )
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("报告中的产品")
+        verbose_name_plural = _("报告中的产品")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "product"], name="study_product_unique"),
+            models.CheckConstraint(
+                condition=Q(annual_output__gte=0), name="study_product_output_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study.report_number} / {self.product.code}"
+
+
+class LifecycleStage(models.Model):
+    """One of the six lifecycle stages of a product in a study, with its boundary."""
+
+    study_product = models.ForeignKey(
+        StudyProduct, verbose_name=_("报告中的产品"), on_delete=models.CASCADE, related_name="stages"
+    )
+    stage = models.CharField(_("生命周期阶段"), max_length=30, choices=Stage.choices)
+    included = models.TextField(_("包含的过程"), blank=True)
+    excluded = models.TextField(_("未包含的过程"), blank=True)
+    exclusion_reason = models.TextField(
+        _("排除理由"), blank=True, help_text=_("该阶段无活动数据时，说明为何排除。")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("生命周期阶段")
+        verbose_name_plural = _("生命周期阶段")
+        constraints = [
+            models.UniqueConstraint(fields=["study_product", "stage"], name="stage_unique_per_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study_product} / {self.get_stage_display()}"
+
+
+class ActivityRecord(models.Model):
+    """A quantity of activity (energy, fuel, material, transport…) and the factor that turns
+    it into emissions."""
+
+    stage = models.ForeignKey(
+        LifecycleStage, verbose_name=_("生命周期阶段"), on_delete=models.CASCADE, related_name="activities"
+    )
+    position = models.PositiveIntegerField(default=0, db_index=True)
+    name = models.CharField(_("活动名称"), max_length=200)
+    quantity = models.DecimalField(_("活动数据"), max_digits=28, decimal_places=9)
+    unit = models.CharField(_("单位"), max_length=40)
+    basis = models.CharField(
+        _("数据基准"), max_length=20, choices=Basis.choices, default=Basis.ANNUAL_TOTAL
+    )
+    allocation = models.DecimalField(
+        _("分配比例"), max_digits=9, decimal_places=8, default=Decimal("1")
+    )
+    factor = models.ForeignKey(
+        EmissionFactor, verbose_name=_("排放因子"), on_delete=models.PROTECT, related_name="activities"
+    )
+    data_type = models.CharField(
+        _("数据类型"), max_length=10, choices=DataType.choices, default=DataType.PRIMARY
+    )
+    source = models.CharField(_("数据来源"), max_length=300, blank=True)
+    claimed_kgco2e_per_unit = models.DecimalField(
+        _("原报告声明值 (kgCO₂e/功能单位)"), max_digits=24, decimal_places=9, null=True, blank=True
+    )
+    uncertainty_pct = models.DecimalField(
+        _("不确定性 (%)"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+    notes = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("活动数据")
+        verbose_name_plural = _("活动数据")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0),
+                name="activity_quantity_non_negative",
+                violation_error_message=_("活动数据不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(allocation__gt=0) & Q(allocation__lte=1),
+                name="activity_allocation_in_0_1",
+                violation_error_message=_("分配比例必须大于 0 且不超过 1。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(uncertainty_pct__isnull=True) | Q(uncertainty_pct__gte=0),
+                name="activity_uncertainty_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.quantity} {self.unit}"
+
+
+class VerificationTeamMember(models.Model):
+    """A member of the verification team, printed in the report's annex."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="team")
+    name = models.CharField(_("姓名"), max_length=100)
+    organisation = models.CharField(_("工作单位"), max_length=200, blank=True)
+    certificate_number = models.CharField(_("证书号"), max_length=100, blank=True)
+    role = models.CharField(_("组内职务"), max_length=50, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("核查组成员")
+        verbose_name_plural = _("核查组成员")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudyTransition(models.Model):
+    """A change of a study's workflow status, who made it and why."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=StudyStatus.choices)
+    to_status = models.CharField(max_length=20, choices=StudyStatus.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+        ordering = ["created_at", "id"]
+
+
+class Comment(models.Model):
+    """A review comment on a study or on one of its activity records."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="comments")
+    activity = models.ForeignKey(
+        ActivityRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField(_("意见"))
+    resolved = models.BooleanField(_("已解决"), default=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resolved_comments",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审阅意见")
+        verbose_name_plural = _("审阅意见")
+        ordering = ["created_at", "id"]

@@ -1,0 +1,57 @@
+"""Emission factor library: versions instead of edits, so no study's numbers change silently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from ..models import ActivityRecord, EmissionFactor
+
+_VERSIONED_FIELDS = (
+    "name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
+    "unit", "gas", "year", "region", "source", "published", "notes",
+)
+
+
+def factor_is_used(factor_id: int) -> bool:
+    return ActivityRecord.objects.filter(factor_id=factor_id).exists()
+
+
+@transaction.atomic
+def factor_revise(*, factor: EmissionFactor, changes: dict[str, Any]) -> EmissionFactor:
+    """Create the next version of `factor` with `changes` applied; the old version stays as it
+    was (studies that use it keep their numbers) and stops being current."""
+    latest = (
+        EmissionFactor.objects.select_for_update()
+        .filter(code=factor.code)
+        .aggregate(v=Max("version"))["v"]
+    )
+    new = EmissionFactor(
+        code=factor.code,
+        version=(latest or factor.version) + 1,
+        family=factor.family,
+        **{f: getattr(factor, f) for f in _VERSIONED_FIELDS},
+    )
+    for name, value in changes.items():
+        if name in _VERSIONED_FIELDS:
+            setattr(new, name, value)
+    new.full_clean()
+    EmissionFactor.objects.filter(code=factor.code).update(is_current=False)
+    new.is_current = True
+    new.save()
+    return new
+
+
+@transaction.atomic
+def factor_update(*, factor: EmissionFactor, changes: dict[str, Any]) -> EmissionFactor:
+    """Edit a factor: in place while no study uses it, otherwise as a new version."""
+    if factor_is_used(factor.pk):
+        return factor_revise(factor=factor, changes=changes)
+    for name, value in changes.items():
+        if name in _VERSIONED_FIELDS:
+            setattr(factor, name, value)
+    factor.full_clean()
+    factor.save()
+    return factor

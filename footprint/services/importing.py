@@ -1,0 +1,224 @@
+"""Import a `pcf-study/1` document: validate all of it, then write all of it or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..choices import STAGE_ORDER
+from ..models import (
+    ActivityRecord,
+    Company,
+    EmissionFactor,
+    LifecycleStage,
+    Product,
+    Study,
+    StudyProduct,
+    VerificationTeamMember,
+)
+from ..selectors import factor_value
+from .freeze import StudyFrozenError, ensure_study_editable
+from .study_format import (
+    CleanFactor,
+    CleanStudy,
+    Document,
+    LibraryFactor,
+    Problem,
+    read_file,
+    validate_document,
+)
+
+
+class ImportRejected(Exception):
+    """The document has problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class StudyExists(Exception):
+    """A study with this report number exists and replacing it was not asked for."""
+
+
+@dataclass
+class ImportPreview:
+    """What an import would do, shown before anything is saved."""
+
+    clean: CleanStudy | None
+    problems: list[Problem]
+    existing_study: Study | None = None
+    company_exists: bool = False
+    new_products: list[str] = field(default_factory=list)
+    new_factors: list[str] = field(default_factory=list)
+    reused_factors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.clean is not None and not self.problems
+
+
+def library_index() -> dict[str, LibraryFactor]:
+    """The current version of each library factor, by code."""
+    index = {}
+    for f in EmissionFactor.objects.filter(is_current=True):
+        try:
+            value = factor_value(f)
+        except Exception:  # a broken library row must not break validation of others
+            continue
+        index[f.code] = LibraryFactor(code=f.code, version=f.version, unit=f.unit, value=value)
+    return index
+
+
+def preview_document(doc: Document) -> ImportPreview:
+    clean, problems = validate_document(doc, library_index())
+    preview = ImportPreview(clean=clean, problems=problems)
+    if clean is None:
+        return preview
+    preview.existing_study = Study.objects.filter(report_number=clean.study["report_number"]).first()
+    company = Company.objects.filter(name=clean.company["name"]).first()
+    preview.company_exists = company is not None
+    existing_products = set(
+        Product.objects.filter(company=company).values_list("code", flat=True) if company else []
+    )
+    preview.new_products = [p.code for p in clean.products if p.code not in existing_products]
+    for f in clean.factors:
+        (preview.reused_factors if _matching_factor(f) else preview.new_factors).append(f.code)
+    return preview
+
+
+def preview_file(name: str, content: bytes) -> ImportPreview:
+    return preview_document(read_file(name, content))
+
+
+_MATCH_FIELDS = ("unit", "gas", "year", "source", "ncv", "carbon_content")
+
+
+def _matching_factor(f: CleanFactor) -> EmissionFactor | None:
+    """The library version with the same numbers, unit, gas, year and source, if any."""
+    qs = EmissionFactor.objects.filter(code=f.code)
+    if f.version is not None:
+        qs = qs.filter(version=f.version)
+    for candidate in qs.order_by("-is_current", "-version"):
+        same = all(getattr(candidate, k) == (f.fields[k] if f.fields[k] is not None else None)
+                   for k in _MATCH_FIELDS)
+        same = same and _same_decimal(candidate.value, f.fields["value"])
+        same = same and _same_decimal(candidate.oxidation_rate, f.fields["oxidation_rate"])
+        if same:
+            return candidate
+    return None
+
+
+def _same_decimal(a: Decimal | None, b: Decimal | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return Decimal(a) == Decimal(b)
+
+
+def _resolve_factor(f: CleanFactor) -> EmissionFactor:
+    """Reuse an identical library factor, or add this one: as version 1 of a new code, or as a
+    new (non-current) version of an existing code so the library's own values stay current."""
+    match = _matching_factor(f)
+    if match:
+        return match
+    existing = EmissionFactor.objects.filter(code=f.code)
+    next_version = (max(existing.values_list("version", flat=True), default=0)) + 1
+    if f.version is not None and not existing.filter(version=f.version).exists():
+        next_version = max(next_version, f.version) if existing.exists() else f.version
+    factor = EmissionFactor(code=f.code, version=next_version, is_current=not existing.exists(), **f.fields)
+    factor.full_clean()
+    factor.save()
+    return factor
+
+
+@transaction.atomic
+def import_study(doc: Document, *, replace: bool = False, user=None) -> Study:
+    """Validate `doc` and write the whole study, or raise and write nothing."""
+    clean, problems = validate_document(doc, library_index())
+    if clean is None:
+        raise ImportRejected(problems)
+    return import_clean_study(clean, replace=replace, user=user)
+
+
+@transaction.atomic
+def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -> Study:
+    number = clean.study["report_number"]
+    study = Study.objects.select_for_update().filter(report_number=number).first()
+    if study is not None and not replace:
+        raise StudyExists(
+            _("报告 %(number)s 已存在；如要用文件内容替换它，请使用 --replace（网页上选择“替换”）。")
+            % {"number": number}
+        )
+    if study is not None:
+        try:
+            ensure_study_editable(study)
+        except StudyFrozenError as exc:
+            raise ImportRejected([Problem("report_number", str(exc))]) from exc
+
+    company, _created = Company.objects.get_or_create(name=clean.company["name"])
+    for key, value in clean.company.items():
+        if value:
+            setattr(company, key, value)
+    company.full_clean()
+    company.save()
+
+    study_fields = dict(clean.study)
+    if study is None:
+        study = Study(company=company, created_by=user if user and user.pk else None, **study_fields)
+    else:
+        for key, value in study_fields.items():
+            setattr(study, key, value)
+        study.company = company
+        # Replacing: the old products, stages and activities go; the study row, its workflow
+        # history and comments on the study stay.
+        study.study_products.all().delete()
+        study.team.all().delete()
+    study.full_clean()
+    study.save()
+
+    factors_by_ref: dict[tuple[str, int | None], EmissionFactor] = {}
+    for f in clean.factors:
+        factors_by_ref[(f.code, f.version)] = _resolve_factor(f)
+    library = {f.code: f for f in EmissionFactor.objects.filter(is_current=True)}
+
+    activities: list[ActivityRecord] = []
+    for position, cp in enumerate(clean.products):
+        product, _created = Product.objects.get_or_create(
+            company=company, code=cp.code, defaults={k: v for k, v in cp.fields.items()}
+        )
+        changed = False
+        for key, value in cp.fields.items():
+            if value and getattr(product, key) != value:
+                setattr(product, key, value)
+                changed = True
+        if changed:
+            product.full_clean()
+            product.save()
+        sp = StudyProduct.objects.create(
+            study=study, product=product, annual_output=cp.annual_output, position=position
+        )
+        stages = {
+            s: LifecycleStage.objects.create(study_product=sp, stage=s, **cp.stages.get(s, {}))
+            for s in STAGE_ORDER
+        }
+        for index, ca in enumerate(cp.activities):
+            code, version = ca.factor_ref
+            factor = factors_by_ref.get((code, version)) or library[code]
+            activities.append(
+                ActivityRecord(stage=stages[ca.stage], position=index, factor=factor, **ca.fields)
+            )
+    # bulk_create: one INSERT per batch instead of one per row (10,000-row studies);
+    # history rows are written in bulk too, so the audit trail still has them.
+    from simple_history.utils import bulk_create_with_history
+
+    bulk_create_with_history(activities, ActivityRecord, batch_size=1000)
+    for position, member in enumerate(clean.team):
+        VerificationTeamMember.objects.create(study=study, position=position, **member)
+    return study
+
+
+def import_file(name: str, content: bytes, *, replace: bool = False, user=None) -> Study:
+    return import_study(read_file(name, content), replace=replace, user=user)

@@ -1,0 +1,696 @@
+"""The `pcf-study/1` interchange format: read (JSON or workbook), validate, write.
+
+Reading never touches the database except to resolve factor codes that a document does not
+define (they refer to the factor library; the caller passes the known codes in). Validation
+collects *every* problem with where it is (sheet/row/field for workbooks, JSON path for JSON)
+instead of stopping at the first, so a user can fix a file in one pass.
+
+The workbook is read and written with openpyxl; the mapping between sheets and the JSON
+structure is specific to this format, so it is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ..choices import NARRATIVE_KEYS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
+from .units import UnitError, emission_multiplier, fuel_factor_value, parse_unit
+
+FORMAT = "pcf-study/1"
+CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+COMPANY_FIELDS = (
+    "name", "credit_code", "address", "legal_representative", "contact_name", "contact_phone",
+    "overview",
+)
+# Narrative keys of the format plus our optional extension `purpose`.
+NARRATIVE_FIELDS = ("purpose", *NARRATIVE_KEYS)
+FACTOR_COLUMNS = (
+    "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
+    "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate",
+)
+PRODUCT_COLUMNS = ("code", "name", "model", "functional_unit", "annual_output", "description")
+STAGE_COLUMNS = ("product", "stage", "included", "excluded", "exclusion_reason")
+ACTIVITY_COLUMNS = (
+    "product", "stage", "name", "quantity", "unit", "basis", "factor", "factor_version",
+    "allocation", "data_type", "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
+)
+TEAM_COLUMNS = ("name", "organisation", "certificate_number", "role")
+STUDY_SCALARS = (
+    "format", "report_number", "title", "language", "gwp_set", "boundary", "revision",
+    "certification_body", "issue_date",
+)
+
+
+class FormatError(Exception):
+    """The file cannot be read as a study at all (not JSON, not a workbook, wrong format)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document, and where."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+@dataclass
+class Document:
+    """A parsed document and, for workbooks, where each value came from."""
+
+    data: dict[str, Any]
+    locations: dict[tuple, str] = field(default_factory=dict)
+    kind: str = "json"
+
+    def where(self, *path: Any) -> str:
+        """Sheet/row/column of a value for workbooks, a JSON path otherwise."""
+        for cut in range(len(path), 0, -1):
+            loc = self.locations.get(tuple(path[:cut]))
+            if loc:
+                rest = [str(p) for p in path[cut:] if not isinstance(p, int)]
+                return loc if not rest or loc.endswith(rest[-1]) else f"{loc}, {rest[-1]}"
+        text = ""
+        for p in path:
+            text += f"[{p}]" if isinstance(p, int) else (f".{p}" if text else str(p))
+        return text
+
+
+# ------------------------------------------------------------------------------- reading
+def read_json(content: bytes | str) -> Document:
+    try:
+        data = json.loads(content)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FormatError(_("不是有效的 JSON 文件：%(error)s") % {"error": exc}) from exc
+    if not isinstance(data, dict):
+        raise FormatError(_("JSON 文件的顶层必须是一个对象。"))
+    return Document(data=data, kind="json")
+
+
+def read_file(name: str, content: bytes) -> Document:
+    """Read a study from an uploaded or local file, by its extension."""
+    lower = name.lower()
+    if lower.endswith(".json"):
+        return read_json(content)
+    if lower.endswith(".xlsx"):
+        return read_workbook(content)
+    raise FormatError(_("不支持的文件类型：请上传 .json 或 .xlsx 文件。"))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value if value != "" else None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], tuple | None]):
+    """Rows of a table sheet as dicts (header in row 1), remembering each cell's place."""
+    if sheet not in wb.sheetnames:
+        return []
+    ws = wb[sheet]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        return []
+    names = [str(h).strip() if h is not None else "" for h in header]
+    out = []
+    for row_number, values in enumerate(rows, start=2):
+        record = {n: _cell(v) for n, v in zip(names, values, strict=False) if n}
+        if all(v is None for v in record.values()):
+            continue
+        record = {k: v for k, v in record.items() if v is not None}
+        path = path_of(len(out), record)
+        out.append((row_number, record))
+        if path is not None:
+            locations[path] = _("工作表 %(sheet)s 第 %(row)s 行") % {"sheet": sheet, "row": row_number}
+            for column in record:
+                locations[(*path, column)] = _("工作表 %(sheet)s 第 %(row)s 行，列 %(column)s") % {
+                    "sheet": sheet, "row": row_number, "column": column,
+                }
+    return out
+
+
+def read_workbook(content: bytes) -> Document:
+    from openpyxl import load_workbook  # imported here: only workbook users pay for it
+
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise FormatError(_("无法读取 Excel 工作簿：%(error)s") % {"error": exc}) from exc
+    if "study" not in wb.sheetnames:
+        raise FormatError(_("工作簿缺少 study 工作表。"))
+
+    data: dict[str, Any] = {}
+    locations: dict[tuple, str] = {}
+    for row_number, row in enumerate(wb["study"].iter_rows(values_only=True), start=1):
+        if not row or row[0] is None:
+            continue
+        key = str(row[0]).strip()
+        value = _cell(row[1]) if len(row) > 1 else None
+        if key in ("field", "字段") or value is None:
+            continue
+        path = tuple(key.split("."))
+        locations[path] = _("工作表 %(sheet)s 第 %(row)s 行，字段 %(column)s") % {
+            "sheet": "study", "row": row_number, "column": key,
+        }
+        if key == "standards":
+            value = [s.strip() for s in str(value).split(";") if s.strip()]
+        target = data
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = value
+
+    factors = []
+    for _row, rec in _sheet_rows(wb, "factors", locations, lambda i, r: ("factors", i)):
+        derivation = {k: rec.pop(k) for k in ("ncv", "carbon_content", "oxidation_rate") if k in rec}
+        if derivation:
+            rec["derived_from"] = derivation
+        factors.append(rec)
+    if factors:
+        data["factors"] = factors
+
+    products: list[dict] = []
+    index_of: dict[str, int] = {}
+    for _row, rec in _sheet_rows(wb, "products", locations, lambda i, r: ("products", i)):
+        index_of.setdefault(str(rec.get("code")), len(products))
+        products.append({**rec, "stages": [], "activities": []})
+    data["products"] = products
+
+    def child_path(kind: str) -> Callable[[int, dict], tuple | None]:
+        counts: dict[int, int] = {}
+
+        def path_of(_i: int, rec: dict) -> tuple | None:
+            pi = index_of.get(str(rec.get("product")))
+            if pi is None:
+                return None
+            counts[pi] = counts.get(pi, 0) + 1
+            return ("products", pi, kind, counts[pi] - 1)
+        return path_of
+
+    orphans: list[Problem] = []
+    for sheet, kind in (("stages", "stages"), ("activities", "activities")):
+        for row_number, rec in _sheet_rows(wb, sheet, locations, child_path(kind)):
+            pi = index_of.get(str(rec.get("product")))
+            if pi is None:
+                orphans.append(
+                    Problem(
+                        _("工作表 %(sheet)s 第 %(row)s 行，列 product") % {"sheet": sheet, "row": row_number},
+                        _("产品代码 %(code)s 不在 products 工作表中。") % {"code": rec.get("product")},
+                    )
+                )
+                continue
+            rec.pop("product", None)
+            products[pi][kind].append(rec)
+
+    team = [rec for _r, rec in _sheet_rows(wb, "team", locations, lambda i, r: ("team", i))]
+    if team:
+        data["team"] = team
+    doc = Document(data=data, locations=locations, kind="xlsx")
+    doc.data.setdefault("_orphans", orphans)
+    return doc
+
+
+# ---------------------------------------------------------------------------- validation
+@dataclass
+class CleanFactor:
+    code: str
+    version: int | None
+    fields: dict[str, Any]
+    location: str
+
+
+@dataclass
+class CleanActivity:
+    stage: str
+    fields: dict[str, Any]
+    factor_ref: tuple[str, int | None]  # (code, version) in the document or library
+    location: str
+
+
+@dataclass
+class CleanProduct:
+    code: str
+    fields: dict[str, Any]
+    annual_output: Decimal
+    stages: dict[str, dict[str, str]]
+    activities: list[CleanActivity]
+
+
+@dataclass
+class CleanStudy:
+    """A validated study document, ready to be written to the database."""
+
+    study: dict[str, Any]
+    company: dict[str, str]
+    factors: list[CleanFactor]
+    products: list[CleanProduct]
+    team: list[dict[str, str]]
+
+    @property
+    def activity_count(self) -> int:
+        return sum(len(p.activities) for p in self.products)
+
+
+@dataclass
+class LibraryFactor:
+    """What validation needs to know about a factor of the library."""
+
+    code: str
+    version: int
+    unit: str
+    value: float
+
+
+class _Validator:
+    def __init__(self, doc: Document, library: dict[str, LibraryFactor]):
+        self.doc = doc
+        self.library = library
+        self.problems: list[Problem] = list(doc.data.get("_orphans", []))
+
+    def problem(self, path: tuple, message: str) -> None:
+        self.problems.append(Problem(self.doc.where(*path), message))
+
+    # -- typed field readers: each returns None (and records a problem) when invalid
+    def text(self, obj: dict, key: str, path: tuple, *, required=False, max_length=None) -> str | None:
+        value = obj.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem((*path, key), _("必填。"))
+                return None
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+            self.problem((*path, key), _("应为文本。"))
+            return None
+        text = str(value).strip()
+        if max_length and len(text) > max_length:
+            self.problem((*path, key), _("不能超过 %(n)s 个字符。") % {"n": max_length})
+            return None
+        return text
+
+    def number(self, obj: dict, key: str, path: tuple, *, required=False, minimum=None,
+               exclusive_minimum=None, maximum=None) -> Decimal | None:
+        value = obj.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem((*path, key), _("必填。"))
+            return None
+        if isinstance(value, bool):
+            self.problem((*path, key), _("应为数字，而不是 %(value)s。") % {"value": value})
+            return None
+        try:
+            number = Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            self.problem((*path, key), _("应为数字，而不是 %(value)s。") % {"value": value})
+            return None
+        if not number.is_finite():
+            self.problem((*path, key), _("应为有限的数字。"))
+            return None
+        if minimum is not None and number < minimum:
+            self.problem((*path, key), _("不能小于 %(min)s（当前为 %(value)s）。") % {"min": minimum, "value": value})
+            return None
+        if exclusive_minimum is not None and number <= exclusive_minimum:
+            self.problem((*path, key), _("必须大于 %(min)s（当前为 %(value)s）。") % {"min": exclusive_minimum, "value": value})
+            return None
+        if maximum is not None and number > maximum:
+            self.problem((*path, key), _("不能大于 %(max)s（当前为 %(value)s）。") % {"max": maximum, "value": value})
+            return None
+        return number
+
+    def choice(self, obj: dict, key: str, path: tuple, choices: Iterable[str], *, default=None) -> str | None:
+        value = obj.get(key)
+        if value is None or value == "":
+            if default is not None:
+                return default
+            self.problem((*path, key), _("必填。"))
+            return None
+        allowed = list(choices)
+        if value not in allowed:
+            self.problem(
+                (*path, key),
+                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value, "allowed": ", ".join(allowed)},
+            )
+            return None
+        return value
+
+    def date(self, obj: dict, key: str, path: tuple, *, required=True) -> dt.date | None:
+        value = obj.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem((*path, key), _("必填。"))
+            return None
+        try:
+            return dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            self.problem((*path, key), _("应为日期 YYYY-MM-DD，而不是 %(value)s。") % {"value": value})
+            return None
+
+    def integer(self, obj: dict, key: str, path: tuple) -> int | None:
+        number = self.number(obj, key, path, minimum=0)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            self.problem((*path, key), _("应为整数。"))
+            return None
+        return int(number)
+
+    # -- sections
+    def run(self) -> CleanStudy | None:
+        data = self.doc.data
+        if data.get("format") != FORMAT:
+            self.problem(("format",), _("应为 %(format)s（当前为 %(value)s）。") % {
+                "format": FORMAT, "value": data.get("format")})
+        study = self.study(data)
+        company = self.company(data.get("company"))
+        factors = self.factors(data.get("factors", []))
+        products = self.products(data.get("products"), factors, study.get("boundary"))
+        team = self.team(data.get("team", []))
+        if self.problems:
+            return None
+        return CleanStudy(study=study, company=company, factors=factors, products=products, team=team)
+
+    def study(self, data: dict) -> dict:
+        out: dict[str, Any] = {}
+        number = self.text(data, "report_number", (), required=True, max_length=64)
+        if number and not CODE_RE.match(number):
+            self.problem(("report_number",), _("只能包含字母、数字、点、下划线和连字符。"))
+        out["report_number"] = number
+        out["title"] = self.text(data, "title", (), required=True, max_length=300)
+        out["language"] = self.choice(data, "language", (), Language.values, default=Language.ZH_HANS)
+        standards = data.get("standards", [])
+        if isinstance(standards, str):
+            standards = [s.strip() for s in standards.split(";") if s.strip()]
+        if not isinstance(standards, list) or not all(isinstance(s, str) for s in standards):
+            self.problem(("standards",), _("应为文本列表。"))
+            standards = []
+        out["standards"] = standards
+        period = data.get("reference_period")
+        if not isinstance(period, dict):
+            self.problem(("reference_period",), _("必填：包含 start 和 end 的对象。"))
+            period = {}
+        start = self.date(period, "start", ("reference_period",))
+        end = self.date(period, "end", ("reference_period",))
+        if start and end and end < start:
+            self.problem(("reference_period", "end"), _("报告期结束日期不能早于开始日期。"))
+        out["period_start"], out["period_end"] = start, end
+        out["gwp_set"] = self.choice(data, "gwp_set", (), GwpSet.values)
+        out["boundary"] = self.choice(data, "boundary", (), Boundary.values)
+        out["revision"] = self.integer(data, "revision", ()) or 0
+        out["certification_body"] = self.text(data, "certification_body", (), max_length=200) or ""
+        out["issue_date"] = self.date(data, "issue_date", (), required=False)
+        narrative = data.get("narrative") or {}
+        if not isinstance(narrative, dict):
+            self.problem(("narrative",), _("应为对象。"))
+            narrative = {}
+        for key in narrative:
+            if key not in NARRATIVE_FIELDS:
+                self.problem(("narrative", key), _("未知的叙述章节。"))
+        for key in NARRATIVE_FIELDS:
+            out[key] = self.text(narrative, key, ("narrative",)) or ""
+        return out
+
+    def company(self, company: Any) -> dict:
+        if not isinstance(company, dict):
+            self.problem(("company",), _("必填：企业信息对象。"))
+            return {}
+        out = {key: self.text(company, key, ("company",), required=key == "name") or "" for key in COMPANY_FIELDS}
+        if out["credit_code"] and not CREDIT_CODE_RE.match(out["credit_code"]):
+            self.problem(("company", "credit_code"), _("统一社会信用代码应为 18 位数字或大写字母。"))
+        return out
+
+    def factors(self, factors: Any) -> list[CleanFactor]:
+        if not isinstance(factors, list):
+            self.problem(("factors",), _("应为列表。"))
+            return []
+        out: list[CleanFactor] = []
+        seen: set[tuple[str, int | None]] = set()
+        for i, f in enumerate(factors):
+            path = ("factors", i)
+            if not isinstance(f, dict):
+                self.problem(path, _("应为对象。"))
+                continue
+            code = self.text(f, "code", path, required=True, max_length=64)
+            if code and not CODE_RE.match(code):
+                self.problem((*path, "code"), _("只能包含字母、数字、点、下划线和连字符。"))
+            version = self.integer(f, "version", path)
+            if code and (code, version) in seen:
+                self.problem((*path, "code"), _("因子代码 %(code)s 重复定义。") % {"code": code})
+            seen.add((code, version))
+            fields: dict[str, Any] = {
+                "name_zh": self.text(f, "name", path, required=True, max_length=200),
+                "name_en": self.text(f, "name_en", path, max_length=200) or "",
+                "category": f.get("category") or "other",
+                "unit": self.text(f, "unit", path, required=True, max_length=40),
+                "gas": self.choice(f, "gas", path, Gas.values),
+                "year": self.integer(f, "year", path),
+                "region": self.text(f, "region", path, max_length=40) or "",
+                "source": self.text(f, "source", path, required=True),
+                "published": self.text(f, "published", path, max_length=20) or "",
+                "notes": self.text(f, "notes", path) or "",
+                "value": None, "ncv": "", "carbon_content": "", "oxidation_rate": None,
+            }
+            from ..choices import FactorCategory
+
+            if fields["category"] not in FactorCategory.values:
+                self.problem((*path, "category"), _("无效的值 %(value)s，可选：%(allowed)s。") % {
+                    "value": fields["category"], "allowed": ", ".join(FactorCategory.values)})
+            unit_ok = False
+            if fields["unit"]:
+                try:
+                    parse_unit(fields["unit"])
+                    unit_ok = True
+                except UnitError:
+                    self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
+            derived = f.get("derived_from")
+            has_value = f.get("value") not in (None, "")
+            if has_value and derived:
+                self.problem(path, _("因子值和燃料推导参数只能给出其中之一。"))
+            elif has_value:
+                fields["value"] = self.number(f, "value", path, minimum=0)
+            elif isinstance(derived, dict):
+                dpath = (*path, "derived_from")
+                fields["ncv"] = self.text(derived, "ncv", dpath, required=True, max_length=50)
+                fields["carbon_content"] = self.text(derived, "carbon_content", dpath, required=True, max_length=50)
+                fields["oxidation_rate"] = self.number(
+                    derived, "oxidation_rate", dpath, required=True, exclusive_minimum=0, maximum=1
+                )
+                if fields["ncv"] and fields["carbon_content"] and fields["oxidation_rate"] and unit_ok:
+                    try:
+                        fuel_factor_value(fields["ncv"], fields["carbon_content"],
+                                          float(fields["oxidation_rate"]), fields["unit"])
+                    except UnitError as exc:
+                        self.problem(dpath, _("无法由推导参数计算因子：%(error)s") % {"error": exc})
+            else:
+                self.problem(path, _("需要 value，或 derived_from（ncv、carbon_content、oxidation_rate）。"))
+            if code:
+                out.append(CleanFactor(code=code, version=version, fields=fields, location=self.doc.where(*path)))
+        return out
+
+    def products(self, products: Any, factors: list[CleanFactor], boundary: str | None) -> list[CleanProduct]:
+        if not isinstance(products, list) or not products:
+            self.problem(("products",), _("至少需要一个产品。"))
+            return []
+        doc_factors: dict[str, list[CleanFactor]] = {}
+        for f in factors:
+            doc_factors.setdefault(f.code, []).append(f)
+        out: list[CleanProduct] = []
+        seen: set[str] = set()
+        for i, p in enumerate(products):
+            path = ("products", i)
+            if not isinstance(p, dict):
+                self.problem(path, _("应为对象。"))
+                continue
+            code = self.text(p, "code", path, required=True, max_length=40)
+            if code and not CODE_RE.match(code):
+                self.problem((*path, "code"), _("只能包含字母、数字、点、下划线和连字符。"))
+            if code in seen:
+                self.problem((*path, "code"), _("产品代码 %(code)s 重复。") % {"code": code})
+            seen.add(code)
+            fields = {
+                "name": self.text(p, "name", path, required=True, max_length=200),
+                "model": self.text(p, "model", path, max_length=200) or "",
+                "functional_unit": self.text(p, "functional_unit", path, required=True, max_length=100),
+                "description": self.text(p, "description", path) or "",
+            }
+            output = self.number(p, "annual_output", path, required=True, minimum=0)
+            stages: dict[str, dict[str, str]] = {}
+            for j, s in enumerate(p.get("stages") or []):
+                spath = (*path, "stages", j)
+                if not isinstance(s, dict):
+                    self.problem(spath, _("应为对象。"))
+                    continue
+                stage = self.choice(s, "stage", spath, Stage.values)
+                if stage in stages:
+                    self.problem((*spath, "stage"), _("阶段 %(stage)s 重复。") % {"stage": stage})
+                if stage:
+                    stages[stage] = {
+                        k: self.text(s, k, spath) or "" for k in ("included", "excluded", "exclusion_reason")
+                    }
+            activities = []
+            for j, a in enumerate(p.get("activities") or []):
+                activity = self.activity(a, (*path, "activities", j), doc_factors, output)
+                if activity:
+                    activities.append(activity)
+            if code and output is not None:
+                out.append(CleanProduct(code=code, fields=fields, annual_output=output,
+                                        stages=stages, activities=activities))
+        return out
+
+    def activity(self, a: Any, path: tuple, doc_factors: dict[str, list[CleanFactor]],
+                 output: Decimal | None) -> CleanActivity | None:
+        if not isinstance(a, dict):
+            self.problem(path, _("应为对象。"))
+            return None
+        before = len(self.problems)
+        stage = self.choice(a, "stage", path, Stage.values)
+        fields: dict[str, Any] = {
+            "name": self.text(a, "name", path, required=True, max_length=200),
+            "quantity": self.number(a, "quantity", path, required=True, minimum=0),
+            "unit": self.text(a, "unit", path, required=True, max_length=40),
+            "basis": self.choice(a, "basis", path, Basis.values, default=Basis.ANNUAL_TOTAL),
+            "allocation": self.number(a, "allocation", path, exclusive_minimum=0, maximum=1) or Decimal(1),
+            "data_type": self.choice(a, "data_type", path, DataType.values, default=DataType.PRIMARY),
+            "source": self.text(a, "source", path, max_length=300) or "",
+            "claimed_kgco2e_per_unit": self.number(a, "claimed_kgco2e_per_unit", path),
+            "uncertainty_pct": self.number(a, "uncertainty_pct", path, minimum=0),
+            "notes": self.text(a, "notes", path) or "",
+        }
+        if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
+            self.problem((*path, "basis"), _("按报告期总量填报的活动需要产品的报告期产量大于 0。"))
+        unit_ok = False
+        if fields["unit"]:
+            try:
+                parse_unit(fields["unit"])
+                unit_ok = True
+            except UnitError:
+                self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
+        code = self.text(a, "factor", path, required=True, max_length=64)
+        version = self.integer(a, "factor_version", path)
+        ref, factor_unit = None, None
+        if code:
+            candidates = doc_factors.get(code, [])
+            if version is not None:
+                candidates = [f for f in candidates if f.version in (version, None)]
+            if len(candidates) == 1:
+                ref, factor_unit = (code, candidates[0].version), candidates[0].fields["unit"]
+            elif len(candidates) > 1:
+                self.problem((*path, "factor"), _("因子 %(code)s 有多个版本，请用 factor_version 指明。") % {"code": code})
+            elif code in self.library and version in (None, self.library[code].version):
+                ref, factor_unit = (code, None), self.library[code].unit
+            else:
+                self.problem((*path, "factor"), _("排放因子 %(code)s 既未在文件中定义，也不在因子库中。") % {"code": code})
+        if unit_ok and factor_unit:
+            try:
+                parse_unit(factor_unit)
+                emission_multiplier(fields["unit"], factor_unit)
+            except UnitError:
+                self.problem(
+                    (*path, "unit"),
+                    _("单位 %(unit)s 无法与排放因子 %(factor)s 的单位 %(factor_unit)s 相乘得到质量。")
+                    % {"unit": fields["unit"], "factor": code, "factor_unit": factor_unit},
+                )
+        if len(self.problems) > before or stage is None or ref is None:
+            return None
+        return CleanActivity(stage=stage, fields=fields, factor_ref=ref, location=self.doc.where(*path))
+
+    def team(self, team: Any) -> list[dict[str, str]]:
+        if not isinstance(team, list):
+            self.problem(("team",), _("应为列表。"))
+            return []
+        out = []
+        for i, member in enumerate(team):
+            path = ("team", i)
+            if not isinstance(member, dict):
+                self.problem(path, _("应为对象。"))
+                continue
+            out.append({k: self.text(member, k, path, required=k == "name") or "" for k in TEAM_COLUMNS})
+        return out
+
+
+def validate_document(doc: Document, library: dict[str, LibraryFactor]) -> tuple[CleanStudy | None, list[Problem]]:
+    """Check a whole document; return the clean study, or None and every problem found."""
+    validator = _Validator(doc, library)
+    clean = validator.run()
+    return clean, validator.problems
+
+
+# ------------------------------------------------------------------------------- writing
+def plain_number(value: Decimal | float | int | None) -> int | float | None:
+    """A JSON number without trailing zeros: Decimal('281683.000000') → 281683."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_workbook(document: dict) -> bytes:
+    """The workbook form of a document (sheets study, factors, products, stages, activities)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "study"
+    ws.append(["field", "value"])
+    for key in STUDY_SCALARS:
+        if document.get(key) not in (None, ""):
+            ws.append([key, document[key]])
+    ws.append(["standards", "; ".join(document.get("standards", []))])
+    for key in ("start", "end"):
+        ws.append([f"reference_period.{key}", document["reference_period"][key]])
+    for key, value in document.get("company", {}).items():
+        ws.append([f"company.{key}", value])
+    for key, value in document.get("narrative", {}).items():
+        ws.append([f"narrative.{key}", value])
+
+    def table(title: str, columns: tuple[str, ...], rows: Iterable[dict]) -> None:
+        sheet = wb.create_sheet(title)
+        sheet.append(list(columns))
+        for row in rows:
+            sheet.append([row.get(c) for c in columns])
+
+    def factor_row(f: dict) -> dict:
+        return {**f, **f.get("derived_from", {})}
+
+    table("factors", FACTOR_COLUMNS, (factor_row(f) for f in document.get("factors", [])))
+    table("products", PRODUCT_COLUMNS, document["products"])
+    table("stages", STAGE_COLUMNS,
+          ({"product": p["code"], **s} for p in document["products"] for s in p.get("stages", [])))
+    table("activities", ACTIVITY_COLUMNS,
+          ({"product": p["code"], **a} for p in document["products"] for a in p.get("activities", [])))
+    if document.get("team"):
+        table("team", TEAM_COLUMNS, document["team"])
+    for sheet in wb.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

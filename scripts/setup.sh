@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs everything the project needs, idempotently.
+#   scripts/setup.sh demo   system packages for the app (CJK fonts, Pango, gettext) + .venv
+#   scripts/setup.sh test   the same plus Chromium and poppler-utils for browser and PDF tests
+# On Debian/Ubuntu as root, missing system packages are installed with apt-get; elsewhere the
+# script says exactly what to install and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-demo}"
+
+packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext python3-venv)
+if [ "$mode" = "test" ]; then
+  packages+=(chromium poppler-utils)
+fi
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "==> installing system packages: ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "Missing system packages: ${missing[*]}" >&2
+      echo "Install them with:  sudo apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+else
+  echo "This is not a Debian/Ubuntu system. Install the equivalents of:" >&2
+  echo "  ${packages[*]}" >&2
+  echo "(Noto Sans CJK SC font, Pango >= 1.44, HarfBuzz subset library, GNU gettext" >&2
+  [ "$mode" = "test" ] && echo " , Chromium at /usr/bin/chromium, poppler's pdftoppm" >&2
+  echo ") then run this script again with SKIP_SYSTEM_PACKAGES=1." >&2
+  [ "${SKIP_SYSTEM_PACKAGES:-0}" = 1 ] || exit 1
+fi
+
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else 1)'; then
+  echo "Python 3.11–3.13 is required (found: $("$python" --version 2>&1))." >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$python" -m venv .venv
+fi
+# Reinstall only when the dependencies changed.
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "==> installing Python packages"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+# Compiled translations: the UI and reports are Chinese by default, English on request.
+.venv/bin/python manage.py compilemessages --ignore=.venv -v0

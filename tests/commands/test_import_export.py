@@ -1,0 +1,54 @@
+"""import_study / export_study from the command line."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from footprint.models import Study
+from tests.conftest import SEED_JSON
+
+
+def test_import_then_export_json_and_xlsx(reference_data, tmp_path):
+    out = StringIO()
+    call_command("import_study", str(SEED_JSON), stdout=out)
+    assert "imported 202508175GHG: 2 product(s), 10 activity record(s)" in out.getvalue()
+    json_path, xlsx_path = tmp_path / "s.json", tmp_path / "s.xlsx"
+    call_command("export_study", "202508175GHG", "--output", str(json_path), stdout=StringIO())
+    call_command("export_study", "202508175GHG", "--output", str(xlsx_path), stdout=StringIO())
+    first = json.loads(json_path.read_text(encoding="utf-8"))
+    assert first["format"] == "pcf-study/1"
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("import_study", str(xlsx_path), stdout=StringIO())
+    call_command("import_study", str(xlsx_path), "--replace", stdout=StringIO())
+    again = tmp_path / "again.json"
+    call_command("export_study", "202508175GHG", "--output", str(again), stdout=StringIO())
+    assert json.loads(again.read_text(encoding="utf-8")) == first
+
+
+def test_bad_file_prints_every_problem_and_imports_nothing(reference_data, tmp_path):
+    doc = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    doc["products"][0]["annual_output"] = "many"
+    doc["products"][1]["activities"][0]["stage"] = "teleportation"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("import_study", str(path), stdout=StringIO(), stderr=err)
+    assert "products[0].annual_output" in err.getvalue()
+    assert "products[1].activities[0].stage" in err.getvalue()
+    assert not Study.objects.exists()
+
+
+def test_load_demo_is_idempotent(db):
+    from footprint.models import ActivityRecord, User
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=StringIO())
+    assert Study.objects.count() == 2
+    assert ActivityRecord.objects.count() == 14
+    assert set(User.objects.values_list("username", flat=True)) >= {"auditor", "lead", "client", "client2", "admin"}
+    assert "auditor" in out.getvalue() and "auditor-demo" in out.getvalue()
+    assert User.objects.get(username="client").company.name == "中电华骋科技有限公司"

@@ -1,0 +1,54 @@
+"""Integrity lives in the database too."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from footprint.models import ActivityRecord, EmissionFactor
+from footprint.services.factors import factor_update
+
+
+def _first_activity():
+    return ActivityRecord.objects.order_by("id").first()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("quantity", Decimal("-1")), ("allocation", Decimal("0")), ("allocation", Decimal("1.1"))],
+)
+def test_activity_constraints(seed_study, field, value):
+    row = _first_activity()
+    ActivityRecord.objects.filter(pk=row.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActivityRecord.objects.filter(pk=row.pk).update(**{field: value})
+
+
+def test_factor_code_is_unique_per_version(reference_data):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmissionFactor.objects.create(code="CN-GRID-2022", version=1, name_zh="x", value=1, unit="kg/kWh", source="x")
+
+
+def test_factor_needs_value_or_derivation(reference_data):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmissionFactor.objects.create(code="EMPTY", name_zh="x", unit="kg/kWh", source="x")
+
+
+def test_editing_a_used_factor_makes_a_new_version(seed_study):
+    factor = EmissionFactor.objects.get(code="CN-GRID-2022")
+    new = factor_update(factor=factor, changes={"value": Decimal("0.6")})
+    assert (new.code, new.version, new.is_current) == ("CN-GRID-2022", 2, True)
+    factor.refresh_from_db()
+    assert factor.value == Decimal("0.5366") and not factor.is_current
+    assert set(ActivityRecord.objects.values_list("factor__version", flat=True).filter(factor__code="CN-GRID-2022")) == {1}
+
+
+def test_editing_an_unused_factor_edits_it_in_place(reference_data):
+    factor = EmissionFactor.objects.get(code="CN-GRID-SOUTH-2023")
+    same = factor_update(factor=factor, changes={"notes": "checked"})
+    assert same.pk == factor.pk and same.version == 1
+
+
+def test_factor_family_strips_the_year(reference_data):
+    assert EmissionFactor.objects.get(code="CN-GRID-2021").family == "CN-GRID"
+    assert EmissionFactor.objects.get(code="CN-GRID-NORTH-2023").family == "CN-GRID-NORTH"

@@ -1,0 +1,152 @@
+"""Import of pcf-study/1: all or nothing, every problem with its place, --replace."""
+
+import copy
+from decimal import Decimal
+import json
+
+import pytest
+
+from footprint.models import ActivityRecord, EmissionFactor, Study
+from footprint.services.exporting import study_to_document
+from footprint.services.importing import (
+    ImportRejected,
+    StudyExists,
+    import_file,
+    import_study,
+    preview_document,
+)
+from footprint.services.study_format import Document, FormatError, read_json, write_workbook
+from tests.conftest import SEED_JSON
+
+
+@pytest.fixture
+def seed_doc():
+    return json.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+def test_seed_document_imports_whole(reference_data, seed_doc):
+    study = import_study(Document(seed_doc))
+    assert study.report_number == "202508175GHG"
+    assert [sp.product.code for sp in study.study_products.all()] == ["LV", "HV"]
+    assert ActivityRecord.objects.filter(stage__study_product__study=study).count() == 10
+    # each product always has its six lifecycle stages
+    assert all(sp.stages.count() == 6 for sp in study.study_products.all())
+    # the document's factors are identical to the library's: reused, not duplicated
+    assert EmissionFactor.objects.filter(code="CN-GRID-2022").count() == 1
+
+
+def test_every_problem_is_reported_and_nothing_is_written(reference_data, seed_doc):
+    bad = copy.deepcopy(seed_doc)
+    bad["gwp_set"] = "AR9"
+    lv = bad["products"][0]["activities"]
+    lv[0]["quantity"] = -1
+    lv[1]["unit"] = "bananas"
+    lv[2]["factor"] = "NO-SUCH-FACTOR"
+    lv[3]["allocation"] = 1.5
+    lv[4]["unit"] = "kg"  # kg × kg/kWh is not a mass
+    with pytest.raises(ImportRejected) as info:
+        import_study(Document(bad))
+    text = "\n".join(str(p) for p in info.value.problems)
+    assert "gwp_set" in text
+    assert "products[0].activities[0].quantity" in text
+    assert "products[0].activities[1].unit" in text and "bananas" in text
+    assert "NO-SUCH-FACTOR" in text
+    assert "products[0].activities[3].allocation" in text
+    assert "products[0].activities[4].unit" in text and "kg/kWh" in text
+    assert len(info.value.problems) == 6
+    assert not Study.objects.exists()
+    assert not ActivityRecord.objects.exists()
+
+
+def test_workbook_problems_name_sheet_row_and_column(reference_data, seed_doc):
+    bad = copy.deepcopy(seed_doc)
+    bad["products"][1]["activities"][2]["quantity"] = "lots"
+    content = write_workbook(bad)
+    with pytest.raises(ImportRejected) as info:
+        import_file("study.xlsx", content)
+    [problem] = info.value.problems
+    # LV has 5 activities (rows 2–6), HV's third activity is row 9 of the activities sheet
+    assert problem.location == "工作表 activities 第 9 行，列 quantity"
+    assert "lots" in problem.message
+
+
+def test_reimport_asks_for_replace(reference_data, seed_doc):
+    import_study(Document(seed_doc))
+    with pytest.raises(StudyExists, match="--replace"):
+        import_study(Document(seed_doc))
+    changed = copy.deepcopy(seed_doc)
+    changed["products"][0]["activities"] = changed["products"][0]["activities"][:2]
+    study = import_study(Document(changed), replace=True)
+    assert Study.objects.count() == 1
+    assert ActivityRecord.objects.filter(stage__study_product__study=study).count() == 7
+
+
+def test_not_json_and_wrong_extension_are_format_errors():
+    with pytest.raises(FormatError):
+        read_json(b"{not json")
+    with pytest.raises(FormatError):
+        import_file("study.csv", b"a,b")
+    with pytest.raises(FormatError):
+        import_file("study.xlsx", b"not a zip")
+
+
+def test_factor_differing_from_library_becomes_a_new_version(reference_data, seed_doc):
+    doc = copy.deepcopy(seed_doc)
+    doc["factors"][0]["value"] = 0.5400
+    study = import_study(Document(doc))
+    versions = EmissionFactor.objects.filter(code="CN-GRID-2022").order_by("version")
+    assert [(f.version, f.is_current) for f in versions] == [(1, True), (2, False)]
+    used = ActivityRecord.objects.filter(stage__study_product__study=study).values_list("factor__version", flat=True)
+    assert set(used) == {1, 2}  # diesel rows use CN-DIESEL v1; grid rows the new v2
+    assert EmissionFactor.objects.get(code="CN-GRID-2022", version=1).value == Decimal("0.5366")
+
+
+def test_activity_may_use_a_library_factor_the_document_does_not_define(reference_data, seed_doc):
+    doc = copy.deepcopy(seed_doc)
+    doc["products"][0]["activities"][0]["factor"] = "CN-GRID-2023"
+    study = import_study(Document(doc))
+    row = ActivityRecord.objects.filter(stage__study_product__study=study).order_by("position").first()
+    assert row.factor.code == "CN-GRID-2023"
+
+
+def test_preview_lists_what_would_be_created(reference_data, seed_doc):
+    preview = preview_document(Document(seed_doc))
+    assert preview.ok
+    assert preview.existing_study is None
+    assert preview.new_products == ["LV", "HV"]
+    assert sorted(preview.reused_factors) == ["CN-DIESEL", "CN-GRID-2022"]
+    assert preview.clean.activity_count == 10
+    assert not Study.objects.exists()
+
+
+def test_round_trip_export_import_export_is_identical(reference_data, seed_doc):
+    study = import_study(Document(seed_doc))
+    first = study_to_document(study)
+    Study.objects.all().delete()
+    again = import_study(Document(copy.deepcopy(first)))
+    assert study_to_document(again) == first
+
+
+def test_round_trip_through_the_workbook(reference_data, seed_doc):
+    study = import_study(Document(seed_doc))
+    first = study_to_document(study)
+    content = write_workbook(first)
+    Study.objects.all().delete()
+    again = import_file("again.xlsx", content)
+    assert study_to_document(again) == first
+
+
+def test_round_trip_keeps_two_versions_of_one_code_apart(reference_data, seed_doc):
+    doc = copy.deepcopy(seed_doc)
+    doc["factors"].append({**doc["factors"][0], "version": 2, "value": 0.55})
+    doc["products"][0]["activities"][0]["factor_version"] = 2
+    doc["factors"][0]["version"] = 1
+    for p in doc["products"]:
+        for a in p["activities"]:
+            if a["factor"] == "CN-GRID-2022" and "factor_version" not in a:
+                a["factor_version"] = 1
+    study = import_study(Document(doc))
+    first = study_to_document(study)
+    assert sorted(f.get("version") for f in first["factors"] if f["code"] == "CN-GRID-2022") == [1, 2]
+    Study.objects.all().delete()
+    assert study_to_document(import_study(Document(copy.deepcopy(first)))) == first

@@ -1,0 +1,41 @@
+"""Every admin changelist and change page renders for the administrator."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+
+@pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label == "footprint"],
+                         ids=lambda m: m.__name__)
+def test_admin_pages_render(demo, client, model):
+    from footprint.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    opts = model._meta
+    assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        assert client.get(url).status_code == 200
+
+
+def test_admin_edit_of_used_factor_creates_version(demo, client):
+    from footprint.models import EmissionFactor, User
+
+    client.force_login(User.objects.get(username="admin"))
+    factor = EmissionFactor.objects.get(code="CN-GRID-2022")
+    url = reverse("admin:footprint_emissionfactor_change", args=[factor.pk])
+    data = {
+        "code": factor.code, "version": 1, "is_current": "on", "name_zh": factor.name_zh,
+        "name_en": factor.name_en, "category": factor.category, "value": "0.6", "unit": factor.unit,
+        "gas": factor.gas, "year": factor.year, "region": factor.region, "source": factor.source,
+        "published": factor.published, "notes": factor.notes, "ncv": "", "carbon_content": "",
+        "oxidation_rate": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    factor.refresh_from_db()
+    assert str(factor.value) == "0.5366000000"
+    assert EmissionFactor.objects.get(code="CN-GRID-2022", version=2).value == Decimal("0.6")
