@@ -1,7 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import dashboard, reports
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
+    # The report (issue 4). ?lang=en|zh-hans selects the language.
+    path("studies/<str:report_number>/report.pdf", reports.report_pdf, name="report_pdf"),
+    path("studies/<str:report_number>/report/", reports.report_preview, name="report_preview"),
 ]

@@ -1,9 +1,7 @@
-"""Thin views: access helper → form → one service → redirect."""
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .selectors import studies_visible_to
+from ..selectors import studies_visible_to
 
 
 @login_required
