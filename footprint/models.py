@@ -208,6 +208,11 @@ class EmissionFactor(models.Model):
         suffix = f" v{self.version}" if self.version > 1 else ""
         return f"{self.code}{suffix} {self.name_zh}"
 
+    def save(self, *args, **kwargs):
+        if not self.family:
+            self.family = factor_family(self.code)
+        super().save(*args, **kwargs)
+
     @property
     def is_derived(self) -> bool:
         return self.value is None
@@ -217,10 +222,6 @@ class EmissionFactor(models.Model):
         """Identifies one version of a factor in calculation inputs."""
         return f"{self.code}@{self.version}"
 
-    def save(self, *args, **kwargs):
-        if not self.family:
-            self.family = factor_family(self.code)
-        super().save(*args, **kwargs)
 
 
 class GwpValue(models.Model):
@@ -504,6 +505,9 @@ class StudyTransition(models.Model):
         verbose_name_plural = _("状态变更")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.study_id}: {self.from_status} → {self.to_status}"
+
 
 class Comment(models.Model):
     """A review comment on a study or on one of its activity records."""
@@ -529,3 +533,6 @@ class Comment(models.Model):
         verbose_name = _("审阅意见")
         verbose_name_plural = _("审阅意见")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

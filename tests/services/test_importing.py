@@ -1,8 +1,8 @@
 """Import of pcf-study/1: all or nothing, every problem with its place, --replace."""
 
 import copy
-from decimal import Decimal
 import json
+from decimal import Decimal
 
 import pytest
 
