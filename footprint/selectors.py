@@ -193,3 +193,174 @@ def study_calculation_input(study: Study) -> StudyInput:
         products=products,
         library=library,
     )
+
+
+# ------------------------------------------------------------- web application (issue 3)
+def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
+    """Calculation inputs of many studies at once (the dashboard), in six queries whatever the
+    number of studies and activities: the same reading as `study_calculation_input`, batched."""
+    if not studies:
+        return {}
+    by_id = {s.pk: s for s in studies}
+    study_products = list(
+        StudyProduct.objects.filter(study_id__in=by_id).select_related("product")
+        .order_by("position", "id")
+    )
+    stage_of: dict[int, tuple[int, str]] = {}
+    stages_by_product: dict[int, list[StageInput]] = {sp.pk: [] for sp in study_products}
+    for stage_id, sp_id, stage, reason in LifecycleStage.objects.filter(
+        study_product__study_id__in=by_id
+    ).values_list("id", "study_product_id", "stage", "exclusion_reason"):
+        stage_of[stage_id] = (sp_id, stage)
+        stages_by_product[sp_id].append(StageInput(stage, reason))
+    rows = list(
+        ActivityRecord.objects.filter(stage__study_product__study_id__in=by_id)
+        .order_by("position", "id")
+        .values_list("id", "stage_id", "name", "quantity", "unit", "basis", "allocation",
+                     "factor_id", "claimed_kgco2e_per_unit")
+    )
+    factor_rows = {f.pk: f for f in EmissionFactor.objects.filter(pk__in={r[7] for r in rows})}
+    key_of = {pk: f.key for pk, f in factor_rows.items()}
+    factor_inputs = {f.key: factor_input(f) for f in factor_rows.values()}
+    activities_by_product: dict[int, list[ActivityInput]] = {sp.pk: [] for sp in study_products}
+    factors_by_study: dict[int, dict[str, FactorInput]] = {pk: {} for pk in by_id}
+    study_of_product = {sp.pk: sp.study_id for sp in study_products}
+    for pk, stage_id, name, quantity, unit, basis, allocation, factor_id, claimed in rows:
+        sp_id, stage = stage_of[stage_id]
+        key = key_of[factor_id]
+        factors_by_study[study_of_product[sp_id]][key] = factor_inputs[key]
+        activities_by_product[sp_id].append(
+            ActivityInput(
+                stage=stage, name=name, quantity=float(quantity), unit=unit, factor_key=key,
+                basis=basis, allocation=float(allocation),
+                claimed_kgco2e_per_unit=None if claimed is None else float(claimed),
+                record_id=pk,
+            )
+        )
+    gwp: dict[str, dict[str, float]] = {}
+    for gas, gwp_set, value in GwpValue.objects.values_list("gas", "gwp_set", "value"):
+        gwp.setdefault(gwp_set, {})[gas] = float(value)
+    library = tuple(factor_input(f) for f in EmissionFactor.objects.filter(is_current=True))
+    products_by_study: dict[int, list[ProductInput]] = {pk: [] for pk in by_id}
+    for sp in study_products:
+        products_by_study[sp.study_id].append(
+            ProductInput(
+                code=sp.product.code, name=sp.product.name,
+                functional_unit=sp.product.functional_unit,
+                annual_output=float(sp.annual_output),
+                activities=tuple(activities_by_product[sp.pk]),
+                stages=tuple(stages_by_product[sp.pk]),
+            )
+        )
+    return {
+        pk: StudyInput(
+            report_number=study.report_number,
+            gwp_set=study.gwp_set,
+            boundary=study.boundary,
+            # CO2e factors are already characterised: their GWP is 1 by definition.
+            gwp=MappingProxyType({"CO2e": 1.0, **gwp.get(study.gwp_set, {})}),
+            factors=MappingProxyType(factors_by_study[pk]),
+            products=tuple(products_by_study[pk]),
+            library=library,
+        )
+        for pk, study in by_id.items()
+    }
+
+
+def dashboard_studies(user, *, q: str = "", status: str = "", company_id: int | None = None
+                      ) -> QuerySet[Study]:
+    """The studies a user may see, filtered and searched (report number, title, company,
+    product code or name), most recently changed first."""
+    from django.db.models import Q
+
+    qs = studies_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if company_id:
+        qs = qs.filter(company_id=company_id)
+    if q:
+        qs = qs.filter(
+            Q(report_number__icontains=q) | Q(title__icontains=q) | Q(company__name__icontains=q)
+            | Q(study_products__product__code__icontains=q)
+            | Q(study_products__product__name__icontains=q)
+        ).distinct()
+    return qs.order_by("-updated_at", "-id")
+
+
+def study_product_of(study: Study, product_code: str) -> StudyProduct | None:
+    return (
+        StudyProduct.objects.select_related("product", "study")
+        .filter(study=study, product__code=product_code).first()
+    )
+
+
+def stages_of(study_product: StudyProduct) -> dict[str, LifecycleStage]:
+    return {s.stage: s for s in LifecycleStage.objects.filter(study_product=study_product)}
+
+
+def stage_activities(stage: LifecycleStage) -> QuerySet[ActivityRecord]:
+    """A stage's activity rows in document order, each with its factor (no query per row)."""
+    return ActivityRecord.objects.filter(stage=stage).select_related("factor").order_by("position", "id")
+
+
+def factors_by_pk(pks) -> dict[int, EmissionFactor]:
+    ids = {int(p) for p in pks if str(p).isdigit()}
+    return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
+
+
+def factor_search(*, q: str = "", category: str = "", region: str = "", year: int | None = None,
+                  gas: str = "", source: str = "", current_only: bool = True
+                  ) -> QuerySet[EmissionFactor]:
+    """The factor library, searched by code, names and source and filtered by its columns."""
+    from django.db.models import Q
+
+    qs = EmissionFactor.objects.all()
+    if current_only:
+        qs = qs.filter(is_current=True)
+    if q:
+        qs = qs.filter(
+            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q)
+            | Q(source__icontains=q) | Q(notes__icontains=q)
+        )
+    if category:
+        qs = qs.filter(category=category)
+    if region:
+        qs = qs.filter(region=region)
+    if year:
+        qs = qs.filter(year=year)
+    if gas:
+        qs = qs.filter(gas=gas)
+    if source:
+        qs = qs.filter(source__icontains=source)
+    return qs.order_by("category", "code", "-version")
+
+
+def factor_filter_values() -> dict[str, list]:
+    """Distinct regions and years of the library, for the filter drop-downs."""
+    return {
+        "regions": sorted(
+            r for r in EmissionFactor.objects.values_list("region", flat=True).distinct() if r
+        ),
+        "years": sorted(
+            (y for y in EmissionFactor.objects.values_list("year", flat=True).distinct() if y),
+            reverse=True,
+        ),
+    }
+
+
+def factor_versions(factor: EmissionFactor) -> QuerySet[EmissionFactor]:
+    return EmissionFactor.objects.filter(code=factor.code).order_by("-version")
+
+
+def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:
+    """Studies (that the user may see) with at least one activity on this factor version."""
+    return (
+        studies_visible_to(user)
+        .filter(study_products__stages__activities__factor=factor)
+        .distinct()
+        .order_by("-updated_at")
+    )
+
+
+def company_studies(user, company: Company) -> QuerySet[Study]:
+    return studies_visible_to(user).filter(company=company).order_by("-updated_at")

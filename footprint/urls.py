@@ -1,9 +1,52 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from .views import dashboard, reports
+from .views import activities, companies, dashboard, factors, importing, reports, results, studies
+
+
+class ExportFormatConverter:
+    regex = "json|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExportFormatConverter, "exportfmt")
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    # Companies and products
+    path("companies/", companies.company_list, name="company_list"),
+    path("companies/new/", companies.company_create, name="company_create"),
+    path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
+    path("companies/<int:pk>/edit/", companies.company_edit, name="company_edit"),
+    path("companies/<int:company_pk>/products/new/", companies.product_create, name="product_create"),
+    path("products/<int:pk>/edit/", companies.product_edit, name="product_edit"),
+    # Studies
+    path("studies/new/", studies.study_create, name="study_create"),
+    path("studies/import/", importing.study_import, name="study_import"),
+    path("studies/import/confirm/", importing.study_import_confirm, name="study_import_confirm"),
+    path("studies/<str:report_number>/", studies.study_detail, name="study_detail"),
+    path("studies/<str:report_number>/edit/", studies.study_edit, name="study_edit"),
+    path("studies/<str:report_number>/results/", results.study_results_view, name="study_results"),
+    path("studies/<str:report_number>/narrative/", studies.study_narrative, name="study_narrative"),
+    path("studies/<str:report_number>/export.<exportfmt:fmt>", studies.study_export, name="study_export"),
+    path("studies/<str:report_number>/add-product/", studies.study_product_add, name="study_product_add"),
+    path("studies/<str:report_number>/products/<str:product_code>/",
+         activities.study_product_stages, name="study_product_stages"),
+    path("studies/<str:report_number>/products/<str:product_code>/output/",
+         studies.study_product_output, name="study_product_output"),
+    path("studies/<str:report_number>/products/<str:product_code>/remove/",
+         studies.study_product_remove, name="study_product_remove"),
+    # Factor library
+    path("factors/", factors.factor_list, name="factor_list"),
+    path("factors/new/", factors.factor_create, name="factor_create"),
+    path("factors/picker/", activities.factor_picker, name="factor_picker"),
+    path("factors/<int:pk>/", factors.factor_detail, name="factor_detail"),
+    path("factors/<int:pk>/new-version/", factors.factor_new_version, name="factor_new_version"),
+    path("units/check/", activities.unit_check, name="unit_check"),
     # The report (issue 4). ?lang=en|zh-hans selects the language.
     path("studies/<str:report_number>/report.pdf", reports.report_pdf, name="report_pdf"),
     path("studies/<str:report_number>/report/", reports.report_preview, name="report_preview"),

@@ -68,3 +68,15 @@ def factor_derivation_text(factor: EmissionFactor) -> str:
         f"{factor.ncv} × {factor.carbon_content} × {factor.oxidation_rate.normalize()} × 44/12 "
         f"= {factor_value(factor):.4f} {factor.unit}"
     )
+
+
+@transaction.atomic
+def factor_create(*, fields: dict[str, Any]) -> EmissionFactor:
+    """Add a new factor code to the library (version 1, current)."""
+    factor = EmissionFactor(
+        code=fields["code"], version=1, is_current=True,
+        **{f: fields.get(f) for f in _VERSIONED_FIELDS if f in fields},
+    )
+    factor.full_clean()
+    factor.save()
+    return factor

@@ -1,0 +1,223 @@
+"""The stage editor: one product's lifecycle stages, one stage's activity table at a time.
+
+A page renders one stage and at most PAGE_SIZE rows of it, so a study of thousands of records
+opens as fast as a small one; the numbers come from one calculation of the whole study.
+Saving through htmx swaps the stage table and updates the product total and stage totals
+(out-of-band) without reloading the page; without JavaScript the form posts normally.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..choices import STAGE_ORDER, FactorCategory, stages_in_boundary
+from ..forms import ActivityFormSet, StageBoundaryForm, activity_formset_class
+from ..models import EmissionFactor
+from ..selectors import factor_search, stage_activities, stages_of, study_product_of
+from ..services.activities import activity_unit_problem, stage_activities_save
+from ..services.freeze import StudyFrozenError
+from ..services.results import study_results
+from ..services.units import UnitError, activity_unit_of
+from .access import get_study_for_edit, require_staff
+
+PAGE_SIZE = 100
+MAX_EXTRA_ROWS = 20
+PICKER_LIMIT = 40
+
+
+def _int(value, default: int, *, low: int = 0, high: int | None = None) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    number = max(low, number)
+    return min(number, high) if high is not None else number
+
+
+@login_required
+def study_product_stages(request, report_number, product_code):
+    study = get_study_for_edit(request.user, report_number)
+    study_product = study_product_of(study, product_code)
+    if study_product is None:
+        raise Http404
+    stages = stages_of(study_product)
+    boundary = stages_in_boundary(study.boundary)
+    stage_key = request.GET.get("stage") or boundary[0]
+    if stage_key not in stages:
+        raise Http404
+    stage = stages[stage_key]
+    rows = stage_activities(stage)
+    paginator = Paginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    extra = _int(request.GET.get("extra"), 0, high=MAX_EXTRA_ROWS)
+
+    if request.method == "POST":
+        boundary_form = StageBoundaryForm(request.POST, instance=stage, prefix="stage")
+        formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix="act")
+        if _save(request, study, stage, boundary_form, formset):
+            last = bool(formset.new_objects)  # new rows go to the end of the stage
+            if not request.htmx:
+                url = reverse("study_product_stages", args=[report_number, product_code])
+                target = "last" if last else page.number
+                return redirect(f"{url}?stage={stage_key}&page={target}")
+            # htmx: show the saved rows afresh, with their ids and computed values.
+            page = Paginator(stage_activities(stage), PAGE_SIZE).get_page("last" if last else page.number)
+            boundary_form = StageBoundaryForm(instance=stage, prefix="stage")
+            formset = ActivityFormSet(queryset=page.object_list, prefix="act")
+    else:
+        boundary_form = StageBoundaryForm(instance=stage, prefix="stage")
+        formset = activity_formset_class(extra)(queryset=page.object_list, prefix="act")
+
+    result = study_results(study)
+    product_result = result.product(product_code)
+    context = _context(study, study_product, stages, stage, page, formset, boundary_form,
+                       result, product_result, editable=not study.is_frozen)
+    if request.htmx:
+        return render(request, "footprint/stages/_htmx_response.html", context)
+    return render(request, "footprint/stages/editor.html", context)
+
+
+def _save(request, study, stage, boundary_form, formset) -> bool:
+    """Validate and save the stage form and its rows; True when saved. Errors stay on the
+    forms (and everything typed stays in them)."""
+    if study.is_frozen:
+        messages.error(request, _("报告 %(number)s 已签发，数据已冻结，不能修改。如需更正，请创建修订版。")
+                       % {"number": study.report_number})
+        return False
+    if not (boundary_form.is_valid() and formset.is_valid()):
+        messages.error(request, _("有数据未通过检查，请按提示修改后再保存；已填写的内容都保留在表中。"))
+        return False
+    # commit=False only sorts the rows into new / changed / deleted; the service validates
+    # and writes them in one transaction.
+    formset.save(commit=False)
+    try:
+        stage_activities_save(
+            stage=stage,
+            boundary=boundary_form.cleaned_data,
+            new=formset.new_objects,
+            changed=[obj for obj, _fields in formset.changed_objects],
+            deleted=formset.deleted_objects,
+        )
+    except StudyFrozenError as exc:
+        messages.error(request, str(exc))
+        return False
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    changes = len(formset.new_objects) + len(formset.changed_objects) + len(formset.deleted_objects)
+    messages.success(request, _("“%(stage)s”阶段已保存（%(n)s 行有变化）。") % {
+        "stage": stage.get_stage_display(), "n": changes})
+    return True
+
+
+def _context(study, study_product, stages, stage, page, formset, boundary_form, result,
+             product_result, *, editable: bool) -> dict:
+    boundary = stages_in_boundary(study.boundary)
+    by_record = {}
+    checks_by_record: dict[int, list] = {}
+    stage_checks: dict[str, list] = {}
+    product_checks = []
+    if product_result is not None:
+        by_record = {a.record_id: a for a in product_result.activities}
+        for check in product_result.checks:
+            if check.activity is not None:
+                record_id = product_result.activities[check.activity].record_id
+                checks_by_record.setdefault(record_id, []).append(check)
+            elif check.stage:
+                stage_checks.setdefault(check.stage, []).append(check)
+            else:
+                product_checks.append(check)
+    stage_results = {s.stage: s for s in product_result.stages} if product_result else {}
+    nav = []
+    for key in STAGE_ORDER:
+        if key not in stages:
+            continue
+        sr = stage_results.get(key)
+        nav.append({
+            "key": key,
+            "label": stages[key].get_stage_display(),
+            "in_boundary": key in boundary,
+            "kgco2e": sr.kgco2e if sr else None,
+            "share_pct": sr.share_pct if sr else None,
+            "count": sr.activity_count if sr else None,
+            "checks": stage_checks.get(key, []),
+            "active": key == stage.stage,
+        })
+    rows = []
+    for form in formset.forms:
+        record_id = form.instance.pk
+        activity = by_record.get(record_id) if record_id else None
+        rows.append({
+            "form": form,
+            "activity": activity,
+            "checks": checks_by_record.get(record_id, []) if record_id else [],
+            "factor": form.factor_object,
+        })
+    stage_result = stage_results.get(stage.stage)
+    return {
+        "study": study,
+        "study_product": study_product,
+        "product": study_product.product,
+        "product_result": product_result,
+        "stage": stage,
+        "stage_result": stage_result,
+        "stage_in_boundary": stage.stage in boundary,
+        "nav": nav,
+        "page": page,
+        "formset": formset,
+        "rows": rows,
+        "boundary_form": boundary_form,
+        "product_checks": product_checks,
+        "editable": editable,
+        "page_size": PAGE_SIZE,
+        "factor_categories": FactorCategory.choices,
+        "other_products": [
+            sp for sp in study.study_products.select_related("product").order_by("position", "id")
+        ],
+    }
+
+
+@login_required
+def unit_check(request):
+    """As-you-type check of an activity unit against the chosen factor (JSON)."""
+    require_staff(request.user)
+    unit = request.GET.get("unit", "")
+    factor = None
+    factor_id = request.GET.get("factor", "")
+    if factor_id.isdigit():
+        factor = EmissionFactor.objects.filter(pk=factor_id).first()
+    problem = activity_unit_problem(unit, factor)
+    expected = ""
+    if factor is not None:
+        try:
+            expected = activity_unit_of(factor.unit)
+        except UnitError:
+            expected = ""
+    return JsonResponse({"ok": problem is None, "message": problem or "", "expected": expected})
+
+
+@login_required
+def factor_picker(request):
+    """Search results for the factor picker of the stage editor (an htmx fragment)."""
+    require_staff(request.user)
+    q = (request.GET.get("q") or "").strip()
+    category = request.GET.get("category") or ""
+    all_versions = request.GET.get("all_versions") == "on"
+    factors = list(factor_search(q=q, category=category, current_only=not all_versions)[:PICKER_LIMIT])
+    entries = []
+    for f in factors:
+        try:
+            expected = activity_unit_of(f.unit)
+        except UnitError:
+            expected = ""
+        entries.append({"factor": f, "activity_unit": expected})
+    return render(request, "footprint/stages/_picker_results.html", {
+        "entries": entries, "limit": PICKER_LIMIT, "q": q,
+    })

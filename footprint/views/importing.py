@@ -1,0 +1,143 @@
+"""Upload a `pcf-study/1` workbook or JSON: preview everything (and every problem) first,
+then import it whole on confirmation, or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..choices import Role
+from ..forms import ImportForm
+from ..services.importing import ImportRejected, StudyExists, import_file, preview_file
+from ..services.study_format import FormatError
+from .access import can_edit_study, require_staff
+
+SESSION_KEY = "pending_imports"
+MAX_PENDING = 5
+
+
+@login_required
+def study_import(request):
+    require_staff(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            preview = preview_file(upload.name, content)
+        except FormatError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = _remember(request, upload.name, content)
+            return render(request, "footprint/import/preview.html", _preview_context(
+                request, preview, token=token, name=upload.name,
+                replace=form.cleaned_data["replace"],
+            ))
+    return render(request, "footprint/import/upload.html", {"form": form})
+
+
+@login_required
+@require_POST
+def study_import_confirm(request):
+    require_staff(request.user)
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY, {}).get(token)
+    if not pending or not default_storage.exists(pending["path"]):
+        messages.error(request, _("上传的文件已过期，请重新上传。"))
+        return redirect("study_import")
+    with default_storage.open(pending["path"], "rb") as fh:
+        content = fh.read()
+    replace = request.POST.get("replace") == "1"
+    preview = preview_file(pending["name"], content)
+    refusal = _refusal(request, preview, replace)
+    if refusal or not preview.ok:
+        if refusal:
+            messages.error(request, refusal)
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, preview, token=token, name=pending["name"], replace=replace))
+    try:
+        study = import_file(pending["name"], content, replace=replace, user=request.user)
+    except (StudyExists, ImportRejected, FormatError) as exc:
+        messages.error(request, str(exc) if not isinstance(exc, ImportRejected)
+                       else _("导入被拒绝，未保存任何数据。"))
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, preview, token=token, name=pending["name"], replace=replace))
+    _forget(request, token)
+    if request.user.role == Role.AUDITOR and not study.auditors.filter(pk=request.user.pk).exists():
+        study.auditors.add(request.user)
+    messages.success(request, _("报告 %(number)s 已导入（%(n)s 条活动数据）。") % {
+        "number": study.report_number, "n": preview.clean.activity_count})
+    return redirect("study_detail", report_number=study.report_number)
+
+
+def _refusal(request, preview, replace: bool) -> str | None:
+    """Why this user may not import this file as asked, or None."""
+    existing = preview.existing_study
+    if existing is None:
+        return None
+    if not replace:
+        return _("报告 %(number)s 已存在。如要用文件内容替换它，请重新上传并勾选“替换同编号的已有报告”。") % {
+            "number": existing.report_number}
+    if existing.is_frozen:
+        return _("报告 %(number)s 已签发，数据已冻结，不能替换。如需更正，请创建修订版。") % {
+            "number": existing.report_number}
+    if not can_edit_study(request.user, existing):
+        return _("您没有修改报告 %(number)s 的权限，不能替换它。") % {"number": existing.report_number}
+    return None
+
+
+def _preview_context(request, preview, *, token: str, name: str, replace: bool) -> dict:
+    clean = preview.clean
+    products = []
+    if clean is not None:
+        for p in clean.products:
+            products.append({
+                "code": p.code,
+                "name": p.fields.get("name"),
+                "functional_unit": p.fields.get("functional_unit"),
+                "annual_output": p.annual_output,
+                "activities": len(p.activities),
+                "by_stage": sorted(Counter(a.stage for a in p.activities).items()),
+                "new": p.code in preview.new_products,
+            })
+    refusal = _refusal(request, preview, replace) if clean is not None else None
+    return {
+        "preview": preview,
+        "clean": clean,
+        "products": products,
+        "token": token,
+        "name": name,
+        "replace": replace,
+        "refusal": refusal,
+        "can_confirm": preview.ok and refusal is None,
+    }
+
+
+def _remember(request, name: str, content: bytes) -> str:
+    """Keep the uploaded file until it is confirmed (files cannot be re-posted by a browser)."""
+    token = uuid.uuid4().hex
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".json"
+    path = default_storage.save(f"imports/{token}{suffix}", ContentFile(content))
+    pending = dict(request.session.get(SESSION_KEY, {}))
+    pending[token] = {"path": path, "name": name}
+    while len(pending) > MAX_PENDING:
+        oldest = next(iter(pending))
+        default_storage.delete(pending.pop(oldest)["path"])
+    request.session[SESSION_KEY] = pending
+    return token
+
+
+def _forget(request, token: str) -> None:
+    pending = dict(request.session.get(SESSION_KEY, {}))
+    entry = pending.pop(token, None)
+    if entry:
+        default_storage.delete(entry["path"])
+    request.session[SESSION_KEY] = pending

@@ -1,0 +1,150 @@
+"""Results of a study: per product the total, stages, charts, activities and checks.
+
+Everything shown is recomputed by one call of the calculation service per request. Rows are
+prepared here as plain, already formatted values: a results table of thousands of rows renders
+several times faster from strings than through a filter per cell.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ..models import EmissionFactor
+from ..reports.charts import contributors_chart, stage_chart
+from ..services import checks as C
+from ..services.calculation import ProductResult
+from ..services.results import study_results
+from ..templatetags.pcf import kg_text, pct_text, plain_text, stage_label
+from .access import can_edit_study, get_study_for_user
+from .activities import PAGE_SIZE
+
+TOP_CONTRIBUTORS = 8
+
+
+@login_required
+def study_results_view(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    result = study_results(study)
+    can_edit = can_edit_study(request.user, study) and not study.is_frozen
+    suggested_codes = {c.suggested_factor for c in result.all_checks if c.suggested_factor}
+    factor_pks = dict(
+        EmissionFactor.objects.filter(code__in=suggested_codes, is_current=True).values_list("code", "pk")
+    ) if suggested_codes else {}
+    editor_url = lambda code: reverse("study_product_stages", args=[study.report_number, code])  # noqa: E731
+    products = [
+        _present_product(p, editor_url(p.code) if can_edit else None, factor_pks)
+        for p in result.products
+    ]
+    return render(request, "footprint/studies/results.html", {
+        "study": study,
+        "result": result,
+        "products": products,
+        "can_edit": can_edit,
+    })
+
+
+def _present_product(product: ProductResult, editor_url: str | None, factor_pks: dict) -> dict:
+    total = product.total_kgco2e
+    # Where each row sits in the stage editor (its stage and page), for "go to the row" links.
+    position_in_stage: dict[int, int] = {}
+    seen: dict[str, int] = {}
+    for a in product.activities:
+        position_in_stage[a.index] = seen.get(a.stage, 0)
+        seen[a.stage] = seen.get(a.stage, 0) + 1
+
+    def row_link(index: int | None) -> str | None:
+        if editor_url is None or index is None:
+            return None
+        a = product.activities[index]
+        page = position_in_stage[index] // PAGE_SIZE + 1
+        return f"{editor_url}?stage={a.stage}&page={page}#row-{a.record_id}"
+
+    flagged: dict[int, str] = {}
+    for check in product.checks:
+        if check.activity is not None:
+            flagged[check.activity] = "danger" if check.is_error else "warning"
+
+    activities = [
+        {
+            "stage": stage_label(a.stage),
+            "name": a.name,
+            "quantity": plain_text(a.quantity),
+            "unit": a.unit,
+            "factor": a.factor,
+            "kg": kg_text(a.kgco2e) if a.ok else "—",
+            "share": pct_text(a.kgco2e / total * 100) if total > 0 and a.ok else "—",
+            "claimed": kg_text(a.claimed_kgco2e) if a.claimed_kgco2e is not None else "",
+            "flag": flagged.get(a.index, ""),
+            "link": row_link(a.index),
+            "anchor": f"act-{product.code}-{a.index}",
+        }
+        for a in product.activities
+    ]
+    checks = [
+        {
+            "severity": c.severity,
+            "is_error": c.is_error,
+            "message": c.message,
+            "link": row_link(c.activity),
+            "row": product.activities[c.activity].name if c.activity is not None else "",
+            "anchor": f"act-{product.code}-{c.activity}" if c.activity is not None else "",
+        }
+        for c in sorted(product.checks, key=lambda c: (not c.is_error, c.activity or -1))
+    ]
+    mismatch = {c.activity: c for c in product.checks if c.code == C.CLAIMED_MISMATCH}
+    claims = []
+    for a in product.activities:
+        if a.claimed_kgco2e is None:
+            continue
+        check = mismatch.get(a.index)
+        implied = check.params.get("implied_value") if check else None
+        claims.append({
+            "name": a.name,
+            "stage": stage_label(a.stage),
+            "claimed": kg_text(a.claimed_kgco2e),
+            "computed": kg_text(a.kgco2e),
+            "deviation": f"{a.deviation * 100:+.2f} %" if a.deviation is not None else "—",
+            "follows": check is None,
+            "factor": a.factor,
+            "factor_value": f"{check.params['factor_value']:.6g} {check.params['factor_unit']}" if check else "",
+            "implied": f"{implied:.6g} {check.params['factor_unit']}" if implied else "",
+            "suggested": check.suggested_factor if check else None,
+            "suggested_pk": factor_pks.get(check.suggested_factor) if check and check.suggested_factor else None,
+            "link": row_link(a.index),
+        })
+    stages = [
+        {"label": stage_label(s.stage), "kg": kg_text(s.kgco2e), "share": f"{s.share_pct} %",
+         "count": s.activity_count, "value": s.kgco2e, "share_pct": s.share_pct}
+        for s in product.stages
+    ]
+    chart_stages = mark_safe(stage_chart(  # noqa: S308 - labels are escaped by the renderer
+        [(s["label"], s["value"], s["share_pct"]) for s in stages],
+        title=_("各阶段碳足迹"), unit=_("kgCO₂e/%(unit)s") % {"unit": product.functional_unit},
+        chart_id=f"stages-{product.code}",
+    ))
+    top = product.top_contributors(TOP_CONTRIBUTORS)
+    chart_top = mark_safe(contributors_chart(  # noqa: S308 - labels are escaped by the renderer
+        [(a.name, a.kgco2e) for a in top],
+        title=_("最大排放源"), unit=_("kgCO₂e/%(unit)s") % {"unit": product.functional_unit},
+        chart_id=f"top-{product.code}",
+    )) if top else ""
+    return {
+        "code": product.code,
+        "name": product.name,
+        "functional_unit": product.functional_unit,
+        "annual_output": plain_text(product.annual_output),
+        "total": kg_text(total),
+        "stages": stages,
+        "chart_stages": chart_stages,
+        "chart_top": chart_top,
+        "activities": activities,
+        "checks": checks,
+        "error_count": sum(1 for c in checks if c["is_error"]),
+        "warning_count": sum(1 for c in checks if not c["is_error"]),
+        "claims": claims,
+        "editor_url": editor_url,
+    }

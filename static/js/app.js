@@ -1,0 +1,217 @@
+/* Behaviour of the web application, written as delegated listeners so that it keeps working
+ * on content that htmx swaps in. Without JavaScript every form still posts normally. */
+(function () {
+  "use strict";
+
+  // ------------------------------------------------------------------ stage editor rows
+  function stageForm() { return document.getElementById("stage-form"); }
+
+  function totalFormsInput(form) {
+    return form.querySelector('input[name$="-TOTAL_FORMS"]');
+  }
+
+  function markDirty() {
+    const note = document.getElementById("dirty-note");
+    if (note) note.hidden = false;
+    const form = stageForm();
+    if (form) form.dataset.dirty = "1";
+  }
+
+  /** Append a blank row (the formset's empty form) and return its <tbody>. */
+  function addRow() {
+    const form = stageForm();
+    const template = document.getElementById("empty-activity-row");
+    if (!form || !template) return null;
+    const total = totalFormsInput(form);
+    const index = parseInt(total.value, 10);
+    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    const end = document.getElementById("activity-rows-end");
+    end.insertAdjacentHTML("beforebegin", html);
+    total.value = String(index + 1);
+    const row = end.previousElementSibling;
+    const empty = document.getElementById("no-rows");
+    if (empty) empty.hidden = true;
+    markDirty();
+    return row;
+  }
+
+  /** Copy the values of one row into a new row at the end of the table. */
+  function copyRow(source) {
+    const sourcePrefix = source.dataset.prefix;
+    const row = addRow();
+    if (!row) return;
+    const prefix = row.dataset.prefix;
+    source.querySelectorAll("input, select, textarea").forEach(function (field) {
+      if (!field.name || !field.name.startsWith(sourcePrefix + "-")) return;
+      const name = field.name.slice(sourcePrefix.length + 1);
+      if (name === "id" || name === "DELETE") return;
+      const target = row.querySelector('[name="' + prefix + "-" + name + '"]');
+      if (target) target.value = field.value;
+    });
+    const sourceButton = source.querySelector("[data-pick-factor]");
+    const targetButton = row.querySelector("[data-pick-factor]");
+    if (sourceButton && targetButton) targetButton.innerHTML = sourceButton.innerHTML;
+    const name = row.querySelector('[name="' + prefix + '-name"]');
+    if (name) { name.focus(); name.select(); }
+  }
+
+  document.addEventListener("click", function (event) {
+    const add = event.target.closest("[data-add-row]");
+    if (add && stageForm()) {
+      event.preventDefault();
+      const row = addRow();
+      if (row) {
+        const first = row.querySelector("input[type=text], input:not([type=hidden])");
+        if (first) first.focus();
+      }
+      return;
+    }
+    const copy = event.target.closest("[data-copy-row]");
+    if (copy) {
+      copyRow(copy.closest("tbody.activity-row"));
+      return;
+    }
+    const more = event.target.closest("[data-toggle-extra]");
+    if (more) {
+      const extra = more.closest("tbody.activity-row").querySelector("tr.row-extra");
+      extra.hidden = !extra.hidden;
+      more.setAttribute("aria-expanded", String(!extra.hidden));
+      return;
+    }
+    const pick = event.target.closest("[data-pick-factor]");
+    if (pick) {
+      openPicker(pick.closest("tbody.activity-row"));
+      return;
+    }
+    const choose = event.target.closest("[data-choose-factor]");
+    if (choose) {
+      chooseFactor(choose.dataset);
+      return;
+    }
+    const useDefault = event.target.closest("[data-use-default]");
+    if (useDefault) {
+      const area = document.getElementById(useDefault.dataset.useDefault);
+      const source = document.getElementById(useDefault.dataset.defaultSource);
+      if (area && source) {
+        if (area.value.trim() && !window.confirm(useDefault.dataset.confirm)) return;
+        area.value = source.textContent.trim();
+        area.focus();
+      }
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    const del = event.target.closest("[data-delete-row]");
+    if (del) {
+      del.closest("tbody.activity-row").querySelectorAll("tr").forEach(function (tr) {
+        tr.classList.toggle("row-deleted", del.checked);
+      });
+    }
+    if (event.target.closest("#stage-form")) markDirty();
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.closest("#stage-form")) markDirty();
+    if (event.target.matches("[data-unit-input]")) scheduleUnitCheck(event.target);
+  });
+
+  // Nothing typed is lost by accident: warn before leaving a stage with unsaved changes.
+  window.addEventListener("beforeunload", function (event) {
+    const form = stageForm();
+    if (form && form.dataset.dirty === "1" && !form.dataset.submitting) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target.id === "stage-form") event.target.dataset.submitting = "1";
+  });
+
+  // ---------------------------------------------------------------------- factor picker
+  let pickerRow = null;
+
+  function openPicker(row) {
+    pickerRow = row;
+    const modalEl = document.getElementById("factor-picker");
+    if (!modalEl || !window.bootstrap) return;
+    const modal = window.bootstrap.Modal.getOrCreateInstance(modalEl);
+    modal.show();
+  }
+
+  document.addEventListener("shown.bs.modal", function (event) {
+    if (event.target.id !== "factor-picker") return;
+    const input = document.getElementById("picker-q");
+    input.focus();
+    input.select();
+    const form = document.getElementById("factor-picker-form");
+    if (window.htmx) window.htmx.trigger(form, "submit");
+  });
+
+  function chooseFactor(data) {
+    if (!pickerRow) return;
+    const prefix = pickerRow.dataset.prefix;
+    const hidden = pickerRow.querySelector('[name="' + prefix + '-factor"]');
+    hidden.value = data.id;
+    const button = pickerRow.querySelector("[data-pick-factor]");
+    button.classList.remove("border-danger");
+    button.textContent = "";
+    const code = document.createElement("span");
+    code.className = "font-monospace";
+    code.textContent = data.code + (parseInt(data.version, 10) > 1 ? " v" + data.version : "");
+    const value = document.createElement("span");
+    value.className = "factor-value";
+    value.textContent = " " + data.value + " " + data.unit;
+    const meta = document.createElement("span");
+    meta.className = "factor-meta";
+    meta.textContent = data.gas + " · " + data.year + " · " + data.region;
+    button.append(code, value, meta);
+    const unit = pickerRow.querySelector('[name="' + prefix + '-unit"]');
+    if (unit && !unit.value.trim() && data.activityUnit) unit.value = data.activityUnit;
+    markDirty();
+    window.bootstrap.Modal.getOrCreateInstance(document.getElementById("factor-picker")).hide();
+    if (unit) { checkUnit(unit); unit.focus(); }
+  }
+
+  // ------------------------------------------------------------ units, checked as typed
+  const timers = new WeakMap();
+
+  function scheduleUnitCheck(input) {
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () { checkUnit(input); }, 300));
+  }
+
+  function checkUnit(input) {
+    const form = stageForm();
+    if (!form) return;
+    const row = input.closest("tbody.activity-row");
+    const factor = row.querySelector("[data-factor-input]");
+    const feedback = row.querySelector("[data-unit-feedback]");
+    const params = new URLSearchParams({ unit: input.value, factor: factor ? factor.value : "" });
+    fetch(form.dataset.unitCheckUrl + "?" + params.toString(), { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (result) {
+        if (!result) return;
+        input.classList.toggle("is-invalid", !result.ok);
+        input.classList.toggle("is-valid", result.ok && input.value.trim() !== "");
+        input.setAttribute("aria-invalid", result.ok ? "false" : "true");
+        if (feedback) {
+          feedback.textContent = result.message;
+          feedback.classList.toggle("d-block", !result.ok);
+        }
+      })
+      .catch(function () { /* offline: the server checks again on save */ });
+  }
+
+  // After htmx swapped in a saved stage, it is clean again.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "stage-editor") {
+      const note = document.getElementById("dirty-note");
+      if (note) note.hidden = true;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    const form = stageForm();
+    if (form) { delete form.dataset.dirty; delete form.dataset.submitting; }
+    const firstError = document.querySelector("#stage-editor .is-invalid");
+    if (firstError) firstError.focus();
+  });
+})();

@@ -1,0 +1,201 @@
+"""An auditor works through the browser: from an empty company to results that match
+`manage.py calculate`, a workbook with an error, the language switch, and the screenshots."""
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROWS = [
+    # stage tab, name, quantity, unit, factor code
+    ("raw_material_acquisition", "外购件生产用电", "50000", "kWh", "CN-GRID-2022"),
+    ("raw_material_transport", "原材料运输柴油", "2", "t", "CN-DIESEL"),
+    ("production", "车间用电", "12", "MWh", "CN-GRID-EAST-2023"),
+]
+
+
+def _calculate_json(report_number: str) -> dict:
+    out = io.StringIO()
+    call_command("calculate", report_number, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _add_activity(page, name, quantity, unit, factor_code):
+    page.click("#add-row")
+    row = page.locator("tbody.activity-row.row-new").last
+    prefix = row.get_attribute("data-prefix")
+    page.fill(f'[name="{prefix}-name"]', name)
+    page.fill(f'[name="{prefix}-quantity"]', quantity)
+    row.locator("[data-pick-factor]").click()
+    page.wait_for_selector("#factor-picker.show")
+    page.fill("#picker-q", factor_code)
+    choose = page.locator(f'#factor-picker-results [data-choose-factor][data-code="{factor_code}"]')
+    choose.first.click()
+    page.wait_for_selector("#factor-picker", state="hidden")
+    unit_input = page.locator(f'[name="{prefix}-unit"]')
+    unit_input.fill(unit)
+    unit_input.dispatch_event("input")
+    return prefix
+
+
+def test_an_auditor_builds_a_study_from_scratch_and_sees_the_calculated_totals(
+    page, demo, screenshot_dir
+):
+    from footprint.models import Study
+    from footprint.services.results import study_results
+
+    login(page, "auditor", "auditor-demo")
+
+    # A company and its product.
+    page.click("text=企业")
+    page.click("#new-company")
+    page.fill("#id_name", "浏览器测试企业")
+    page.fill("#id_address", "上海市浦东新区")
+    page.click("#save-company")
+    page.wait_for_selector("h1:has-text('浏览器测试企业')")
+    page.click("#new-product")
+    page.fill("#id_code", "BT-1")
+    page.fill("#id_name", "测试配电柜")
+    page.fill("#id_functional_unit", "1 台")
+    page.click("#save-product")
+    page.wait_for_selector("#products td:has-text('BT-1')")
+
+    # A study of that company.
+    page.click("#new-study-for-company")
+    page.fill("#id_report_number", "WEB-1")
+    page.fill("#id_title", "测试配电柜产品碳足迹报告")
+    page.fill("#id_period_start", "2025-01-01")
+    page.fill("#id_period_end", "2025-12-31")
+    page.select_option("#id_gwp_set", "AR6")
+    page.select_option("#id_boundary", "cradle_to_gate")
+    page.click("#save-study")
+    page.wait_for_url(re.compile(r".*/studies/WEB-1/$"))
+
+    # The product with its annual output, then its stages.
+    page.select_option("#id_product", label="BT-1 · 测试配电柜 (1 台)")
+    page.fill("#id_annual_output", "1000")
+    page.click("#add-product")
+    page.wait_for_url(re.compile(r".*/studies/WEB-1/products/BT-1/.*"))
+
+    for stage, name, quantity, unit, factor in ROWS:
+        page.click(f'#stage-nav a[data-stage="{stage}"]')
+        page.wait_for_selector(f'#stage-nav a.active[data-stage="{stage}"]')
+        prefix = _add_activity(page, name, quantity, unit, factor)
+        if stage == "production":
+            # Units are checked as they are typed: kg cannot go with a per-kWh factor.
+            unit_input = page.locator(f'[name="{prefix}-unit"]')
+            unit_input.fill("kg")
+            unit_input.dispatch_event("input")
+            page.wait_for_selector(f'[name="{prefix}-unit"].is-invalid')
+            feedback = page.locator(f'tbody[data-prefix="{prefix}"] [data-unit-feedback]')
+            assert "kWh" in feedback.inner_text()
+            unit_input.fill(unit)
+            unit_input.dispatch_event("input")
+            page.wait_for_selector(f'[name="{prefix}-unit"].is-valid')
+        page.click("#save-stage")
+        # htmx swaps the stage in place: the new row now has an id and a computed value.
+        page.wait_for_selector("#stage-editor tbody.activity-row[id^=row-] [data-row-kg]")
+
+    study = Study.objects.get(report_number="WEB-1")
+    result = study_results(study).products[0]
+    shown_total = page.locator('#product-total [data-product-total="BT-1"]').inner_text()
+    assert shown_total == f"{result.total_kgco2e:,.3f}"
+    for stage_result in result.stages:
+        shown = page.locator(f'#stage-nav [data-stage-total="{stage_result.stage}"]').inner_text()
+        assert shown == f"{stage_result.kgco2e:,.3f}"
+
+    # Hand-computed: 50,000 kWh × 0.5366 + 2 t diesel × 3,145.1… kg/t + 12 MWh × 550 kg/MWh, per 1,000 units.
+    diesel = 43.330 * 20.20 * 0.98 * 44 / 12  # kg CO2 per t: GJ/t × t C/TJ … (GJ·t/TJ = kg)
+    expected = (50_000 * 0.5366 + 2 * diesel + 12_000 * 0.5500) / 1000
+    assert abs(result.total_kgco2e - expected) < 1e-9
+
+    # The same numbers as the command line.
+    calculated = _calculate_json("WEB-1")["products"][0]
+    assert f"{calculated['total_kgco2e']:,.3f}" == shown_total
+
+    # Results page: same total, stage table, charts.
+    page.click("text=结果与检查")
+    page.wait_for_selector("#total-BT-1")
+    assert page.locator("#total-BT-1").inner_text() == shown_total
+    assert page.locator("#product-BT-1 svg.pcf-chart").count() == 2
+    assert page.locator("#product-BT-1 .stage-table tbody tr").count() == 3
+
+
+def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
+    page, demo, tmp_path, screenshot_dir
+):
+    from openpyxl import load_workbook
+
+    from footprint.models import Study
+    from footprint.services.exporting import study_to_workbook
+
+    seed = Study.objects.get(report_number="202508175GHG")
+    workbook = load_workbook(io.BytesIO(study_to_workbook(seed)))
+    study_sheet = workbook["study"]
+    for row in study_sheet.iter_rows(min_row=2):
+        if row[0].value == "report_number":
+            row[1].value = "UPLOAD-1"
+    activities = workbook["activities"]
+    header = [c.value for c in activities[1]]
+    activities.cell(row=3, column=header.index("unit") + 1, value="bogus-unit")
+    path = Path(tmp_path) / "with-error.xlsx"
+    workbook.save(path)
+
+    login(page, "auditor", "auditor-demo")
+    page.click("text=导入")
+    page.set_input_files("#id_file", str(path))
+    page.click("#preview-import")
+    page.wait_for_selector("#import-problems")
+    problems = page.locator("#import-problems tbody tr")
+    assert problems.count() == 1
+    text = problems.first.inner_text()
+    assert "activities" in text and "3" in text and "bogus-unit" in text
+    assert page.locator("#confirm-import").count() == 0
+    page.screenshot(path=str(screenshot_dir / "import-preview.png"), full_page=True)
+    assert not Study.objects.filter(report_number="UPLOAD-1").exists()
+
+    # Fixed, the same file previews cleanly and imports whole on confirmation.
+    activities.cell(row=3, column=header.index("unit") + 1, value="kg")
+    workbook.save(path)
+    page.click("text=重新上传")
+    page.set_input_files("#id_file", str(path))
+    page.click("#preview-import")
+    page.click("#confirm-import")
+    page.wait_for_url(re.compile(r".*/studies/UPLOAD-1/$"))
+    assert Study.objects.get(report_number="UPLOAD-1").study_products.count() == 2
+
+
+def test_the_language_switch_turns_the_interface_to_english_and_back(page, demo):
+    login(page, "auditor", "auditor-demo")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.select_option("#language-switch", "en")
+    page.wait_for_selector("html[lang=en]")
+    assert page.locator("#language-switch").input_value() == "en"
+    page.goto(page.base + "/studies/202508175GHG/results/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.select_option("#language-switch", "zh-hans")
+    page.wait_for_selector("html[lang=zh-CN]")
+
+
+def test_screenshots_of_the_main_pages(page, demo, screenshot_dir):
+    login(page, "auditor", "auditor-demo")
+    shots = {
+        "dashboard.png": "/",
+        "study.png": "/studies/202508175GHG/",
+        "stage-editor.png": "/studies/202508175GHG/products/HV/?stage=production",
+        "results.png": "/studies/202508175GHG/results/",
+        "factor-library.png": "/factors/",
+        "narrative.png": "/studies/202508175GHG/narrative/",
+    }
+    for name, url in shots.items():
+        page.goto(page.base + url)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(screenshot_dir / name), full_page=name in ("results.png",))
+        assert (screenshot_dir / name).stat().st_size > 10_000

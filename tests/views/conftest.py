@@ -1,0 +1,41 @@
+"""Fixtures for view tests: the demo data, logged-in clients per persona, a large study."""
+
+import pytest
+
+
+@pytest.fixture
+def demo_auditor(demo):
+    """The demo auditor, assigned to both demo studies."""
+    from footprint.models import User
+
+    return User.objects.get(username="auditor")
+
+
+@pytest.fixture
+def other_contact(demo):
+    """The contact of DEMO-2's company: an outsider to the seed study's company."""
+    from footprint.models import User
+
+    return User.objects.get(username="client2")
+
+
+@pytest.fixture
+def auditor_client(client, demo_auditor):
+    client.force_login(demo_auditor)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, other_contact):
+    client.force_login(other_contact)
+    return client
+
+
+def make_large_study(report_number: str, activities: int, products: int = 2):
+    """A generated study of `activities` rows (through the real importer)."""
+    from footprint.services.importing import import_study
+    from footprint.services.study_format import Document
+    from footprint.services.synthetic import synthetic_study_document
+
+    return import_study(Document(synthetic_study_document(
+        report_number=report_number, activities=activities, products=products)))
