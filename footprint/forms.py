@@ -32,7 +32,7 @@ KNOWN_STANDARDS = (
 )
 
 
-def _plain_decimal(value):
+def plain_decimal(value):
     """281683.000000000 → 281683, so an edit form shows what was typed, not the column's scale."""
     if isinstance(value, Decimal):
         normalized = value.normalize()
@@ -302,7 +302,7 @@ class ActivityForm(forms.ModelForm):
         for name in ("quantity", "allocation", "claimed_kgco2e_per_unit", "uncertainty_pct"):
             value = self.initial.get(name)
             if value is not None:
-                self.initial[name] = _plain_decimal(value)
+                self.initial[name] = plain_decimal(value)
 
     def full_clean(self):
         super().full_clean()
@@ -417,7 +417,7 @@ class FactorForm(forms.ModelForm):
             self.fields["code"].initial = new_version_of.code
         for name in ("value", "oxidation_rate"):
             if self.initial.get(name) is not None:
-                self.initial[name] = _plain_decimal(self.initial[name])
+                self.initial[name] = plain_decimal(self.initial[name])
         self.helper = _helper(
             Row(Column("code", css_class="col-md-4"), Column("name_zh", css_class="col-md-4"),
                 Column("name_en", css_class="col-md-4")),

@@ -8,6 +8,9 @@ Saving through htmx swaps the stage table and updates the product total and stag
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,10 +18,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..choices import STAGE_ORDER, FactorCategory, stages_in_boundary
-from ..forms import ActivityFormSet, StageBoundaryForm, activity_formset_class
+from ..choices import STAGE_ORDER, Basis, DataType, FactorCategory, stages_in_boundary
+from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
 from ..models import EmissionFactor
 from ..selectors import factor_search, stage_activities, stages_of, study_product_of
 from ..services.activities import activity_unit_problem, stage_activities_save
@@ -27,7 +31,10 @@ from ..services.results import study_results
 from ..services.units import UnitError, activity_unit_of
 from .access import get_study_for_edit, require_staff
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
+FORMSET_PREFIX = "act"
+ROW_FIELDS = ("name", "quantity", "unit", "basis", "factor", "allocation", "data_type", "source",
+              "claimed_kgco2e_per_unit", "uncertainty_pct", "notes")
 MAX_EXTRA_ROWS = 20
 PICKER_LIMIT = 40
 
@@ -60,7 +67,7 @@ def study_product_stages(request, report_number, product_code):
 
     if request.method == "POST":
         boundary_form = StageBoundaryForm(request.POST, instance=stage, prefix="stage")
-        formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix="act")
+        formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix=FORMSET_PREFIX)
         if _save(request, study, stage, boundary_form, formset):
             last = bool(formset.new_objects)  # new rows go to the end of the stage
             if not request.htmx:
@@ -70,15 +77,15 @@ def study_product_stages(request, report_number, product_code):
             # htmx: show the saved rows afresh, with their ids and computed values.
             page = Paginator(stage_activities(stage), PAGE_SIZE).get_page("last" if last else page.number)
             boundary_form = StageBoundaryForm(instance=stage, prefix="stage")
-            formset = ActivityFormSet(queryset=page.object_list, prefix="act")
+            formset = None
     else:
         boundary_form = StageBoundaryForm(instance=stage, prefix="stage")
-        formset = activity_formset_class(extra)(queryset=page.object_list, prefix="act")
+        formset = None
 
     result = study_results(study)
     product_result = result.product(product_code)
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
-                       result, product_result, editable=not study.is_frozen)
+                       result, product_result, extra=extra, editable=not study.is_frozen)
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)
     return render(request, "footprint/stages/editor.html", context)
@@ -118,7 +125,7 @@ def _save(request, study, stage, boundary_form, formset) -> bool:
 
 
 def _context(study, study_product, stages, stage, page, formset, boundary_form, result,
-             product_result, *, editable: bool) -> dict:
+             product_result, *, extra: int = 0, editable: bool) -> dict:
     boundary = stages_in_boundary(study.boundary)
     by_record = {}
     checks_by_record: dict[int, list] = {}
@@ -150,16 +157,21 @@ def _context(study, study_product, stages, stage, page, formset, boundary_form, 
             "checks": stage_checks.get(key, []),
             "active": key == stage.stage,
         })
-    rows = []
-    for form in formset.forms:
-        record_id = form.instance.pk
-        activity = by_record.get(record_id) if record_id else None
-        rows.append({
-            "form": form,
-            "activity": activity,
-            "checks": checks_by_record.get(record_id, []) if record_id else [],
-            "factor": form.factor_object,
-        })
+    if formset is None:
+        records = list(page.object_list)
+        rows = [
+            _row_from_record(f"{FORMSET_PREFIX}-{i}", page.start_index() + i, record)
+            for i, record in enumerate(records)
+        ]
+        rows += [_blank_row(f"{FORMSET_PREFIX}-{len(rows) + i}") for i in range(extra)]
+        initial_count = len(records)
+    else:
+        rows = [_row_from_form(form, page.start_index() + i) for i, form in enumerate(formset.forms)]
+        initial_count = formset.initial_form_count()
+    for row in rows:
+        if row.pk:
+            row.activity = by_record.get(row.pk)
+            row.checks = checks_by_record.get(row.pk, [])
     stage_result = stage_results.get(stage.stage)
     return {
         "study": study,
@@ -171,8 +183,16 @@ def _context(study, study_product, stages, stage, page, formset, boundary_form, 
         "stage_in_boundary": stage.stage in boundary,
         "nav": nav,
         "page": page,
-        "formset": formset,
         "rows": rows,
+        "non_form_errors": formset.non_form_errors() if formset is not None else [],
+        "management": {"prefix": FORMSET_PREFIX, "total": len(rows), "initial": initial_count},
+        "empty_row": _blank_row(f"{FORMSET_PREFIX}-__prefix__"),
+        "basis_choices": Basis.choices,
+        "data_type_choices": DataType.choices,
+        "labels": _row_labels(),
+        # Attributes printed on every input of a frozen study's rows.
+        "readonly": "" if editable else mark_safe(" readonly"),  # noqa: S308 - constant
+        "disabled": "" if editable else mark_safe(" disabled"),  # noqa: S308 - constant
         "boundary_form": boundary_form,
         "product_checks": product_checks,
         "editable": editable,
@@ -181,6 +201,77 @@ def _context(study, study_product, stages, stage, page, formset, boundary_form, 
         "other_products": [
             sp for sp in study.study_products.select_related("product").order_by("position", "id")
         ],
+    }
+
+
+# ------------------------------------------------------------------------- table rows
+# The activity table is rendered from these plain rows with plain <input>s, not through the
+# formset's widgets: Django renders every widget through its template engine, which for a
+# page of 100 rows × 11 fields cost more than half a second. The names follow the formset's
+# convention (act-N-field), so the same ActivityFormSet validates what is posted.
+@dataclass
+class ActivityRow:
+    prefix: str
+    number: int | str
+    pk: int | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    # A defaultdict: the template asks for every field's errors, and a missing key costs
+    # the template engine an exception and a dir() call.
+    errors: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    factor: EmissionFactor | None = None
+    deleted: bool = False
+    activity: object | None = None  # the calculation's ActivityResult
+    checks: list = field(default_factory=list)
+
+    @property
+    def show_extra(self) -> bool:
+        return any(self.values.get(f) or self.errors.get(f)
+                   for f in ("claimed_kgco2e_per_unit", "uncertainty_pct", "notes"))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(plain_decimal(value))
+
+
+def _row_from_record(prefix: str, number: int, record) -> ActivityRow:
+    values = {name: _text(getattr(record, name)) for name in ROW_FIELDS if name != "factor"}
+    values["factor"] = str(record.factor_id)
+    return ActivityRow(prefix=prefix, number=number, pk=record.pk, values=values,
+                       factor=record.factor)
+
+
+def _blank_row(prefix: str) -> ActivityRow:
+    values = dict.fromkeys(ROW_FIELDS, "")
+    values.update(basis=Basis.ANNUAL_TOTAL, allocation="1", data_type=DataType.PRIMARY)
+    return ActivityRow(prefix=prefix, number="", values=values)
+
+
+def _row_from_form(form, number: int) -> ActivityRow:
+    """A row as typed (bound form), with its errors: nothing typed is lost."""
+    values = {name: form.data.get(form.add_prefix(name), "") for name in ROW_FIELDS}
+    errors: defaultdict[str, list[str]] = defaultdict(list)
+    for name, messages_ in form.errors.items():
+        errors["non_field" if name == "__all__" else name] = list(messages_)
+    pk = form.instance.pk if form.instance.pk else None
+    return ActivityRow(
+        prefix=form.prefix, number=number if pk else "", pk=pk, values=values, errors=errors,
+        factor=form.factor_object, deleted=bool(form.data.get(form.add_prefix("DELETE"))),
+    )
+
+
+def _row_labels() -> dict[str, str]:
+    """Translated labels used on every row, looked up once per page."""
+    return {
+        "pick": _("选择因子…"), "derived": _("推导值"), "more": _("更多字段"),
+        "more_title": _("更多字段：声明值、不确定性、备注"), "copy": _("复制此行"),
+        "delete": _("删除此行"), "delete_title": _("删除此行（保存后生效）"),
+        "row_error": _("该行有错误，不计入结果"), "factor": _("排放因子"),
+        "name": _("活动名称"), "quantity": _("活动数据"), "unit": _("单位"), "basis": _("数据基准"),
+        "allocation": _("分配比例"), "data_type": _("数据类型"), "source": _("数据来源"),
+        "claimed": _("原报告声明值 (kgCO₂e/功能单位)"), "uncertainty": _("不确定性 (%)"),
+        "notes": _("备注"),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,36 @@ def study_results_view(request, report_number):
     })
 
 
+def _activity_rows_html(product: ProductResult, total: float, labels: dict, flagged: dict,
+                        row_link) -> str:
+    """The activity table's rows as one HTML string. Written here rather than in a template
+    loop: a study of 2,000 rows rendered through the template engine took ~300 ms for this
+    table alone (10 variable nodes per row); string formatting with escape() takes ~15 ms."""
+    parts = []
+    for a in product.activities:
+        flag = flagged.get(a.index)
+        link = row_link(a.index)
+        name = escape(a.name)
+        if link:
+            name = f'<a href="{escape(link)}">{name}</a>'
+        ok = a.ok
+        parts.append(
+            f'<tr id="act-{escape(product.code)}-{a.index}"'
+            f'{f" class={chr(34)}table-{flag}{chr(34)}" if flag else ""}>'
+            f'<td class="text-body-secondary small">{a.index + 1}</td>'
+            f'<td class="small">{escape(labels[a.stage])}</td>'
+            f"<td>{name}</td>"
+            f'<td class="num">{plain_text(a.quantity)}</td>'
+            f"<td>{escape(a.unit)}</td>"
+            f'<td class="font-monospace small">{escape(a.factor)}</td>'
+            f'<td class="num fw-semibold">{kg_text(a.kgco2e) if ok else "—"}</td>'
+            f'<td class="num">{pct_text(a.kgco2e / total * 100) if total > 0 and ok else "—"}</td>'
+            f'<td class="num text-body-secondary">'
+            f'{kg_text(a.claimed_kgco2e) if a.claimed_kgco2e is not None else "—"}</td></tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
+
+
 def _present_product(product: ProductResult, editor_url: str | None, factor_pks: dict) -> dict:
     total = product.total_kgco2e
     # Where each row sits in the stage editor (its stage and page), for "go to the row" links.
@@ -68,22 +99,8 @@ def _present_product(product: ProductResult, editor_url: str | None, factor_pks:
         if check.activity is not None:
             flagged[check.activity] = "danger" if check.is_error else "warning"
 
-    activities = [
-        {
-            "stage": stage_label(a.stage),
-            "name": a.name,
-            "quantity": plain_text(a.quantity),
-            "unit": a.unit,
-            "factor": a.factor,
-            "kg": kg_text(a.kgco2e) if a.ok else "—",
-            "share": pct_text(a.kgco2e / total * 100) if total > 0 and a.ok else "—",
-            "claimed": kg_text(a.claimed_kgco2e) if a.claimed_kgco2e is not None else "",
-            "flag": flagged.get(a.index, ""),
-            "link": row_link(a.index),
-            "anchor": f"act-{product.code}-{a.index}",
-        }
-        for a in product.activities
-    ]
+    labels = {key: stage_label(key) for key in {a.stage for a in product.activities}}
+    activity_rows = _activity_rows_html(product, total, labels, flagged, row_link)
     checks = [
         {
             "severity": c.severity,
@@ -141,7 +158,8 @@ def _present_product(product: ProductResult, editor_url: str | None, factor_pks:
         "stages": stages,
         "chart_stages": chart_stages,
         "chart_top": chart_top,
-        "activities": activities,
+        "activity_rows": activity_rows,
+        "activity_count": len(product.activities),
         "checks": checks,
         "error_count": sum(1 for c in checks if c["is_error"]),
         "warning_count": sum(1 for c in checks if not c["is_error"]),

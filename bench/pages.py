@@ -1,0 +1,88 @@
+"""Benchmark: server time of the web pages for a study of 2,000 activity records.
+
+    .venv/bin/python bench/pages.py [--activities 2000] [--repeat 9]
+
+Each page is requested through Django's test client (URL routing, middleware, session,
+view, templates: everything but the network) and timed as the median of --repeat runs,
+printed with its query count and as a ratio against a baseline measured in the same run:
+the login page, the smallest page the application serves.
+Target (issue 3): the stage editor and the results page under 300 ms, and a query count that
+does not grow with the number of rows (also asserted in tests/views/test_performance.py).
+"""
+
+import argparse
+import statistics
+import time
+
+from _django import setup
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--activities", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=9)
+    args = parser.parse_args()
+    setup("bench-pages.sqlite3")
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from footprint.choices import Role
+    from footprint.models import User
+    from footprint.services.importing import import_study
+    from footprint.services.study_format import Document
+    from footprint.services.synthetic import synthetic_study_document
+
+    small = import_study(Document(synthetic_study_document(report_number="PAGES-20", activities=20)))
+    large = import_study(Document(synthetic_study_document(report_number="PAGES-BIG", activities=args.activities)))
+    auditor = User.objects.create_user("bench-auditor", password="bench-pw", role=Role.AUDITOR)
+    for study in (small, large):
+        study.auditors.add(auditor)
+
+    anonymous = Client()
+    client = Client()
+    client.force_login(auditor)
+
+    def measure(c, url):
+        c.get(url)  # warm: template loading, pint caches, as a running server has them
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            response = c.get(url)
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as ctx:
+            c.get(url)
+        return statistics.median(times), len(ctx.captured_queries)
+
+    stage = "?stage=raw_material_acquisition"
+    pages = [
+        ("baseline: login page", anonymous, reverse("login")),
+        ("dashboard (2 studies)", client, reverse("dashboard")),
+        ("stage editor, 20-record study", client, reverse("study_product_stages", args=["PAGES-20", "P1"]) + stage),
+        (f"stage editor, {args.activities}-record study", client,
+         reverse("study_product_stages", args=["PAGES-BIG", "P1"]) + stage),
+        ("results, 20-record study", client, reverse("study_results", args=["PAGES-20"])),
+        (f"results, {args.activities}-record study", client, reverse("study_results", args=["PAGES-BIG"])),
+    ]
+    measured = [(label, *measure(c, url)) for label, c, url in pages]
+    baseline = measured[0][1]
+    print(f"database: {connection.vendor}; median of {args.repeat} requests each")
+    print(f"{'page':<38}{'time':>10}{'ratio':>9}{'queries':>9}")
+    for label, seconds, queries in measured:
+        print(f"{label:<38}{seconds * 1000:>8.1f} ms{seconds / baseline:>8.1f}x{queries:>9}")
+    by_label = {label: (s, q) for label, s, q in measured}
+    big_editor = by_label[f"stage editor, {args.activities}-record study"]
+    big_results = by_label[f"results, {args.activities}-record study"]
+    ok = (
+        big_editor[0] < 0.3 and big_results[0] < 0.3
+        and big_editor[1] == by_label["stage editor, 20-record study"][1]
+        and big_results[1] == by_label["results, 20-record study"][1]
+    )
+    print("target (< 300 ms, queries independent of rows):", "met" if ok else "NOT met")
+
+
+if __name__ == "__main__":
+    main()
