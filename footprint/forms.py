@@ -24,6 +24,7 @@ from .services.activities import activity_unit_problem
 from .services.study_format import NARRATIVE_FIELDS
 from .services.units import UnitError, activity_unit_of, fuel_factor_value, parse_unit
 
+RESERVED_REPORT_NUMBERS = frozenset({"new", "import"})
 KNOWN_STANDARDS = (
     "GB/T 24067-2024/ISO 14067:2018",
     "PAS 2050:2011",
@@ -146,6 +147,13 @@ class StudyForm(forms.ModelForm):
             Row(Column("boundary", css_class="col-md-4"), Column("certification_body", css_class="col-md-8")),
             Row(Column("standards", css_class="col-md-6"), Column("other_standards", css_class="col-md-6")),
         )
+
+    def clean_report_number(self):
+        number = self.cleaned_data["report_number"]
+        # These would be shadowed by /studies/new/ and /studies/import/.
+        if number.lower() in RESERVED_REPORT_NUMBERS:
+            raise forms.ValidationError(_("报告编号不能是 %(number)s。") % {"number": number})
+        return number
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,70 @@
+"""The results page recomputes the seed study: both products' totals, stage tables, charts,
+flagged rows and the claimed-versus-recomputed table with the suggested factor."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SEED = "202508175GHG"
+
+
+@pytest.fixture
+def page(auditor_client):
+    return auditor_client.get(reverse("study_results", args=[SEED])).content.decode()
+
+
+def test_it_shows_both_products_totals_recomputed_from_the_data(page):
+    assert re.search(r'id="total-LV"[^>]*>212\.852<', page)
+    assert re.search(r'id="total-HV"[^>]*>226\.496<', page)
+
+
+def test_each_product_has_a_stage_table_whose_shares_add_up_to_100(page):
+    for code in ("LV", "HV"):
+        section = page.split(f'id="product-{code}"')[1].split('<section class="mb-4"')[0]
+        table = section.split('class="table table-dense mb-0 stage-table"')[1].split("</table>")[0]
+        shares = [float(s) for s in re.findall(r'<td class="num">([\d.]+) %</td>', table.split("<tfoot>")[0])]
+        assert len(shares) == 6
+        assert sum(shares) == pytest.approx(100.0)
+    assert "84.7 %" in page  # LV raw material acquisition
+
+
+def test_the_charts_are_the_shared_svg_renderer_with_one_bar_per_stage(page):
+    svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+    assert len(svgs) == 4  # stage chart and contributors chart for each product
+    stages = ET.fromstring(svgs[0])
+    assert len(stages.findall("{http://www.w3.org/2000/svg}rect")) == 6
+    assert "180.200" in "".join(stages.itertext())
+
+
+def test_rows_whose_claim_does_not_follow_are_flagged_and_linked_to_the_stage_editor(page):
+    lv_rows = re.findall(r'<tr id="act-LV-(\d)"( class="table-warning")?>', page)
+    flagged = {int(i) for i, cls in lv_rows if cls}
+    assert flagged == {0, 2, 4}  # raw materials, production, end of life; transports follow
+    assert "/studies/202508175GHG/products/LV/?stage=production&amp;page=1#row-" in page
+
+
+def test_the_claims_table_names_the_factor_that_would_reproduce_the_seed(page):
+    claims = page.split('id="claims-LV"')[1].split("</table>")[0]
+    assert "186.984" in claims and "180.200" in claims and "+3.76 %" in claims
+    assert "0.5568 kg/kWh" in claims
+    assert ">CN-GRID-2021</a>" in claims
+    assert "+5.84 %" in claims  # production: no library factor explains it
+    check_list = page.split('id="checks-LV"')[1].split("</ul>")[0]
+    assert check_list.count("<li") == 3
+
+
+def test_a_contact_reading_the_results_gets_no_editor_links(client, demo):
+    from django.utils import timezone
+
+    from footprint.choices import StudyStatus
+    from footprint.models import Study, User
+
+    Study.objects.filter(report_number=SEED).update(
+        status=StudyStatus.CLIENT_REVIEW, sent_to_client_at=timezone.now())
+    client.force_login(User.objects.get(username="client"))
+    html = client.get(reverse("study_results", args=[SEED])).content.decode()
+    assert 'id="total-LV"' in html and "/products/LV/" not in html
