@@ -5,7 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from footprint.services.narrative import NARRATIVE_DEFAULT_KEYS, default_narrative, default_narratives
+from footprint.services.narrative import (
+    NARRATIVE_DEFAULT_KEYS,
+    default_narrative,
+    default_narratives,
+)
 
 pytestmark = pytest.mark.django_db
 
