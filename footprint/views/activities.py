@@ -65,10 +65,12 @@ def study_product_stages(request, report_number, product_code):
     page = paginator.get_page(request.GET.get("page"))
     extra = _int(request.GET.get("extra"), 0, high=MAX_EXTRA_ROWS)
 
+    saved = False
     if request.method == "POST":
         boundary_form = StageBoundaryForm(request.POST, instance=stage, prefix="stage")
         formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix=FORMSET_PREFIX)
-        if _save(request, study, stage, boundary_form, formset):
+        saved = _save(request, study, stage, boundary_form, formset)
+        if saved:
             last = bool(formset.new_objects)  # new rows go to the end of the stage
             if not request.htmx:
                 url = reverse("study_product_stages", args=[report_number, product_code])
@@ -86,6 +88,7 @@ def study_product_stages(request, report_number, product_code):
     product_result = result.product(product_code)
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
                        result, product_result, extra=extra, editable=not study.is_frozen)
+    context["saved"] = saved
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)
     return render(request, "footprint/stages/editor.html", context)

@@ -137,8 +137,13 @@
     modal.show();
   }
 
+  let pickerShown = false;
+  document.addEventListener("hidden.bs.modal", function (event) {
+    if (event.target.id === "factor-picker") pickerShown = false;
+  });
   document.addEventListener("shown.bs.modal", function (event) {
     if (event.target.id !== "factor-picker") return;
+    pickerShown = true;
     const input = document.getElementById("picker-q");
     input.focus();
     input.select();
@@ -167,7 +172,11 @@
     const unit = pickerRow.querySelector('[name="' + prefix + '-unit"]');
     if (unit && !unit.value.trim() && data.activityUnit) unit.value = data.activityUnit;
     markDirty();
-    window.bootstrap.Modal.getOrCreateInstance(document.getElementById("factor-picker")).hide();
+    const modalEl = document.getElementById("factor-picker");
+    const modal = window.bootstrap.Modal.getOrCreateInstance(modalEl);
+    // Bootstrap ignores hide() while the opening animation runs: close once it has opened.
+    if (pickerShown) modal.hide();
+    else modalEl.addEventListener("shown.bs.modal", function () { modal.hide(); }, { once: true });
     if (unit) { checkUnit(unit); unit.focus(); }
   }
 
@@ -201,17 +210,18 @@
       .catch(function () { /* offline: the server checks again on save */ });
   }
 
-  // After htmx swapped in a saved stage, it is clean again.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "stage-editor") {
-      const note = document.getElementById("dirty-note");
-      if (note) note.hidden = true;
-    }
-  });
-  document.addEventListener("htmx:afterSettle", function () {
+  // After htmx swapped the stage in: clean if it was saved; otherwise what was typed is still
+  // unsaved (it came back with the errors), so it stays marked and the first error gets focus.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const config = event.detail.requestConfig;
+    if (!config || !config.elt || config.elt.id !== "stage-form") return;
+    const editor = document.getElementById("stage-editor");
     const form = stageForm();
-    if (form) { delete form.dataset.dirty; delete form.dataset.submitting; }
-    const firstError = document.querySelector("#stage-editor .is-invalid");
+    if (!editor || !form) return;
+    delete form.dataset.submitting;
+    if (editor.dataset.saved === "1") return;
+    markDirty();
+    const firstError = editor.querySelector(".is-invalid");
     if (firstError) firstError.focus();
   });
 })();

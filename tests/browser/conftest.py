@@ -38,6 +38,7 @@ def page(browser, live_server):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: print("browser console:", msg.type, msg.text))
     page.base = live_server.url
     yield page
     context.close()

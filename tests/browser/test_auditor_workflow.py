@@ -36,8 +36,12 @@ def _add_activity(page, name, quantity, unit, factor_code):
     row.locator("[data-pick-factor]").click()
     page.wait_for_selector("#factor-picker.show")
     page.fill("#picker-q", factor_code)
-    choose = page.locator(f'#factor-picker-results [data-choose-factor][data-code="{factor_code}"]')
-    choose.first.click()
+    # Wait until the search has answered (one match) so the click cannot land on the list
+    # that the opening of the picker loaded and the search is replacing.
+    page.wait_for_function(
+        """code => { const b = document.querySelectorAll('#factor-picker-results [data-choose-factor]');
+                     return b.length === 1 && b[0].dataset.code === code; }""", arg=factor_code)
+    page.locator(f'#factor-picker-results [data-choose-factor][data-code="{factor_code}"]').click()
     page.wait_for_selector("#factor-picker", state="hidden")
     unit_input = page.locator(f'[name="{prefix}-unit"]')
     unit_input.fill(unit)

@@ -162,8 +162,8 @@ def test_saving_through_htmx_swaps_the_stage_and_updates_the_totals_out_of_band(
     response = auditor_client.post(_url(), data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="stage-editor">')
-    assert '<div id="product-total" class="text-end" hx-swap-oob="true">' in html
+    assert html.lstrip().startswith('<div id="stage-editor" data-saved="1">')
+    assert '<div id="product-total" class="text-end ms-auto" hx-swap-oob="true">' in html
     assert 'id="stage-nav"' in html and 'hx-swap-oob="true"' in html
     assert 'data-row-kg>90.100<' in html  # half of 180.200
     assert 'data-product-total="LV">122.752<' in html  # 212.852 − 90.100
