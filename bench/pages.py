@@ -35,9 +35,12 @@ def main():
     from footprint.services.study_format import Document
     from footprint.services.synthetic import synthetic_study_document
 
-    small = import_study(Document(synthetic_study_document(report_number="PAGES-20", activities=20)))
-    large = import_study(Document(synthetic_study_document(report_number="PAGES-BIG", activities=args.activities)))
-    auditor = User.objects.create_user("bench-auditor", password="bench-pw", role=Role.AUDITOR)
+    # replace=True: a PostgreSQL database given by DATABASE_URL is reused between runs.
+    small = import_study(Document(synthetic_study_document(report_number="PAGES-20", activities=20)),
+                         replace=True)
+    large = import_study(Document(synthetic_study_document(report_number="PAGES-BIG", activities=args.activities)),
+                         replace=True)
+    auditor, _created = User.objects.get_or_create(username="bench-auditor", defaults={"role": Role.AUDITOR})
     for study in (small, large):
         study.auditors.add(auditor)
 
