@@ -26,7 +26,7 @@ from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
 from ..models import EmissionFactor
 from ..selectors import factor_search, stage_activities, stages_of, study_product_of
 from ..services.activities import activity_unit_problem, stage_activities_save
-from ..services.freeze import StudyFrozenError
+from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.results import study_results
 from ..services.units import UnitError, activity_unit_of
 from .access import get_study_for_edit, require_staff
@@ -97,9 +97,10 @@ def study_product_stages(request, report_number, product_code):
 def _save(request, study, stage, boundary_form, formset) -> bool:
     """Validate and save the stage form and its rows; True when saved. Errors stay on the
     forms (and everything typed stays in them)."""
-    if study.is_frozen:
-        messages.error(request, _("报告 %(number)s 已签发，数据已冻结，不能修改。如需更正，请创建修订版。")
-                       % {"number": study.report_number})
+    try:
+        ensure_study_editable(study)
+    except StudyFrozenError as exc:
+        messages.error(request, str(exc))
         return False
     if not (boundary_form.is_valid() and formset.is_valid()):
         messages.error(request, _("有数据未通过检查，请按提示修改后再保存；已填写的内容都保留在表中。"))

@@ -14,7 +14,7 @@ from ..forms import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductO
 from ..selectors import companies_visible_to, study_product_of
 from ..services import studies as study_services
 from ..services.exporting import study_to_json, study_to_workbook
-from ..services.freeze import StudyFrozenError
+from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
 from ..services.results import study_results
 from ..services.study_format import NARRATIVE_FIELDS
@@ -23,12 +23,10 @@ from .access import can_edit_study, get_study_for_edit, get_study_for_user, requ
 
 def _refuse_if_frozen(request, study) -> bool:
     """Frozen (issued) studies are shown, never changed: say why and refuse."""
-    if study.is_frozen:
-        messages.error(
-            request,
-            _("报告 %(number)s 已签发，数据已冻结，不能修改。如需更正，请创建修订版。")
-            % {"number": study.report_number},
-        )
+    try:
+        ensure_study_editable(study)
+    except StudyFrozenError as exc:
+        messages.error(request, str(exc))
         return True
     return False
 
@@ -59,8 +57,7 @@ def study_detail(request, report_number):
     study_products = list(study.study_products.select_related("product").order_by("position", "id"))
     rows = [
         {"sp": sp, "result": result.product(sp.product.code),
-         "output_form": StudyProductOutputForm(initial={"annual_output": sp.annual_output.normalize()},
-                                               prefix=f"out-{sp.pk}")}
+         "output_form": StudyProductOutputForm(prefix=f"out-{sp.pk}")}
         for sp in study_products
     ]
     add_form = StudyProductAddForm(study=study) if can_edit else None

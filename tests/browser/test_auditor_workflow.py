@@ -203,3 +203,33 @@ def test_screenshots_of_the_main_pages(page, demo, screenshot_dir):
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(screenshot_dir / name), full_page=name in ("results.png",))
         assert (screenshot_dir / name).stat().st_size > 10_000
+
+
+def test_copying_and_deleting_rows_in_the_stage_editor(page, demo):
+    from footprint.models import ActivityRecord, Study
+    from footprint.services.results import study_results
+
+    login(page, "auditor", "auditor-demo")
+    page.goto(page.base + "/studies/202508175GHG/products/LV/?stage=production")
+    original = page.locator("#stage-editor tbody.activity-row").first
+    row_kg = float(original.locator("[data-row-kg]").inner_text())
+    total_before = float(page.locator('[data-product-total="LV"]').inner_text().replace(",", ""))
+
+    original.locator("[data-copy-row]").click()
+    copy = page.locator("tbody.activity-row.row-new").last
+    prefix = copy.get_attribute("data-prefix")
+    assert page.locator(f'[name="{prefix}-name"]').input_value() == "生产用电"
+    page.fill(f'[name="{prefix}-name"]', "生产用电（复制）")
+    page.click("#save-stage")
+    page.wait_for_selector("#stage-editor tbody.activity-row[id^=row-] >> nth=1")
+    total_after = float(page.locator('[data-product-total="LV"]').inner_text().replace(",", ""))
+    assert total_after == pytest.approx(total_before + row_kg, abs=0.0011)
+    copied = ActivityRecord.objects.get(name="生产用电（复制）")
+
+    page.locator(f'#row-{copied.pk} label[for$="-DELETE"]').click()
+    assert "row-deleted" in (page.locator(f"#row-{copied.pk} tr").first.get_attribute("class") or "")
+    page.click("#save-stage")
+    page.wait_for_selector(f"#row-{copied.pk}", state="detached")
+    assert not ActivityRecord.objects.filter(pk=copied.pk).exists()
+    lv = study_results(Study.objects.get(report_number="202508175GHG")).product("LV")
+    assert page.locator('[data-product-total="LV"]').inner_text() == f"{lv.total_kgco2e:,.3f}"
