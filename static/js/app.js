@@ -141,14 +141,19 @@
   document.addEventListener("hidden.bs.modal", function (event) {
     if (event.target.id === "factor-picker") pickerShown = false;
   });
+  // The first opening lists the library; later openings keep the last search.
+  document.addEventListener("show.bs.modal", function (event) {
+    if (event.target.id !== "factor-picker") return;
+    const form = document.getElementById("factor-picker-form");
+    if (window.htmx && !form.dataset.loaded) {
+      form.dataset.loaded = "1";
+      window.htmx.trigger(form, "submit");
+    }
+  });
   document.addEventListener("shown.bs.modal", function (event) {
     if (event.target.id !== "factor-picker") return;
     pickerShown = true;
-    const input = document.getElementById("picker-q");
-    input.focus();
-    input.select();
-    const form = document.getElementById("factor-picker-form");
-    if (window.htmx) window.htmx.trigger(form, "submit");
+    document.getElementById("picker-q").focus();
   });
 
   function chooseFactor(data) {

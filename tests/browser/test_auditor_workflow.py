@@ -43,6 +43,7 @@ def _add_activity(page, name, quantity, unit, factor_code):
                      return b.length === 1 && b[0].dataset.code === code; }""", arg=factor_code)
     page.locator(f'#factor-picker-results [data-choose-factor][data-code="{factor_code}"]').click()
     page.wait_for_selector("#factor-picker", state="hidden")
+    assert page.locator(f'[name="{prefix}-factor"]').input_value()
     unit_input = page.locator(f'[name="{prefix}-unit"]')
     unit_input.fill(unit)
     unit_input.dispatch_event("input")
