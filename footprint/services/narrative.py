@@ -21,6 +21,7 @@ from ..models import ActivityRecord, LifecycleStage, Study, StudyProduct
 from .calculation import StudyResult
 
 NARRATIVE_DEFAULT_KEYS: tuple[str, ...] = (
+    "company_overview",  # stored on the company (Company.overview), not on the study
     "purpose",
     "product_function",
     "process_flow",
@@ -193,6 +194,36 @@ def _lang(language: str) -> str:
 
 
 # ---------------------------------------------------------------------------- sections
+def _company_overview(f: _Facts, lang: str) -> str:
+    c = f.study.company
+    products = _join([f"{sp.product.name}（{sp.product.code}）" if lang != "en"
+                      else f"{sp.product.name} ({sp.product.code})" for sp in f.products], lang)
+    if lang == "en":
+        text = f"{c.name}"
+        if c.address:
+            text += f", located at {c.address}"
+        if c.credit_code:
+            text += f" (unified social credit code {c.credit_code})"
+        text += ", is the producer of the products studied"
+        text += f": {products}." if products else "."
+        if c.legal_representative:
+            text += f" Its legal representative is {c.legal_representative}."
+        if c.contact_name:
+            text += f" The company's contact for this study is {c.contact_name}."
+        return text
+    text = c.name
+    if c.address:
+        text += f"位于{c.address}"
+    if c.credit_code:
+        text += f"（统一社会信用代码 {c.credit_code}）"
+    text += "，是本研究所评价产品的生产者" + (f"，涉及的产品为{products}。" if products else "。")
+    if c.legal_representative:
+        text += f"法定代表人为{c.legal_representative}。"
+    if c.contact_name:
+        text += f"本研究的企业联系人为{c.contact_name}。"
+    return text
+
+
 def _purpose(f: _Facts, lang: str) -> str:
     s = f.study
     if lang == "en":
@@ -554,6 +585,7 @@ def _improvements(f: _Facts, lang: str) -> str:
 
 
 _SECTIONS = {
+    "company_overview": _company_overview,
     "purpose": _purpose,
     "product_function": _product_function,
     "process_flow": _process_flow,

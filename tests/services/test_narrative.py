@@ -76,3 +76,11 @@ def test_it_does_not_copy_the_seed_reports_sentences(seed_study):
 def test_an_unknown_section_is_an_error(seed_study):
     with pytest.raises(KeyError):
         default_narrative("nonsense", study=seed_study, language="en")
+
+
+def test_the_company_overview_default_is_built_from_the_company_record(seed_study):
+    zh = default_narrative("company_overview", study=seed_study, language="zh-hans")
+    en = default_narrative("company_overview", study=seed_study, language="en")
+    assert zh.startswith("中电华骋科技有限公司位于河南省洛阳市偃师市石家湾工业区")
+    assert "低压成套开关设备（LV）" in zh and "肖飞" in zh
+    assert "low" not in en and "(LV)" in en and "legal representative is 文文明明" in en
