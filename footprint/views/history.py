@@ -1,0 +1,15 @@
+"""The readable audit trail of one study (everyone who can see the study can read it)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from ..services.history import study_history
+from .access import get_study_for_user
+
+
+@login_required
+def study_history_view(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    page = Paginator(study_history(study), 100).get_page(request.GET.get("page"))
+    return render(request, "footprint/workflow/history.html", {"study": study, "page": page})
