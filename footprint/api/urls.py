@@ -1,10 +1,12 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 
 from . import views
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The schema describes the API to its users: logged in, like every other API call.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
     path("studies/", views.study_list, name="api_study_list"),
     path("studies/import/", views.study_import, name="api_study_import"),
     path("studies/<str:report_number>/", views.study_detail, name="api_study_detail"),

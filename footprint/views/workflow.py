@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Comment
 from ..selectors import (
@@ -76,6 +76,7 @@ def _page_context(request, study, *, comment_form=None) -> dict:
 
 
 @login_required
+@require_GET
 def study_workflow(request, report_number):
     study = get_study_for_user(request.user, report_number)
     return render(request, "footprint/workflow/study_workflow.html", _page_context(request, study))
@@ -163,6 +164,7 @@ def _set_resolved(request, report_number, comment_id, *, resolved: bool):
 
 
 @login_required
+@require_GET
 def issued_pdf(request, report_number):
     """The signed PDF, byte for byte as issued (for superseded reports too)."""
     study = get_study_for_user(request.user, report_number)
