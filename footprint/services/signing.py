@@ -51,6 +51,20 @@ class SignatureCheck:
                 and self.certified_no_changes and self.covers_whole_file)
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous API calls asyncio.run(), which fails in a thread whose event loop
+    is running (an ASGI worker, Playwright's sync API): run it in a fresh thread there."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 # ------------------------------------------------------------------------------ key material
 def _load_pkcs12():
     from cryptography.hazmat.primitives.serialization import pkcs12
@@ -203,7 +217,7 @@ def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -
         ),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
 
 
 # ------------------------------------------------------------------------------- validation
@@ -227,7 +241,7 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
     embedded = signatures[0]
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as exc:  # includes SignatureValidationError
         return SignatureCheck(present=True, error=_("签名无法验证：%(error)s") % {"error": _short(exc)})
     try:

@@ -98,3 +98,12 @@ def test_garbage_and_unsigned_files_are_reported_not_raised(db):
     assert not verification.verify_pdf(b"not a pdf at all").is_pdf
     broken = verification.verify_pdf(b"%PDF-1.7\n" + b"\x00" * 5000)
     assert broken.is_pdf and not broken.authentic and broken.signature.error
+
+
+def test_checking_works_inside_a_running_event_loop(issued_bytes):
+    import asyncio
+
+    async def inside_a_loop():
+        return signing.check_pdf_signature(issued_bytes)
+
+    assert asyncio.run(inside_a_loop()).ok
