@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -68,6 +69,8 @@ def _fmt(field: models.Field | None, value) -> str:
         return text
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (list, dict)):
         import json
 

@@ -234,6 +234,12 @@ def _check(action: Action, study: Study, user) -> None:
             )
 
 
+def _attribute(obj, user) -> None:
+    """Name the user in the audit trail also outside a web request (commands, the API)."""
+    if user is not None and getattr(user, "pk", None):
+        obj._history_user = user
+
+
 def _record(study: Study, *, from_status: str, to_status: str, user, comment: str) -> StudyTransition:
     transition = StudyTransition(
         study=study, from_status=from_status, to_status=to_status,
@@ -254,6 +260,7 @@ def _transition(name: str, *, study: Study, user, comment: str = "", **changes) 
         for field, value in changes.items():
             setattr(study, field, value)
         study.full_clean()
+        _attribute(study, user)
         study.save()
         transition = _record(study, from_status=from_status, to_status=action.target,
                              user=user, comment=comment)
@@ -361,6 +368,7 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
         # The file is written before the row: if anything below fails, remove it again.
         try:
             study.full_clean()
+            _attribute(study, user)
             study.save()
             transition = _record(study, from_status=S.APPROVED, to_status=S.ISSUED, user=user,
                                  comment=comment)
@@ -381,6 +389,7 @@ def _supersede_previous(study: Study, *, user) -> StudyTransition | None:
     if previous.status != S.ISSUED:
         return None
     previous.status = S.SUPERSEDED
+    _attribute(previous, user)
     previous.save(update_fields=["status"])
     return _record(
         previous, from_status=S.ISSUED, to_status=S.SUPERSEDED, user=user,
@@ -438,6 +447,7 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
     for field, value in _RESET_ON_REVISION.items():
         setattr(copy, field, value)
     copy.full_clean()
+    _attribute(copy, user)
     copy.save()
     copy.auditors.set(auditors)
     for sp in StudyProduct.objects.filter(study=original).prefetch_related("stages__activities"):

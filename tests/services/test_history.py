@@ -35,3 +35,12 @@ def test_deleted_rows_and_company_changes_are_in_it(seed_study, demo_users):
     assert any(e.action == "deleted" and e.object_label == name for e in entries)
     assert any(e.object_type == "企业" and any(c.new == "新地址" for c in e.changes) for e in entries)
     assert entries == sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def test_workflow_steps_name_their_user_even_outside_a_request(seed_study, demo_users):
+    from footprint.services import workflow
+
+    workflow.study_send_for_review(study=seed_study, user=demo_users["auditor"])
+    (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_type == "碳足迹报告"]
+    assert entry.user == "审核员"
+    assert any(c.field == "状态" and c.old == "草稿" and c.new == "企业审阅中" for c in entry.changes)
