@@ -16,6 +16,7 @@ StudyTransition and e-mails the people concerned once the transaction commits.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -45,6 +46,7 @@ from .calculation import StudyResult, result_to_dict
 from .results import study_results
 
 S = StudyStatus
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -343,7 +345,7 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
     """Render the final PDF, sign it, store it with its SHA-256 and a snapshot of the data,
     and freeze the study. A revision's issue supersedes the study it revises."""
     from ..reports.pdf import render_study_pdf
-    from .signing import sign_pdf
+    from .signing import SigningUnavailable, sign_pdf
 
     action = ACTIONS["issue"]
     with transaction.atomic():
@@ -355,8 +357,14 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
         study.verification_code = study.verification_code or new_verification_code()
         with translation.override(study.language):
             pdf = render_study_pdf(study, final=True)
-            signed = sign_pdf(pdf, signer_name=user.display_name, reason=_signature_reason(study),
-                              location=settings.SIGNING_LOCATION)
+            try:
+                signed = sign_pdf(pdf, signer_name=user.display_name,
+                                  reason=_signature_reason(study), location=settings.SIGNING_LOCATION)
+            except SigningUnavailable:
+                raise
+            except Exception as exc:  # pyHanko, the timestamp server: say so, change nothing
+                logger.exception("signing %s failed", study.report_number)
+                raise WorkflowError(_("签名失败，报告未签发：%(error)s") % {"error": exc}) from exc
             snapshot = issue_snapshot(study)
         snapshot["issued_at"] = now.isoformat()
         snapshot["issued_by"] = user.display_name

@@ -107,3 +107,51 @@ def test_checking_works_inside_a_running_event_loop(issued_bytes):
         return signing.check_pdf_signature(issued_bytes)
 
     assert asyncio.run(inside_a_loop()).ok
+
+
+def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo_users, signing,
+                                                               settings, monkeypatch):
+    """SIGNING_TIMESTAMP_URL makes the signature PAdES B-T: an RFC 3161 token from the TSA (here
+    pyHanko's in-process dummy TSA with a certificate of its own, instead of the network)."""
+    import datetime as dt
+
+    import pyhanko.sign.timestamps as timestamps
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.keys import load_private_key_from_pemder_data
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    from footprint.services import workflow
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    tsa = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=load_private_key_from_pemder_data(
+            key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption()), passphrase=None),
+    )
+    requested = []
+    monkeypatch.setattr(timestamps, "HTTPTimeStamper", lambda url: requested.append(url) or tsa)
+    settings.SIGNING_TIMESTAMP_URL = "http://tsa.example/"
+
+    u = demo_users
+    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
+    workflow.study_confirm(study=seed_study, user=u["client"])
+    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    workflow.study_approve(study=seed_study, user=u["lead"])
+    study = workflow.study_issue(study=seed_study, user=u["lead"])
+    assert requested == ["http://tsa.example/"]
+    reader = PdfFileReader(io.BytesIO(study.issued_pdf.read()))
+    embedded = reader.embedded_signatures[0]
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[_demo_ca(signing)]))
+    assert status.intact and status.valid
+    assert status.timestamp_validity is not None and status.timestamp_validity.intact

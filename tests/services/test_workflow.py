@@ -245,3 +245,13 @@ def test_report_numbers_of_revisions():
     study = Study(report_number="ABC-R3", revision=3)
     assert workflow.revision_report_number(study, 4) == "ABC-R4"
     assert workflow.revision_report_number(Study(report_number="X1"), 1) == "X1-R1"
+
+
+def test_a_failing_timestamp_server_leaves_the_study_approved(seed_study, demo_users, signing, settings):
+    settings.SIGNING_TIMESTAMP_URL = "http://127.0.0.1:9/tsa"  # nothing listens on the discard port
+    _to_technical_review(seed_study, demo_users)
+    workflow.study_approve(study=seed_study, user=demo_users["lead"])
+    with pytest.raises(workflow.WorkflowError, match="签名失败"):
+        workflow.study_issue(study=seed_study, user=demo_users["lead"])
+    study = Study.objects.get(pk=seed_study.pk)
+    assert study.status == S.APPROVED and not study.issued_sha256 and not study.issued_pdf
