@@ -59,7 +59,11 @@ class EmissionFactorAdmin(SimpleHistoryAdmin):
     list_display = ("code", "version", "is_current", "name_zh", "value", "unit", "gas", "year", "region")
     list_filter = ("category", "gas", "region", "year", "is_current")
     search_fields = ("code", "name_zh", "name_en", "source")
-    readonly_fields = ("family", "created_at")
+    readonly_fields = ("family", "derivation", "created_at")
+
+    @admin.display(description=_("推导"))
+    def derivation(self, obj):
+        return factor_services.factor_derivation_text(obj) if obj.pk else ""
 
     def save_model(self, request, obj, form, change):
         # A factor that a study uses is never silently changed: save the edit as a new version.

@@ -153,58 +153,67 @@ def activities_of(study_product: StudyProduct) -> list[ActivityRecord]:
     return rows
 
 
-def study_calculation_input(
-    study: Study, *, study_products: list[StudyProduct] | None = None
-) -> StudyInput:
-    """Turn a study's rows into the calculation service's plain input."""
-    if study_products is None:
-        study_products = study_products_with_data(study)
-    factors: dict[str, FactorInput] = {}
-    products = []
-    for sp in study_products:
-        stage_rows = list(sp.stages.all())
-        activity_inputs = []
-        for record in activities_of(sp):
-            factor = record.factor
-            if factor.key not in factors:
-                factors[factor.key] = factor_input(factor)
-            activity_inputs.append(
-                ActivityInput(
-                    # record.stage is filled by the prefetch: no query per row
-                    stage=record.stage.stage,
-                    name=record.name,
-                    quantity=float(record.quantity),
-                    unit=record.unit,
-                    factor_key=factor.key,
-                    basis=record.basis,
-                    allocation=float(record.allocation),
-                    claimed_kgco2e_per_unit=(
-                        None if record.claimed_kgco2e_per_unit is None
-                        else float(record.claimed_kgco2e_per_unit)
-                    ),
-                    record_id=record.pk,
-                )
-            )
-        products.append(
-            ProductInput(
-                code=sp.product.code,
-                name=sp.product.name,
-                functional_unit=sp.product.functional_unit,
-                annual_output=float(sp.annual_output),
-                activities=tuple(activity_inputs),
-                stages=tuple(StageInput(s.stage, s.exclusion_reason) for s in stage_rows),
+def study_calculation_input(study: Study) -> StudyInput:
+    """Turn a study's rows into the calculation service's plain input.
+
+    Six queries whatever the size of the study. Activity rows are read as tuples, not model
+    instances: building 10,000 ActivityRecord objects costs seconds, tuples a tenth of that.
+    """
+    study_products = list(
+        StudyProduct.objects.filter(study=study).select_related("product").order_by("position", "id")
+    )
+    stage_of: dict[int, tuple[int, str]] = {}
+    stages_by_product: dict[int, list[StageInput]] = {sp.pk: [] for sp in study_products}
+    for stage_id, sp_id, stage, reason in LifecycleStage.objects.filter(
+        study_product__study=study
+    ).values_list("id", "study_product_id", "stage", "exclusion_reason"):
+        stage_of[stage_id] = (sp_id, stage)
+        stages_by_product[sp_id].append(StageInput(stage, reason))
+
+    rows = list(
+        ActivityRecord.objects.filter(stage__study_product__study=study)
+        .order_by("position", "id")
+        .values_list("id", "stage_id", "name", "quantity", "unit", "basis", "allocation",
+                     "factor_id", "claimed_kgco2e_per_unit")
+    )
+    factor_rows = {f.pk: f for f in EmissionFactor.objects.filter(pk__in={r[7] for r in rows})}
+    factors = {f.key: factor_input(f) for f in factor_rows.values()}
+    key_of = {pk: f.key for pk, f in factor_rows.items()}
+
+    activities_by_product: dict[int, list[ActivityInput]] = {sp.pk: [] for sp in study_products}
+    for pk, stage_id, name, quantity, unit, basis, allocation, factor_id, claimed in rows:
+        sp_id, stage = stage_of[stage_id]
+        activities_by_product[sp_id].append(
+            ActivityInput(
+                stage=stage,
+                name=name,
+                quantity=float(quantity),
+                unit=unit,
+                factor_key=key_of[factor_id],
+                basis=basis,
+                allocation=float(allocation),
+                claimed_kgco2e_per_unit=None if claimed is None else float(claimed),
+                record_id=pk,
             )
         )
-    library = tuple(
-        factor_input(f) for f in EmissionFactor.objects.filter(is_current=True)
+    products = tuple(
+        ProductInput(
+            code=sp.product.code,
+            name=sp.product.name,
+            functional_unit=sp.product.functional_unit,
+            annual_output=float(sp.annual_output),
+            activities=tuple(activities_by_product[sp.pk]),
+            stages=tuple(stages_by_product[sp.pk]),
+        )
+        for sp in study_products
     )
+    library = tuple(factor_input(f) for f in EmissionFactor.objects.filter(is_current=True))
     return StudyInput(
         report_number=study.report_number,
         gwp_set=study.gwp_set,
         boundary=study.boundary,
         gwp=MappingProxyType(gwp_values(study.gwp_set)),
         factors=MappingProxyType(factors),
-        products=tuple(products),
+        products=products,
         library=library,
     )
-

@@ -55,3 +55,16 @@ def factor_update(*, factor: EmissionFactor, changes: dict[str, Any]) -> Emissio
     factor.full_clean()
     factor.save()
     return factor
+
+
+def factor_derivation_text(factor: EmissionFactor) -> str:
+    """How a fuel factor's value follows from its parameters, for the library and the report:
+    '43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.1451 kg/kg'."""
+    if factor.value is not None:
+        return ""
+    from ..selectors import factor_value
+
+    return (
+        f"{factor.ncv} × {factor.carbon_content} × {factor.oxidation_rate.normalize()} × 44/12 "
+        f"= {factor_value(factor):.4f} {factor.unit}"
+    )

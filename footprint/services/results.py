@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..models import Study
-from ..selectors import study_calculation_input, study_products_with_data
+from ..selectors import study_calculation_input
 from .calculation import StudyResult, calculate_study
 
 
 def study_results(study: Study) -> StudyResult:
     """Recompute every number of a study from its activity data and factors."""
-    return calculate_study(study_calculation_input(study, study_products=study_products_with_data(study)))
+    return calculate_study(study_calculation_input(study))

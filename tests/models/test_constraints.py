@@ -52,3 +52,11 @@ def test_editing_an_unused_factor_edits_it_in_place(reference_data):
 def test_factor_family_strips_the_year(reference_data):
     assert EmissionFactor.objects.get(code="CN-GRID-2021").family == "CN-GRID"
     assert EmissionFactor.objects.get(code="CN-GRID-NORTH-2023").family == "CN-GRID-NORTH"
+
+
+def test_diesel_factor_shows_its_derivation(reference_data):
+    from footprint.services.factors import factor_derivation_text
+
+    diesel = EmissionFactor.objects.get(code="CN-DIESEL")
+    assert factor_derivation_text(diesel) == "43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.1451 kg/kg"
+    assert factor_derivation_text(EmissionFactor.objects.get(code="CN-GRID-2022")) == ""
