@@ -7,6 +7,7 @@ PORT ?= 8000
 
 demo: setup
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py create_demo_pki
 	$(PY) manage.py load_demo
 	@echo "==> serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)

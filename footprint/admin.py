@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .choices import FROZEN_STATUSES
 from .models import (
     ActivityRecord,
     Comment,
@@ -21,7 +22,7 @@ from .models import (
     VerificationTeamMember,
 )
 from .services import factors as factor_services
-from .services.freeze import StudyFrozenError, ensure_study_editable
+from .services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 
 
 @admin.register(User)
@@ -86,12 +87,54 @@ class GwpValueAdmin(SimpleHistoryAdmin):
     list_display = ("gas", "gwp_set", "value")
     list_filter = ("gwp_set",)
 
+    def _used_by_issued(self, obj) -> bool:
+        # Issued results were computed with these values; changing them would make the web
+        # pages of issued studies disagree with their signed PDFs.
+        return obj is not None and Study.objects.filter(
+            gwp_set=obj.gwp_set, status__in=FROZEN_STATUSES
+        ).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._used_by_issued(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._used_by_issued(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and self._used_by_issued(self.get_object(request, object_id)):
+            messages.warning(request, _("已签发的报告使用了这组 GWP 值，不能修改。"))
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 class FrozenStudyAdminMixin:
-    """Refuses changes to anything belonging to an issued study."""
+    """Refuses changes to anything belonging to a study that is issued (frozen) or under review
+    (locked): such rows show read-only with the reason, and any write is refused."""
 
     def _study_of(self, obj):
         raise NotImplementedError
+
+    def _refusal(self, obj) -> str:
+        study = self._study_of(obj) if obj is not None else None
+        if study is None:
+            return ""
+        try:
+            ensure_study_editable(study)
+        except StudyFrozenError as exc:
+            return str(exc)
+        return ""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._refusal(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._refusal(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        reason = self._refusal(obj)
+        if reason and request.method == "GET":
+            messages.warning(request, reason)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         self._guard(obj)
@@ -101,22 +144,41 @@ class FrozenStudyAdminMixin:
         self._guard(obj)
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._guard(obj)
+        super().delete_queryset(request, queryset)
+
     def _guard(self, obj):
-        study = self._study_of(obj)
-        if study is None:
-            return
-        try:
-            ensure_study_editable(study)
-        except StudyFrozenError as exc:
-            raise PermissionDenied(str(exc)) from exc
+        reason = self._refusal(obj)
+        if reason:
+            raise PermissionDenied(reason)
 
 
-class StudyProductInline(admin.TabularInline):
+class _StudyChildInline:
+    """Inlines of a frozen or locked study are read-only like the study itself."""
+
+    def _locked(self, obj) -> bool:
+        if obj is None or obj.pk is None:
+            return False
+        return not study_is_editable(Study.objects.get(pk=obj.pk))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
+class StudyProductInline(_StudyChildInline, admin.TabularInline):
     model = StudyProduct
     extra = 0
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(_StudyChildInline, admin.TabularInline):
     model = VerificationTeamMember
     extra = 0
 
@@ -128,6 +190,12 @@ class StudyAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
     search_fields = ("report_number", "title", "company__name")
     filter_horizontal = ("auditors",)
     inlines = [StudyProductInline, TeamInline]
+    # The workflow owns these: status changes only through its transitions (recorded, checked
+    # by role), issuing fields only through signing.
+    readonly_fields = (
+        "status", "revision", "supersedes", "sent_to_client_at", "issue_date", "issued_at",
+        "verification_code", "issued_pdf", "issued_sha256", "issued_snapshot",
+    )
 
     def _study_of(self, obj):
         if obj.pk is None:
@@ -173,11 +241,32 @@ class VerificationTeamMemberAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(StudyTransition)
 class StudyTransitionAdmin(admin.ModelAdmin):
+    """The workflow's record: read-only, never added or removed by hand."""
+
     list_display = ("study", "from_status", "to_status", "user", "created_at")
     readonly_fields = ("study", "from_status", "to_status", "user", "comment", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("study", "activity", "author", "resolved", "created_at")
     list_filter = ("resolved",)
+    raw_id_fields = ("activity",)
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and obj.study.is_frozen
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)

@@ -10,9 +10,10 @@ from types import MappingProxyType
 
 from django.db.models import Prefetch, QuerySet
 
-from .choices import Role, StudyStatus
+from .choices import Role
 from .models import (
     ActivityRecord,
+    Comment,
     Company,
     EmissionFactor,
     GwpValue,
@@ -20,12 +21,10 @@ from .models import (
     Product,
     Study,
     StudyProduct,
+    StudyTransition,
 )
 from .services.calculation import ActivityInput, FactorInput, ProductInput, StageInput, StudyInput
 from .services.units import fuel_factor_value
-
-# Statuses in which a company contact may see a study: only once it has been sent to them.
-_CONTACT_HIDDEN = {StudyStatus.DRAFT}
 
 
 # ------------------------------------------------------------------------------ scoping
@@ -45,10 +44,35 @@ def studies_visible_to(user) -> QuerySet[Study]:
     if is_staff_role(user):
         return qs
     if user.role == Role.COMPANY_CONTACT and user.company_id:
-        return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False).exclude(
-            status__in=_CONTACT_HIDDEN
-        )
+        # Once sent to the company, a study stays visible to its contacts whatever happens
+        # next (back to draft for corrections, issued, superseded): a contact who asked for
+        # changes expects to follow them, and links in their e-mails must keep working.
+        # A draft never sent (including a new revision) stays with the certification body.
+        return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False)
     return qs.none()
+
+
+def study_transitions(study: Study) -> list[StudyTransition]:
+    """The workflow timeline of a study, oldest first."""
+    return list(study.transitions.select_related("user").order_by("created_at", "id"))
+
+
+def study_comments(study: Study) -> list[Comment]:
+    """Review comments, unresolved first, each with its activity (if any) and product."""
+    return list(
+        study.comments.select_related(
+            "author", "resolved_by", "activity__stage__study_product__product"
+        ).order_by("resolved", "created_at", "id")
+    )
+
+
+def study_activities(study: Study) -> list[ActivityRecord]:
+    """A study's activity records in report order, for choosing one to comment on."""
+    return list(
+        ActivityRecord.objects.filter(stage__study_product__study=study)
+        .select_related("stage__study_product__product")
+        .order_by("stage__study_product__position", "stage__study_product_id", "position", "id")
+    )
 
 
 def companies_visible_to(user) -> QuerySet[Company]:

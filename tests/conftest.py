@@ -71,3 +71,49 @@ def contact_a(company_a):
 @pytest.fixture
 def contact_b(company_b):
     return _user("charlie", Role.COMPANY_CONTACT, company=company_b)
+
+
+# ------------------------------------------------------------------ review and signing (issue 5)
+PKI_PASSPHRASE = "test-passphrase"
+
+
+@pytest.fixture(scope="session")
+def demo_pki_dir(tmp_path_factory):
+    """A demo CA and signer, created once per test run in a tmp dir (never var/)."""
+    from footprint.services.pki import create_demo_pki
+
+    directory = tmp_path_factory.mktemp("pki")
+    create_demo_pki(pkcs12_path=directory / "signer.p12", passphrase=PKI_PASSPHRASE,
+                    body_name="测试认证机构", seal_path=directory / "seal.png")
+    return directory
+
+
+@pytest.fixture
+def signing(settings, demo_pki_dir, tmp_path):
+    """Settings pointing at the test PKI; issued files go to a tmp MEDIA_ROOT."""
+    settings.SIGNING_PKCS12_PATH = str(demo_pki_dir / "signer.p12")
+    settings.SIGNING_PKCS12_PASSPHRASE = PKI_PASSPHRASE
+    settings.SIGNING_SEAL_IMAGE = str(demo_pki_dir / "seal.png")
+    settings.SIGNING_TIMESTAMP_URL = ""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return demo_pki_dir
+
+
+@pytest.fixture
+def demo_users(demo):
+    from footprint.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def issued_seed_study(seed_study, demo_users, signing):
+    """The seed study taken through the whole workflow by the demo users: issued and signed."""
+    from footprint.services import workflow
+
+    u = demo_users
+    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
+    workflow.study_confirm(study=seed_study, user=u["client"])
+    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    workflow.study_approve(study=seed_study, user=u["lead"])
+    return workflow.study_issue(study=seed_study, user=u["lead"], comment="签发")

@@ -124,6 +124,11 @@ SIGNING_PKCS12_PATH = env.str("SIGNING_PKCS12_PATH", default=str(BASE_DIR / "var
 SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="demo-passphrase")
 SIGNING_TIMESTAMP_URL = env.str("SIGNING_TIMESTAMP_URL", default="")
 SIGNING_IS_DEMO = env.bool("SIGNING_IS_DEMO", default=True)
+# The seal image drawn in the visible signature (PNG); `create_demo_pki` draws a demo one.
+SIGNING_SEAL_IMAGE = env.str("SIGNING_SEAL_IMAGE", default=str(BASE_DIR / "var" / "pki" / "seal.png"))
+SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="")
+# Largest PDF the public verification page accepts.
+VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {

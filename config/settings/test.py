@@ -11,3 +11,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Tests never sign with a developer's key: the `signing` fixture creates a PKI in a tmp dir.
+SIGNING_PKCS12_PATH = str(BASE_DIR / "var" / "no-pki-in-tests" / "signer.p12")
+SIGNING_SEAL_IMAGE = ""
+SIGNING_TIMESTAMP_URL = ""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ..choices import Role
+from ..choices import FROZEN_STATUSES, Role, StudyStatus
 from ..models import Company, Study, User
 from .importing import import_file
 from .reference import load_reference_data
@@ -55,6 +55,8 @@ def load_demo() -> list[DemoUser]:
             user.is_staff = demo.role == Role.ADMINISTRATOR
             user.is_superuser = demo.role == Role.ADMINISTRATOR
             user.set_password(demo.password)
+            # example.com is reserved: `make demo` prints the notifications on the console
+            user.email = f"{demo.username}@example.com"
             if demo.username == "auditor":
                 user.first_name, user.organisation = "审核员", "示例国际检测认证有限公司"
             if demo.username == "lead":
@@ -64,9 +66,36 @@ def load_demo() -> list[DemoUser]:
             auditor = user
         if demo.role == Role.LEAD_VERIFIER:
             lead = user
-    for study in Study.objects.filter(report_number__in=(SEED_REPORT, SECOND_REPORT)):
+    for study in Study.objects.filter(report_number__in=(SEED_REPORT, SECOND_REPORT)).exclude(
+        status__in=FROZEN_STATUSES  # issued studies are frozen, even for the demo loader
+    ):
         if auditor and not study.auditors.exists():
             study.auditors.add(auditor)
         if lead and study.lead_verifier_id is None:
             Study.objects.filter(pk=study.pk).update(lead_verifier=lead)
     return list(DEMO_USERS)
+
+
+# DEMO-2 is taken through the whole workflow by the demo users, so its timeline is real.
+_DEMO_ROUND = {
+    StudyStatus.DRAFT: ("send_for_review", "auditor", "请核对活动数据和产量。"),
+    StudyStatus.CLIENT_REVIEW: ("confirm", "client2", "数据已核对，确认无误。"),
+    StudyStatus.CLIENT_CONFIRMED: ("submit_for_technical_review", "auditor", ""),
+    StudyStatus.TECHNICAL_REVIEW: ("approve", "lead", "技术评审通过。"),
+    StudyStatus.APPROVED: ("issue", "lead", ""),
+}
+
+
+def issue_demo_study() -> Study | None:
+    """Take DEMO-2 from wherever it is in the workflow to issued and signed; None if it is
+    already issued (idempotent). Needs the signing key (`create_demo_pki`)."""
+    from .workflow import perform
+
+    study = Study.objects.filter(report_number=SECOND_REPORT).first()
+    if study is None or study.status in FROZEN_STATUSES:
+        return None
+    users = {u.username: u for u in User.objects.filter(username__in=("auditor", "client2", "lead"))}
+    while study.status in _DEMO_ROUND:
+        action, username, comment = _DEMO_ROUND[study.status]
+        study = perform(action, study=study, user=users[username], comment=comment)
+    return study

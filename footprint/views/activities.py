@@ -26,7 +26,7 @@ from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
 from ..models import EmissionFactor
 from ..selectors import factor_search, stage_activities, stages_of, study_product_of
 from ..services.activities import activity_unit_problem, stage_activities_save
-from ..services.freeze import StudyFrozenError, ensure_study_editable
+from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 from ..services.results import study_results
 from ..services.units import UnitError, activity_unit_of
 from .access import get_study_for_edit, require_staff
@@ -87,7 +87,7 @@ def study_product_stages(request, report_number, product_code):
     result = study_results(study)
     product_result = result.product(product_code)
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
-                       result, product_result, extra=extra, editable=not study.is_frozen)
+                       result, product_result, extra=extra, editable=study_is_editable(study))
     context["saved"] = saved
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)

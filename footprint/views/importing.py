@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ..choices import Role
 from ..forms import ImportForm
+from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.importing import ImportRejected, StudyExists, import_file, preview_file
 from ..services.study_format import FormatError
 from .access import can_edit_study, require_staff
@@ -86,9 +87,10 @@ def _refusal(request, preview, replace: bool) -> str | None:
     if not replace:
         return _("报告 %(number)s 已存在。如要用文件内容替换它，请重新上传并勾选“替换同编号的已有报告”。") % {
             "number": existing.report_number}
-    if existing.is_frozen:
-        return _("报告 %(number)s 已签发，数据已冻结，不能替换。如需更正，请创建修订版。") % {
-            "number": existing.report_number}
+    try:
+        ensure_study_editable(existing)
+    except StudyFrozenError as exc:
+        return str(exc)
     if not can_edit_study(request.user, existing):
         return _("您没有修改报告 %(number)s 的权限，不能替换它。") % {"number": existing.report_number}
     return None

@@ -30,7 +30,8 @@ TOP_CONTRIBUTORS = 8
 def study_results_view(request, report_number):
     study = get_study_for_user(request.user, report_number)
     result = study_results(study)
-    can_edit = can_edit_study(request.user, study) and not study.is_frozen
+    # Links to the rows in the stage editor (read-only there while the study is not a draft).
+    can_edit = can_edit_study(request.user, study)
     suggested_codes = {c.suggested_factor for c in result.all_checks if c.suggested_factor}
     factor_pks = dict(
         EmissionFactor.objects.filter(code__in=suggested_codes, is_current=True).values_list("code", "pk")
@@ -45,6 +46,7 @@ def study_results_view(request, report_number):
         "result": result,
         "products": products,
         "can_edit": can_edit,
+        "may_edit": can_edit,
     })
 
 

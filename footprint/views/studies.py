@@ -14,7 +14,7 @@ from ..forms import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductO
 from ..selectors import companies_visible_to, study_product_of
 from ..services import studies as study_services
 from ..services.exporting import study_to_json, study_to_workbook
-from ..services.freeze import StudyFrozenError, ensure_study_editable
+from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 from ..services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
 from ..services.results import study_results
 from ..services.study_format import NARRATIVE_FIELDS
@@ -52,7 +52,9 @@ def study_create(request):
 @login_required
 def study_detail(request, report_number):
     study = get_study_for_user(request.user, report_number)
-    can_edit = can_edit_study(request.user, study) and not study.is_frozen
+    editable = study_is_editable(study)
+    may_edit = can_edit_study(request.user, study)
+    can_edit = may_edit and editable
     result = study_results(study)
     study_products = list(study.study_products.select_related("product").order_by("position", "id"))
     rows = [
@@ -67,6 +69,8 @@ def study_detail(request, report_number):
         "rows": rows,
         "result": result,
         "can_edit": can_edit,
+        "may_edit": may_edit,
+        "editable": editable,
         "add_form": add_form,
         "error_count": errors,
         "warning_count": len(result.all_checks) - errors,
@@ -186,7 +190,8 @@ def study_narrative(request, report_number):
         for key in ("company_overview", *NARRATIVE_FIELDS)
     ]
     return render(request, "footprint/studies/narrative.html", {
-        "study": study, "form": form, "sections": sections,
+        "study": study, "form": form, "sections": sections, "may_edit": True,
+        "editable": study_is_editable(study),
         "default_keys": NARRATIVE_DEFAULT_KEYS, "ui_language": get_language(),
     })
 

@@ -1,13 +1,31 @@
 from django.core.management.base import BaseCommand
 
-from footprint.services.demo import load_demo
+from footprint.services.demo import SECOND_REPORT, issue_demo_study, load_demo
+from footprint.services.signing import SigningUnavailable
+from footprint.services.workflow import WorkflowError
 
 
 class Command(BaseCommand):
-    help = "Load the demo: the seed report 202508175GHG, study DEMO-2 and one user per role (idempotent)."
+    help = ("Load the demo: the seed report 202508175GHG, study DEMO-2 (issued and signed) and one "
+            "user per role (idempotent).")
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--no-issue", action="store_true",
+                            help="leave DEMO-2 as a draft (no signing key needed)")
+
+    def handle(self, *args, no_issue=False, **options):
         users = load_demo()
+        if not no_issue:
+            try:
+                issued = issue_demo_study()
+            except (SigningUnavailable, WorkflowError) as exc:
+                self.stderr.write(self.style.WARNING(f"{SECOND_REPORT} not issued: {exc}"))
+            else:
+                if issued is not None:
+                    self.stdout.write(self.style.SUCCESS(
+                        f"{SECOND_REPORT} issued and signed by the demo users "
+                        f"(verification code {issued.verification_code})."
+                    ))
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo users (username / password):"))
         for user in users:
             self.stdout.write(f"  {user.username:<8} / {user.password:<13} {user.description}")

@@ -1,0 +1,16 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+
+from . import views
+
+urlpatterns = [
+    # The schema describes the API to its users: logged in, like every other API call.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
+    path("studies/", views.study_list, name="api_study_list"),
+    path("studies/import/", views.study_import, name="api_study_import"),
+    path("studies/<str:report_number>/", views.study_detail, name="api_study_detail"),
+    path("studies/<str:report_number>/export/", views.study_export, name="api_study_export"),
+    path("studies/<str:report_number>/transitions/", views.study_transition, name="api_study_transition"),
+    path("studies/<str:report_number>/comments/", views.study_comments_view, name="api_study_comments"),
+]

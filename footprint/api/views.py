@@ -1,0 +1,145 @@
+"""API views: scope with the selectors (404), roles in the services (403), conflicts (409)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from ..models import ActivityRecord, Study
+from ..selectors import studies_visible_to, study_comments, study_transitions
+from ..services import comments as comment_services
+from ..services import workflow
+from ..services.calculation import result_to_dict
+from ..services.exporting import study_to_document
+from ..services.freeze import StudyFrozenError, ensure_study_editable
+from ..services.importing import ImportRejected, StudyExists, import_study
+from ..services.results import study_results
+from ..services.signing import SigningUnavailable
+from ..services.study_format import FormatError, read_json
+from ..views.access import can_edit_study, get_study_for_user, require_staff
+from .serializers import (
+    CommentSerializer,
+    StudyDetailSerializer,
+    StudyListSerializer,
+    TransitionRequestSerializer,
+    TransitionSerializer,
+)
+
+
+def _results(study: Study) -> dict:
+    """Issued studies answer with the results they were issued with (the snapshot)."""
+    if study.is_frozen and study.issued_snapshot:
+        return study.issued_snapshot["results"]
+    return result_to_dict(study_results(study))
+
+
+@extend_schema(responses=StudyListSerializer(many=True))
+@api_view(["GET"])
+def study_list(request):
+    studies = studies_visible_to(request.user).order_by("report_number")
+    return Response(StudyListSerializer(studies, many=True).data)
+
+
+@extend_schema(responses=StudyDetailSerializer)
+@api_view(["GET"])
+def study_detail(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    data = StudyDetailSerializer(study).data
+    data["transitions"] = TransitionSerializer(study_transitions(study), many=True).data
+    data["results"] = _results(study)
+    data["allowed_actions"] = [
+        {"action": a.action.name, "blockers": list(a.blockers)}
+        for a in workflow.available_actions(study, request.user)
+    ]
+    return Response(data)
+
+
+@extend_schema(responses=OpenApiTypes.OBJECT, description="The study as a pcf-study/1 document.")
+@api_view(["GET"])
+def study_export(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    if study.is_frozen and study.issued_snapshot:
+        return Response(study.issued_snapshot["document"])
+    return Response(study_to_document(study))
+
+
+@extend_schema(request=TransitionRequestSerializer, responses=StudyDetailSerializer)
+@api_view(["POST"])
+def study_transition(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    serializer = TransitionRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    try:
+        result = workflow.perform(serializer.validated_data["action"], study=study,
+                                  user=request.user, comment=serializer.validated_data["comment"])
+    except workflow.WorkflowPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except (workflow.WorkflowError, SigningUnavailable) as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return Response(StudyListSerializer(result).data)
+
+
+@extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
+@extend_schema(methods=["POST"], request=CommentSerializer, responses=CommentSerializer)
+@api_view(["GET", "POST"])
+def study_comments_view(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    if request.method == "GET":
+        return Response(CommentSerializer(study_comments(study), many=True).data)
+    serializer = CommentSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    activity = None
+    activity_id = serializer.validated_data.get("activity_id")
+    if activity_id is not None:
+        activity = get_object_or_404(
+            ActivityRecord.objects.select_related("stage__study_product"),
+            pk=activity_id, stage__study_product__study=study,
+        )
+    try:
+        comment = comment_services.comment_create(
+            study=study, user=request.user, text=serializer.validated_data["text"], activity=activity
+        )
+    except workflow.WorkflowPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except workflow.WorkflowError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except ValidationError as exc:
+        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+    return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    request=OpenApiTypes.OBJECT,
+    parameters=[OpenApiParameter("replace", bool, description="replace the study with this number")],
+    responses={201: StudyListSerializer},
+    description="Import a pcf-study/1 document (the request body). Certification-body staff only.",
+)
+@api_view(["POST"])
+def study_import(request):
+    require_staff(request.user)
+    replace = request.query_params.get("replace", "").lower() in ("1", "true", "yes")
+    try:
+        document = read_json(request.body)
+    except FormatError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    number = document.data.get("report_number")
+    existing = Study.objects.filter(report_number=number).first() if isinstance(number, str) else None
+    if existing is not None and replace:
+        if not can_edit_study(request.user, existing):
+            raise PermissionDenied
+        try:
+            ensure_study_editable(existing)
+        except StudyFrozenError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    try:
+        study = import_study(document, replace=replace, user=request.user)
+    except StudyExists as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except ImportRejected as exc:
+        return Response({"problems": [str(p) for p in exc.problems]}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(StudyListSerializer(study).data, status=status.HTTP_201_CREATED)

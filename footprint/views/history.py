@@ -1,0 +1,17 @@
+"""The readable audit trail of one study (everyone who can see the study can read it)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..services.history import study_history
+from .access import get_study_for_user
+
+
+@login_required
+@require_GET
+def study_history_view(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    page = Paginator(study_history(study), 100).get_page(request.GET.get("page"))
+    return render(request, "footprint/workflow/history.html", {"study": study, "page": page})

@@ -1,0 +1,75 @@
+"""The API is scoped like the pages: 404 outside scope, 403 outside role, 409 for conflicts."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from footprint.models import Study
+from footprint.services import workflow
+
+NUMBER = "202508175GHG"
+
+
+@pytest.fixture
+def api(client):
+    def call(user, method, name, *args, **kwargs):
+        client.force_login(user)
+        url = reverse(name, args=args)
+        if method == "get":
+            return client.get(url)
+        return client.post(url, json.dumps(kwargs.get("data", {})), content_type="application/json",
+                           QUERY_STRING=kwargs.get("query", ""))
+    return call
+
+
+def test_the_list_is_scoped(api, demo_users):
+    workflow.study_send_for_review(study=Study.objects.get(report_number=NUMBER), user=demo_users["auditor"])
+    numbers = lambda who: [s["report_number"] for s in api(demo_users[who], "get", "api_study_list").json()]  # noqa: E731
+    assert numbers("auditor") == ["202508175GHG", "DEMO-2"]
+    assert numbers("client") == [NUMBER]
+    assert numbers("client2") == []
+
+
+def test_detail_has_recomputed_results_and_allowed_actions(api, demo_users):
+    data = api(demo_users["auditor"], "get", "api_study_detail", NUMBER).json()
+    totals = {p["code"]: round(p["total_kgco2e"], 3) for p in data["results"]["products"]}
+    assert totals == {"LV": 212.852, "HV": 226.496}
+    assert [a["action"] for a in data["allowed_actions"]] == ["send_for_review"]
+    assert api(demo_users["client2"], "get", "api_study_detail", NUMBER).status_code == 404
+
+
+def test_export_is_the_pcf_study_document(api, demo_users):
+    doc = api(demo_users["auditor"], "get", "api_study_export", NUMBER).json()
+    assert doc["format"] == "pcf-study/1" and doc["report_number"] == NUMBER
+    assert api(demo_users["client"], "get", "api_study_export", NUMBER).status_code == 404
+
+
+def test_transitions_check_role_and_state(api, demo_users):
+    u = demo_users
+    assert api(u["lead"], "post", "api_study_transition", NUMBER,
+               data={"action": "send_for_review"}).status_code == 403
+    assert api(u["lead"], "post", "api_study_transition", NUMBER,
+               data={"action": "approve"}).status_code == 409
+    response = api(u["auditor"], "post", "api_study_transition", NUMBER,
+                   data={"action": "send_for_review", "comment": "via API"})
+    assert response.status_code == 200 and response.json()["status"] == "client_review"
+    assert api(u["client"], "post", "api_study_comments", NUMBER, data={"text": "好"}).status_code == 201
+    assert [c["text"] for c in api(u["auditor"], "get", "api_study_comments", NUMBER).json()] == ["好"]
+
+
+def test_import_is_for_staff_and_refuses_frozen_studies(api, demo_users, issued_seed_study):
+    from footprint.services.exporting import study_to_document
+
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    doc = study_to_document(study)
+    assert api(demo_users["client"], "post", "api_study_import", data=doc).status_code == 403
+    response = api(demo_users["auditor"], "post", "api_study_import", data=doc, query="replace=true")
+    assert response.status_code == 409 and "已签发" in response.json()["detail"]
+    assert api(demo_users["auditor"], "post", "api_study_import", data=doc).status_code == 409
+
+
+def test_the_schema_is_served(api, demo_users):
+    response = api(demo_users["client"], "get", "api_schema")
+    assert response.status_code == 200
+    assert b"/api/studies/{report_number}/export/" in response.content

@@ -1,0 +1,109 @@
+"""The whole round in a real browser, as the demo users: the auditor sends the seed study for
+review, the company contact comments on an activity and confirms, the auditor resolves the
+comment and submits it, the lead verifier approves and issues, the contact downloads the
+signed PDF — and the contact of the other company can reach none of it."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from footprint.models import Study
+
+CHROMIUM = "/usr/bin/chromium"
+NUMBER = "202508175GHG"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+        ])
+        yield instance
+        instance.close()
+
+
+def _login(browser, live_server, username):
+    context = browser.new_context(accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"{username}-demo")
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def _act(page, live_server, action, comment=""):
+    page.goto(f"{live_server.url}/studies/{NUMBER}/workflow/")
+    form = page.locator(f"form.workflow-action[data-action='{action}']")
+    if comment:
+        form.locator("input[name=comment]").fill(comment)
+    form.locator("button").click()
+    page.wait_for_load_state()
+    return page.locator("#study-status").get_attribute("data-status")
+
+
+def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, signing):
+    auditor = _login(browser, live_server, "auditor")
+    assert _act(auditor, live_server, "send_for_review", "请核对活动数据") == "client_review"
+
+    # the other company's contact cannot reach the study, its PDFs or its history
+    outsider = _login(browser, live_server, "client2")
+    for path in ("workflow/", "history/", "issued.pdf", "report.pdf"):
+        response = outsider.goto(f"{live_server.url}/studies/{NUMBER}/{path}")
+        assert response.status == 404, path
+
+    contact = _login(browser, live_server, "client")
+    contact.goto(f"{live_server.url}/studies/{NUMBER}/workflow/")
+    assert "请核对活动数据" in contact.locator(".workflow-timeline").inner_text()
+    contact.select_option("#id_activity", label="HV · 生产 · 生产用电")
+    contact.fill("#id_text", "生产用电是否包含办公楼用电？")
+    contact.click("button:has-text('添加意见')")
+    contact.wait_for_load_state()
+    assert contact.locator("#unresolved-count").inner_text().startswith("1")
+    assert _act(contact, live_server, "confirm", "数据已核对") == "client_confirmed"
+
+    # the open comment blocks the technical review until the auditor resolves it
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/workflow/")
+    submit = auditor.locator("form.workflow-action[data-action='submit_for_technical_review'] button")
+    assert submit.is_disabled()
+    auditor.click("button:has-text('标记为已解决')")
+    auditor.wait_for_load_state()
+    assert _act(auditor, live_server, "submit_for_technical_review") == "technical_review"
+
+    lead = _login(browser, live_server, "lead")
+    assert _act(lead, live_server, "approve", "技术评审通过") == "approved"
+    assert _act(lead, live_server, "issue") == "issued"
+    timeline = lead.locator(".workflow-timeline").inner_text()
+    for who in ("审核员", "client", "技术负责人"):
+        assert who in timeline
+
+    contact.goto(f"{live_server.url}/studies/{NUMBER}/workflow/")
+    with contact.expect_download() as info:
+        contact.click("#issued-pdf-link")
+    data = Path(info.value.path()).read_bytes()
+    study = Study.objects.get(report_number=NUMBER)
+    assert hashlib.sha256(data).hexdigest() == study.issued_sha256
+
+    from footprint.services.signing import check_pdf_signature
+
+    assert check_pdf_signature(data).ok
+
+    # the public page, without login, says the downloaded file is the authentic one
+    public = browser.new_context().new_page()
+    public.goto(f"{live_server.url}/verify/{study.verification_code}/")
+    public.set_input_files("#id_file", files=[{"name": "r.pdf", "mimeType": "application/pdf",
+                                               "buffer": data}])
+    public.click("#verify-upload button")
+    public.wait_for_load_state()
+    assert public.locator("#verdict").get_attribute("data-authentic") == "true"

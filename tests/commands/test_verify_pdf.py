@@ -1,0 +1,66 @@
+"""`verify_pdf FILE` prints the verdict and exits non-zero for tampered or unknown files."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from footprint.models import Study
+
+
+def test_it_accepts_the_issued_file(issued_seed_study, tmp_path, capsys):
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(study.issued_pdf.read())
+    call_command("verify_pdf", str(path))
+    out = capsys.readouterr().out
+    assert "AUTHENTIC" in out and "NOT AUTHENTIC" not in out
+    assert study.issued_sha256 in out
+    assert "202508175GHG" in out and "status:     valid" in out
+    assert "212.852" in out
+
+
+def test_it_rejects_a_one_byte_change(issued_seed_study, tmp_path, capsys):
+    data = bytearray(Study.objects.get(pk=issued_seed_study.pk).issued_pdf.read())
+    data[len(data) // 2] ^= 0x01
+    path = tmp_path / "tampered.pdf"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CommandError, match="NOT AUTHENTIC"):
+        call_command("verify_pdf", str(path))
+    assert "issued file: no" in capsys.readouterr().out
+
+
+def test_it_rejects_an_unknown_file(db, tmp_path):
+    path = tmp_path / "other.pdf"
+    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    with pytest.raises(CommandError):
+        call_command("verify_pdf", str(path))
+
+
+def test_create_demo_pki_is_idempotent(settings, tmp_path, capsys):
+    settings.SIGNING_PKCS12_PATH = str(tmp_path / "pki" / "signer.p12")
+    settings.SIGNING_SEAL_IMAGE = str(tmp_path / "pki" / "seal.png")
+    call_command("create_demo_pki")
+    first = (tmp_path / "pki" / "signer.p12").read_bytes()
+    call_command("create_demo_pki")
+    assert (tmp_path / "pki" / "signer.p12").read_bytes() == first
+    assert "already present" in capsys.readouterr().out
+    assert (tmp_path / "pki" / "demo-ca.pem").exists() and (tmp_path / "pki" / "seal.png").exists()
+
+
+def test_create_demo_pki_refuses_outside_the_demo(settings, tmp_path):
+    settings.SIGNING_IS_DEMO = False
+    settings.SIGNING_PKCS12_PATH = str(tmp_path / "signer.p12")
+    with pytest.raises(CommandError):
+        call_command("create_demo_pki")
+
+
+def test_load_demo_issues_demo_2_through_the_workflow_once(db, signing, capsys):
+    call_command("load_demo")
+    study = Study.objects.get(report_number="DEMO-2")
+    assert study.status == "issued" and study.issued_sha256
+    users = [t.user.username for t in study.transitions.all()]
+    assert users == ["auditor", "client2", "auditor", "lead", "lead"]
+    digest = study.issued_sha256
+    call_command("load_demo")  # idempotent: nothing re-issued
+    study.refresh_from_db()
+    assert study.issued_sha256 == digest and study.transitions.count() == 5

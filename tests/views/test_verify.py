@@ -1,0 +1,80 @@
+"""The public verification page: no login, only the listed facts, hostile uploads survive."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from footprint.models import Study
+from footprint.services import workflow
+
+
+def _upload(client, url, data, name="report.pdf"):
+    return client.post(url, {"file": SimpleUploadedFile(name, data, content_type="application/pdf")})
+
+
+def test_anyone_sees_the_public_facts_without_login(client, issued_seed_study):
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    response = client.get(reverse("verify_report", args=[study.verification_code]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for fact in ("202508175GHG", "中电华骋科技有限公司", "212.852", "226.496", study.issued_sha256,
+                 study.issue_date.isoformat(), 'data-status="valid"'):
+        assert fact in page
+    # nothing beyond the listed facts: no activity data, no contact details, no comments
+    for secret in ("原辅料获取及加工用电", "13797959095", "文文明明"):
+        assert secret not in page
+    assert 'name="robots" content="noindex"' in page
+
+
+def test_an_unknown_or_unissued_code_is_404(client, seed_study):
+    assert client.get(reverse("verify_report", args=["nope"])).status_code == 404
+    Study.objects.filter(pk=seed_study.pk).update(verification_code="abc")  # not issued
+    assert client.get(reverse("verify_report", args=["abc"])).status_code == 404
+
+
+def test_the_issued_file_is_authentic_and_a_changed_byte_is_not(client, issued_seed_study):
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    url = reverse("verify_report", args=[study.verification_code])
+    data = study.issued_pdf.read()
+    page = _upload(client, url, data).content.decode()
+    assert 'data-authentic="true"' in page and "签名完好" in page
+    tampered = bytearray(data)
+    tampered[len(tampered) // 2] ^= 0x01
+    page = _upload(client, url, bytes(tampered)).content.decode()
+    assert 'data-authentic="false"' in page
+    assert "不是签发的原始文件" in page
+
+
+def test_uploading_without_a_code_finds_the_report(client, issued_seed_study):
+    data = Study.objects.get(pk=issued_seed_study.pk).issued_pdf.read()
+    page = _upload(client, reverse("verify_index"), data).content.decode()
+    assert 'data-authentic="true"' in page and "202508175GHG" in page
+
+
+def test_hostile_uploads_get_a_clear_answer(client, issued_seed_study, settings):
+    url = reverse("verify_report", args=[Study.objects.get(pk=issued_seed_study.pk).verification_code])
+    page = _upload(client, url, b"MZ\x90\x00 an executable", "x.pdf").content.decode()
+    assert "这不是 PDF 文件" in page
+    page = _upload(client, url, b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R").content.decode()
+    assert 'data-authentic="false"' in page
+    settings.VERIFY_UPLOAD_MAX_BYTES = 1000
+    response = _upload(client, url, b"%PDF-" + b"0" * 2000)
+    assert response.status_code == 400 and "文件太大" in response.content.decode()
+    assert client.post(url, {}).status_code == 400
+
+
+def test_a_superseded_report_says_so(client, issued_seed_study, demo_users):
+    u = demo_users
+    original = Study.objects.get(pk=issued_seed_study.pk)
+    revision = workflow.study_revise(study=original, user=u["auditor"])
+    workflow.study_send_for_review(study=revision, user=u["auditor"])
+    workflow.study_confirm(study=revision, user=u["client"])
+    workflow.study_submit_for_technical_review(study=revision, user=u["auditor"])
+    workflow.study_approve(study=revision, user=u["lead"])
+    workflow.study_issue(study=revision, user=u["lead"])
+    page = client.get(reverse("verify_report", args=[original.verification_code])).content.decode()
+    assert 'data-status="superseded"' in page and "202508175GHG-R1" in page
+
+
+def test_the_code_form_redirects_to_the_report(client, db):
+    response = client.get(reverse("verify_index"), {"code": "abc"})
+    assert response.status_code == 302 and response.url == reverse("verify_report", args=["abc"])
