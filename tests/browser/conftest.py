@@ -18,7 +18,9 @@ LAPTOP = {"width": 1366, "height": 900}
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-@pytest.fixture(scope="session")
+# Module scope: one chromium per test module, closed before the next module starts its own
+# (two sync Playwright instances cannot run in one thread).
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (scripts/setup.sh test installs it)")

@@ -115,6 +115,17 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
         segment = _segment_before(route, param)
         if param == "report_number":
             values[param] = study.report_number
+        # The web application's pages (issue 3): companies, products, factors, exports.
+        elif param == "company_pk" or (param == "pk" and segment == "companies"):
+            values[param] = study.company_id
+        elif name == "product_edit" and param == "pk":
+            values[param] = study.study_products.first().product_id
+        elif param == "product_code":
+            values[param] = study.study_products.first().product.code
+        elif param == "fmt":
+            values[param] = "json"
+        elif param == "pk" and segment == "factors":
+            values[param] = activity.factor_id
         elif param == "code":
             values[param] = study.verification_code or "no-code"
         elif param == "comment_id" or (param == "pk" and segment == "comments"):
