@@ -216,3 +216,18 @@ def test_the_factor_picker_finds_factors_by_code_or_name_with_their_provenance(a
     assert 'data-year="2023"' in html and 'data-region="CN-East"' in html
     assert "生态环境部" in html  # source
     assert 'data-activity-unit="kWh"' in html
+
+
+def test_a_study_under_review_is_locked_in_the_stage_editor(auditor_client, lv):
+    from footprint.choices import StudyStatus
+    from footprint.models import ActivityRecord, Study
+
+    Study.objects.filter(report_number=SEED).update(status=StudyStatus.CLIENT_REVIEW)
+    stage = lv["raw_material_acquisition"]
+    record = ActivityRecord.objects.get(stage=stage)
+    page = auditor_client.get(_url()).content.decode()
+    assert "数据已锁定" in page and 'id="save-stage"' not in page
+    response = auditor_client.post(_url(), _post_data(stage, changes={record.pk: {"quantity": "1"}}))
+    assert "数据已锁定" in response.content.decode()
+    record.refresh_from_db()
+    assert record.quantity != Decimal("1")
