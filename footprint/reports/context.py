@@ -353,10 +353,14 @@ class _Builder:
         }
 
     def page_strings(self) -> dict:
+        # One translatable pattern, cut into the literal pieces around the two CSS counters.
+        pattern = _("第 %(page)s 页 / 共 %(pages)s 页")
+        before, _sep, rest = pattern.partition("%(page)s")
+        middle, _sep, after = rest.partition("%(pages)s")
         return {
-            "before": F.css_string(_("第 ")),
-            "middle": F.css_string(_(" 页 / 共 ")),
-            "after": F.css_string(_(" 页")),
+            "before": F.css_string(before),
+            "middle": F.css_string(middle),
+            "after": F.css_string(after),
             "watermark": _("草稿 / DRAFT"),
         }
 
@@ -459,11 +463,11 @@ class _Builder:
                     if any(not self.stage_is_excluded(p.code, st) for p in self.i.result.products)]
         excluded = [st for st in stages if st not in included]
         sep = "、" if self.zh else ", "
-        text = _("系统边界为“%(boundary)s”，包括%(stages)s阶段。") % {
+        text = _("系统边界为“%(boundary)s”，包括以下阶段：%(stages)s。") % {
             "boundary": _choice(Boundary, s.boundary),
             "stages": sep.join(_stage_label(st) for st in included)}
         if excluded:
-            text += (" " if not self.zh else "") + _("%(stages)s阶段没有活动数据，排除理由见 3.3 节。") % {
+            text += (" " if not self.zh else "") + _("以下阶段没有活动数据：%(stages)s，排除理由见 3.3 节。") % {
                 "stages": sep.join(_stage_label(st) for st in excluded)}
         return text
 

@@ -23,7 +23,7 @@ from ..selectors import (
 )
 from ..services.calculation import calculate_study
 from ..services.completeness import study_completeness
-from ..services.narrative import NARRATIVE_KEYS, compose_narrative, narrative_facts
+from ..services.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
 from . import assets
 from .context import (
     ActivityFacts,
@@ -113,7 +113,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
 
     facts = narrative_facts(study, study_products=study_products, result=result)
     narratives = {}
-    for key in NARRATIVE_KEYS:
+    for key in NARRATIVE_SECTIONS:
         text = (getattr(study, key, "") or "").strip()
         narratives[key] = (Narrative(text, False) if text
                            else Narrative(compose_narrative(key, facts, language=language), True))

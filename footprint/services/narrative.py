@@ -19,20 +19,12 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..choices import Boundary, Stage, stages_in_boundary
+from ..choices import NARRATIVE_KEYS, Boundary, Stage, stages_in_boundary
 from .calculation import StudyResult
 
-NARRATIVE_KEYS: tuple[str, ...] = (
-    "purpose",
-    "product_function",
-    "process_flow",
-    "allocation",
-    "cut_off",
-    "assumptions",
-    "data_quality",
-    "uncertainty",
-    "improvements",
-)
+# Every narrative section of the report, in report order: the study's purpose and the
+# narrative fields of `choices.NARRATIVE_KEYS`.
+NARRATIVE_SECTIONS: tuple[str, ...] = ("purpose", *NARRATIVE_KEYS)
 
 
 @dataclass(frozen=True)
@@ -88,7 +80,7 @@ def default_narrative(key: str, *, study, language: str, result: StudyResult | N
 
 
 def compose_narrative(key: str, facts: NarrativeFacts, *, language: str) -> str:
-    if key not in NARRATIVE_KEYS:
+    if key not in NARRATIVE_SECTIONS:
         raise KeyError(key)
     with translation.override(language):
         return _COMPOSERS[key](facts)
