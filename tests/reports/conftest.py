@@ -52,8 +52,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(study, *, language=None, final=False, name: str | None = None) -> Rendered:
-    """Render PDF and HTML of a study, collecting WeasyPrint's warnings."""
+def render(study, *, language=None, final=False, name: str | None = None, pngs: bool = False,
+           html: bool = False) -> Rendered:
+    """Render the PDF of a study, collecting WeasyPrint's warnings (and the HTML preview if
+    asked); `name` writes the PDF (and with `pngs`, one PNG per page) to test-artifacts."""
     from footprint.reports.context import build_report_context
     from footprint.reports.inputs import load_report_inputs
     from footprint.reports.pdf import render_study_html, render_study_pdf
@@ -68,22 +70,22 @@ def render(study, *, language=None, final=False, name: str | None = None) -> Ren
     finally:
         for lg in loggers:
             lg.removeHandler(handler)
-    html = render_study_html(study, language=language, final=final)
+    html_text = render_study_html(study, language=language, final=final) if html else ""
     context = build_report_context(load_report_inputs(study, language=language, final=final,
                                                       asset_urls={}))
-    rendered = Rendered(pdf, html, handler.messages, context["toc"], study_results(study))
+    rendered = Rendered(pdf, html_text, handler.messages, context["toc"], study_results(study))
     if name:
-        rendered.png_dir = write_artifacts(name, pdf)
+        rendered.png_dir = write_artifacts(name, pdf, pngs=pngs)
     return rendered
 
 
-def write_artifacts(name: str, pdf: bytes) -> Path | None:
+def write_artifacts(name: str, pdf: bytes, *, pngs: bool) -> Path | None:
     folder = ARTIFACTS / name
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     (folder / f"{name}.pdf").write_bytes(pdf)
-    if shutil.which("pdftoppm") is None:
+    if not pngs or shutil.which("pdftoppm") is None:
         return None
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(folder / f"{name}.pdf"), str(folder / "page")],
                    check=True)
@@ -121,12 +123,12 @@ def demo_reports(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
         seed = Study.objects.get(report_number="202508175GHG")
-        out["zh"] = render(seed, name="seed-zh-draft")
+        out["zh"] = render(seed, name="seed-zh-draft", pngs=True)
         out["en"] = render(seed, language="en", name="seed-en-draft")
         out["demo2"] = render(Study.objects.get(report_number="DEMO-2"), name="demo2-zh-draft")
         issue_for_test(seed, User.objects.get(username="lead"), User.objects.get(username="auditor"))
         seed.refresh_from_db()
-        out["final"] = render(seed, final=True, name="seed-zh-issued")
+        out["final"] = render(seed, final=True, name="seed-zh-issued", html=True)
         out["final"].extra["verification_code"] = seed.verification_code
         transaction.set_rollback(True)
     return out
