@@ -1,0 +1,46 @@
+"""Default paragraphs are written from the study's own data, in both languages."""
+
+from pathlib import Path
+
+import pytest
+
+from footprint.services.narrative import NARRATIVE_SECTIONS, default_narrative
+
+SEED_TEXT = (Path(__file__).resolve().parents[2].parent.parent / "shared" / "seed" / "000_f5e33c012c139253.txt")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_section_has_a_default(seed_study, language):
+    for key in NARRATIVE_SECTIONS:
+        text = default_narrative(key, study=seed_study, language=language)
+        assert len(text) > 20, key
+
+
+def test_defaults_use_the_study_facts(seed_study):
+    purpose = default_narrative("purpose", study=seed_study, language="zh-hans")
+    assert "中电华骋科技有限公司" in purpose and "低压成套开关设备" in purpose and "摇篮到坟墓" in purpose
+    cut_off = default_narrative("cut_off", study=seed_study, language="zh-hans")
+    assert "包装材料的获取" in cut_off          # what this study left out
+    quality = default_narrative("data_quality", study=seed_study, language="zh-hans")
+    # LV: 180.200 + 10.155 + 0.733 + 10.542 = 201.630 of 212.852 kgCO₂e from primary data
+    assert "94.7%" in quality and "2022" in quality
+    improvements = default_narrative("improvements", study=seed_study, language="en")
+    assert "Raw material acquisition (84.7%)" in improvements
+
+
+def test_english_defaults_are_english(seed_study):
+    text = default_narrative("assumptions", study=seed_study, language="en")
+    assert text.startswith("Activity data given as totals")
+    assert "not included" in text  # the excluded use stage and its reason
+
+
+def test_defaults_never_copy_the_seed_report(seed_study):
+    if not SEED_TEXT.exists():
+        pytest.skip("seed report not available")
+    seed = SEED_TEXT.read_text()
+    sentences = [s for key in NARRATIVE_SECTIONS
+                 for s in default_narrative(key, study=seed_study, language="zh-hans").split("。")]
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if len(sentence) >= 15:
+            assert sentence not in seed, sentence
