@@ -694,28 +694,46 @@ class _Builder:
         output_table = o.table("4", _("报告期产量"))
         o.section("ch4_2", "4.2", _("活动数据"), level=2)
         activity_tables = []
+        stage_order = {st: n for n, st in enumerate(Stage.values)}
         for p in self.i.products:
             result = self.results.get(p.code)
             kg_by_id = {a.record_id: a for a in (result.activities if result else ())}
-            rows = []
-            stage_order = {st: n for n, st in enumerate(Stage.values)}
+            # A column that has the same value in every row becomes a note under the table:
+            # fewer cells read better and render faster (hundreds of rows in large studies).
+            bases = {a.basis for a in p.activities}
+            allocations = {a.allocation for a in p.activities}
+            show_basis = len(bases) > 1
+            show_allocation = allocations != {Decimal(1)} and bool(allocations)
+            groups: list[dict] = []
             for a in sorted(p.activities, key=lambda a: stage_order.get(a.stage, 99)):
+                label = _stage_label(a.stage)
+                if not groups or groups[-1]["stage"] != label:
+                    groups.append({"stage": label, "rows": []})
                 factor = self.factor(a.factor_key)
                 ar = kg_by_id.get(a.record_id)
-                rows.append({
-                    "stage": _stage_label(a.stage),
+                groups[-1]["rows"].append({
                     "name": a.name,
+                    "source": a.source,
                     "quantity": F.quantity(a.quantity),
                     "unit": a.unit,
                     "basis": _choice(Basis, a.basis),
                     "allocation": F.percent(float(a.allocation), decimals=1),
                     "data_type": _choice(DataType, a.data_type),
-                    "source": a.source,
                     "factor": factor.code if factor else a.factor_key,
                     "kg": F.kg(ar.kgco2e) if ar and ar.ok else "—",
                 })
-            activity_tables.append({"product": p.name, "unit": f"kgCO₂e/{p.functional_unit}", "rows": rows,
-                                    **o.table("4", _("%(product)s活动数据") % {"product": p.name})})
+            notes = []
+            if not show_basis and bases:
+                notes.append(_("全部活动数据均为“%(basis)s”。") % {"basis": _choice(Basis, next(iter(bases)))})
+            if not show_allocation and p.activities:
+                notes.append(_("全部活动数据的分配比例均为 100%。"))
+            activity_tables.append({
+                "product": p.name, "unit": f"kgCO₂e/{p.functional_unit}", "groups": groups,
+                "show_basis": show_basis, "show_allocation": show_allocation,
+                "columns": 5 + show_basis + show_allocation,
+                "note": "".join(notes),
+                **o.table("4", _("%(product)s活动数据") % {"product": p.name}),
+            })
         o.section("ch4_3", "4.3", _("排放因子"), level=2)
         factor_table = o.table("4", _("本研究使用的排放因子"))
         factors = []

@@ -1,0 +1,153 @@
+"""Benchmark: render time and peak memory of the PDF report.
+
+    .venv/bin/python bench/report_render.py [--runs 3]
+
+Cases, each in a fresh process on a throw-away SQLite database (so peak memory is the case's):
+- baseline   a one-page CJK document rendered by WeasyPrint: the fixed cost of the renderer
+             on this machine, against which the other figures are given as ratios;
+- demo       the seed study 202508175GHG (2 products, 10 activities), Chinese draft;
+- demo-en    the same in English;
+- 500        a study with 2 products × 250 activity records (generated, deterministic).
+
+Prints a Markdown table: best and median wall time of `--runs` renders, CPU time of the best
+run, peak RSS of the process, page count, and time as a multiple of the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ("baseline", "demo", "demo-en", "500")
+
+
+def _setup_django(db: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DEBUG", "false")
+    import django
+
+    django.setup()
+
+
+def _large_study(records: int) -> dict:
+    """The seed study with its activities repeated to `records` rows (half per product)."""
+    seed = json.loads((ROOT / "footprint" / "fixtures" / "demo" / "202508175GHG.json").read_text())
+    seed["report_number"] = f"BENCH-{records}"
+    seed["title"] = f"基准测试：{records} 条活动数据"
+    per_product = records // len(seed["products"])
+    for product in seed["products"]:
+        template = product["activities"]
+        rows = []
+        for n in range(per_product):
+            base = dict(template[n % len(template)])
+            base["name"] = f"{base['name']} #{n + 1:03d}"
+            base["quantity"] = round(base["quantity"] * (0.5 + (n * 37 % 100) / 100) / per_product * 5, 3)
+            base.pop("claimed_kgco2e_per_unit", None)
+            rows.append(base)
+        product["activities"] = rows
+    return seed
+
+
+def prepare(db: str) -> None:
+    _setup_django(db)
+    from django.core.management import call_command
+
+    from footprint.services.demo import load_demo
+    from footprint.services.importing import import_file
+
+    call_command("migrate", verbosity=0)
+    load_demo()
+    import_file("bench.json", json.dumps(_large_study(500), ensure_ascii=False).encode())
+
+
+def worker(case: str, db: str, runs: int) -> dict:
+    _setup_django(db)
+    from django.db import connection
+    from weasyprint import HTML
+
+    from footprint.models import Study
+    from footprint.reports.pdf import render_study_pdf
+
+    if case == "baseline":
+        def render() -> bytes:
+            return HTML(string='<p style="font-family: \'Noto Sans CJK SC\'">碳足迹 CFP</p>').write_pdf()
+    else:
+        number = {"demo": "202508175GHG", "demo-en": "202508175GHG", "500": "BENCH-500"}[case]
+        language = "en" if case == "demo-en" else None
+        study = Study.objects.get(report_number=number)
+
+        def render() -> bytes:
+            return render_study_pdf(study, language=language)
+
+    walls, cpus, queries = [], [], []
+    pdf = b""
+    for _ in range(runs):
+        connection.queries_log.clear()
+        wall, cpu = time.perf_counter(), time.process_time()
+        pdf = render()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(BytesIO(pdf)).pages)
+    best = min(range(runs), key=walls.__getitem__)
+    return {
+        "case": case,
+        "best": walls[best],
+        "median": statistics.median(walls),
+        "cpu": cpus[best],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "pages": pages,
+        "bytes": len(pdf),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--worker", choices=CASES)
+    parser.add_argument("--db")
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.db, args.runs)))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.sqlite3")
+        subprocess.run([sys.executable, __file__, "--db", db, "--worker", "baseline", "--runs", "1"],
+                       check=True, capture_output=True)  # warm the font cache
+        prepare_cmd = [sys.executable, "-c",
+                       f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); "
+                       f"import report_render; report_render.prepare({db!r})"]
+        subprocess.run(prepare_cmd, check=True)
+        results = []
+        for case in CASES:
+            out = subprocess.run([sys.executable, __file__, "--db", db, "--worker", case, "--runs",
+                                  str(args.runs)], check=True, capture_output=True, text=True)
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    baseline = results[0]["best"]
+    load = os.getloadavg()[0]
+    print(f"report render benchmark — {args.runs} runs per case, {os.cpu_count()} CPUs, "
+          f"load average {load:.2f} at the end\n")
+    print("| case | pages | best s | median s | CPU s (best run) | × baseline | peak RSS MB | PDF KB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['case']} | {r['pages']} | {r['best']:.2f} | {r['median']:.2f} | {r['cpu']:.2f} | "
+              f"{r['best'] / baseline:.0f} | {r['peak_rss_mb']:.0f} | {r['bytes'] / 1024:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
