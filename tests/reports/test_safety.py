@@ -28,7 +28,15 @@ TEXT = " ".join(HOSTILE)
 
 
 @pytest.fixture
-def hostile_study(seed_study):
+def hostile_study(seed_study, settings, tmp_path):
+    from PIL import Image
+
+    from footprint.reports.assets import study_images_dir
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = study_images_dir(seed_study.report_number)
+    folder.mkdir(parents=True)
+    Image.new("RGB", (40, 20), (0, 114, 178)).save(folder / "front view.png")
     study = seed_study
     for key in ("purpose", "product_function", "process_flow", "allocation", "cut_off",
                 "assumptions", "data_quality", "uncertainty", "improvements"):
@@ -69,14 +77,17 @@ def spy(monkeypatch):
 def test_hostile_text_is_printed_not_fetched(hostile_study, spy):
     fetched, connections = spy
     pdf = report_pdf.render_study_pdf(hostile_study)
-    assert set(fetched) <= {"report-asset:report.css", "report-asset:seal-placeholder.svg"}
-    assert "report-asset:report.css" in fetched
+    # only the report's own assets and the study's uploaded image were asked for
+    assert set(fetched) == {"report-asset:report.css", "report-asset:seal-placeholder.svg",
+                            "study-media:202508175GHG/front%20view.png"}
     assert connections == []
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     for fragment in ('<imgsrc="file:///etc/passwd">', "@importurl(file:///etc/passwd)",
                      "url(http://example.com/beacon.png)", "<script>alert(1)</script>"):
         assert fragment in text, fragment
     assert "root:x:0:0" not in text
+    assert "2.4产品图片" in text and "frontview" in text   # the uploaded image, with its caption
+    assert b"/Subtype /Image" in pdf or b"/Subtype/Image" in pdf
 
 
 def test_hostile_text_is_escaped_in_the_preview(hostile_study, spy):
@@ -88,4 +99,4 @@ def test_hostile_text_is_escaped_in_the_preview(hostile_study, spy):
     assert "&lt;/style&gt;&lt;style&gt;@import url(file:///etc/passwd)" in html
     # the only stylesheet and image the preview links to are the report's own
     links = re.findall(r'<(?:link|img)[^>]+(?:href|src)="([^"]+)"', html)
-    assert links and all(u.startswith("/static/reports/") for u in links)
+    assert links and all(u.startswith(("/static/reports/", "data:image/png;base64,")) for u in links)
