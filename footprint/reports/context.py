@@ -505,6 +505,11 @@ class _Builder:
             "claimed_totals": self.claimed_totals(),
             "mismatch_count": len(mismatches),
             "data_sources": self.data_source_sentence(),
+            # Only the issued report states the verification conclusion; a draft is not verified.
+            "conclusion": _("经核查，本研究的产品碳足迹量化和报告符合 %(standards)s 的要求，"
+                            "报告中的结果由活动数据和排放因子重新计算得出。") % {
+                "standards": "、".join(s.standards) if self.zh else ", ".join(s.standards)}
+            if self.i.final else "",
         }
 
     def data_source_sentence(self) -> str:

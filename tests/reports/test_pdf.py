@@ -179,6 +179,8 @@ def test_issued_report_has_the_qr_code_url_signatures_and_dates(demo_reports):
     assert "技术负责人" in annex and "审核员" in annex
     assert "2025年4月1日" in annex and "2025年4月2日" in annex and "2025年4月3日" in annex
     assert "segno" in final.html and "<svg" in final.html
+    # only the issued report states the verification conclusion
+    assert "核查结论" in texts[2] and "核查结论" not in demo_reports["zh"].page_texts()[2]
 
 
 def test_stage_shares_add_up_to_exactly_100(demo_reports):
