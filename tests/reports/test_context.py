@@ -164,3 +164,23 @@ def test_english_context_has_english_labels(seed_study):
 def test_a_draft_lists_what_is_missing_and_an_issued_report_does_not(seed_study):
     assert [m["message"] for m in build(seed_study)["missing"]] == ["缺少企业的统一社会信用代码。"]
     assert build(seed_study, final=True)["missing"] == []
+
+
+def test_reading_a_report_takes_the_same_queries_whatever_the_number_of_activities(seed_study):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            build(seed_study)
+        return len(captured)
+
+    queries()  # first read warms per-process caches (content types, the unit registry …)
+    before = queries()
+    template = ActivityRecord.objects.filter(stage__study_product__study=seed_study).first()
+    ActivityRecord.objects.bulk_create([
+        ActivityRecord(stage=template.stage, name=f"extra {n}", quantity=n + 1, unit="kWh",
+                       factor=template.factor, position=100 + n)
+        for n in range(30)
+    ])
+    assert queries() == before
