@@ -73,7 +73,6 @@ def prepare(db: str) -> None:
 
 def worker(case: str, db: str, runs: int) -> dict:
     _setup_django(db)
-    from django.db import connection
     from weasyprint import HTML
 
     from footprint.models import Study
@@ -90,10 +89,9 @@ def worker(case: str, db: str, runs: int) -> dict:
         def render() -> bytes:
             return render_study_pdf(study, language=language)
 
-    walls, cpus, queries = [], [], []
+    walls, cpus = [], []
     pdf = b""
     for _ in range(runs):
-        connection.queries_log.clear()
         wall, cpu = time.perf_counter(), time.process_time()
         pdf = render()
         walls.append(time.perf_counter() - wall)

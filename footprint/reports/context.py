@@ -488,23 +488,22 @@ class _Builder:
     def summary(self) -> dict:
         s = self.i.study
         mismatches = [c for c in self.i.result.all_checks if c.code == C.CLAIMED_MISMATCH]
+        joiner = "" if self.zh else " "
+        functional_units = _("功能单位：%(units)s。") % {"units": ("、" if self.zh else "; ").join(
+            f"{p.functional_unit} {p.name}" for p in self.i.products)}
+        period = _("报告期：%(period)s。") % {"period": F.period(s.period_start, s.period_end, self.language)}
+        gwp = _("特征化因子：%(set)s 的 100 年全球变暖潜势（GWP100）。") % {"set": _choice(GwpSet, s.gwp_set)}
         return {
+            "scope": joiner.join([functional_units, self.boundary_sentence()]),
+            "basis": joiner.join([period, gwp, self.data_source_sentence()]),
             "intro": _("本报告依据 %(standards)s，以生命周期评价方法量化%(company)s生产的%(products)s的"
                        "产品碳足迹。") % {
                 "standards": "、".join(s.standards) if self.zh else ", ".join(s.standards),
                 "company": s.company.name, "products": self.products_text()},
-            "functional_units": _("功能单位：%(units)s。") % {"units": ("、" if self.zh else "; ").join(
-                f"{p.functional_unit} {p.name}" for p in self.i.products)},
-            "boundary": self.boundary_sentence(),
-            "period": _("报告期：%(period)s。") % {
-                "period": F.period(s.period_start, s.period_end, self.language)},
-            "gwp": _("特征化因子：%(set)s 的 100 年全球变暖潜势（GWP100）。") % {
-                "set": _choice(GwpSet, s.gwp_set)},
             "tables": self.stage_matrix(),
             "hotspots": self.hotspot_sentences(),
             "claimed_totals": self.claimed_totals(),
             "mismatch_count": len(mismatches),
-            "data_sources": self.data_source_sentence(),
             # Only the issued report states the verification conclusion; a draft is not verified.
             "conclusion": _("经核查，本研究的产品碳足迹量化和报告符合 %(standards)s 的要求，"
                             "报告中的结果由活动数据和排放因子重新计算得出。") % {
