@@ -368,6 +368,16 @@ class _Builder:
         sep = "、" if self.zh else ", "
         return sep.join(p.name for p in self.i.products)
 
+    def issue_date(self) -> str:
+        """The issue date; an issued report rendered before the date was stored gets the day it
+        is rendered (the issuing step renders and signs it on that day)."""
+        s = self.i.study
+        if s.issue_date:
+            return self.date(s.issue_date)
+        if self.i.final and self.i.generated_at:
+            return self.date(self.i.generated_at)
+        return ""
+
     def revision_text(self) -> str:
         s = self.i.study
         if s.revision == 0:
@@ -383,7 +393,7 @@ class _Builder:
             "producer": s.company.name,
             "report_number": s.report_number,
             "certification_body": s.certification_body,
-            "issue_date": self.date(s.issue_date) if s.issue_date else "",
+            "issue_date": self.issue_date(),
             "revision": self.revision_text(),
             "supersedes": s.supersedes,
             "verification_url": self.i.verification_url if s.verification_code else "",
@@ -1050,7 +1060,7 @@ class _Builder:
             "gwp_table": o.table(_("附2"), _("100 年全球变暖潜势（GWP100）")),
             "signatures": self.signatures(),
             "certification_body": s.certification_body,
-            "issue_date": self.date(s.issue_date) if s.issue_date else "",
+            "issue_date": self.issue_date(),
         }
 
     def signatures(self) -> list[dict]:
