@@ -25,7 +25,7 @@ from ..services.calculation import calculate_study
 from ..services.completeness import study_completeness
 from ..services.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
 from . import assets
-from .context import (
+from .facts import (
     ActivityFacts,
     CompanyFacts,
     FactorFacts,
