@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import Basis, Boundary, DataType, FactorCategory, Gas, GwpSet, Stage, StudyStatus
 from ..services import checks as C
-from ..services.calculation import ProductResult
+from ..services.calculation import ProductResult, display_percentages
 from . import formatting as F
 from . import sensitivity as S
 from .charts import boundary_diagram, contributors_chart, stage_chart
@@ -665,8 +665,12 @@ class _Builder:
                 continue
             table = o.table("5", _("%(product)s的主要排放来源") % {"product": p.name})
             figure = o.figure("5", _("%(product)s的主要排放来源") % {"product": p.name})
+            # Activity shares rounded like the stage shares (largest remainder over all of the
+            # product's activities), so an activity that is a whole stage shows the same share.
+            shares = dict(zip((a.index for a in p.activities),
+                              display_percentages([a.kgco2e for a in p.activities]), strict=True))
             rows = [{"rank": n + 1, "name": a.name, "stage": _stage_label(a.stage), "kg": F.kg(a.kgco2e),
-                     "share": F.percent(a.kgco2e / p.total_kgco2e if p.total_kgco2e else None)}
+                     "share": F.share(shares[a.index])}
                     for n, a in enumerate(top)]
             chart = contributors_chart([(a.name, a.kgco2e) for a in top], unit=self.fu(p),
                                        chart_id=f"contrib-{p.code}")
@@ -676,7 +680,7 @@ class _Builder:
         by_type_table = o.table("5", _("按排放类型分列的结果"))
         by_gas_table = o.table("5", _("按温室气体分列的结果"))
         o.section("ch5_5", "5.5", _("不确定性和敏感性分析"), level=2)
-        uncertainty = self.uncertainty()
+        uncertainty = {**self.uncertainty(), **o.table("5", _("活动数据的合成不确定度（95% 置信水平）"))}
         sensitivity = self.sensitivity()
         return {
             "stages": [_stage_label(st.stage) for st in (self.i.result.products[0].stages
@@ -689,7 +693,7 @@ class _Builder:
             "by_gas_table": by_gas_table,
             "by_gas": self.by_gas(),
             "uncertainty_narrative": self.narrative("uncertainty"),
-            "uncertainty": {**uncertainty, **o.table("5", _("活动数据的合成不确定度（95% 置信水平）"))},
+            "uncertainty": uncertainty,
             "sensitivity": sensitivity,
         }
 

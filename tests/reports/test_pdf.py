@@ -201,3 +201,22 @@ def test_stage_labels_in_the_results_chapter_follow_the_report_order(demo_report
     start = text.rfind("5.2 计算结果")  # the heading, not its TOC entry
     positions = [text.find(str(Stage(s).label), start) for s in Stage.values]
     assert positions == sorted(positions)
+
+
+def test_table_and_figure_numbers_appear_in_document_order(demo_reports):
+    for key in ("zh", "demo2"):
+        text = " ".join(demo_reports[key].page_texts())
+        for word in ("表", "图"):
+            numbers = [(int(c), int(n)) for c, n in re.findall(word + r" (\d+)-(\d+)\s", text)]
+            captions = list(dict.fromkeys(numbers))  # a caption may be cited before it appears
+            assert captions == sorted(captions), (key, word, captions)
+            for chapter in {c for c, _n in captions}:
+                indexes = [n for c, n in captions if c == chapter]
+                assert indexes == list(range(1, len(indexes) + 1)), (key, word, chapter)
+
+
+def test_contributor_shares_agree_with_stage_shares(demo_reports):
+    texts = demo_reports["zh"].page_texts()
+    page = next(t for t in texts if "表 5-3" in t and "排序" in t)
+    # LV distribution is one activity: the same 4.9 % in the stage table and the contributors
+    assert re.search(r"成品运输柴油 成品运输（分销） 10\.542 4\.9", page)
