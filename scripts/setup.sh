@@ -2,13 +2,14 @@
 # Installs everything the project needs, idempotently.
 #   scripts/setup.sh demo   system packages for the app (CJK fonts, Pango, gettext) + .venv
 #   scripts/setup.sh test   the same plus Chromium and poppler-utils for browser and PDF tests
+# fonts-dejavu-core supplies the subscript digits of "CO₂" that Noto CJK lacks (PDF report).
 # On Debian/Ubuntu as root, missing system packages are installed with apt-get; elsewhere the
 # script says exactly what to install and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
 
-packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext python3-venv)
+packages=(fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext python3-venv)
 if [ "$mode" = "test" ]; then
   packages+=(chromium poppler-utils)
 fi

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-FONT_STACK = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
+# The CJK font first; DejaVu Sans supplies the subscript digits of "CO₂" that Noto CJK lacks.
+FONT_STACK = (
+    "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', "
+    "'DejaVu Sans', sans-serif"
+)
 # Colour-blind-safe palette (Okabe–Ito), one colour per lifecycle stage in report order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 
@@ -92,3 +96,73 @@ def contributors_chart(items: list[tuple[str, float]], *, title: str = "", unit:
     """The largest contributors (activities), largest first, in one colour."""
     bars = [Bar(label, value) for label, value in items]
     return horizontal_bar_chart(bars, title=title, unit=unit, colors=(PALETTE[0],), chart_id=chart_id)
+
+
+def _wrap(label: str, limit: int) -> list[str]:
+    """Split a stage label into short lines: CJK by characters (at a bracket if there is one),
+    other scripts by words."""
+    if len(label) <= limit:
+        return [label]
+    if any(ord(ch) > 0x2E80 for ch in label):
+        if "（" in label:
+            head, _sep, tail = label.partition("（")
+            return [head, "（" + tail]
+        return [label[n:n + limit] for n in range(0, len(label), limit)]
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit * 2:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def boundary_diagram(stages: list[tuple[str, bool]], *, boundary_label: str = "",
+                     excluded_label: str = "", width: int = 640, chart_id: str = "boundary") -> str:
+    """The product system: one box per lifecycle stage in order, joined by arrows, inside the
+    dashed system boundary; stages without data are drawn dashed and grey."""
+    n = max(len(stages), 1)
+    gap, left, top = 16, 10, 34
+    box_w = (width - 2 * left - gap * (n - 1)) / n
+    box_h = 64
+    height = top + box_h + 52
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{chart_id}-title" font-family="{escape(FONT_STACK)}" '
+        f'font-size="11" class="pcf-chart">',
+        f'<title id="{chart_id}-title">{escape(boundary_label)}</title>',
+        f'<rect x="2" y="{top - 22}" width="{width - 4}" height="{box_h + 32}" fill="none" '
+        f'stroke="#0072B2" stroke-width="1.2" stroke-dasharray="6 4" rx="6"/>',
+        f'<text x="10" y="{top - 8}" font-size="12" fill="#0072B2">{escape(boundary_label)}</text>',
+    ]
+    for i, (label, included) in enumerate(stages):
+        x = left + i * (box_w + gap)
+        fill, stroke, dash, color = (
+            ("#E8F1F8", "#0072B2", "", "#111") if included else ("#F4F4F4", "#999", ' stroke-dasharray="4 3"', "#777")
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top}" width="{box_w:.1f}" height="{box_h}" rx="4" fill="{fill}" '
+            f'stroke="{stroke}"{dash}/>'
+        )
+        lines = _wrap(label, 6)
+        start = top + box_h / 2 - (len(lines) - 1) * 7 + 4
+        for j, line in enumerate(lines):
+            parts.append(
+                f'<text x="{x + box_w / 2:.1f}" y="{start + j * 14:.1f}" text-anchor="middle" '
+                f'fill="{color}">{escape(line)}</text>'
+            )
+        if i < len(stages) - 1:
+            ax = x + box_w + 2
+            ay = top + box_h / 2
+            parts.append(
+                f'<path d="M{ax:.1f} {ay:.1f} h{gap - 6:.1f} m-4 -3 l4 3 l-4 3" fill="none" '
+                f'stroke="#555" stroke-width="1.2"/>'
+            )
+    if excluded_label and not all(included for _l, included in stages):
+        y = top + box_h + 42
+        parts.append(
+            f'<rect x="10" y="{y - 9}" width="16" height="10" fill="#F4F4F4" stroke="#999" '
+            f'stroke-dasharray="4 3"/><text x="32" y="{y}" fill="#555">{escape(excluded_label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

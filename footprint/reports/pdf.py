@@ -1,58 +1,94 @@
-"""TEMPORARY PLACEHOLDER (issue 5 branch): the real report renderer comes from issue 4.
+"""The report as HTML and as PDF. The only module that imports WeasyPrint.
 
-The workflow needs `render_study_pdf(study, *, language=None, final=False) -> bytes` to issue
-and sign a report. This stand-in renders one plain A4 page with WeasyPrint so that issuing,
-signing and verification can be built and tested; the lead replaces this whole module with the
-report engineer's version at merge. Keep the signature identical.
+`render_study_html` is the browser preview; `render_study_pdf` renders the same templates to
+an A4 PDF/A-3b with the CJK font embedded. `final=True` is the issued report (no watermark,
+no completeness list); the issuing step signs the returned bytes afterwards, not here.
+
+WeasyPrint fetches through `ReportURLFetcher`, which serves only the report's own static
+assets and the study's uploaded images (see `assets.py`) and refuses everything else.
 """
 
 from __future__ import annotations
 
-from html import escape
+import base64
+import logging
 
-import segno
-from django.conf import settings
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import translation
-from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..models import Study
+from . import assets
+from .context import build_report_context
+from .inputs import load_report_inputs, report_language
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "reports/report.html"
+ASSET_NAMES = {"css": "report.css", "seal": "seal-placeholder.svg"}
 
 
-def verification_url(study: Study) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{study.verification_code}/"
+class ReportURLFetcher(URLFetcher):
+    """Serves `report-asset:` and this study's `study-media:` URLs from disk; refuses any
+    other URL without opening it (no file://, no network, no data: URIs)."""
+
+    def __init__(self, *, report_number: str):
+        # No handlers are used: `fetch` below never calls the parent's opener.
+        super().__init__(timeout=1, allowed_protocols=(assets.ASSET_SCHEME, assets.MEDIA_SCHEME),
+                         allow_redirects=False, fail_on_errors=False)
+        self.report_number = report_number
+
+    def fetch(self, url, headers=None):
+        try:
+            asset = assets.resolve(url, report_number=self.report_number)
+        except assets.AssetRefused:
+            logger.warning("report renderer refused to fetch %r", url[:200])
+            raise
+        return URLFetcherResponse(url, asset.path.read_bytes(), {"Content-Type": asset.mime_type})
+
+
+def _render_html(study: Study, *, language: str | None, final: bool, for_pdf: bool) -> str:
+    language = report_language(study, language)
+    if for_pdf:
+        asset_urls = {key: assets.asset_url(name) for key, name in ASSET_NAMES.items()}
+
+        def image_url(name: str) -> str:
+            return assets.media_url(study.report_number, name)
+    else:
+        asset_urls = {key: static(f"reports/{name}") for key, name in ASSET_NAMES.items()}
+
+        def image_url(name: str) -> str:
+            # The preview has no media view of its own: embed the (size-capped) image.
+            asset = assets.resolve(assets.media_url(study.report_number, name),
+                                   report_number=study.report_number)
+            data = base64.b64encode(asset.path.read_bytes()).decode("ascii")
+            return f"data:{asset.mime_type};base64,{data}"
+
+    inputs = load_report_inputs(study, language=language, final=final, asset_urls=asset_urls,
+                                image_url=image_url)
+    context = build_report_context(inputs)
+    context["for_pdf"] = for_pdf
+    with translation.override(language):
+        return render_to_string(TEMPLATE, context)
+
+
+def render_study_html(study: Study, *, language: str | None = None, final: bool = False) -> str:
+    """The report as one HTML page for the browser preview (same templates as the PDF)."""
+    return _render_html(study, language=language, final=final, for_pdf=False)
 
 
 def render_study_pdf(study: Study, *, language: str | None = None, final: bool = False) -> bytes:
-    """The study's report as PDF bytes; `final=True` leaves out the draft watermark."""
-    import weasyprint  # only this module imports WeasyPrint
-
-    from ..services.results import study_results
-
-    with translation.override(language or study.language):
-        result = study_results(study)
-        rows = "".join(
-            f"<tr><td>{escape(p.code)}</td><td>{escape(p.name)}</td>"
-            f"<td>{escape(p.functional_unit)}</td><td class=n>{p.total_kgco2e:,.3f}</td></tr>"
-            for p in result.products
-        )
-        qr = ""
-        if study.verification_code:
-            svg = segno.make(verification_url(study), error="m").svg_data_uri(scale=3)
-            qr = f'<img class=qr src="{svg}" alt="QR">'
-        watermark = "" if final else f'<div class=wm>{escape(_("草稿"))} DRAFT</div>'
-        html = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
-@page {{ size: A4; margin: 25mm 20mm; }}
-body {{ font-family: 'Noto Sans CJK SC', sans-serif; font-size: 11pt; }}
-table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid #999; padding: 4px; }}
-.n {{ text-align: right; }} .qr {{ width: 30mm; }}
-.wm {{ position: fixed; top: 110mm; left: 10mm; font-size: 64pt; color: rgba(200,0,0,.15);
-       transform: rotate(-30deg); }}
-</style><title>{escape(study.report_number)}</title></head><body>
-{watermark}<h1>{escape(study.title)}</h1>
-<p>{escape(_("报告编号"))}: {escape(study.report_number)}</p>
-<p>{escape(_("企业"))}: {escape(study.company.name)}</p>
-<p>{escape(_("签发日期"))}: {study.issue_date or "—"}</p>
-<table><tr><th>{escape(_("产品代码"))}</th><th>{escape(_("产品名称"))}</th>
-<th>{escape(_("功能单位"))}</th><th>kgCO₂e</th></tr>{rows}</table>
-{qr}</body></html>"""
-        return weasyprint.HTML(string=html, base_url=None).write_pdf()
+    """The report as PDF/A-3b bytes. Drafts carry the watermark and the completeness list."""
+    html = _render_html(study, language=language, final=final, for_pdf=True)
+    fetcher = ReportURLFetcher(report_number=study.report_number)
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(
+        font_config=FontConfiguration(),
+        pdf_variant="pdf/a-3b",
+        pdf_identifier=study.report_number.encode("ascii", "replace"),
+        custom_metadata=False,
+        optimize_images=False,
+    )

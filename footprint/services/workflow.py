@@ -93,21 +93,10 @@ def unresolved_comment_count(study: Study) -> int:
 
 
 def completeness_problems(study: Study, result: StudyResult) -> list[str]:
-    """What is missing before a report can be approved.
+    """The blocking elements the report still lacks (issue 4's completeness check)."""
+    from .completeness import study_completeness
 
-    Issue 4's report completeness check may extend this list; what is here is what the
-    calculation alone can tell: products, activity data, and every stage of the boundary
-    either has data or a reason for leaving it out."""
-    problems = []
-    if not result.products:
-        problems.append(_("报告中没有产品。"))
-    for product in result.products:
-        if not product.activities:
-            problems.append(_("产品 %(product)s 没有活动数据。") % {"product": product.code})
-        for check in product.checks:
-            if check.code == C.STAGE_MISSING:
-                problems.append(f"{product.code}: {check.message}")
-    return problems
+    return [m.message for m in study_completeness(study, result=result) if m.blocking]
 
 
 def calculation_errors(result: StudyResult) -> list[str]:

@@ -26,3 +26,15 @@ def test_user_text_is_escaped():
 def test_all_zero_values_draw_empty_bars():
     root = ET.fromstring(stage_chart([("a", 0.0, "0.0"), ("b", 0.0, "0.0")]))
     assert [float(r.get("width")) for r in root.findall(f"{SVG}rect")] == [0.0, 0.0]
+
+
+def test_boundary_diagram_draws_excluded_stages_dashed():
+    from footprint.reports.charts import boundary_diagram
+
+    svg = boundary_diagram([("原材料获取", True), ("使用", False), ("<b>", True)],
+                           boundary_label="系统边界", excluded_label="未纳入")
+    root = ET.fromstring(svg)
+    boxes = [r for r in root.findall(f"{SVG}rect") if r.get("rx") == "4"]
+    assert len(boxes) == 3
+    assert boxes[1].get("stroke-dasharray") and not boxes[0].get("stroke-dasharray")
+    assert "<b>" not in svg and "未纳入" in "".join(root.itertext())

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from footprint.choices import StudyStatus
+from footprint.models import Study
+from footprint.reports.pdf import render_study_pdf
+
+
+class Command(BaseCommand):
+    help = "Render a study's report as PDF (a draft, unless the study is issued)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("report_number")
+        parser.add_argument("--output", required=True, help="the PDF file to write")
+        parser.add_argument("--lang", choices=["zh-hans", "en"], default=None,
+                            help="report language (default: the study's)")
+
+    def handle(self, *args, report_number, output, lang, **options):
+        study = Study.objects.select_related("company").filter(report_number=report_number).first()
+        if study is None:
+            raise CommandError(f"no study with report number {report_number}")
+        if study.status == StudyStatus.ISSUED and study.issued_pdf and lang in (None, study.language):
+            # Issued: the signed file is the report; never re-render it.
+            with study.issued_pdf.open("rb") as handle:
+                content = handle.read()
+            kind = "issued (signed)"
+        else:
+            content = render_study_pdf(study, language=lang, final=False)
+            kind = "draft"
+        Path(output).write_bytes(content)
+        self.stdout.write(f"wrote {output} ({kind}, {len(content):,} bytes)")

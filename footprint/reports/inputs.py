@@ -1,0 +1,180 @@
+"""Read everything one report needs from the database, once, into plain facts.
+
+A constant number of queries whatever the number of activities: products, stages, activities
+and factors come from one prefetch (`selectors.study_products_with_data`), and the
+calculation runs once on the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import segno
+from django.conf import settings
+from django.utils import timezone
+
+from ..models import GwpValue, Study
+from ..selectors import (
+    activities_of,
+    factor_value,
+    study_calculation_input,
+    study_products_with_data,
+)
+from ..services.calculation import calculate_study
+from ..services.completeness import study_completeness
+from ..services.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
+from . import assets
+from .facts import (
+    ActivityFacts,
+    CompanyFacts,
+    FactorFacts,
+    ImageFacts,
+    Narrative,
+    PersonFacts,
+    ProductFacts,
+    ReportInputs,
+    StageFacts,
+    StudyFacts,
+    TransitionFacts,
+)
+
+LANGUAGES = ("zh-hans", "en")
+
+
+def report_language(study: Study, language: str | None) -> str:
+    """The requested language if it is one the report has, else the study's."""
+    if language in LANGUAGES:
+        return language
+    return study.language if study.language in LANGUAGES else "zh-hans"
+
+
+def certification_body(study: Study, language: str) -> str:
+    if study.certification_body:
+        return study.certification_body
+    if language == "en":
+        return settings.CERTIFICATION_BODY_NAME_EN
+    return settings.CERTIFICATION_BODY_NAME
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{code}/"
+
+
+def _person(user) -> PersonFacts:
+    return PersonFacts(
+        name=user.get_full_name() or user.username,
+        organisation=getattr(user, "organisation", ""),
+        certificate_number=getattr(user, "certificate_number", ""),
+    )
+
+
+def load_report_inputs(study: Study, *, language: str | None = None, final: bool = False,
+                       asset_urls: dict[str, str], image_url=None) -> ReportInputs:
+    """`asset_urls` maps asset names to URLs (the PDF's private scheme or /static/ for the
+    browser); `image_url(name)` gives the URL of an uploaded study image."""
+    language = report_language(study, language)
+    study_products = study_products_with_data(study)
+    calculation_input = study_calculation_input(study, study_products=study_products)
+    result = calculate_study(calculation_input)
+
+    factors: dict[str, FactorFacts] = {}
+    products = []
+    for sp in study_products:
+        activities = []
+        for record in activities_of(sp):
+            f = record.factor
+            if f.key not in factors:
+                factors[f.key] = FactorFacts(
+                    key=f.key, code=f.code, version=f.version, name_zh=f.name_zh, name_en=f.name_en,
+                    category=f.category, value=factor_value(f), stated_value=f.value, ncv=f.ncv,
+                    carbon_content=f.carbon_content, oxidation_rate=f.oxidation_rate, unit=f.unit,
+                    gas=f.gas, year=f.year, region=f.region, source=f.source, published=f.published,
+                    notes=f.notes,
+                )
+            activities.append(ActivityFacts(
+                record_id=record.pk, stage=record.stage.stage, name=record.name,
+                quantity=record.quantity, unit=record.unit, factor_key=f.key, basis=record.basis,
+                allocation=record.allocation, data_type=record.data_type, source=record.source,
+                uncertainty_pct=record.uncertainty_pct,
+            ))
+        products.append(ProductFacts(
+            code=sp.product.code, name=sp.product.name, functional_unit=sp.product.functional_unit,
+            annual_output=sp.annual_output or Decimal(0), model=sp.product.model,
+            description=sp.product.description,
+            stages=tuple(StageFacts(s.stage, s.included, s.excluded, s.exclusion_reason)
+                         for s in sp.stages.all()),
+            activities=tuple(activities),
+        ))
+
+    gwp: dict[str, dict[str, float]] = {}
+    for gas, gwp_set, value in GwpValue.objects.values_list("gas", "gwp_set", "value"):
+        gwp.setdefault(gwp_set, {})[gas] = float(value)
+
+    facts = narrative_facts(study, study_products=study_products, result=result)
+    narratives = {}
+    for key in NARRATIVE_SECTIONS:
+        text = (getattr(study, key, "") or "").strip()
+        narratives[key] = (Narrative(text, False) if text
+                           else Narrative(compose_narrative(key, facts, language=language), True))
+
+    company = study.company
+    transitions = tuple(
+        TransitionFacts(t.to_status, t.created_at, (t.user.get_full_name() or t.user.username) if t.user else "")
+        for t in study.transitions.select_related("user").order_by("created_at", "id")
+    )
+    images = ()
+    if image_url is not None:
+        images = tuple(ImageFacts(image_url(name), name.rsplit(".", 1)[0])
+                       for name in assets.study_images(study.report_number))
+    qr_svg = ""
+    url = ""
+    if study.verification_code:
+        url = verification_url(study.verification_code)
+        qr_svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True)
+
+    from django.utils import translation
+
+    with translation.override(language):
+        missing = tuple(study_completeness(study, result=result, study_products=study_products))
+
+    return ReportInputs(
+        study=StudyFacts(
+            report_number=study.report_number, title=study.title,
+            standards=tuple(study.standards or ()), period_start=study.period_start,
+            period_end=study.period_end, gwp_set=study.gwp_set, boundary=study.boundary,
+            status=study.status,
+            company=CompanyFacts(company.name, company.credit_code, company.address,
+                                 company.legal_representative, company.contact_name,
+                                 company.contact_phone, company.overview),
+            certification_body=certification_body(study, language),
+            revision=study.revision,
+            supersedes=study.supersedes.report_number if study.supersedes_id else "",
+            issue_date=study.issue_date, verification_code=study.verification_code,
+        ),
+        products=tuple(products),
+        factors=factors,
+        calculation_input=calculation_input,
+        result=result,
+        gwp_values=gwp,
+        narratives=narratives,
+        language=language,
+        final=final,
+        team=tuple(PersonFacts(m.name, m.organisation, m.certificate_number, m.role)
+                   for m in study.team.all()),
+        auditors=tuple(_person(u) for u in study.auditors.all().order_by("id")),
+        lead_verifier=_person(study.lead_verifier) if study.lead_verifier_id else None,
+        transitions=transitions,
+        missing=() if final else missing,
+        images=images,
+        assets=asset_urls,
+        verification_url=url,
+        qr_svg=qr_svg,
+        generated_at=timezone.localtime() if not final else _issued_at(study),
+    )
+
+
+def _issued_at(study: Study) -> dt.datetime:
+    if study.issued_at:
+        return timezone.localtime(study.issued_at)
+    return timezone.localtime()

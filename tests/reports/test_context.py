@@ -1,0 +1,186 @@
+"""The report's content built from the demo study: every number is the calculation's."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from footprint.choices import StudyStatus
+from footprint.models import ActivityRecord, StudyTransition, User
+from footprint.reports import formatting as F
+from footprint.reports.context import build_report_context
+from footprint.reports.inputs import load_report_inputs
+from footprint.services.results import study_results
+
+LV_OUTPUT = 281683
+LV_KWH = 94594493.664 + 384893 + 5890655.266
+LV_DIESEL_KG = 909500.622 + 944161.06
+# 43.330 GJ/t × 20.20 t C/TJ × 0.98 × 44/12, in kg CO₂ per kg of diesel
+DIESEL = 43.330e-3 * 20.20e-3 * 0.98 * 44 / 12 * 1000
+
+
+def build(study, language="zh-hans", final=False):
+    return build_report_context(load_report_inputs(study, language=language, final=final, asset_urls={}))
+
+
+@pytest.fixture
+def ctx(seed_study):
+    return build(seed_study)
+
+
+def test_summary_prints_the_calculation_results(seed_study, ctx):
+    result = study_results(seed_study)
+    table = ctx["summary"]["tables"][0]
+    assert [p["name"] for p in table["products"]] == [p.name for p in result.products]
+    for row, stage in zip(table["rows"], result.products[0].stages, strict=True):
+        assert row["cells"][0]["kg"] == F.kg(stage.kgco2e)
+        assert row["cells"][0]["share"] == F.share(stage.share_pct)
+    assert [t["kg"] for t in table["totals"]] == ["212.852", "226.496"]
+
+
+def test_grid_factor_sensitivity_is_recomputed_by_hand(ctx):
+    rows = ctx["chapter5"]["sensitivity"]["factor_rows"]
+    assert rows[0]["is_base"] and rows[0]["cells"][0]["total"] == "212.852"
+    row_2021 = next(r for r in rows if "CN-GRID-2021" in r["label"])
+    expected = (LV_KWH * 0.5568 + LV_DIESEL_KG * DIESEL) / LV_OUTPUT
+    assert row_2021["cells"][0]["total"] == F.kg(expected)
+    assert row_2021["cells"][0]["change"] == F.percent(expected / 212.852456 - 1, signed=True)
+    row_2023 = next(r for r in rows if "CN-GRID-2023" in r["label"])
+    assert row_2023["cells"][0]["total"] == F.kg((LV_KWH * 0.5306 + LV_DIESEL_KG * DIESEL) / LV_OUTPUT)
+    # CO₂ only: no GWP-set scenario, it would change nothing
+    assert not any("GWP" in r["label"] for r in rows)
+
+
+def test_stage_sensitivity_moves_the_total_by_a_tenth_of_the_stage(seed_study, ctx):
+    lv = study_results(seed_study).products[0]
+    raw = lv.stage("raw_material_acquisition").kgco2e
+    row = ctx["chapter5"]["sensitivity"]["stage_rows"][0]
+    assert row["cells"][0]["high"] == F.kg(lv.total_kgco2e + 0.1 * raw)
+    assert row["cells"][0]["low"] == F.kg(lv.total_kgco2e - 0.1 * raw)
+    # the excluded use stage (zero) has no scenario
+    assert len(ctx["chapter5"]["sensitivity"]["stage_rows"]) == 5
+
+
+def test_combined_uncertainty_uses_entered_values_and_stated_defaults(seed_study):
+    lv = study_results(seed_study).products[0]
+    kg = {a.name: a.kgco2e for a in lv.activities}
+    # end of life is secondary data (±20 %), the rest primary (±5 %)
+    expected = math.sqrt(sum((v * (0.20 if n == "报废拆解回收用电" else 0.05)) ** 2 for n, v in kg.items()))
+    row = build(seed_study)["chapter5"]["uncertainty"]["rows"][0]
+    assert row["half_width"] == F.kg(expected) and (row["entered"], row["defaulted"]) == (0, 5)
+
+    ActivityRecord.objects.filter(stage__study_product__study=seed_study, name="原辅料获取及加工用电") \
+        .update(uncertainty_pct=2)
+    entered = dict(kg)
+    expected = math.sqrt(sum(
+        (v * {"原辅料获取及加工用电": 0.02, "报废拆解回收用电": 0.20}.get(n, 0.05)) ** 2
+        for n, v in entered.items()))
+    row = build(seed_study)["chapter5"]["uncertainty"]["rows"][0]
+    assert row["half_width"] == F.kg(expected) and (row["entered"], row["defaulted"]) == (1, 4)
+
+
+def test_improvements_follow_the_hotspots_with_their_effect(ctx):
+    suggestions = ctx["chapter7"]["suggestions"]
+    first = suggestions[0]
+    assert first["title"].startswith("原材料获取")
+    assert "原辅料获取及加工用电" in first["activities"]
+    assert "18.020" in first["effects"][0]      # 10 % of 180.200 kgCO₂e (LV)
+    assert "17.245" in first["effects"][1]      # 10 % of 172.451 kgCO₂e (HV)
+    assert "供应商" in first["measure"]
+    # transport hotspots get transport measures, end of life notes its secondary data
+    transport = next(s for s in suggestions if s["title"].startswith("成品运输"))
+    assert "运输路线" in transport["measure"]
+    end_of_life = next(s for s in suggestions if s["title"].startswith("生命末期"))
+    assert end_of_life["data_note"]
+    assert ctx["chapter7"]["mismatch_note"]
+
+
+def test_fossil_biogenic_aircraft_and_land_use_change_are_stated_with_zeros(ctx):
+    by_type = ctx["chapter5"]["by_type"]
+    fossil, biogenic, aircraft, luc = by_type["rows"]
+    assert fossil["cells"] == ["212.852", "226.496"]
+    assert biogenic["cells"] == aircraft["cells"] == luc["cells"] == ["0.000", "0.000"]
+    assert "生物源" in by_type["zero_note"] and "航空" in by_type["zero_note"]
+
+
+def test_claimed_versus_recomputed_table(ctx):
+    groups = ctx["chapter6"]["claims"]
+    assert [len(g["rows"]) for g in groups] == [5, 5]
+    differing = [(g["product"], r["activity"]) for g in groups for r in g["rows"] if r["differs"]]
+    assert len(differing) == 6 and ctx["chapter6"]["differing"] == 6
+    raw = groups[0]["rows"][0]
+    assert (raw["claimed"], raw["computed"], raw["deviation"]) == ("186.984", "180.200", "+3.76")
+    assert raw["implied"] == "0.5568" and raw["suggested"] == "CN-GRID-2021"
+    assert groups[0]["total"]["claimed"] == "220.101" and groups[1]["total"]["claimed"] == "234.371"
+
+
+def test_tables_and_figures_are_numbered_in_order_per_chapter(ctx):
+    numbers = []
+
+    def collect(value):
+        if isinstance(value, dict):
+            if "caption" in value and "number" in value:
+                numbers.append(value["number"])
+            for v in value.values():
+                collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+
+    for key in ("chapter2", "chapter3", "chapter4", "chapter5", "chapter6", "annexes"):
+        collect(ctx[key])
+    tables = [n for n in numbers if n.startswith("表")]
+    assert len(tables) == len(set(tables))
+    by_chapter: dict[str, list[int]] = {}
+    for n in tables:
+        chapter, index = re.match(r"表 (.+)-(\d+)", n).groups()
+        by_chapter.setdefault(chapter, []).append(int(index))
+    for indexes in by_chapter.values():
+        assert sorted(indexes) == list(range(1, len(indexes) + 1))
+    assert "图 5-1" in numbers and "图 3-1" in numbers
+
+
+def test_signatures_are_blank_until_the_workflow_dates_them(seed_study):
+    blank = build(seed_study)["annexes"]["signatures"]
+    assert [s["date"] for s in blank] == ["", "", ""]
+    assert blank[0]["name"] == "审核员" and blank[1]["name"] == blank[2]["name"] == "技术负责人"
+    lead = User.objects.get(username="lead")
+    StudyTransition.objects.create(study=seed_study, from_status=StudyStatus.CLIENT_CONFIRMED,
+                                   to_status=StudyStatus.TECHNICAL_REVIEW, user=lead)
+    dated = build(seed_study)["annexes"]["signatures"]
+    assert dated[0]["date"] and not dated[1]["date"]
+
+
+def test_english_context_has_english_labels(seed_study):
+    ctx = build(seed_study, language="en")
+    assert ctx["html_lang"] == "en"
+    assert ctx["sections"]["ch3_3"]["label"] == "3.3 System boundary"
+    assert ctx["page"]["before"] == '"Page "' and ctx["page"]["after"] == '""'
+    assert ctx["summary"]["tables"][0]["rows"][0]["stage"] == "Raw material acquisition"
+
+
+def test_a_draft_lists_what_is_missing_and_an_issued_report_does_not(seed_study):
+    assert [m["message"] for m in build(seed_study)["missing"]] == ["缺少企业的统一社会信用代码。"]
+    assert build(seed_study, final=True)["missing"] == []
+
+
+def test_reading_a_report_takes_the_same_queries_whatever_the_number_of_activities(seed_study):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            build(seed_study)
+        return len(captured)
+
+    queries()  # first read warms per-process caches (content types, the unit registry …)
+    before = queries()
+    template = ActivityRecord.objects.filter(stage__study_product__study=seed_study).first()
+    ActivityRecord.objects.bulk_create([
+        ActivityRecord(stage=template.stage, name=f"extra {n}", quantity=n + 1, unit="kWh",
+                       factor=template.factor, position=100 + n)
+        for n in range(30)
+    ])
+    assert queries() == before

@@ -1,0 +1,105 @@
+"""Report download and preview: scoped by user, in the requested language."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.choices import StudyStatus
+from footprint.views import reports as views
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    calls = []
+
+    def render(study, *, language=None, final=False):
+        calls.append((study.report_number, language, final))
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(views, "render_study_pdf", render)
+    return calls
+
+
+def pdf_url(number="202508175GHG"):
+    return reverse("report_pdf", args=[number])
+
+
+def test_it_downloads_the_draft_pdf_in_the_study_language(client, auditor, seed_study, fake_pdf):
+    client.force_login(auditor)
+    response = client.get(pdf_url())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    disposition = unquote(response["Content-Disposition"])
+    assert disposition.startswith("attachment;") and "202508175GHG_碳足迹报告_草稿_zh-hans.pdf" in disposition
+    assert fake_pdf == [("202508175GHG", "zh-hans", False)]
+
+
+def test_it_renders_english_on_request(client, auditor, seed_study, fake_pdf):
+    client.force_login(auditor)
+    response = client.get(pdf_url() + "?lang=en")
+    assert "202508175GHG_PCF-report_draft_en.pdf" in response["Content-Disposition"]
+    assert fake_pdf == [("202508175GHG", "en", False)]
+
+
+def test_an_unknown_language_falls_back_to_the_study_language(client, auditor, seed_study, fake_pdf):
+    client.force_login(auditor)
+    client.get(pdf_url() + "?lang=fr")
+    assert fake_pdf == [("202508175GHG", "zh-hans", False)]
+
+
+def test_outsiders_get_404(client, contact_a, contact_b, seed_study, fake_pdf):
+    for user in (contact_a, contact_b):
+        client.force_login(user)
+        assert client.get(pdf_url()).status_code == 404
+        assert client.get(reverse("report_preview", args=["202508175GHG"])).status_code == 404
+    assert fake_pdf == []
+
+
+def test_the_company_contact_sees_it_once_sent(client, seed_study, fake_pdf):
+    from footprint.models import User
+
+    contact = User.objects.get(username="client")
+    client.force_login(contact)
+    assert client.get(pdf_url()).status_code == 404
+    seed_study.status = StudyStatus.CLIENT_REVIEW
+    seed_study.sent_to_client_at = timezone.now()
+    seed_study.save()
+    assert client.get(pdf_url()).status_code == 200
+
+
+def test_anonymous_users_are_sent_to_log_in(client, seed_study, fake_pdf):
+    response = client.get(pdf_url())
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_an_issued_study_serves_its_signed_file(client, auditor, seed_study, fake_pdf, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    seed_study.status = StudyStatus.ISSUED
+    seed_study.issued_pdf.save("202508175GHG.pdf", ContentFile(b"%PDF-1.7 signed"), save=True)
+    client.force_login(auditor)
+    response = client.get(pdf_url())
+    assert response.content == b"%PDF-1.7 signed"
+    assert "草稿" not in unquote(response["Content-Disposition"])
+    assert fake_pdf == []
+
+
+def test_preview_is_the_same_report_as_html(client, auditor, seed_study):
+    client.force_login(auditor)
+    response = client.get(reverse("report_preview", args=["202508175GHG"]) + "?lang=en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html and "Product Carbon Footprint Report" in html
+    assert "212.852" in html and "草稿 / DRAFT" in html
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.pdf
+def test_it_really_renders_a_pdf(client, auditor, seed_study):
+    client.force_login(auditor)
+    response = client.get(pdf_url())
+    assert response.content.startswith(b"%PDF-1.7") and len(response.content) > 50_000
