@@ -41,7 +41,6 @@ from ..models import (
     User,
     VerificationTeamMember,
 )
-from . import checks as C
 from .calculation import StudyResult, result_to_dict
 from .results import study_results
 
