@@ -143,7 +143,7 @@ def test_the_narrative_page_offers_defaults_and_saves_plain_text(auditor_client,
 
     html = auditor_client.get(reverse("study_narrative", args=[SEED])).content.decode()
     assert "插入默认文本" in html
-    assert "以“产量”这一物理关系分配到功能单位" in html  # the allocation default names its basis
+    assert "表中分配比例均为 100%" in html  # the allocation default states the shares used
     data = {"company_overview": "新的企业概况", "allocation": "  我们自己的分配说明  ", "purpose": ""}
     response = auditor_client.post(reverse("study_narrative", args=[SEED]), data)
     assert response.status_code == 302
