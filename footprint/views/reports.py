@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from ..choices import StudyStatus
 from ..reports.inputs import report_language
 from ..reports.pdf import render_study_html, render_study_pdf
+from ..services.workflow import issued_pdf_bytes
 from .access import get_study_for_user
 
 
@@ -38,8 +39,8 @@ def report_pdf(request, report_number):
     issued = study.status == StudyStatus.ISSUED and bool(study.issued_pdf)
     if issued and language == study.language:
         # The issued, signed file is the document of record: serve it unchanged.
-        with study.issued_pdf.open("rb") as handle:
-            content = handle.read()
+        # issued_pdf_bytes refuses a stored file whose hash no longer matches the record.
+        content = issued_pdf_bytes(study)
     else:
         content = render_study_pdf(study, language=language, final=False)
         issued = False

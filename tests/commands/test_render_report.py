@@ -1,5 +1,6 @@
 """`manage.py render_report REPORT_NUMBER --output FILE [--lang zh-hans|en]`."""
 
+import hashlib
 import io
 
 import pytest
@@ -23,6 +24,7 @@ def test_it_writes_the_english_draft(demo, tmp_path):
 def test_an_issued_study_writes_its_stored_signed_file(seed_study, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     seed_study.status = StudyStatus.ISSUED
+    seed_study.issued_sha256 = hashlib.sha256(b"%PDF-1.7 signed bytes").hexdigest()
     seed_study.issued_pdf.save("signed.pdf", ContentFile(b"%PDF-1.7 signed bytes"), save=True)
     out = tmp_path / "out.pdf"
     call_command("render_report", "202508175GHG", "--output", str(out), stdout=io.StringIO())

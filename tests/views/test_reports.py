@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import unquote
 
 import pytest
@@ -80,12 +81,23 @@ def test_anonymous_users_are_sent_to_log_in(client, seed_study, fake_pdf):
 def test_an_issued_study_serves_its_signed_file(client, auditor, seed_study, fake_pdf, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     seed_study.status = StudyStatus.ISSUED
+    seed_study.issued_sha256 = hashlib.sha256(b"%PDF-1.7 signed").hexdigest()
     seed_study.issued_pdf.save("202508175GHG.pdf", ContentFile(b"%PDF-1.7 signed"), save=True)
     client.force_login(auditor)
     response = client.get(pdf_url())
     assert response.content == b"%PDF-1.7 signed"
     assert "草稿" not in unquote(response["Content-Disposition"])
     assert fake_pdf == []
+
+
+def test_a_stored_file_that_no_longer_matches_its_hash_is_refused(client, auditor, seed_study, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    seed_study.status = StudyStatus.ISSUED
+    seed_study.issued_sha256 = hashlib.sha256(b"%PDF-1.7 signed").hexdigest()
+    seed_study.issued_pdf.save("202508175GHG.pdf", ContentFile(b"%PDF-1.7 tampered"), save=True)
+    client.force_login(auditor)
+    client.raise_request_exception = False
+    assert client.get(pdf_url()).status_code == 500
 
 
 def test_preview_is_the_same_report_as_html(client, auditor, seed_study):

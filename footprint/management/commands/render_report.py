@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from footprint.choices import StudyStatus
 from footprint.models import Study
 from footprint.reports.pdf import render_study_pdf
+from footprint.services.workflow import IssuedFileMissing, issued_pdf_bytes
 
 
 class Command(BaseCommand):
@@ -22,8 +23,10 @@ class Command(BaseCommand):
             raise CommandError(f"no study with report number {report_number}")
         if study.status == StudyStatus.ISSUED and study.issued_pdf and lang in (None, study.language):
             # Issued: the signed file is the report; never re-render it.
-            with study.issued_pdf.open("rb") as handle:
-                content = handle.read()
+            try:
+                content = issued_pdf_bytes(study)
+            except IssuedFileMissing as exc:
+                raise CommandError(str(exc)) from exc
             kind = "issued (signed)"
         else:
             content = render_study_pdf(study, language=lang, final=False)
