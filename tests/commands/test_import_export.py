@@ -52,3 +52,22 @@ def test_load_demo_is_idempotent(db):
     assert set(User.objects.values_list("username", flat=True)) >= {"auditor", "lead", "client", "client2", "admin"}
     assert "auditor" in out.getvalue() and "auditor-demo" in out.getvalue()
     assert User.objects.get(username="client").company.name == "中电华骋科技有限公司"
+
+
+def test_the_demo_issues_and_signs_demo_2(demo, signing, tmp_path):
+    """`make demo` leaves DEMO-2 issued and signed, with a real timeline, and idempotently."""
+    import hashlib
+
+    from footprint.choices import StudyStatus
+    from footprint.services.demo import issue_demo_study
+
+    study = issue_demo_study()
+    assert study is not None and study.status == StudyStatus.ISSUED
+    assert list(study.transitions.values_list("to_status", flat=True))[-1] == StudyStatus.ISSUED
+    data = study.issued_pdf.open("rb").read()
+    assert hashlib.sha256(data).hexdigest() == study.issued_sha256
+    out = tmp_path / "d2.pdf"
+    call_command("render_report", "DEMO-2", "--output", str(out), stdout=StringIO())
+    assert out.read_bytes() == data
+    call_command("verify_pdf", str(out), stdout=StringIO())  # raises on a failed verification
+    assert issue_demo_study() is None  # already issued: nothing to do
