@@ -53,7 +53,8 @@ class HistoryEntry:
 
     @property
     def action_label(self) -> str:
-        return {"created": _("新建"), "changed": _("修改"), "deleted": _("删除")}[self.action]
+        return {"created": pgettext("history action", "新建"), "changed": pgettext("history action", "修改"),
+                "deleted": pgettext("history action", "删除")}[self.action]
 
 
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
