@@ -57,7 +57,7 @@ class DataType(models.TextChoices):
 
 
 class Language(models.TextChoices):
-    ZH_HANS = "zh-hans", "简体中文"
+    ZH_HANS = "zh-hans", _("简体中文")
     EN = "en", "English"
 
 
