@@ -75,7 +75,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     browser); `image_url(name)` gives the URL of an uploaded study image."""
     language = report_language(study, language)
     study_products = study_products_with_data(study)
-    calculation_input = study_calculation_input(study, study_products=study_products)
+    calculation_input = study_calculation_input(study)
     result = calculate_study(calculation_input)
 
     factors: dict[str, FactorFacts] = {}
