@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -57,7 +58,7 @@ class DataType(models.TextChoices):
 
 
 class Language(models.TextChoices):
-    ZH_HANS = "zh-hans", "简体中文"
+    ZH_HANS = "zh-hans", pgettext_lazy("report language", "简体中文")
     EN = "en", "English"
 
 

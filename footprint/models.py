@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -52,7 +53,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role=Role.COMPANY_CONTACT) | Q(company__isnull=False),
@@ -93,7 +94,7 @@ class Company(models.Model):
 
     class Meta:
         verbose_name = _("企业")
-        verbose_name_plural = _("企业")
+        verbose_name_plural = pgettext_lazy("plural", "企业")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -121,7 +122,7 @@ class Product(models.Model):
 
     class Meta:
         verbose_name = _("产品")
-        verbose_name_plural = _("产品")
+        verbose_name_plural = pgettext_lazy("plural", "产品")
         ordering = ["company__name", "code"]
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="product_code_unique_per_company")
@@ -184,7 +185,7 @@ class EmissionFactor(models.Model):
 
     class Meta:
         verbose_name = _("排放因子")
-        verbose_name_plural = _("排放因子")
+        verbose_name_plural = pgettext_lazy("plural", "排放因子")
         ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="factor_code_version_unique"),
@@ -236,7 +237,7 @@ class GwpValue(models.Model):
 
     class Meta:
         verbose_name = _("全球变暖潜势 (GWP)")
-        verbose_name_plural = _("全球变暖潜势 (GWP)")
+        verbose_name_plural = pgettext_lazy("plural", "全球变暖潜势 (GWP)")
         ordering = ["gwp_set", "gas"]
         constraints = [
             models.UniqueConstraint(fields=["gas", "gwp_set"], name="gwp_gas_set_unique"),
@@ -335,7 +336,7 @@ class Study(models.Model):
 
     class Meta:
         verbose_name = _("碳足迹报告")
-        verbose_name_plural = _("碳足迹报告")
+        verbose_name_plural = pgettext_lazy("plural", "碳足迹报告")
         ordering = ["-updated_at"]
         constraints = [
             models.CheckConstraint(
@@ -374,7 +375,7 @@ class StudyProduct(models.Model):
 
     class Meta:
         verbose_name = _("报告中的产品")
-        verbose_name_plural = _("报告中的产品")
+        verbose_name_plural = pgettext_lazy("plural", "报告中的产品")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["study", "product"], name="study_product_unique"),
@@ -403,7 +404,7 @@ class LifecycleStage(models.Model):
 
     class Meta:
         verbose_name = _("生命周期阶段")
-        verbose_name_plural = _("生命周期阶段")
+        verbose_name_plural = pgettext_lazy("plural", "生命周期阶段")
         constraints = [
             models.UniqueConstraint(fields=["study_product", "stage"], name="stage_unique_per_product")
         ]
@@ -447,7 +448,7 @@ class ActivityRecord(models.Model):
 
     class Meta:
         verbose_name = _("活动数据")
-        verbose_name_plural = _("活动数据")
+        verbose_name_plural = pgettext_lazy("plural", "活动数据")
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
@@ -483,7 +484,7 @@ class VerificationTeamMember(models.Model):
 
     class Meta:
         verbose_name = _("核查组成员")
-        verbose_name_plural = _("核查组成员")
+        verbose_name_plural = pgettext_lazy("plural", "核查组成员")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -502,7 +503,7 @@ class StudyTransition(models.Model):
 
     class Meta:
         verbose_name = _("状态变更")
-        verbose_name_plural = _("状态变更")
+        verbose_name_plural = pgettext_lazy("plural", "状态变更")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -531,7 +532,7 @@ class Comment(models.Model):
 
     class Meta:
         verbose_name = _("审阅意见")
-        verbose_name_plural = _("审阅意见")
+        verbose_name_plural = pgettext_lazy("plural", "审阅意见")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

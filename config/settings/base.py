@@ -90,9 +90,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Chinese is the default language of the UI and of reports; English must work too.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-# The second catalog holds the PDF report's English until it is merged into locale/ (the
-# first path wins where both translate a string; makemessages still writes only to locale/).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_pending" / "pdf_report"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

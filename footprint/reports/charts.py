@@ -9,6 +9,7 @@ Labels are escaped: they may come from user-entered activity names.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -34,7 +35,20 @@ def _fmt(value: float) -> str:
 
 
 def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Shorten to about `limit` CJK characters of width; Latin letters are a little over half
+    as wide, so English labels keep about twice as many characters."""
+    def width(ch: str) -> float:
+        return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6
+
+    if sum(width(ch) for ch in text) <= limit:
+        return text
+    kept, used = [], 0.0
+    for ch in text:
+        used += width(ch)
+        if used > limit - 1:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"
 
 
 def horizontal_bar_chart(

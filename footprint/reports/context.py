@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..choices import Basis, Boundary, DataType, FactorCategory, Gas, GwpSet, Stage, StudyStatus
 from ..services import checks as C
@@ -609,7 +610,7 @@ class _Builder:
                 "note": "".join(notes),
                 **o.table("4", _("%(product)s活动数据") % {"product": p.name}),
             })
-        o.section("ch4_3", "4.3", _("排放因子"), level=2)
+        o.section("ch4_3", "4.3", pgettext("plural", "排放因子"), level=2)
         factor_table = o.table("4", _("本研究使用的排放因子"))
         factors = []
         for key in self.used_factor_keys():

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from ..models import (
     ActivityRecord,
@@ -53,7 +53,8 @@ class HistoryEntry:
 
     @property
     def action_label(self) -> str:
-        return {"created": _("新建"), "changed": _("修改"), "deleted": _("删除")}[self.action]
+        return {"created": pgettext("history action", "新建"), "changed": pgettext("history action", "修改"),
+                "deleted": pgettext("history action", "删除")}[self.action]
 
 
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -199,7 +200,7 @@ def study_history(study: Study) -> list[HistoryEntry]:
         previous[key] = record
     for (_when, user, model), group in creations.items():
         if len(group) > GROUP_CREATIONS_OVER:
-            names = "、".join(_label(r, labels, sp_codes) for r in group[:5])
+            names = pgettext("list separator", "、").join(_label(r, labels, sp_codes) for r in group[:5])
             more = "…" if len(group) > 5 else ""
             entries.append(HistoryEntry(
                 group[0].history_date, user, "created", str(model._meta.verbose_name_plural),

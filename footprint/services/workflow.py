@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from ..choices import Role, StudyStatus
@@ -162,7 +162,7 @@ ACTIONS: dict[str, Action] = {
                S.TECHNICAL_REVIEW, is_study_auditor, blockers=_comments_blocker),
         Action("return_to_auditor", gettext_lazy("退回核查员修改"), (S.TECHNICAL_REVIEW, S.APPROVED),
                S.DRAFT, is_study_lead_verifier, style="outline-danger"),
-        Action("approve", gettext_lazy("批准"), (S.TECHNICAL_REVIEW,), S.APPROVED,
+        Action("approve", pgettext_lazy("workflow action", "批准"), (S.TECHNICAL_REVIEW,), S.APPROVED,
                is_study_lead_verifier, blockers=approval_blockers, style="success"),
         Action("issue", gettext_lazy("签发并签名"), (S.APPROVED,), S.ISSUED,
                is_study_lead_verifier, blockers=_issue_blockers, style="success"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,7 +121,8 @@ def study_product_add(request, report_number):
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+            messages.error(request, pgettext("field error", "%(field)s：%(errors)s") % {
+                "field": label, "errors": " ".join(errors)} if label else " ".join(errors))
     return redirect("study_detail", report_number=report_number)
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,6 +20,19 @@ def test_it_writes_the_english_draft(demo, tmp_path):
     reader = PdfReader(out)
     assert "Product Carbon Footprint Report" in reader.pages[0].extract_text()
     assert "draft" in stdout.getvalue()
+    # The chapters are English; the contents page holds only our own titles, so no Chinese at all
+    # (the study's Chinese names elsewhere are user data).
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    contents = next(text for text in pages if text.startswith("Contents"))
+    for title in ("1 The carbon footprint of a product (CFP)", "2 Company and products",
+                  "3 Goal and scope", "3.2 Functional unit and reference flow", "3.3 System boundary",
+                  "3.5 Cut-off criteria", "4 Data collection", "4.3 Emission factors",
+                  "5 Carbon footprint calculation", "6 Verification notes",
+                  "Annex 1 Verification team", "Annex 3 Compilation, review and approval"):
+        assert title in contents
+        assert any(title in text for text in pages[4:])  # the chapter itself
+    assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", contents), contents
+    assert "Page 2 of" in pages[1] and "目标与范围" not in " ".join(pages)
 
 
 def test_an_issued_study_writes_its_stored_signed_file(seed_study, tmp_path, settings):

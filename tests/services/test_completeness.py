@@ -43,7 +43,7 @@ def test_messages_are_translated(seed_study):
 
     with translation.override("en"):
         missing = study_completeness(seed_study)
-    assert missing[0].message == "The company's Unified social credit code is missing."
+    assert missing[0].message == "Missing from the company details: Unified social credit code."
     assert missing[0].where == "Company details"
 
 

@@ -106,7 +106,7 @@ def test_preview_is_the_same_report_as_html(client, auditor, seed_study):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="en">' in html and "Product Carbon Footprint Report" in html
-    assert "212.852" in html and "草稿 / DRAFT" in html
+    assert "212.852" in html and '<div class="watermark" aria-hidden="true">DRAFT</div>' in html
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
