@@ -117,3 +117,19 @@ def issued_seed_study(seed_study, demo_users, signing):
     workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
     workflow.study_approve(study=seed_study, user=u["lead"])
     return workflow.study_issue(study=seed_study, user=u["lead"], comment="签发")
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker, live_server):
+    """pytest-django's live server, torn down before the test database. A request thread of
+    the server can end with its PostgreSQL connection still open, and PostgreSQL refuses to
+    drop a database in use; so end such orphaned sessions first."""
+    yield live_server
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
