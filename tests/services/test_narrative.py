@@ -39,9 +39,8 @@ def test_english_defaults_are_english(seed_study):
 def test_defaults_never_copy_the_seed_report(seed_study):
     """No run of 15 characters of any default paragraph appears in the seed report (compared by
     hash: tests/fixtures/seed_shingles.txt holds hashes of the seed's 15-character runs)."""
-    from footprint.services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
-
     from footprint.models import ActivityRecord, LifecycleStage
+    from footprint.services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
 
     seed = {line for line in SEED_SHINGLES.read_text().split() if not line.startswith("#")}
     assert len(seed) > 5000
