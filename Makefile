@@ -21,6 +21,7 @@ setup-test:
 # The whole suite. DATABASE_URL selects the database (SQLite unless set; CI sets PostgreSQL).
 # pytest exits 5 when no test ran, which fails this target on purpose.
 test: setup-test
+	$(PY) -m ruff check .
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 lint:
