@@ -16,6 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def chinese():
+    """The messages asserted are the source (Chinese) ones, whatever ran before."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"

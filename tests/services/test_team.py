@@ -15,6 +15,15 @@ from footprint.services.team import TeamMemberInput
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def chinese():
+    """The messages asserted are the source (Chinese) ones, whatever ran before."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 @pytest.fixture
 def people(demo_users):
     """The demo auditor and lead verifier, and a second auditor with a certificate."""
