@@ -18,8 +18,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .choices import FactorCategory, Gas, StudyStatus
-from .models import ActivityRecord, Company, EmissionFactor, LifecycleStage, Product, Study
+from .choices import FactorCategory, Gas, Role, StudyStatus
+from .models import (
+    ActivityRecord,
+    Company,
+    EmissionFactor,
+    LifecycleStage,
+    Product,
+    Study,
+    User,
+    VerificationTeamMember,
+)
 from .services.activities import activity_unit_problem
 from .services.study_format import NARRATIVE_FIELDS
 from .services.units import UnitError, activity_unit_of, fuel_factor_value, parse_unit
@@ -39,6 +48,10 @@ def plain_decimal(value):
         normalized = value.normalize()
         return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
     return value
+
+
+_SMALL = {"class": "form-control form-control-sm"}
+_SMALL_SELECT = {"class": "form-select form-select-sm"}
 
 
 def _helper(*layout, submit: str | None = None) -> FormHelper:
@@ -213,6 +226,111 @@ class NarrativeForm(forms.Form):
             )
 
 
+# ------------------------------------------------------------------- study team (people)
+def _person_label(user) -> str:
+    """The name, and the login name where the name alone could be ambiguous."""
+    return user.display_name if user.display_name == user.username else f"{user.display_name} ({user.username})"
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return _person_label(user)
+
+
+class _PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return _person_label(user)
+
+
+class StudyPeopleForm(forms.Form):
+    """Who works on a study. The independence of the lead verifier is the service's rule
+    (services/team.people_problems); its errors come back onto these fields."""
+
+    auditors = _PeopleChoice(
+        label=_("核查员"), required=False, queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("编制报告、录入和核对数据的核查员；他们可以编辑本报告。"),
+    )
+    lead_verifier = _PersonChoice(
+        label=_("技术负责人"), required=False, queryset=User.objects.none(),
+        empty_label=_("（未指定）"),
+        help_text=_("审核、批准并签发报告；不能是本报告的核查员或编制人。"),
+    )
+    certification_body = forms.CharField(label=_("认证机构"), required=False, max_length=200)
+
+    def __init__(self, *args, default_body: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True).order_by("first_name", "username")
+        self.fields["auditors"].queryset = people.filter(role=Role.AUDITOR)
+        self.fields["lead_verifier"].queryset = people.filter(role=Role.LEAD_VERIFIER)
+        if default_body:
+            self.fields["certification_body"].widget.attrs["placeholder"] = default_body
+            self.fields["certification_body"].help_text = _("留空则使用“%(body)s”。") % {"body": default_body}
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = VerificationTeamMember
+        fields = ("name", "organisation", "certificate_number", "role")
+        widgets = {name: forms.TextInput(attrs=_SMALL) for name in
+                   ("name", "organisation", "certificate_number", "role")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        if "ORDER" in self.fields:
+            self.fields["ORDER"].widget.attrs.update({"class": "form-control form-control-sm",
+                                                       "aria-label": str(_("序号")), "min": "1"})
+
+
+@cache
+def team_formset_class(extra: int = 0):
+    """The verification team as rows to add, remove (DELETE) and reorder (ORDER)."""
+    return modelformset_factory(
+        VerificationTeamMember, form=TeamMemberForm, extra=extra, can_delete=True, can_order=True,
+    )
+
+
+TeamFormSet = team_formset_class(0)
+
+
+class ProfileForm(forms.Form):
+    """A user's own particulars; the verification team copies them (staff only)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=150,
+                           help_text=_("按报告中的写法填写，例如“张三”。"))
+    email = forms.EmailField(label=_("电子邮箱"), required=False,
+                             help_text=_("报告状态变化的通知发到这里。"))
+    organisation = forms.CharField(label=_("工作单位"), max_length=200, required=False)
+    certificate_number = forms.CharField(
+        label=_("核查员证书号"), max_length=100, required=False,
+        help_text=_("例如 CCAA 温室气体核查员证书号；加入核查组时复制到报告附件。"),
+    )
+
+    def __init__(self, *args, staff: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["organisation"]
+            del self.fields["certificate_number"]
+
+
+# ---------------------------------------------------------------------- product images
+class StudyImageUploadForm(forms.Form):
+    image = forms.FileField(
+        label=_("图片文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}),
+    )
+    caption = forms.CharField(
+        label=_("图片说明"), required=False, max_length=200,
+        help_text=_("报告中印在图下；留空则使用文件名。图片按说明排序。"),
+    )
+
+
+class StudyImageCaptionForm(forms.Form):
+    caption = forms.CharField(label=_("图片说明"), max_length=200)
+
+
 # ------------------------------------------------------------------- stage and activities
 class StageBoundaryForm(forms.ModelForm):
     class Meta:
@@ -263,8 +381,6 @@ class _KnownRowField(forms.ModelChoiceField):
             ) from None
 
 
-_SMALL = {"class": "form-control form-control-sm"}
-_SMALL_SELECT = {"class": "form-select form-select-sm"}
 
 
 class ActivityForm(forms.ModelForm):

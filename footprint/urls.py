@@ -71,3 +71,20 @@ urlpatterns += [
     path("verify/", verify_views.verify_index, name="verify_index"),
     path("verify/<str:code>/", verify_views.verify_report, name="verify_report"),
 ]
+
+# The study's people, verification team and product images; the user's own profile.
+from .views import images as image_views  # noqa: E402
+from .views import profile as profile_views  # noqa: E402
+from .views import team as team_views  # noqa: E402
+
+urlpatterns += [
+    path("studies/<str:report_number>/team/", team_views.study_team, name="study_team"),
+    path("studies/<str:report_number>/images/", image_views.study_images, name="study_images"),
+    path("studies/<str:report_number>/images/<str:name>/", image_views.study_image_thumbnail,
+         name="study_image_thumbnail"),
+    path("studies/<str:report_number>/images/<str:name>/caption/", image_views.study_image_caption,
+         name="study_image_caption"),
+    path("studies/<str:report_number>/images/<str:name>/delete/", image_views.study_image_delete,
+         name="study_image_delete"),
+    path("profile/", profile_views.profile, name="profile"),
+]

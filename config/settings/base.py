@@ -129,6 +129,8 @@ SIGNING_SEAL_IMAGE = env.str("SIGNING_SEAL_IMAGE", default=str(BASE_DIR / "var" 
 SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="")
 # Largest PDF the public verification page accepts.
 VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Product images of a study (report section 2.3), per uploaded file.
+STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {

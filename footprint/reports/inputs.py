@@ -50,8 +50,11 @@ def report_language(study: Study, language: str | None) -> str:
 
 
 def certification_body(study: Study, language: str) -> str:
-    if study.certification_body:
-        return study.certification_body
+    return study.certification_body or default_certification_body(language)
+
+
+def default_certification_body(language: str) -> str:
+    """The body named in the settings, for a study that names none."""
     if language == "en":
         return settings.CERTIFICATION_BODY_NAME_EN
     return settings.CERTIFICATION_BODY_NAME

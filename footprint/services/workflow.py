@@ -464,6 +464,10 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
         member.pk = None
         member.study = copy
         member.save()
+    # The product images live under the report number: the revision starts with copies.
+    from .images import copy_study_images
+
+    copy_study_images(source=original, target=copy)
     return copy
 
 

@@ -62,7 +62,8 @@ def company_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         company_services.company_update(company=company, fields=form.cleaned_data)
         messages.success(request, _("企业信息已保存。"))
-        return redirect("company_detail", pk=company.pk)
+        # The study page's list of missing elements links here with ?next=<study page>.
+        return redirect(_next_url(request, company_detail_url(company)))
     return render(request, "footprint/companies/form.html", {"form": form, "company": company})
 
 

@@ -126,6 +126,50 @@
     if (event.target.id === "stage-form") event.target.dataset.submitting = "1";
   });
 
+  // ------------------------------------------- small formsets (the verification team)
+  // A [data-formset] box holds the management form, rows in [data-formset-rows] and the blank
+  // row in <template data-formset-empty>. Rows are added, moved (their ORDER inputs are
+  // renumbered in page order) and marked for deletion; the server saves on submit.
+  function renumber(box) {
+    let n = 0;
+    box.querySelectorAll("[data-formset-rows] [data-formset-order]").forEach(function (input) {
+      n += 1;
+      input.value = String(n);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    const add = event.target.closest("[data-formset-add]");
+    if (add) {
+      const box = document.querySelector('[data-formset="' + add.dataset.formsetAdd + '"]');
+      const template = box && box.querySelector("template[data-formset-empty]");
+      if (!template) return;
+      event.preventDefault();
+      const total = box.querySelector('input[name="' + box.dataset.prefix + '-TOTAL_FORMS"]');
+      const index = parseInt(total.value, 10);
+      const rows = box.querySelector("[data-formset-rows]");
+      rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+      total.value = String(index + 1);
+      renumber(box);
+      const first = rows.lastElementChild.querySelector("input[type=text]");
+      if (first) first.focus();
+      return;
+    }
+    const move = event.target.closest("[data-formset-move]");
+    if (move) {
+      const row = move.closest("[data-formset-row]");
+      const other = move.dataset.formsetMove === "up" ? row.previousElementSibling : row.nextElementSibling;
+      if (!other) return;
+      if (move.dataset.formsetMove === "up") other.before(row); else other.after(row);
+      renumber(row.closest("[data-formset]"));
+      move.focus();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    const del = event.target.closest("[data-formset-delete]");
+    if (del) del.closest("[data-formset-row]").classList.toggle("row-deleted", del.checked);
+  });
+
   // ---------------------------------------------------------------------- factor picker
   let pickerRow = null;
 

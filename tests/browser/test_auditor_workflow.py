@@ -51,7 +51,7 @@ def _add_activity(page, name, quantity, unit, factor_code):
 
 
 def test_an_auditor_builds_a_study_from_scratch_and_sees_the_calculated_totals(
-    page, demo, screenshot_dir
+    page, demo, screenshot_dir, settings, tmp_path
 ):
     from footprint.models import Study
     from footprint.services.results import study_results
@@ -131,6 +131,123 @@ def test_an_auditor_builds_a_study_from_scratch_and_sees_the_calculated_totals(
     assert page.locator("#total-BT-1").inner_text() == shown_total
     assert page.locator("#product-BT-1 svg.pcf-chart").count() == 2
     assert page.locator("#product-BT-1 .stage-table tbody tr").count() == 3
+
+    # ... and on to a report the lead verifier may approve, without the admin.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    _complete_the_report(page, screenshot_dir, tmp_path)
+
+
+def _blocking(page) -> dict[str, str]:
+    """The blocking items of the study page's report panel: data-field → link (or "")."""
+    items = {}
+    for item in page.locator('#report-missing li[data-blocking="true"]').all():
+        link = item.locator("a[data-fix-link]")
+        items[item.get_attribute("data-field")] = link.get_attribute("href") if link.count() else ""
+    return items
+
+
+def _follow(page, field):
+    """Click the panel's link for a missing element (the study page must be open)."""
+    page.locator(f'#report-missing li[data-field="{field}"] a[data-fix-link]').click()
+    page.wait_for_load_state()
+
+
+def _cabinet_photo(path: Path) -> Path:
+    """A drawn stand-in for a photo of the product: a cabinet with two doors."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (900, 1200), (236, 240, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((180, 80, 720, 1120), fill=(178, 186, 196), outline=(90, 98, 110), width=8)
+    for left in (200, 460):
+        draw.rectangle((left, 110, left + 240, 1090), fill=(200, 207, 215), outline=(90, 98, 110), width=5)
+        draw.rectangle((left + 200, 560, left + 215, 660), fill=(60, 66, 76))
+    draw.rectangle((250, 160, 390, 240), fill=(40, 120, 80))
+    image.save(path, "JPEG", quality=90)
+    return path
+
+
+def _complete_the_report(page, screenshot_dir, tmp_path):
+    from footprint.models import Study
+    from footprint.services import workflow
+
+    # Cradle to grave: three more stages, empty, each needs the reason it is excluded.
+    page.goto(page.base + "/studies/WEB-1/edit/")
+    page.select_option("#id_boundary", "cradle_to_grave")
+    page.click("#save-study")
+    page.wait_for_url(re.compile(r".*/studies/WEB-1/$"))
+    blocking = _blocking(page)
+    assert set(blocking) == {
+        "company.contact_name", "study.product_function", "study.process_flow",
+        "study.allocation", "study.cut_off", "stage:BT-1:distribution", "stage:BT-1:use",
+        "stage:BT-1:end_of_life", "team", "study.lead_verifier",
+    }, blocking
+    assert all(blocking.values()), "every blocking element links to where it is filled in"
+
+    _follow(page, "company.contact_name")
+    page.fill("#id_contact_name", "王经理")
+    page.click("#save-company")
+    # back to the study (?next=); the browser keeps the link's #fragment across the redirect
+    page.wait_for_url(re.compile(r".*/studies/WEB-1/(#.*)?$"))
+
+    _follow(page, "study.product_function")
+    for key, text in (("product_function", "配电柜用于低压配电。"), ("process_flow", "下料、折弯、装配、检验。"),
+                      ("allocation", "单一产品，不分配。"), ("cut_off", "质量占比低于 1% 的辅料不计。")):
+        page.fill(f"#id_{key}", text)
+    page.click("#save-narrative")
+    page.wait_for_selector(".alert-success")
+
+    for stage in ("distribution", "use", "end_of_life"):
+        page.goto(page.base + "/studies/WEB-1/")
+        _follow(page, f"stage:BT-1:{stage}")
+        assert page.locator(f'#stage-nav a.active[data-stage="{stage}"]').count() == 1
+        page.fill("#id_stage-exclusion_reason", "产品出厂后的阶段不在本次研究范围内。")
+        page.click("#save-stage")
+        page.wait_for_selector('#stage-editor[data-saved="1"]')
+
+    # The people: the lead verifier, and the team from the auditor's own profile.
+    page.goto(page.base + "/studies/WEB-1/")
+    _follow(page, "team")
+    assert page.locator("#people-to-team [data-person=auditor]").inner_text().count("个人资料中没有证书号") == 1
+    page.click("#people-to-team [data-person=auditor] a")  # 填写个人资料, comes back here
+    page.fill("#id_certificate_number", "2026-CCAA-GHG1-0000001")
+    page.fill("#id_organisation", "示例国际检测认证有限公司")
+    page.click("#save-profile")
+    page.wait_for_url(re.compile(r".*/studies/WEB-1/team/$"))
+    page.select_option("#id_lead_verifier", label="技术负责人 (lead)")
+    page.click("#people-to-team [data-add-person=auditor]")
+    page.wait_for_selector("#team-form .alert-success, .alert-success")
+    assert page.locator("#id_team-0-name").input_value() == "审核员"
+    assert page.locator("#id_team-0-certificate_number").input_value() == "2026-CCAA-GHG1-0000001"
+    assert page.locator("#id_team-0-role").input_value() == "组长"
+    # A second member typed by hand, moved up, then saved.
+    page.click("#add-member")
+    page.fill("#id_team-1-name", "外聘专家")
+    page.fill("#id_team-1-organisation", "某大学环境学院")
+    page.fill("#id_team-1-certificate_number", "2026-CCAA-GHG1-0000002")
+    page.fill("#id_team-1-role", "技术专家")
+    page.locator("tr:has(#id_team-1-name) [data-formset-move=up]").click()
+    page.click("#save-team")
+    page.wait_for_selector(".alert-success")
+    study = Study.objects.get(report_number="WEB-1")
+    assert [m.name for m in study.team.all()] == ["外聘专家", "审核员"]
+    assert study.lead_verifier.username == "lead"
+    page.screenshot(path=str(screenshot_dir / "team.png"), full_page=True)
+
+    # A product image for section 2.3.
+    page.click("#tab-images")
+    page.set_input_files("#id_image", str(_cabinet_photo(tmp_path / "IMG_0001.jpg")))
+    page.fill("#id_caption", "图 测试配电柜外观")
+    page.click("#upload-image")
+    page.wait_for_selector('#study-images [data-image="图 测试配电柜外观.jpg"] img')
+    assert page.evaluate("document.querySelector('#study-images img').naturalWidth") > 0
+    page.screenshot(path=str(screenshot_dir / "product-images.png"), full_page=True)
+
+    # Nothing blocks the approval any more: the panel says so, and so does the workflow.
+    page.goto(page.base + "/studies/WEB-1/")
+    assert _blocking(page) == {}
+    assert page.locator('#report-missing li[data-blocking="false"]').count() >= 1  # only advice left
+    assert workflow.approval_blockers(Study.objects.get(report_number="WEB-1")) == []
 
 
 def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
