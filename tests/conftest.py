@@ -133,3 +133,15 @@ def live_server(django_db_setup, django_db_blocker, live_server):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Chinese) and leaves it so, whatever a
+    previous test activated: messages rendered by services follow the active language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
