@@ -126,6 +126,78 @@
     if (event.target.id === "stage-form") event.target.dataset.submitting = "1";
   });
 
+  // ------------------------------------------------ long work shows that it is working
+  // A draft PDF takes a few seconds to render. The link is fetched here so that it can show a
+  // spinner until the file arrives and say so when it fails; without fetch it is a plain link.
+  function setBusy(element, busy) {
+    element.setAttribute("aria-busy", busy ? "true" : "false");
+    element.classList.toggle("disabled", busy);
+    let spinner = element.querySelector(".busy-spinner");
+    if (busy && !spinner) {
+      spinner = document.createElement("span");
+      spinner.className = "spinner-border spinner-border-sm busy-spinner me-1";
+      spinner.setAttribute("aria-hidden", "true");
+      element.prepend(spinner);
+    } else if (!busy && spinner) {
+      spinner.remove();
+    }
+  }
+
+  function downloadName(response, fallback) {
+    const header = response.headers.get("Content-Disposition") || "";
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
+    if (encoded) return decodeURIComponent(encoded[1]);
+    const plain = /filename="?([^";]+)"?/i.exec(header);
+    return plain ? plain[1] : fallback;
+  }
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a[data-busy-download]");
+    if (!link || !window.fetch || event.button !== 0 || event.ctrlKey || event.metaKey
+        || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    const status = document.getElementById(link.dataset.busyStatus || "");
+    setBusy(link, true);
+    if (status) {
+      status.className = "small text-body-secondary";
+      status.textContent = link.dataset.busyMessage || "";
+    }
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.blob().then(function (blob) {
+          const url = URL.createObjectURL(blob);
+          const anchor = document.createElement("a");
+          anchor.href = url;
+          anchor.download = downloadName(response, "report.pdf");
+          document.body.append(anchor);
+          anchor.click();
+          anchor.remove();
+          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          if (status) status.textContent = "";
+        });
+      })
+      .catch(function () {
+        if (status) {
+          status.className = "small text-danger";
+          status.textContent = link.dataset.errorMessage || "";
+        }
+      })
+      .finally(function () { setBusy(link, false); });
+  });
+
+  // Workflow actions (issuing renders and signs the report): one submission, shown as working.
+  document.addEventListener("submit", function (event) {
+    const form = event.target.closest("form[data-busy-form]");
+    if (!form) return;
+    if (form.dataset.submitted) { event.preventDefault(); return; }
+    form.dataset.submitted = "1";
+    const button = event.submitter || form.querySelector("button");
+    // Not disabled: a disabled submitter would drop its name/value from the posted data.
+    if (button) setBusy(button, true);
+  });
+
   // ------------------------------------------- small formsets (the verification team)
   // A [data-formset] box holds the management form, rows in [data-formset-rows] and the blank
   // row in <template data-formset-empty>. Rows are added, moved (their ORDER inputs are
