@@ -299,6 +299,10 @@ class Study(models.Model):
     uncertainty = models.TextField(_("不确定性"), blank=True)
     improvements = models.TextField(_("改进建议"), blank=True)
 
+    # The study's own text in other report languages (services/report_translation.py):
+    # {"en": {"texts": {section: text}, "terms": {text as entered: translation}}}.
+    translations = models.JSONField(_("报告译文"), default=dict, blank=True)
+
     certification_body = models.CharField(_("认证机构"), max_length=200, blank=True)
     auditors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

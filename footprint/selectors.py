@@ -153,6 +153,35 @@ def activities_of(study_product: StudyProduct) -> list[ActivityRecord]:
     return rows
 
 
+def study_report_terms(study: Study, *, study_products: list[StudyProduct] | None = None) -> list[str]:
+    """Every short text of the study's own that its report prints, once each, in report
+    order: what an English version needs a translation of (services/report_translation.py).
+    Three queries beyond `study_products` (team, auditors, lead verifier)."""
+    if study_products is None:
+        study_products = study_products_with_data(study)
+    company = study.company
+    texts = [company.name, company.address, company.legal_representative, company.contact_name,
+             study.certification_body]
+    factors: list = []
+    for sp in study_products:
+        product = sp.product
+        texts += [product.name, product.model, product.functional_unit, product.description]
+        for stage in sp.stages.all():
+            texts += [stage.included, stage.excluded, stage.exclusion_reason]
+        for activity in activities_of(sp):
+            texts += [activity.name, activity.source]
+            factors.append(activity.factor)
+    for factor in factors:
+        texts += [factor.region, factor.source] + ([] if factor.name_en else [factor.name_zh])
+    for member in study.team.all():
+        texts += [member.name, member.organisation, member.role]
+    people = list(study.auditors.all().order_by("id"))
+    if study.lead_verifier_id:
+        people.append(study.lead_verifier)
+    texts += [person.get_full_name() or person.username for person in people]
+    return list(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
+
+
 def study_calculation_input(study: Study) -> StudyInput:
     """Turn a study's rows into the calculation service's plain input, in six queries
     whatever the size of the study (see `study_calculation_inputs`)."""

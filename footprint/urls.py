@@ -1,6 +1,16 @@
 from django.urls import path, register_converter
 
-from .views import activities, companies, dashboard, factors, importing, reports, results, studies
+from .views import (
+    activities,
+    companies,
+    dashboard,
+    factors,
+    importing,
+    reports,
+    results,
+    studies,
+    translations,
+)
 
 
 class ExportFormatConverter:
@@ -32,6 +42,7 @@ urlpatterns = [
     path("studies/<str:report_number>/edit/", studies.study_edit, name="study_edit"),
     path("studies/<str:report_number>/results/", results.study_results_view, name="study_results"),
     path("studies/<str:report_number>/narrative/", studies.study_narrative, name="study_narrative"),
+    path("studies/<str:report_number>/english/", translations.study_translations, name="study_translations"),
     path("studies/<str:report_number>/export.<exportfmt:fmt>", studies.study_export, name="study_export"),
     path("studies/<str:report_number>/add-product/", studies.study_product_add, name="study_product_add"),
     path("studies/<str:report_number>/products/<str:product_code>/",

@@ -22,8 +22,14 @@ from ..selectors import (
     study_products_with_data,
 )
 from ..services.calculation import calculate_study
-from ..services.completeness import study_completeness
+from ..services.completeness import study_completeness, translation_missing
 from ..services.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
+from ..services.report_translation import (
+    SOURCE_LANGUAGE,
+    translate_calculation_input,
+    translate_narrative_facts,
+    translator_for,
+)
 from . import assets
 from .facts import (
     ActivityFacts,
@@ -64,9 +70,9 @@ def verification_url(code: str) -> str:
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{code}/"
 
 
-def _person(user) -> PersonFacts:
+def _person(user, tr) -> PersonFacts:
     return PersonFacts(
-        name=user.get_full_name() or user.username,
+        name=tr.term(user.get_full_name() or user.username),
         organisation=getattr(user, "organisation", ""),
         certificate_number=getattr(user, "certificate_number", ""),
     )
@@ -77,8 +83,10 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     """`asset_urls` maps asset names to URLs (the PDF's private scheme or /static/ for the
     browser); `image_url(name)` gives the URL of an uploaded study image."""
     language = report_language(study, language)
+    # The study's own text in the report language (Study.translations; identity in Chinese).
+    tr = translator_for(study.translations, language)
     study_products = study_products_with_data(study)
-    calculation_input = study_calculation_input(study)
+    calculation_input = translate_calculation_input(study_calculation_input(study), tr)
     result = calculate_study(calculation_input)
 
     factors: dict[str, FactorFacts] = {}
@@ -89,23 +97,26 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
             f = record.factor
             if f.key not in factors:
                 factors[f.key] = FactorFacts(
-                    key=f.key, code=f.code, version=f.version, name_zh=f.name_zh, name_en=f.name_en,
+                    key=f.key, code=f.code, version=f.version, name_zh=tr.term(f.name_zh), name_en=f.name_en,
                     category=f.category, value=factor_value(f), stated_value=f.value, ncv=f.ncv,
                     carbon_content=f.carbon_content, oxidation_rate=f.oxidation_rate, unit=f.unit,
-                    gas=f.gas, year=f.year, region=f.region, source=f.source, published=f.published,
+                    gas=f.gas, year=f.year, region=tr.term(f.region), source=tr.term(f.source),
+                    published=f.published,
                     notes=f.notes,
                 )
             activities.append(ActivityFacts(
-                record_id=record.pk, stage=record.stage.stage, name=record.name,
+                record_id=record.pk, stage=record.stage.stage, name=tr.term(record.name),
                 quantity=record.quantity, unit=record.unit, factor_key=f.key, basis=record.basis,
-                allocation=record.allocation, data_type=record.data_type, source=record.source,
+                allocation=record.allocation, data_type=record.data_type, source=tr.term(record.source),
                 uncertainty_pct=record.uncertainty_pct,
             ))
         products.append(ProductFacts(
-            code=sp.product.code, name=sp.product.name, functional_unit=sp.product.functional_unit,
-            annual_output=sp.annual_output or Decimal(0), model=sp.product.model,
-            description=sp.product.description,
-            stages=tuple(StageFacts(s.stage, s.included, s.excluded, s.exclusion_reason)
+            code=sp.product.code, name=tr.term(sp.product.name),
+            functional_unit=tr.term(sp.product.functional_unit),
+            annual_output=sp.annual_output or Decimal(0), model=tr.term(sp.product.model),
+            description=tr.term(sp.product.description),
+            stages=tuple(StageFacts(s.stage, tr.term(s.included), tr.term(s.excluded),
+                                    tr.term(s.exclusion_reason))
                          for s in sp.stages.all()),
             activities=tuple(activities),
         ))
@@ -114,16 +125,18 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     for gas, gwp_set, value in GwpValue.objects.values_list("gas", "gwp_set", "value"):
         gwp.setdefault(gwp_set, {})[gas] = float(value)
 
-    facts = narrative_facts(study, study_products=study_products, result=result)
+    facts = translate_narrative_facts(
+        narrative_facts(study, study_products=study_products, result=result), tr)
     narratives = {}
     for key in NARRATIVE_SECTIONS:
-        text = (getattr(study, key, "") or "").strip()
+        text = tr.text(key, (getattr(study, key, "") or "").strip())
         narratives[key] = (Narrative(text, False) if text
                            else Narrative(compose_narrative(key, facts, language=language), True))
 
     company = study.company
     transitions = tuple(
-        TransitionFacts(t.to_status, t.created_at, (t.user.get_full_name() or t.user.username) if t.user else "")
+        TransitionFacts(t.to_status, t.created_at,
+                        tr.term(t.user.get_full_name() or t.user.username) if t.user else "")
         for t in study.transitions.select_related("user").order_by("created_at", "id")
     )
     images = ()
@@ -139,18 +152,23 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     from django.utils import translation
 
     with translation.override(language):
-        missing = tuple(study_completeness(study, result=result, study_products=study_products))
+        missing = list(study_completeness(study, result=result, study_products=study_products))
+        if language != SOURCE_LANGUAGE and study.language == SOURCE_LANGUAGE:
+            # study_completeness lists the gaps of the study's own report language only.
+            gap = translation_missing(study, language, study_products=study_products)
+            if gap is not None:
+                missing.append(gap)
 
     return ReportInputs(
         study=StudyFacts(
-            report_number=study.report_number, title=study.title,
+            report_number=study.report_number, title=tr.text("title", study.title),
             standards=tuple(study.standards or ()), period_start=study.period_start,
             period_end=study.period_end, gwp_set=study.gwp_set, boundary=study.boundary,
             status=study.status,
-            company=CompanyFacts(company.name, company.credit_code, company.address,
-                                 company.legal_representative, company.contact_name,
-                                 company.contact_phone, company.overview),
-            certification_body=certification_body(study, language),
+            company=CompanyFacts(tr.term(company.name), company.credit_code, tr.term(company.address),
+                                 tr.term(company.legal_representative), tr.term(company.contact_name),
+                                 company.contact_phone, tr.text("company_overview", company.overview)),
+            certification_body=tr.term(certification_body(study, language)),
             revision=study.revision,
             supersedes=study.supersedes.report_number if study.supersedes_id else "",
             issue_date=study.issue_date, verification_code=study.verification_code,
@@ -163,12 +181,13 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         narratives=narratives,
         language=language,
         final=final,
-        team=tuple(PersonFacts(m.name, m.organisation, m.certificate_number, m.role)
+        team=tuple(PersonFacts(tr.term(m.name), tr.term(m.organisation), m.certificate_number,
+                               tr.term(m.role))
                    for m in study.team.all()),
-        auditors=tuple(_person(u) for u in study.auditors.all().order_by("id")),
-        lead_verifier=_person(study.lead_verifier) if study.lead_verifier_id else None,
+        auditors=tuple(_person(u, tr) for u in study.auditors.all().order_by("id")),
+        lead_verifier=_person(study.lead_verifier, tr) if study.lead_verifier_id else None,
         transitions=transitions,
-        missing=() if final else missing,
+        missing=() if final else tuple(missing),
         images=images,
         assets=asset_urls,
         verification_url=url,

@@ -15,11 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..choices import FactorCategory, Stage, stages_in_boundary
 from ..models import Study
 from .calculation import StudyResult
 from .checks import BLOCKING
+from .narrative import NARRATIVE_SECTIONS
+from .report_translation import SOURCE_LANGUAGE, translation_gaps, translator_for
 
 # Narrative fields the study itself must state (no default can know them).
 REQUIRED_NARRATIVES: tuple[str, ...] = ("product_function", "process_flow", "allocation", "cut_off")
@@ -151,6 +154,11 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
         missing.append(Missing("lead_verifier", _("没有指定审核批准报告的技术负责人。"), _("报告分工"),
                                "study.lead_verifier"))
 
+    if study.language != SOURCE_LANGUAGE:
+        gap = translation_missing(study, study.language, study_products=study_products)
+        if gap is not None:
+            missing.append(gap)
+
     if result is None and study_products:
         from .results import study_results
 
@@ -165,3 +173,29 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
                         _("活动数据"), f"product:{product.code}:activities", product=product.code,
                     ))
     return missing
+
+
+def translation_missing(study: Study, language: str, *, study_products=None) -> Missing | None:
+    """The study's own text that a report in `language` would print untranslated, as one
+    item (not blocking: names may stay as registered), or None when there is none."""
+    from ..selectors import study_report_terms
+
+    tr = translator_for(study.translations, language)
+    gaps = translation_gaps(
+        tr, terms=study_report_terms(study, study_products=study_products),
+        texts={"title": study.title, "company_overview": study.company.overview,
+               **{key: getattr(study, key) for key in NARRATIVE_SECTIONS}},
+    )
+    if not gaps.count:
+        return None
+    return Missing(
+        "translation",
+        ngettext("%(language)s版报告中有 %(n)s 处文字没有译文，将按中文原文印出。",
+                 "%(language)s版报告中有 %(n)s 处文字没有译文，将按中文原文印出。", gaps.count)
+        % {"language": _language_name(language), "n": gaps.count},
+        _("报告译文"), f"translations.{language}", blocking=False,
+    )
+
+
+def _language_name(language: str) -> str:
+    return {"en": _("英文")}.get(language, language)

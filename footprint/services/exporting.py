@@ -85,6 +85,8 @@ def study_to_document(study: Study) -> dict:
     document["narrative"] = {
         key: getattr(study, key) for key in NARRATIVE_FIELDS if getattr(study, key)
     }
+    if study.translations:
+        document["translations"] = study.translations
     document["factors"] = [_factor_entry(f, with_version=f.pk in with_version) for f in factors]
     products = []
     for sp in study_products:

@@ -14,6 +14,7 @@ from ..choices import STAGE_ORDER, Role
 from ..models import Company, LifecycleStage, Product, Study, StudyProduct
 from ..services.study_format import NARRATIVE_FIELDS
 from .freeze import ensure_study_editable
+from .report_translation import TRANSLATION_LANGUAGES, normalise, with_language
 
 STUDY_FIELDS = (
     "report_number", "title", "language", "standards", "period_start", "period_end", "gwp_set",
@@ -108,4 +109,17 @@ def study_narrative_update(
         company.overview = company_overview.strip()
         company.full_clean()
         company.save()
+    return study
+
+
+def study_translations_update(*, study: Study, language: str, texts: dict[str, str],
+                              terms: dict[str, str]) -> Study:
+    """Save the study's own text in `language` (the English report's wording); empty
+    entries are dropped, so the report prints the text as entered there."""
+    ensure_study_editable(study)
+    if language not in TRANSLATION_LANGUAGES:
+        raise ValidationError(_("不支持的报告语言：%(language)s。") % {"language": language})
+    study.translations = with_language(study.translations, language, normalise(texts, terms))
+    study.full_clean()
+    study.save(update_fields=["translations", "updated_at"])
     return study

@@ -24,6 +24,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..choices import NARRATIVE_KEYS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
+from . import report_translation
 from .units import UnitError, emission_multiplier, fuel_factor_value, parse_unit
 
 FORMAT = "pcf-study/1"
@@ -47,6 +48,9 @@ ACTIVITY_COLUMNS = (
     "allocation", "data_type", "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
 )
 TEAM_COLUMNS = ("name", "organisation", "certificate_number", "role")
+TRANSLATION_COLUMNS = ("language", "kind", "key", "text")
+# Workbook rows of the translations sheet: kind "text" (a passage by key) or "term".
+TRANSLATION_KINDS = {"text": "texts", "term": "terms"}
 STUDY_SCALARS = (
     "format", "report_number", "title", "language", "gwp_set", "boundary", "revision",
     "certification_body", "issue_date",
@@ -223,6 +227,16 @@ def read_workbook(content: bytes) -> Document:
     team = [rec for _r, rec in _sheet_rows(wb, "team", locations, lambda i, r: ("team", i))]
     if team:
         data["team"] = team
+
+    def translation_path(_i: int, rec: dict) -> tuple:
+        kind = str(rec.get("kind") or "")
+        return ("translations", str(rec.get("language") or ""), TRANSLATION_KINDS.get(kind, kind),
+                str(rec.get("key") or ""))
+
+    for _row, rec in _sheet_rows(wb, "translations", locations, translation_path):
+        _lang, language, kind, key = translation_path(0, rec)
+        entry = data.setdefault("translations", {}).setdefault(language, {})
+        entry.setdefault(kind, {})[key] = rec.get("text")
     doc = Document(data=data, locations=locations, kind="xlsx")
     doc.data.setdefault("_orphans", orphans)
     return doc
@@ -424,6 +438,54 @@ class _Validator:
                 self.problem(("narrative", key), _("未知的叙述章节。"))
         for key in NARRATIVE_FIELDS:
             out[key] = self.text(narrative, key, ("narrative",)) or ""
+        out["translations"] = self.translations(data.get("translations"))
+        return out
+
+    def translations(self, value: Any) -> dict:
+        """The study's own text in other report languages (services/report_translation.py)."""
+        if value in (None, ""):
+            return {}
+        if not isinstance(value, dict):
+            self.problem(("translations",), _("应为对象。"))
+            return {}
+        out = {}
+        for language, entry in value.items():
+            path = ("translations", language)
+            if language not in report_translation.TRANSLATION_LANGUAGES:
+                self.problem(path, _("不支持的译文语言 %(language)s，可选：%(allowed)s。") % {
+                    "language": language, "allowed": ", ".join(report_translation.TRANSLATION_LANGUAGES)})
+                continue
+            if not isinstance(entry, dict):
+                self.problem(path, _("应为对象。"))
+                continue
+            for key in entry:
+                if key not in TRANSLATION_KINDS.values():
+                    self.problem((*path, key), _("未知的字段，可选：texts、terms。"))
+            texts = self.text_map(entry.get("texts"), (*path, "texts"), report_translation.MAX_TEXT_LENGTH,
+                                  keys=report_translation.TEXT_KEYS)
+            terms = self.text_map(entry.get("terms"), (*path, "terms"), report_translation.MAX_TERM_LENGTH)
+            clean = report_translation.normalise(texts, terms)
+            if clean:
+                out[language] = clean
+        return out
+
+    def text_map(self, value: Any, path: tuple, max_length: int, *, keys=None) -> dict[str, str]:
+        if value in (None, ""):
+            return {}
+        if not isinstance(value, dict):
+            self.problem(path, _("应为对象。"))
+            return {}
+        out = {}
+        for key in value:
+            if keys is not None and key not in keys:
+                self.problem((*path, key), _("未知的章节，可选：%(allowed)s。") % {"allowed": ", ".join(keys)})
+                continue
+            if len(str(key)) > max_length:
+                self.problem((*path, key), _("原文不能超过 %(n)s 个字符。") % {"n": max_length})
+                continue
+            checked = self.text(value, key, path, max_length=max_length)
+            if checked is not None:
+                out[str(key)] = checked
         return out
 
     def company(self, company: Any) -> dict:
@@ -687,6 +749,13 @@ def write_workbook(document: dict) -> bytes:
           ({"product": p["code"], **a} for p in document["products"] for a in p.get("activities", [])))
     if document.get("team"):
         table("team", TEAM_COLUMNS, document["team"])
+    if document.get("translations"):
+        table("translations", TRANSLATION_COLUMNS, (
+            {"language": language, "kind": kind, "key": key, "text": text}
+            for language, entry in document["translations"].items()
+            for kind, plural in TRANSLATION_KINDS.items()
+            for key, text in entry.get(plural, {}).items()
+        ))
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -23,7 +23,7 @@ def completeness_url(study: Study, missing: Missing) -> str | None:
 
     `missing.field` is the stable key of services/completeness.py: "company.<attr>",
     "study.<field>", "products", "product:<code>:<what>", "stage:<code>:<stage>",
-    "factor:<code>@<version>", "team"."""
+    "factor:<code>@<version>", "team", "translations.<language>"."""
     number = study.report_number
     detail = reverse("study_detail", args=[number])
     field = missing.field
@@ -35,6 +35,8 @@ def completeness_url(study: Study, missing: Missing) -> str | None:
                 + urlencode({"next": detail}) + f"#id_{rest}")
     if kind == "study" and rest in NARRATIVE_FIELDS:
         return reverse("study_narrative", args=[number]) + f"#id_{rest}"
+    if kind == "translations":
+        return reverse("study_translations", args=[number])
     if kind == "study" and rest == "standards":
         return reverse("study_edit", args=[number])
     if field == "products":

@@ -315,6 +315,7 @@ def test_screenshots_of_the_main_pages(page, demo, screenshot_dir):
         "results.png": "/studies/202508175GHG/results/",
         "factor-library.png": "/factors/",
         "narrative.png": "/studies/202508175GHG/narrative/",
+        "english.png": "/studies/202508175GHG/english/",
     }
     for name, url in shots.items():
         page.goto(page.base + url)

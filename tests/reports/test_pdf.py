@@ -166,9 +166,15 @@ def test_english_report_is_in_english(demo_reports):
     for label in ("Summary", "Contents", "System boundary", "Raw material acquisition",
                   "Page 3 of", "Verification team"):
         assert label in body, label
-    # Chinese report labels do not leak into the English report (user data may be Chinese)
+    # Chinese report labels do not leak into the English report
     for zh in ("摘要", "目录", "系统边界", "生命周期阶段", "第 3 页"):
         assert zh not in body, zh
+    # ... nor does the study's own text: the seed study has its English wording
+    # (Study.translations), so the names, boundaries and passages print in English too
+    assert not re.search(r"[\u4e00-\u9fff]", body), re.search(r".{20}[\u4e00-\u9fff]+.{20}", body)
+    for en in ("Zhongdian Huacheng Technology Co., Ltd.", "Low-voltage switchgear assembly",
+               "kgCO₂e/1 unit", "Production electricity", "The plant meters electricity and diesel"):
+        assert en in _normalise(body), en
 
 
 def test_issued_report_has_the_qr_code_url_signatures_and_dates(demo_reports):

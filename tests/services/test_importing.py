@@ -150,3 +150,54 @@ def test_round_trip_keeps_two_versions_of_one_code_apart(reference_data, seed_do
     assert sorted(f.get("version") for f in first["factors"] if f["code"] == "CN-GRID-2022") == [1, 2]
     Study.objects.all().delete()
     assert study_to_document(import_study(Document(copy.deepcopy(first)))) == first
+
+
+def test_the_english_wording_travels_with_the_study(reference_data, seed_doc):
+    """`translations` (an extension of pcf-study/1): imported, exported, kept by the workbook."""
+    study = import_study(Document(seed_doc))
+    en = study.translations["en"]
+    assert en["terms"]["低压成套开关设备"] == "Low-voltage switchgear assembly"
+    assert en["texts"]["allocation"].startswith("The plant meters electricity")
+    assert study_to_document(study)["translations"] == seed_doc["translations"]
+    content = write_workbook(study_to_document(study))
+    Study.objects.all().delete()
+    again = import_file("again.xlsx", content)
+    assert again.translations == study.translations
+
+
+def test_bad_translations_are_reported_with_their_place(reference_data, seed_doc):
+    bad = copy.deepcopy(seed_doc)
+    bad["translations"] = {
+        "fr": {"terms": {"生产用电": "Électricité"}},
+        "en": {"texts": {"preface": "x", "allocation": 42.5, "title": {"no": "object"}},
+               "terms": {"生产用电": ["a list"]}, "notes": "?"},
+    }
+    with pytest.raises(ImportRejected) as info:
+        import_study(Document(bad))
+    text = "\n".join(str(p) for p in info.value.problems)
+    assert "translations.fr" in text and "en" in text            # unsupported language
+    assert "translations.en.texts.preface" in text               # unknown passage
+    assert "translations.en.texts.title" in text                 # not text
+    assert "translations.en.terms.生产用电" in text               # not text
+    assert "translations.en.notes" in text                       # unknown field
+    assert len(info.value.problems) == 5, text
+    assert not Study.objects.exists()
+
+
+def test_translations_sheet_problems_name_their_row(reference_data, seed_doc):
+    doc = copy.deepcopy(seed_doc)
+    doc["translations"] = {"en": {"texts": {"purpose": "Why."}, "terms": {"生产用电": "Electricity"}}}
+    content = write_workbook(doc)
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content))
+    wb["translations"].append(["en", "text", "preface", "Not a section"])
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ImportRejected) as info:
+        import_file("study.xlsx", out.getvalue())
+    [problem] = info.value.problems
+    assert problem.location.startswith("工作表 translations 第 4 行")
+    assert "preface" in problem.message or "purpose" in problem.message

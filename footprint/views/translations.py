@@ -1,0 +1,60 @@
+"""The English wording of a study (`/studies/<n>/english/`): every passage and short text
+of the study's own that the English report prints, beside the text as entered."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ..forms import TranslationForm
+from ..models import Study
+from ..selectors import study_report_terms
+from ..services import studies as study_services
+from ..services.freeze import StudyFrozenError, study_is_editable
+from ..services.narrative import NARRATIVE_SECTIONS
+from ..services.report_translation import (
+    TEXT_KEYS,
+    needs_translation,
+    translation_gaps,
+    translator_for,
+)
+from .access import get_study_for_edit
+from .studies import _refuse_if_frozen
+
+LANGUAGE = "en"
+
+
+def _text_labels() -> dict[str, str]:
+    labels = {"title": _("报告标题"), "company_overview": _("企业概况")}
+    labels.update({key: str(Study._meta.get_field(key).verbose_name) for key in NARRATIVE_SECTIONS})
+    return labels
+
+
+@login_required
+def study_translations(request, report_number):
+    study = get_study_for_edit(request.user, report_number)
+    sources = {"title": study.title, "company_overview": study.company.overview,
+               **{key: getattr(study, key) for key in NARRATIVE_SECTIONS}}
+    # Only text an English reader could not read needs a translation (codes, numbers and
+    # names already in Latin letters print as they are).
+    terms = [t for t in study_report_terms(study) if needs_translation(t)]
+    entry = (study.translations or {}).get(LANGUAGE, {})
+    form = TranslationForm(request.POST or None, terms=terms, entry=entry, text_labels=_text_labels())
+    if request.method == "POST" and not _refuse_if_frozen(request, study) and form.is_valid():
+        try:
+            study_services.study_translations_update(
+                study=study, language=LANGUAGE, texts=form.texts(), terms=form.term_translations())
+        except StudyFrozenError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("英文译文已保存。没有译文的文字在英文版报告中按原文印出。"))
+            return redirect("study_translations", report_number=report_number)
+    gaps = translation_gaps(translator_for(study.translations, LANGUAGE), terms=terms, texts=sources)
+    passages = [{"key": key, "field": form[f"text_{key}"], "source": sources[key],
+                 "missing": key in gaps.texts} for key in TEXT_KEYS]
+    return render(request, "footprint/studies/translations.html", {
+        "study": study, "form": form, "passages": passages,
+        "term_rows": [{"source": source, "field": field, "missing": source in gaps.terms}
+                      for source, field in form.term_rows()],
+        "gaps": gaps, "editable": study_is_editable(study), "may_edit": True,
+    })
