@@ -30,7 +30,9 @@ def test_saving_stores_the_wording_and_the_english_report_uses_it(auditor_client
     from footprint.models import Study
     from footprint.reports.inputs import load_report_inputs
 
-    study = Study.objects.get(report_number="DEMO-2")   # has no English wording
+    study = Study.objects.get(report_number="DEMO-2")
+    study.translations = {}   # as a study entered in Chinese only
+    study.save(update_fields=["translations"])
     html = auditor_client.get(_url("DEMO-2")).content.decode()
     assert 'data-count="0"' not in html
     product = study.study_products.first().product
