@@ -127,6 +127,9 @@ def _changes(new, old, labels: _Labels) -> tuple[FieldChange, ...]:
         a, b = getattr(old, attname, None), getattr(new, attname, None)
         if a == b:
             continue
+        if field.name == "translations":
+            out.extend(_translation_changes(str(field.verbose_name), a or {}, b or {}))
+            continue
         if field.is_relation:
             a_text, b_text = labels.fk(field.related_model, a), labels.fk(field.related_model, b)
         else:
@@ -233,3 +236,30 @@ def _initial_values(record, labels: _Labels) -> tuple[FieldChange, ...]:
         text = labels.fk(field.related_model, value) if field.is_relation else _fmt(field, value)
         out.append(FieldChange(str(field.verbose_name), "", text))
     return tuple(out)
+
+
+def _translation_changes(label: str, old: dict, new: dict) -> list[FieldChange]:
+    """One line per translated passage or text that changed, not two copies of the whole
+    wording: "报告译文 · en · 生产用电: — → Production electricity"."""
+    out = []
+    for language in sorted(set(old) | set(new)):
+        for kind in ("texts", "terms"):
+            a = (old.get(language) or {}).get(kind) or {}
+            b = (new.get(language) or {}).get(kind) or {}
+            for key in sorted(set(a) | set(b)):
+                if a.get(key) != b.get(key):
+                    name = _passage_label(key) if kind == "texts" else key
+                    out.append(FieldChange(f"{label} · {language} · {name}", _fmt(None, a.get(key)),
+                                           _fmt(None, b.get(key))))
+    return out
+
+
+def _passage_label(key: str) -> str:
+    if key == "title":
+        return _("报告标题")
+    if key == "company_overview":
+        return _("企业概况")
+    try:
+        return str(Study._meta.get_field(key).verbose_name)
+    except models.FieldDoesNotExist:
+        return key

@@ -44,3 +44,22 @@ def test_workflow_steps_name_their_user_even_outside_a_request(seed_study, demo_
     (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_type == "碳足迹报告"]
     assert entry.user == "审核员"
     assert any(c.field == "状态" and c.old == "草稿" and c.new == "企业审阅中" for c in entry.changes)
+
+
+def test_a_change_of_the_english_wording_is_one_line_per_text(seed_study, demo_users):
+    from footprint.services.studies import study_translations_update
+
+    seed_study._history_user = demo_users["auditor"]
+    terms = dict(seed_study.translations["en"]["terms"])
+    terms["生产用电"] = "Electricity used in production"
+    terms["成品运输柴油"] = ""
+    texts = dict(seed_study.translations["en"]["texts"], cut_off="")
+    study_translations_update(study=seed_study, language="en", texts=texts, terms=terms)
+    [entry] = [e for e in study_history(seed_study)
+               if e.action == "changed" and e.object_label == seed_study.report_number]
+    assert entry.user == "审核员"
+    assert [(c.field, c.old[:20], c.new) for c in entry.changes if c.field.startswith("报告译文")] == [
+        ("报告译文 · en · 取舍准则", "A single material or", "—"),
+        ("报告译文 · en · 成品运输柴油", "Diesel for transport", "—"),
+        ("报告译文 · en · 生产用电", "Production electrici", "Electricity used in production"),
+    ]
