@@ -240,7 +240,10 @@ def _complete_the_report(page, screenshot_dir, tmp_path):
     page.fill("#id_caption", "图 测试配电柜外观")
     page.click("#upload-image")
     page.wait_for_selector('#study-images [data-image="图 测试配电柜外观.jpg"] img')
-    assert page.evaluate("document.querySelector('#study-images img').naturalWidth") > 0
+    # the thumbnail is served and decodes (waits for it to load; times out if it never does)
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#study-images img');"
+        " return img && img.complete && img.naturalWidth > 0; }")
     page.screenshot(path=str(screenshot_dir / "product-images.png"), full_page=True)
 
     # Nothing blocks the approval any more: the panel says so, and so does the workflow.
