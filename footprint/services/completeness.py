@@ -22,7 +22,7 @@ from ..models import Study
 from .calculation import StudyResult
 from .checks import BLOCKING
 from .narrative import NARRATIVE_SECTIONS
-from .report_translation import SOURCE_LANGUAGE, translation_gaps, translator_for
+from .report_translation import SOURCE_LANGUAGE, passage_labels, translation_gaps, translator_for
 
 # Narrative fields the study itself must state (no default can know them).
 REQUIRED_NARRATIVES: tuple[str, ...] = ("product_function", "process_flow", "allocation", "cut_off")
@@ -42,15 +42,6 @@ class Missing:
 
 
 _BLOCKING_COMPANY_FIELDS = frozenset({"address", "contact_name"})
-
-
-def _narrative_labels() -> dict[str, str]:
-    return {
-        "product_function": _("产品功能"),
-        "process_flow": _("工艺流程"),
-        "allocation": _("分配原则"),
-        "cut_off": _("取舍准则"),
-    }
 
 
 def study_completeness(study: Study, *, result: StudyResult | None = None,
@@ -84,7 +75,7 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
         missing.append(Missing("standards", _("没有写明核算和报告依据的标准。"),
                                _("报告基本信息"), "study.standards"))
 
-    labels = _narrative_labels()
+    labels = passage_labels()
     for key in REQUIRED_NARRATIVES:
         if not (getattr(study, key) or "").strip():
             missing.append(Missing(

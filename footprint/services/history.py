@@ -28,6 +28,7 @@ from ..models import (
     StudyProduct,
     VerificationTeamMember,
 )
+from .report_translation import passage_labels
 
 # A bulk creation (an import) of more rows than this at once is shown as one entry.
 GROUP_CREATIONS_OVER = 3
@@ -248,18 +249,7 @@ def _translation_changes(label: str, old: dict, new: dict) -> list[FieldChange]:
             b = (new.get(language) or {}).get(kind) or {}
             for key in sorted(set(a) | set(b)):
                 if a.get(key) != b.get(key):
-                    name = _passage_label(key) if kind == "texts" else key
+                    name = passage_labels().get(key, key) if kind == "texts" else key
                     out.append(FieldChange(f"{label} · {language} · {name}", _fmt(None, a.get(key)),
                                            _fmt(None, b.get(key))))
     return out
-
-
-def _passage_label(key: str) -> str:
-    if key == "title":
-        return _("报告标题")
-    if key == "company_overview":
-        return _("企业概况")
-    try:
-        return str(Study._meta.get_field(key).verbose_name)
-    except models.FieldDoesNotExist:
-        return key

@@ -13,7 +13,7 @@ wherever the report prints it, keyed by the text as entered: one translation ser
 row that repeats it, and it survives a re-import. Text without an English version is printed
 as entered and listed (`translation_gaps`) so the auditor sees it before the report goes out.
 
-Pure: plain data in, plain data out.
+Pure: plain data in, plain data out (labels in the active language).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from .calculation import StudyInput
 from .narrative import NARRATIVE_SECTIONS, NarrativeFacts
@@ -36,6 +38,16 @@ MAX_TERM_LENGTH = 2_000
 # Han ideographs, CJK punctuation and full-width forms: text with any of them is not yet
 # readable in an English report.
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def passage_labels() -> dict[str, str]:
+    """The passages' names (TEXT_KEYS) in the active language, as the model labels them."""
+    return {
+        "title": _("报告标题"), "company_overview": _("企业概况"), "purpose": _("评价目的"),
+        "product_function": _("产品功能"), "process_flow": _("工艺流程"), "allocation": _("分配原则"),
+        "cut_off": _("取舍准则"), "assumptions": _("假设和限制"), "data_quality": _("数据质量"),
+        "uncertainty": _("不确定性"), "improvements": _("改进建议"),
+    }
 
 
 def needs_translation(text: str | None) -> bool:

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ..forms import TranslationForm
-from ..models import Study
 from ..selectors import study_report_terms
 from ..services import studies as study_services
 from ..services.freeze import StudyFrozenError, study_is_editable
@@ -15,6 +14,7 @@ from ..services.narrative import NARRATIVE_SECTIONS
 from ..services.report_translation import (
     TEXT_KEYS,
     needs_translation,
+    passage_labels,
     translation_gaps,
     translator_for,
 )
@@ -22,12 +22,6 @@ from .access import get_study_for_edit
 from .studies import _refuse_if_frozen
 
 LANGUAGE = "en"
-
-
-def _text_labels() -> dict[str, str]:
-    labels = {"title": _("报告标题"), "company_overview": _("企业概况")}
-    labels.update({key: str(Study._meta.get_field(key).verbose_name) for key in NARRATIVE_SECTIONS})
-    return labels
 
 
 @login_required
@@ -39,7 +33,7 @@ def study_translations(request, report_number):
     # names already in Latin letters print as they are).
     terms = [t for t in study_report_terms(study) if needs_translation(t)]
     entry = (study.translations or {}).get(LANGUAGE, {})
-    form = TranslationForm(request.POST or None, terms=terms, entry=entry, text_labels=_text_labels())
+    form = TranslationForm(request.POST or None, terms=terms, entry=entry, text_labels=passage_labels())
     if request.method == "POST" and not _refuse_if_frozen(request, study) and form.is_valid():
         try:
             study_services.study_translations_update(
