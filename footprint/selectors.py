@@ -178,7 +178,8 @@ def study_report_terms(study: Study, *, study_products: list[StudyProduct] | Non
     people = list(study.auditors.all().order_by("id"))
     if study.lead_verifier_id:
         people.append(study.lead_verifier)
-    texts += [person.get_full_name() or person.username for person in people]
+    for person in people:
+        texts += [person.get_full_name() or person.username, getattr(person, "organisation", "")]
     return list(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
 
 

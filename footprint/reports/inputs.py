@@ -73,7 +73,7 @@ def verification_url(code: str) -> str:
 def _person(user, tr) -> PersonFacts:
     return PersonFacts(
         name=tr.term(user.get_full_name() or user.username),
-        organisation=getattr(user, "organisation", ""),
+        organisation=tr.term(getattr(user, "organisation", "")),
         certificate_number=getattr(user, "certificate_number", ""),
     )
 
