@@ -5,6 +5,7 @@ from .views import (
     companies,
     dashboard,
     factors,
+    health,
     importing,
     reports,
     results,
@@ -26,6 +27,7 @@ class ExportFormatConverter:
 register_converter(ExportFormatConverter, "exportfmt")
 
 urlpatterns = [
+    path("healthz/", health.healthz, name="healthz"),
     path("", dashboard.dashboard, name="dashboard"),
     # Companies and products
     path("companies/", companies.company_list, name="company_list"),

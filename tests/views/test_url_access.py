@@ -30,7 +30,7 @@ PERSONAS = ["anonymous", "auditor", "alice", "lead", "client", "client2", "admin
 PUBLIC = {
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete", "set_language", "verify_index", "verify_report",
-    "admin:login", "admin:logout",
+    "admin:login", "admin:logout", "healthz",
 }
 # (url name, method) → personas that must get 403 (their role may not do this), given the
 # POST data in POST_DATA. In scope they may see the study; their role may not act.
