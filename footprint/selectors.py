@@ -304,6 +304,11 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
+def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
+    """The library's current version of each factor code asked for (one query)."""
+    return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
+
+
 def factor_search(*, q: str = "", category: str = "", region: str = "", year: int | None = None,
                   gas: str = "", source: str = "", current_only: bool = True
                   ) -> QuerySet[EmissionFactor]:

@@ -57,6 +57,7 @@ urlpatterns = [
     path("factors/", factors.factor_list, name="factor_list"),
     path("factors/new/", factors.factor_create, name="factor_create"),
     path("factors/picker/", activities.factor_picker, name="factor_picker"),
+    path("factors/lookup/", activities.factor_lookup, name="factor_lookup"),
     path("factors/<int:pk>/", factors.factor_detail, name="factor_detail"),
     path("factors/<int:pk>/new-version/", factors.factor_new_version, name="factor_new_version"),
     path("units/check/", activities.unit_check, name="unit_check"),

@@ -24,11 +24,18 @@ from django.utils.translation import gettext as _
 from ..choices import STAGE_ORDER, Basis, DataType, FactorCategory, stages_in_boundary
 from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
 from ..models import EmissionFactor
-from ..selectors import factor_search, stage_activities, stages_of, study_product_of
+from ..selectors import (
+    current_factors_by_code,
+    factor_search,
+    stage_activities,
+    stages_of,
+    study_product_of,
+)
 from ..services.activities import activity_unit_problem, stage_activities_save
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 from ..services.results import study_results
 from ..services.units import UnitError, activity_unit_of
+from ..templatetags.pcf import plain_text
 from .access import get_study_for_edit, require_staff
 
 PAGE_SIZE = 50
@@ -316,3 +323,28 @@ def factor_picker(request):
     return render(request, "footprint/stages/_picker_results.html", {
         "entries": entries, "limit": PICKER_LIMIT, "q": q,
     })
+
+
+# Factor codes one paste may look up: a spreadsheet block of a few hundred rows.
+LOOKUP_LIMIT = 500
+
+
+@login_required
+def factor_lookup(request):
+    """The current factors for codes pasted into the stage editor (JSON, the same fields as
+    the picker's buttons), and the codes the library does not know."""
+    require_staff(request.user)
+    codes = list(dict.fromkeys(c.strip() for c in request.GET.getlist("code") if c.strip()))[:LOOKUP_LIMIT]
+    found = current_factors_by_code(codes)
+    factors = {}
+    for code, f in found.items():
+        try:
+            expected = activity_unit_of(f.unit)
+        except UnitError:
+            expected = ""
+        factors[code] = {
+            "id": f.pk, "code": f.code, "version": f.version,
+            "value": plain_text(f.value) if f.value is not None else _("推导值"), "unit": f.unit,
+            "gas": f.gas, "year": f.year or "—", "region": f.region or "—", "activityUnit": expected,
+        }
+    return JsonResponse({"factors": factors, "unknown": [c for c in codes if c not in found]})

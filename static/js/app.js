@@ -272,13 +272,14 @@
     document.getElementById("picker-q").focus();
   });
 
-  function chooseFactor(data) {
-    if (!pickerRow) return;
-    const prefix = pickerRow.dataset.prefix;
-    const hidden = pickerRow.querySelector('[name="' + prefix + '-factor"]');
+  /** Put a factor (the picker's data-* fields) into a row: hidden id and button text. */
+  function applyFactor(row, data) {
+    const prefix = row.dataset.prefix;
+    const hidden = row.querySelector('[name="' + prefix + '-factor"]');
     hidden.value = data.id;
-    const button = pickerRow.querySelector("[data-pick-factor]");
+    const button = row.querySelector("[data-pick-factor]");
     button.classList.remove("border-danger");
+    button.removeAttribute("title");
     button.textContent = "";
     const code = document.createElement("span");
     code.className = "font-monospace";
@@ -290,8 +291,14 @@
     meta.className = "factor-meta";
     meta.textContent = data.gas + " · " + data.year + " · " + data.region;
     button.append(code, value, meta);
-    const unit = pickerRow.querySelector('[name="' + prefix + '-unit"]');
+    const unit = row.querySelector('[name="' + prefix + '-unit"]');
     if (unit && !unit.value.trim() && data.activityUnit) unit.value = data.activityUnit;
+    return unit;
+  }
+
+  function chooseFactor(data) {
+    if (!pickerRow) return;
+    const unit = applyFactor(pickerRow, data);
     markDirty();
     const modalEl = document.getElementById("factor-picker");
     const modal = window.bootstrap.Modal.getOrCreateInstance(modalEl);
@@ -300,6 +307,112 @@
     else modalEl.addEventListener("shown.bs.modal", function () { modal.hide(); }, { once: true });
     if (unit) { checkUnit(unit); unit.focus(); }
   }
+
+  // ------------------------------------------------ a block of cells pasted from Excel
+  // A spreadsheet copies cells as tab-separated lines. Pasted into a text field of a row,
+  // they fill that row and the following ones (adding rows as needed), from the column pasted
+  // into, in the table's order. Factor codes are looked up in the library; numbers lose their
+  // thousands separators and "100%" becomes 1. The stage is saved as usual afterwards.
+  const PASTE_COLUMNS = ["name", "quantity", "unit", "basis", "factor", "allocation", "data_type", "source"];
+
+  function nextActivityRow(row) {
+    let next = row.nextElementSibling;
+    while (next && !(next.classList.contains("activity-row"))) {
+      if (next.id === "activity-rows-end") return null;
+      next = next.nextElementSibling;
+    }
+    return next;
+  }
+
+  function pastedNumber(text, field) {
+    let value = text.replace(/[\s,]/g, "");
+    if (field === "allocation" && /%$/.test(value)) {
+      const pct = parseFloat(value.slice(0, -1));
+      return isNaN(pct) ? text : String(pct / 100);
+    }
+    return value;
+  }
+
+  /** Set one pasted cell; returns false for a choice the select does not know. */
+  function pasteCell(row, field, text, factorCodes) {
+    const prefix = row.dataset.prefix;
+    if (field === "factor") {
+      if (text) factorCodes.push({ row: row, code: text });
+      return true;
+    }
+    const input = row.querySelector('[name="' + prefix + "-" + field + '"]');
+    if (!input || !text) return true;
+    if (input.tagName === "SELECT") {
+      const wanted = text.toLowerCase();
+      const option = Array.from(input.options).find(function (o) {
+        return o.value.toLowerCase() === wanted || o.textContent.trim().toLowerCase() === wanted;
+      });
+      if (!option) return false;
+      input.value = option.value;
+      return true;
+    }
+    input.value = input.type === "number" ? pastedNumber(text, field) : text;
+    return true;
+  }
+
+  function lookUpFactors(form, factorCodes) {
+    if (!factorCodes.length) return Promise.resolve([]);
+    const params = new URLSearchParams();
+    factorCodes.forEach(function (item) { params.append("code", item.code); });
+    return fetch(form.dataset.factorLookupUrl + "?" + params.toString(), { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { factors: {}, unknown: [] }; })
+      .then(function (result) {
+        const unknown = [];
+        factorCodes.forEach(function (item) {
+          const data = result.factors[item.code];
+          if (data) {
+            const unit = applyFactor(item.row, data);
+            if (unit) checkUnit(unit);
+          } else {
+            const button = item.row.querySelector("[data-pick-factor]");
+            button.classList.add("border-danger");
+            button.title = item.code;
+            if (unknown.indexOf(item.code) < 0) unknown.push(item.code);
+          }
+        });
+        return unknown;
+      });
+  }
+
+  document.addEventListener("paste", function (event) {
+    const form = stageForm();
+    const input = event.target;
+    if (!form || !input.closest || !input.closest("#stage-form tbody.activity-row")) return;
+    if (input.tagName !== "INPUT" || (input.type !== "text" && input.type !== "number")) return;
+    const text = (event.clipboardData || window.clipboardData).getData("text/plain") || "";
+    const trimmed = text.replace(/\r/g, "").replace(/\n+$/, "");
+    if (trimmed.indexOf("\t") < 0 && trimmed.indexOf("\n") < 0) return;  // one value: paste as usual
+    let row = input.closest("tbody.activity-row");
+    const start = PASTE_COLUMNS.indexOf(input.name.slice(row.dataset.prefix.length + 1));
+    if (start < 0) return;
+    event.preventDefault();
+    const factorCodes = [];
+    const unknownChoices = [];
+    const lines = trimmed.split("\n");
+    lines.forEach(function (line, i) {
+      if (i > 0) row = nextActivityRow(row) || addRow();
+      line.split("\t").forEach(function (cell, j) {
+        const field = PASTE_COLUMNS[start + j];
+        const value = cell.trim();
+        if (field && !pasteCell(row, field, value, factorCodes)) unknownChoices.push(value);
+      });
+    });
+    markDirty();
+    const note = document.getElementById("paste-note");
+    lookUpFactors(form, factorCodes).then(function (unknownCodes) {
+      if (!note) return;
+      const parts = [form.dataset.pasteDone.replace("{n}", String(lines.length))];
+      if (unknownCodes.length) parts.push(form.dataset.pasteUnknown.replace("{codes}", unknownCodes.join(", ")));
+      if (unknownChoices.length) parts.push(form.dataset.pasteChoice.replace("{values}", unknownChoices.join(", ")));
+      note.textContent = parts.join(" ");
+      note.className = "small px-3 " + (unknownCodes.length || unknownChoices.length ? "text-danger" : "text-success");
+    });
+  });
 
   // ------------------------------------------------------------ units, checked as typed
   const timers = new WeakMap();

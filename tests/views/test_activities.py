@@ -218,6 +218,29 @@ def test_the_factor_picker_finds_factors_by_code_or_name_with_their_provenance(a
     assert 'data-activity-unit="kWh"' in html
 
 
+def test_the_factor_lookup_gives_pasted_codes_their_current_factor(auditor_client, demo):
+    from footprint.models import EmissionFactor
+    from footprint.services.factors import factor_revise
+
+    grid = EmissionFactor.objects.get(code="CN-GRID-2022", is_current=True)
+    newer = factor_revise(factor=grid, changes={"value": Decimal("0.5400")})
+    url = reverse("factor_lookup")
+    answer = auditor_client.get(url + "?code=CN-GRID-2022&code=CN-DIESEL&code=NOPE&code=CN-DIESEL").json()
+    assert answer["unknown"] == ["NOPE"]
+    assert set(answer["factors"]) == {"CN-GRID-2022", "CN-DIESEL"}
+    assert answer["factors"]["CN-GRID-2022"] == {
+        "id": newer.pk, "code": "CN-GRID-2022", "version": 2, "value": "0.54", "unit": "kg/kWh",
+        "gas": "CO2", "year": 2022, "region": "CN", "activityUnit": "kWh"}
+    assert answer["factors"]["CN-DIESEL"]["activityUnit"] == "kg"
+
+
+def test_company_contacts_cannot_use_the_factor_lookup(client, demo):
+    from footprint.models import User
+
+    client.force_login(User.objects.get(username="client"))
+    assert client.get(reverse("factor_lookup"), {"code": "CN-DIESEL"}).status_code == 403
+
+
 def test_a_study_under_review_is_locked_in_the_stage_editor(auditor_client, lv):
     from footprint.choices import StudyStatus
     from footprint.models import ActivityRecord, Study
