@@ -1,7 +1,18 @@
 """Test settings: fast hashing, in-memory e-mail; DATABASE_URL still selects the database."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, DATABASES
+
+# SQLite tests use a file, not memory: Django's live server shares one in-memory connection
+# between its request threads, and a browser's concurrent requests then break each other's
+# transactions ("cannot commit - no transaction is active"). With a file every thread has its
+# own connection. One file per test process, so that two suites may run side by side; it is
+# deleted when the run ends.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
