@@ -21,8 +21,13 @@ from ..choices import FactorCategory, Stage, stages_in_boundary
 from ..models import Study
 from .calculation import StudyResult
 from .checks import BLOCKING
-from .narrative import NARRATIVE_SECTIONS
-from .report_translation import SOURCE_LANGUAGE, passage_labels, translation_gaps, translator_for
+from .report_translation import (
+    SOURCE_LANGUAGE,
+    passage_labels,
+    passages_as_entered,
+    translation_gaps,
+    translator_for,
+)
 
 # Narrative fields the study itself must state (no default can know them).
 REQUIRED_NARRATIVES: tuple[str, ...] = ("product_function", "process_flow", "allocation", "cut_off")
@@ -174,8 +179,7 @@ def translation_missing(study: Study, language: str, *, study_products=None) -> 
     tr = translator_for(study.translations, language)
     gaps = translation_gaps(
         tr, terms=study_report_terms(study, study_products=study_products),
-        texts={"title": study.title, "company_overview": study.company.overview,
-               **{key: getattr(study, key) for key in NARRATIVE_SECTIONS}},
+        texts=passages_as_entered(study),
     )
     if not gaps.count:
         return None

@@ -50,6 +50,12 @@ def passage_labels() -> dict[str, str]:
     }
 
 
+def passages_as_entered(study) -> dict[str, str]:
+    """The passages of a study (a Study or any object with its fields) as entered."""
+    return {"title": study.title, "company_overview": study.company.overview,
+            **{key: getattr(study, key) for key in NARRATIVE_SECTIONS}}
+
+
 def needs_translation(text: str | None) -> bool:
     return bool(text) and bool(_CJK.search(text))
 

@@ -313,13 +313,7 @@ def factor_picker(request):
     category = request.GET.get("category") or ""
     all_versions = request.GET.get("all_versions") == "on"
     factors = list(factor_search(q=q, category=category, current_only=not all_versions)[:PICKER_LIMIT])
-    entries = []
-    for f in factors:
-        try:
-            expected = activity_unit_of(f.unit)
-        except UnitError:
-            expected = ""
-        entries.append({"factor": f, "activity_unit": expected})
+    entries = [{"factor": f, "activity_unit": _activity_unit_for(f)} for f in factors]
     return render(request, "footprint/stages/_picker_results.html", {
         "entries": entries, "limit": PICKER_LIMIT, "q": q,
     })
@@ -338,13 +332,18 @@ def factor_lookup(request):
     found = current_factors_by_code(codes)
     factors = {}
     for code, f in found.items():
-        try:
-            expected = activity_unit_of(f.unit)
-        except UnitError:
-            expected = ""
         factors[code] = {
             "id": f.pk, "code": f.code, "version": f.version,
             "value": plain_text(f.value) if f.value is not None else _("推导值"), "unit": f.unit,
-            "gas": f.gas, "year": f.year or "—", "region": f.region or "—", "activityUnit": expected,
+            "gas": f.gas, "year": f.year or "—", "region": f.region or "—",
+            "activityUnit": _activity_unit_for(f),
         }
     return JsonResponse({"factors": factors, "unknown": [c for c in codes if c not in found]})
+
+
+def _activity_unit_for(factor: EmissionFactor) -> str:
+    """The activity unit the factor expects (kWh for kg/kWh), offered when a row has none."""
+    try:
+        return activity_unit_of(factor.unit)
+    except UnitError:
+        return ""

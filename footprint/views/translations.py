@@ -10,11 +10,11 @@ from ..forms import TranslationForm
 from ..selectors import study_report_terms
 from ..services import studies as study_services
 from ..services.freeze import StudyFrozenError, study_is_editable
-from ..services.narrative import NARRATIVE_SECTIONS
 from ..services.report_translation import (
     TEXT_KEYS,
     needs_translation,
     passage_labels,
+    passages_as_entered,
     translation_gaps,
     translator_for,
 )
@@ -27,8 +27,7 @@ LANGUAGE = "en"
 @login_required
 def study_translations(request, report_number):
     study = get_study_for_edit(request.user, report_number)
-    sources = {"title": study.title, "company_overview": study.company.overview,
-               **{key: getattr(study, key) for key in NARRATIVE_SECTIONS}}
+    sources = passages_as_entered(study)
     # Only text an English reader could not read needs a translation (codes, numbers and
     # names already in Latin letters print as they are).
     terms = [t for t in study_report_terms(study) if needs_translation(t)]
