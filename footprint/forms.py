@@ -238,9 +238,12 @@ class TranslationForm(forms.Form):
     """The English wording of a study: one field per passage (`text_<key>`) and one per
     short text the report prints (`term_<hash>`, labelled with the text as entered)."""
 
-    def __init__(self, *args, terms: list[str], entry: dict, text_labels: dict[str, str], **kwargs):
+    def __init__(self, *args, terms: list[str], entry: dict, text_labels: dict[str, str],
+                 suggestions: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         texts, known = entry.get("texts") or {}, entry.get("terms") or {}
+        # Texts this study has not translated yet start with another study's wording.
+        self.suggested = {t: suggestions[t] for t in terms if t not in known and t in (suggestions or {})}
         for key in report_translation.TEXT_KEYS:
             widget = forms.TextInput() if key == "title" else forms.Textarea(attrs={"rows": 5})
             self.fields[f"text_{key}"] = forms.CharField(
@@ -249,7 +252,7 @@ class TranslationForm(forms.Form):
         self.terms = terms
         for term in terms:
             self.fields[term_field_name(term)] = forms.CharField(
-                label=term, required=False, initial=known.get(term, ""),
+                label=term, required=False, initial=known.get(term) or self.suggested.get(term, ""),
                 max_length=report_translation.MAX_TERM_LENGTH)
 
     def texts(self) -> dict[str, str]:
@@ -259,7 +262,8 @@ class TranslationForm(forms.Form):
         return {term: self.cleaned_data.get(term_field_name(term)) or "" for term in self.terms}
 
     def term_rows(self):
-        return [(term, self[term_field_name(term)]) for term in self.terms]
+        """(text as entered, its field, whether the field starts with a suggestion)"""
+        return [(term, self[term_field_name(term)], term in self.suggested) for term in self.terms]
 
 
 # ------------------------------------------------------------------- study team (people)

@@ -183,6 +183,28 @@ def study_report_terms(study: Study, *, study_products: list[StudyProduct] | Non
     return list(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
 
 
+# How many other studies' wording the English page looks through for suggestions.
+SUGGESTION_STUDIES = 200
+
+
+def translation_suggestions(study: Study, language: str, user) -> dict[str, str]:
+    """The wording that other studies the user may open already give the same texts in
+    `language`: the same company's studies first, then the most recently changed."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    rows = (
+        studies_visible_to(user).exclude(pk=study.pk)
+        .order_by(Case(When(company_id=study.company_id, then=Value(0)), default=Value(1),
+                       output_field=IntegerField()), "-updated_at")
+        .values_list("translations", flat=True)[:SUGGESTION_STUDIES]
+    )
+    out: dict[str, str] = {}
+    for translations in rows:
+        for source, target in (((translations or {}).get(language) or {}).get("terms") or {}).items():
+            out.setdefault(source, target)
+    return out
+
+
 def study_calculation_input(study: Study) -> StudyInput:
     """Turn a study's rows into the calculation service's plain input, in six queries
     whatever the size of the study (see `study_calculation_inputs`)."""

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ..forms import TranslationForm
-from ..selectors import study_report_terms
+from ..selectors import study_report_terms, translation_suggestions
 from ..services import studies as study_services
 from ..services.freeze import StudyFrozenError, study_is_editable
 from ..services.report_translation import (
@@ -32,7 +32,8 @@ def study_translations(request, report_number):
     # names already in Latin letters print as they are).
     terms = [t for t in study_report_terms(study) if needs_translation(t)]
     entry = (study.translations or {}).get(LANGUAGE, {})
-    form = TranslationForm(request.POST or None, terms=terms, entry=entry, text_labels=passage_labels())
+    form = TranslationForm(request.POST or None, terms=terms, entry=entry, text_labels=passage_labels(),
+                           suggestions=translation_suggestions(study, LANGUAGE, request.user))
     if request.method == "POST" and not _refuse_if_frozen(request, study) and form.is_valid():
         try:
             study_services.study_translations_update(
@@ -47,7 +48,9 @@ def study_translations(request, report_number):
                  "missing": key in gaps.texts} for key in TEXT_KEYS]
     return render(request, "footprint/studies/translations.html", {
         "study": study, "form": form, "passages": passages,
-        "term_rows": [{"source": source, "field": field, "missing": source in gaps.terms}
-                      for source, field in form.term_rows()],
+        "term_rows": [{"source": source, "field": field, "missing": source in gaps.terms,
+                       "suggested": suggested}
+                      for source, field, suggested in form.term_rows()],
+        "suggested_count": len(form.suggested),
         "gaps": gaps, "editable": study_is_editable(study), "may_edit": True,
     })

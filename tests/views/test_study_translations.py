@@ -99,3 +99,48 @@ def test_a_company_contact_may_not_edit_and_an_outsider_does_not_see_it(client, 
     client.force_login(User.objects.get(username="client"))
     assert client.get(_url()).status_code == 403
     assert client.post(_url(), {"text_title": "x"}).status_code == 403
+
+
+def test_texts_another_study_already_translated_are_suggested_not_saved(auditor_client, demo):
+    from footprint.models import Study
+
+    study = Study.objects.get(report_number="DEMO-2")
+    study.translations = {}
+    study.save(update_fields=["translations"])
+    html = auditor_client.get(_url("DEMO-2")).content.decode()
+    # the seed study translates 生产用电 and 1 台; DEMO-2 uses the same texts
+    field = term_field_name("生产用电")
+    assert f'name="{field}" id="id_{field}" value="Production electricity"' in html
+    assert 'id="suggestion-note"' in html
+    assert 'data-suggested="true"' in html
+    study.refresh_from_db()
+    assert study.translations == {}          # suggested, not saved: still counted as missing
+    assert 'data-count="0"' not in html
+    # saving the page as shown accepts them
+    response = auditor_client.post(_url("DEMO-2"), {field: "Production electricity",
+                                                    term_field_name("1 台"): "1 unit"})
+    assert response.status_code == 302
+    study.refresh_from_db()
+    assert study.translations["en"]["terms"] == {"1 台": "1 unit", "生产用电": "Production electricity"}
+    assert 'id="suggestion-note"' in auditor_client.get(_url("DEMO-2")).content.decode()  # the others
+
+
+def test_suggestions_prefer_the_same_company(auditor, demo):
+    from footprint.models import Study
+    from footprint.selectors import translation_suggestions
+
+    seed = Study.objects.get(report_number="202508175GHG")
+    revision = Study.objects.get(pk=seed.pk)
+    revision.pk = None
+    revision.report_number = "202508175GHG-R1"
+    revision.translations = {"en": {"terms": {"生产用电": "Electricity in production"}}}
+    revision.save()
+    seed.translations = {}
+    seed.save()
+    # the other company's study changed last, and still comes second
+    other = Study.objects.get(report_number="DEMO-2")
+    other.translations = {"en": {"terms": {"生产用电": "Electricity (other company)", "组长": "Lead"}}}
+    other.save()
+    suggestions = translation_suggestions(seed, "en", auditor)
+    assert suggestions["生产用电"] == "Electricity in production"
+    assert suggestions["组长"] == "Lead"   # what the same company lacks comes from the others
