@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .choices import FROZEN_STATUSES
 from .models import (
     ActivityRecord,
     Comment,
     Company,
     EmissionFactor,
+    GwpSetVersion,
     GwpValue,
     LifecycleStage,
     Product,
@@ -82,27 +82,34 @@ class EmissionFactorAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(GwpValue)
-class GwpValueAdmin(SimpleHistoryAdmin):
-    list_display = ("gas", "gwp_set", "value")
-    list_filter = ("gwp_set",)
+class GwpValueInline(admin.TabularInline):
+    model = GwpValue
+    extra = 0
+    fields = ("gas", "value", "name", "notes")
 
-    def _used_by_issued(self, obj) -> bool:
-        # Issued results were computed with these values; changing them would make the web
-        # pages of issued studies disagree with their signed PDFs.
-        return obj is not None and Study.objects.filter(
-            gwp_set=obj.gwp_set, status__in=FROZEN_STATUSES
-        ).exists()
+
+@admin.register(GwpSetVersion)
+class GwpSetVersionAdmin(SimpleHistoryAdmin):
+    """GWP editions are reference data: one that a study uses is never edited or deleted. A
+    correction is a new version (`load_reference_data` adds the shipped ones and moves the
+    drafts to them)."""
+
+    list_display = ("gwp_set", "version", "is_current", "source", "created_at")
+    list_filter = ("gwp_set", "is_current")
+    inlines = [GwpValueInline]
+
+    def _in_use(self, obj) -> bool:
+        return obj is not None and Study.objects.filter(gwp_version=obj).exists()
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._used_by_issued(obj)
+        return super().has_change_permission(request, obj) and not self._in_use(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._used_by_issued(obj)
+        return super().has_delete_permission(request, obj) and not self._in_use(obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET" and self._used_by_issued(self.get_object(request, object_id)):
-            messages.warning(request, _("已签发的报告使用了这组 GWP 值，不能修改。"))
+        if request.method == "GET" and self._in_use(self.get_object(request, object_id)):
+            messages.warning(request, _("有报告使用这一版次的 GWP 值，不能修改；更正请新建版次。"))
         return super().change_view(request, object_id, form_url, extra_context)
 
 

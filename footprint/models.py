@@ -225,11 +225,48 @@ class EmissionFactor(models.Model):
 
 
 
-class GwpValue(models.Model):
-    """100-year global warming potential of a gas in one IPCC assessment report."""
+class GwpSetVersion(models.Model):
+    """One edition of an IPCC set of 100-year GWP values (AR4, AR5, AR6).
 
-    gas = models.CharField(_("温室气体"), max_length=12, choices=Gas.choices)
+    GWP values are reference data like factors: an edition is never edited in place once a
+    study uses it. A correction is a new version with its reason; issued studies keep the
+    version they were computed with, drafts move to the new one (services/reference.py).
+    """
+
     gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices)
+    version = models.PositiveIntegerField(_("版次"), default=1)
+    source = models.TextField(_("来源表"), help_text=_("所依据的 IPCC 报告表格。"))
+    reason = models.TextField(_("修订原因"), blank=True)
+    reason_en = models.TextField(_("修订原因（英文）"), blank=True)
+    is_current = models.BooleanField(_("当前版次"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("GWP 值版次")
+        verbose_name_plural = pgettext_lazy("plural", "GWP 值版次")
+        ordering = ["gwp_set", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["gwp_set", "version"], name="gwp_set_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gwp_set} v{self.version}"
+
+    def reason_in(self, language: str | None) -> str:
+        """The reason in the page's language (shipped editions carry both)."""
+        if language and not language.startswith("zh") and self.reason_en:
+            return self.reason_en
+        return self.reason
+
+
+class GwpValue(models.Model):
+    """100-year global warming potential of a gas in one edition of an IPCC set."""
+
+    set_version = models.ForeignKey(
+        GwpSetVersion, verbose_name=_("GWP 值版次"), on_delete=models.PROTECT, related_name="values"
+    )
+    gas = models.CharField(_("温室气体"), max_length=12, choices=Gas.choices)
     value = models.DecimalField(_("GWP 值"), max_digits=12, decimal_places=3)
     name = models.CharField(_("名称"), max_length=100, blank=True)
     notes = models.TextField(_("备注"), blank=True)
@@ -238,14 +275,35 @@ class GwpValue(models.Model):
     class Meta:
         verbose_name = _("全球变暖潜势 (GWP)")
         verbose_name_plural = pgettext_lazy("plural", "全球变暖潜势 (GWP)")
-        ordering = ["gwp_set", "gas"]
+        ordering = ["set_version", "gas"]
         constraints = [
-            models.UniqueConstraint(fields=["gas", "gwp_set"], name="gwp_gas_set_unique"),
+            models.UniqueConstraint(fields=["set_version", "gas"], name="gwp_version_gas_unique"),
             models.CheckConstraint(condition=Q(value__gt=0), name="gwp_value_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.gas} {self.gwp_set} = {self.value}"
+        return f"{self.gas} {self.set_version} = {self.value}"
+
+
+class StudyGwpChange(models.Model):
+    """A study moved from one GWP edition to a corrected one (drafts follow corrections)."""
+
+    study = models.ForeignKey("Study", on_delete=models.CASCADE, related_name="gwp_changes")
+    from_version = models.ForeignKey(
+        GwpSetVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("原版次")
+    )
+    to_version = models.ForeignKey(
+        GwpSetVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("新版次")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("GWP 版次变更")
+        verbose_name_plural = pgettext_lazy("plural", "GWP 版次变更")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.study_id}: {self.from_version} → {self.to_version}"
 
 
 def _default_standards() -> list[str]:
@@ -278,6 +336,16 @@ class Study(models.Model):
     period_start = models.DateField(_("报告期开始"))
     period_end = models.DateField(_("报告期结束"))
     gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices, default=GwpSet.AR6)
+    # The edition of the set the numbers are computed with: pinned, so that a correction
+    # of reference data never changes an issued study (services/reference.py).
+    gwp_version = models.ForeignKey(
+        GwpSetVersion,
+        verbose_name=_("GWP 值版次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="studies",
+    )
     boundary = models.CharField(
         _("系统边界"), max_length=20, choices=Boundary.choices, default=Boundary.CRADLE_TO_GRAVE
     )

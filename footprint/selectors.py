@@ -16,6 +16,7 @@ from .models import (
     Comment,
     Company,
     EmissionFactor,
+    GwpSetVersion,
     GwpValue,
     LifecycleStage,
     Product,
@@ -120,14 +121,35 @@ def factor_input(factor: EmissionFactor) -> FactorInput:
     )
 
 
-def gwp_values(gwp_set: str) -> dict[str, float]:
-    values = {
-        gas: float(value)
-        for gas, value in GwpValue.objects.filter(gwp_set=gwp_set).values_list("gas", "value")
+def gwp_version_of(study: Study) -> GwpSetVersion | None:
+    """The GWP edition a study is computed with: the one it is pinned to, else (a study made
+    before pinning was possible) the current edition of its set."""
+    if study.gwp_version_id:
+        return study.gwp_version
+    return GwpSetVersion.objects.filter(gwp_set=study.gwp_set, is_current=True).first()
+
+
+def gwp_values(version: GwpSetVersion | None) -> dict[str, float]:
+    values = {} if version is None else {
+        gas: float(value) for gas, value in version.values.values_list("gas", "value")
     }
     # CO2e factors are already characterised: their GWP is 1 by definition.
     values.setdefault("CO2e", 1.0)
     return values
+
+
+def gwp_tables() -> tuple[dict[int, dict[str, float]], dict[str, int]]:
+    """Every GWP edition's values by edition id, and the current edition id of each set
+    (one query)."""
+    tables: dict[int, dict[str, float]] = {}
+    current: dict[str, int] = {}
+    for version_id, gwp_set, is_current, gas, value in GwpValue.objects.values_list(
+        "set_version_id", "set_version__gwp_set", "set_version__is_current", "gas", "value"
+    ):
+        tables.setdefault(version_id, {})[gas] = float(value)
+        if is_current:
+            current[gwp_set] = version_id
+    return tables, current
 
 
 def study_products_with_data(study: Study) -> list[StudyProduct]:
@@ -255,9 +277,7 @@ def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
                 record_id=pk,
             )
         )
-    gwp: dict[str, dict[str, float]] = {}
-    for gas, gwp_set, value in GwpValue.objects.values_list("gas", "gwp_set", "value"):
-        gwp.setdefault(gwp_set, {})[gas] = float(value)
+    gwp_by_version, current_gwp = gwp_tables()
     library = tuple(factor_input(f) for f in EmissionFactor.objects.filter(is_current=True))
     products_by_study: dict[int, list[ProductInput]] = {pk: [] for pk in by_id}
     for sp in study_products:
@@ -276,7 +296,8 @@ def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
             gwp_set=study.gwp_set,
             boundary=study.boundary,
             # CO2e factors are already characterised: their GWP is 1 by definition.
-            gwp=MappingProxyType({"CO2e": 1.0, **gwp.get(study.gwp_set, {})}),
+            gwp=MappingProxyType({"CO2e": 1.0, **gwp_by_version.get(
+                study.gwp_version_id or current_gwp.get(study.gwp_set, 0), {})}),
             factors=MappingProxyType(factors_by_study[pk]),
             products=tuple(products_by_study[pk]),
             library=library,

@@ -82,12 +82,15 @@ def test_the_admin_cannot_set_a_status_by_hand(client, demo_users, seed_study):
     assert 'name="status"' not in page and 'name="issued_sha256"' not in page
 
 
-def test_gwp_values_used_by_an_issued_study_cannot_change(client, demo_users, issued):
-    gwp = GwpValue.objects.get(gwp_set=issued.gwp_set, gas="CH4")
+def test_the_gwp_edition_it_was_issued_with_cannot_change(client, demo_users, issued):
+    version = Study.objects.get(pk=issued.pk).gwp_version
+    gwp = version.values.get(gas="CH4")
     client.force_login(demo_users["admin"])
-    url = reverse("admin:footprint_gwpvalue_change", args=[gwp.pk])
+    url = reverse("admin:footprint_gwpsetversion_change", args=[version.pk])
     assert "不能修改" in client.get(url).content.decode()
-    assert client.post(url, {"gas": "CH4", "gwp_set": gwp.gwp_set, "value": "99"}).status_code == 403
+    assert client.post(url, {"gwp_set": version.gwp_set, "version": "1", "source": "x"}).status_code == 403
+    delete = reverse("admin:footprint_gwpsetversion_delete", args=[version.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
     assert GwpValue.objects.get(pk=gwp.pk).value == gwp.value
 
 

@@ -921,6 +921,9 @@ class _Builder:
                 "standards": ("、" if self.zh else ", ").join(s.standards)},
             "gwp_set": _choice(GwpSet, s.gwp_set),
             "gwp_set_code": s.gwp_set,
+            "gwp_edition": (_("第 %(version)s 版，%(source)s") % {"version": s.gwp_version,
+                                                                "source": s.gwp_source}
+                            if s.gwp_source else ""),
             "gwp_sets": list(GwpSet.values),
             "gwp_rows": gwp_rows,
             "gwp_table": o.table(_("附2"), _("100 年全球变暖潜势（GWP100）")),

@@ -124,6 +124,8 @@ class StudyFacts:
     supersedes: str = ""
     issue_date: dt.date | None = None
     verification_code: str | None = None
+    gwp_version: int = 1       # the edition of the GWP set the numbers use
+    gwp_source: str = ""       # its IPCC source table
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ import segno
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import GwpValue, Study
+from ..models import Study
 from ..selectors import (
     activities_of,
     factor_value,
+    gwp_tables,
+    gwp_version_of,
     study_calculation_input,
     study_products_with_data,
 )
@@ -121,9 +123,13 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
             activities=tuple(activities),
         ))
 
-    gwp: dict[str, dict[str, float]] = {}
-    for gas, gwp_set, value in GwpValue.objects.values_list("gas", "gwp_set", "value"):
-        gwp.setdefault(gwp_set, {})[gas] = float(value)
+    # Every set at its current edition (sensitivity, annex), the study's own set at the edition
+    # it is pinned to: an issued study prints the values it was signed with.
+    gwp_by_version, current_gwp = gwp_tables()
+    gwp = {gwp_set: gwp_by_version.get(vid, {}) for gwp_set, vid in current_gwp.items()}
+    gwp_version = gwp_version_of(study)
+    if gwp_version is not None:
+        gwp[study.gwp_set] = gwp_by_version.get(gwp_version.pk, {})
 
     facts = translate_narrative_facts(
         narrative_facts(study, study_products=study_products, result=result), tr)
@@ -165,6 +171,8 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
             standards=tuple(study.standards or ()), period_start=study.period_start,
             period_end=study.period_end, gwp_set=study.gwp_set, boundary=study.boundary,
             status=study.status,
+            gwp_version=gwp_version.version if gwp_version else 1,
+            gwp_source=gwp_version.source if gwp_version else "",
             company=CompanyFacts(tr.term(company.name), company.credit_code, tr.term(company.address),
                                  tr.term(company.legal_representative), tr.term(company.contact_name),
                                  company.contact_phone, tr.text("company_overview", company.overview)),

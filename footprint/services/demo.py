@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ..choices import FROZEN_STATUSES, Role, StudyStatus
-from ..models import Company, Study, User
+from ..models import Company, GwpSetVersion, Study, User
 from .importing import import_file
 from .reference import load_reference_data
 
@@ -95,6 +95,14 @@ def issue_demo_study() -> Study | None:
     if study is None or study.status in FROZEN_STATUSES:
         return None
     users = {u.username: u for u in User.objects.filter(username__in=("auditor", "client2", "lead"))}
+    if study.status == StudyStatus.DRAFT and not study.transitions.exists():
+        # DEMO-2 stands for a report signed before the SF₆ correction of AR6 (edition 2): it is
+        # issued with edition 1, so its page shows what the correction would change, and a
+        # revision of it shows the move to the corrected values.
+        first = GwpSetVersion.objects.filter(gwp_set=study.gwp_set, version=1).first()
+        if first is not None:
+            Study.objects.filter(pk=study.pk).update(gwp_version=first)
+            study.refresh_from_db()
     while study.status in _DEMO_ROUND:
         action, username, comment = _DEMO_ROUND[study.status]
         study = perform(action, study=study, user=users[username], comment=comment)

@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..selectors import factor_value
 from .freeze import StudyFrozenError, ensure_study_editable
+from .reference import current_gwp_version
 from .study_format import (
     CleanFactor,
     CleanStudy,
@@ -73,8 +74,41 @@ def library_index() -> dict[str, LibraryFactor]:
     return index
 
 
-def preview_document(doc: Document) -> ImportPreview:
+def gwp_problems(doc: Document, clean: CleanStudy) -> list[Problem]:
+    """A study whose GWP set or gases this installation cannot resolve is refused: computing it
+    would give silent zeros (a fresh database before its reference data, a gas the set lacks)."""
+    gwp_set = clean.study["gwp_set"]
+    version = current_gwp_version(gwp_set)
+    if version is None:
+        return [Problem(doc.where("gwp_set"), _(
+            "本系统没有 GWP 版本 %(set)s 的数值（参考数据缺失）；请先运行 manage.py migrate "
+            "或 manage.py load_reference_data。") % {"set": gwp_set})]
+    gases = set(version.values.values_list("gas", flat=True)) | {"CO2e"}
+    doc_gas = {(f.code, f.version): f.fields.get("gas") for f in clean.factors}
+    library_gas = dict(EmissionFactor.objects.filter(is_current=True).values_list("code", "gas"))
+    problems = []
+    for product in clean.products:
+        for activity in product.activities:
+            code, version_number = activity.factor_ref
+            gas = doc_gas.get((code, version_number)) or library_gas.get(code)
+            if gas and gas not in gases:
+                problems.append(Problem(activity.location, _(
+                    "排放因子 %(code)s 的温室气体 %(gas)s 在 %(set)s 中没有 GWP 值，无法折算为 CO₂e。")
+                    % {"code": code, "gas": gas, "set": f"{gwp_set} v{version.version}"}))
+    return problems
+
+
+def _validate(doc: Document) -> tuple[CleanStudy | None, list[Problem]]:
     clean, problems = validate_document(doc, library_index())
+    if clean is not None:
+        problems = gwp_problems(doc, clean)
+        if problems:
+            clean = None
+    return clean, problems
+
+
+def preview_document(doc: Document) -> ImportPreview:
+    clean, problems = _validate(doc)
     preview = ImportPreview(clean=clean, problems=problems)
     if clean is None:
         return preview
@@ -137,7 +171,7 @@ def _resolve_factor(f: CleanFactor) -> EmissionFactor:
 @transaction.atomic
 def import_study(doc: Document, *, replace: bool = False, user=None) -> Study:
     """Validate `doc` and write the whole study, or raise and write nothing."""
-    clean, problems = validate_document(doc, library_index())
+    clean, problems = _validate(doc)
     if clean is None:
         raise ImportRejected(problems)
     return import_clean_study(clean, replace=replace, user=user)
@@ -176,6 +210,8 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
         # history and comments on the study stay.
         study.study_products.all().delete()
         study.team.all().delete()
+    # Imported data is computed with the current edition of its GWP set (a draft).
+    study.gwp_version = current_gwp_version(study.gwp_set)
     study.full_clean()
     study.save()
 

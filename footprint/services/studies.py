@@ -14,6 +14,7 @@ from ..choices import STAGE_ORDER, Role
 from ..models import Company, LifecycleStage, Product, Study, StudyProduct
 from ..services.study_format import NARRATIVE_FIELDS
 from .freeze import ensure_study_editable
+from .reference import current_gwp_version
 from .report_translation import TRANSLATION_LANGUAGES, normalise, with_language
 
 STUDY_FIELDS = (
@@ -30,6 +31,7 @@ def study_create(*, user, company: Company, fields: dict[str, Any]) -> Study:
         created_by=user if user is not None and user.pk else None,
         **{k: v for k, v in fields.items() if k in STUDY_FIELDS},
     )
+    study.gwp_version = current_gwp_version(study.gwp_set)
     study.full_clean()
     study.save()
     if user is not None and getattr(user, "role", None) == Role.AUDITOR:
@@ -49,6 +51,9 @@ def study_update(*, study: Study, fields: dict[str, Any], company: Company | Non
     for name, value in fields.items():
         if name in STUDY_FIELDS and name != "report_number":
             setattr(study, name, value)
+    if study.gwp_version is None or study.gwp_version.gwp_set != study.gwp_set:
+        # Another IPCC set: its current edition.
+        study.gwp_version = current_gwp_version(study.gwp_set)
     study.full_clean()
     study.save()
     return study

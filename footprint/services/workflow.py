@@ -36,6 +36,7 @@ from ..choices import Role, StudyStatus
 from ..models import (
     ActivityRecord,
     Study,
+    StudyGwpChange,
     StudyProduct,
     StudyTransition,
     User,
@@ -309,11 +310,12 @@ def _signature_reason(study: Study) -> str:
 def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
     """Everything the issued report was computed from and what it said: the pcf-study/1
     document (data and every factor version), the GWP values and the results."""
-    from ..selectors import gwp_values
+    from ..selectors import gwp_values, gwp_version_of
     from .exporting import study_to_document
 
     if result is None:
         result = study_results(study)
+    version = gwp_version_of(study)
     document = study_to_document(study)
     factor_keys = sorted({
         f"{a.factor.code}@{a.factor.version}"
@@ -324,7 +326,8 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
         "report_number": study.report_number,
         "document": document,
         "factor_versions": factor_keys,
-        "gwp": {"set": study.gwp_set, "values": gwp_values(study.gwp_set)},
+        "gwp": {"set": study.gwp_set, "version": version.version if version else None,
+                "source": version.source if version else "", "values": gwp_values(version)},
         "results": result_to_dict(result),
     }
 
@@ -343,6 +346,11 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
         study.issued_at = now
         study.issue_date = timezone.localdate(now)
         study.verification_code = study.verification_code or new_verification_code()
+        if study.gwp_version_id is None:
+            # Issued means pinned: the edition it is signed with, whatever comes later.
+            from ..selectors import gwp_version_of
+
+            study.gwp_version = gwp_version_of(study)
         with translation.override(study.language):
             pdf = render_study_pdf(study, final=True)
             try:
@@ -442,9 +450,18 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
     copy.created_by = user if user.role == Role.AUDITOR else original.created_by
     for field, value in _RESET_ON_REVISION.items():
         setattr(copy, field, value)
+    # A revision is a new draft: it is computed with the current GWP edition, and its study
+    # page says what moving from the issued study's edition changed.
+    from .reference import current_gwp_version
+
+    issued_version, current = copy.gwp_version, current_gwp_version(copy.gwp_set)
+    if current is not None:
+        copy.gwp_version = current
     copy.full_clean()
     _attribute(copy, user)
     copy.save()
+    if issued_version is not None and current is not None and issued_version.pk != current.pk:
+        StudyGwpChange.objects.create(study=copy, from_version=issued_version, to_version=current)
     copy.auditors.set(auditors)
     for sp in StudyProduct.objects.filter(study=original).prefetch_related("stages__activities"):
         stages = list(sp.stages.all())

@@ -62,6 +62,17 @@ def pct(value) -> str:
 
 
 @register.filter
+def signed_kg(value) -> str:
+    """A change in kgCO₂e with its sign (+0.123); a change that prints as zero has none."""
+    if value is None or value == "":
+        return "—"
+    number = float(value)
+    if abs(number) < 0.0005:
+        return f"{0:.3f}"
+    return f"{number:+,.3f}"
+
+
+@register.filter
 def signed_pct(fraction) -> str:
     """A deviation given as a fraction (0.0584) shown as a signed percentage (+5.84 %)."""
     if fraction is None:

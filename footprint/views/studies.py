@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from ..choices import stages_in_boundary
 from ..forms import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductOutputForm
-from ..selectors import companies_visible_to, study_product_of
+from ..selectors import companies_visible_to, gwp_version_of, study_product_of
 from ..services import studies as study_services
 from ..services.exporting import study_to_json, study_to_workbook
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
+from ..services.gwp_corrections import study_gwp_correction
 from ..services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
 from ..services.results import study_results
 from ..services.study_format import NARRATIVE_FIELDS
@@ -64,7 +65,11 @@ def study_detail(request, report_number):
     ]
     add_form = StudyProductAddForm(study=study) if can_edit else None
     errors = sum(1 for c in result.all_checks if c.is_error)
+    correction = study_gwp_correction(study)
     return render(request, "footprint/studies/detail.html", {
+        "gwp_correction": correction,
+        "correction_reason": correction and correction.to_version.reason_in(get_language()),
+        "gwp_version": gwp_version_of(study),
         "study": study,
         "rows": rows,
         "result": result,

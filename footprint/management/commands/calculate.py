@@ -10,7 +10,8 @@ from footprint.services.results import study_results
 
 
 class Command(BaseCommand):
-    help = "Recompute a study from its activity data and factors; print the results document."
+    help = ("Recompute a study from its activity data and factors; print the results document. "
+            "Exits non-zero, with the errors on stderr, when any check is an error.")
 
     def add_arguments(self, parser):
         parser.add_argument("report_number")
@@ -27,6 +28,16 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2))
             else:
                 self.stdout.write(self._table(result))
+            # Errors leave rows out of the totals: the printed numbers are not the footprint.
+            errors = [(p.code, c) for p in result.products for c in p.checks if c.is_error]
+            for code, check in errors:
+                where = f" [activity {check.activity}]" if check.activity is not None else ""
+                self.stderr.write(f"ERROR {code}{where}: {check.code}: {check.message}")
+            if errors:
+                raise CommandError(
+                    f"{len(errors)} error(s) in {result.report_number}: the totals above leave "
+                    "those rows out"
+                )
 
     def _table(self, result) -> str:
         lines = [f"{result.report_number}  (GWP {result.gwp_set}, kgCO2e per functional unit)"]
