@@ -407,13 +407,13 @@ def _boundary_checks(
     if product.energy_using and (gate or counts["use"] == 0):
         checks.append(C.Check(
             C.WARNING, C.USE_STAGE_EXCLUDED, None,
-            {"product": product.code, "outside_boundary": gate, "reason": reasons.get("use", "")},
+            {"outside_boundary": gate},
             stage="use",
         ))
     if gate:
         checks.append(C.Check(
             C.WARNING, C.PARTIAL_CFP_FUNCTIONAL_UNIT, None,
-            {"product": product.code, "unit": product.functional_unit},
+            {"unit": product.functional_unit},
         ))
     return checks
 
@@ -424,14 +424,26 @@ def _allocation_sum_checks(study: StudyInput) -> dict[int, tuple[C.Check, ...]]:
     more counts the site's emissions twice, less leaves a part unaccounted for (or to products
     outside the study, which the allocation statement must say). One check per product row,
     keyed by the product's position in the study."""
+    if len(study.products) < 2:
+        return {}
+    # Cheap first pass (this runs on every calculation of 10,000 rows): only quantities that
+    # appear, allocated, in two products or more can form a group.
+    seen: set[float] = set()
+    shared: set[float] = set()
+    for product in study.products:
+        quantities = {a.quantity for a in product.activities if a.allocation < 1}
+        shared |= seen & quantities
+        seen |= quantities
+    if not shared:
+        return {}
     groups: dict[tuple, list[tuple[int, int, float]]] = {}
     for p_index, product in enumerate(study.products):
         for a_index, a in enumerate(product.activities):
-            if a.allocation < 1:
-                key = (a.stage, a.name.strip(), a.quantity, a.unit.strip(), a.basis, a.factor_key)
+            if a.allocation < 1 and a.quantity in shared:
+                key = (a.quantity, a.stage, a.name, a.unit, a.basis, a.factor_key)
                 groups.setdefault(key, []).append((p_index, a_index, a.allocation))
     out: dict[int, list[C.Check]] = {}
-    for (stage, name, quantity, unit, _basis, factor_key), rows in groups.items():
+    for (quantity, stage, name, unit, _basis, factor_key), rows in groups.items():
         product_indexes = {p for p, _a, _s in rows}
         if len(product_indexes) < 2:
             # One product alone: the rest of the quantity belongs to products of the site
