@@ -188,12 +188,12 @@ def _allocation_sum(p: Mapping[str, object]) -> str:
             f"{code} {_num(share)}" for code, share in p["shares"]  # type: ignore[attr-defined]
         ),
         "sum": _num(total),
-        "rest": _num(1 - total),
+        "rest": _num(abs(1 - total)),
     }
     if total > 1:
         return gettext(
             "活动“%(name)s”（%(stage)s，%(quantity)s %(unit)s，排放因子 %(factor)s）在各产品间的分配系数"
-            "（%(shares)s）之和为 %(sum)s，超过 1：这部分排放被重复计算。"
+            "（%(shares)s）之和为 %(sum)s，超过 1：多出的 %(rest)s 被重复计算。"
         ) % values
     return gettext(
         "活动“%(name)s”（%(stage)s，%(quantity)s %(unit)s，排放因子 %(factor)s）在各产品间的分配系数"
