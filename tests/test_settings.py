@@ -73,3 +73,13 @@ def test_check_deploy_passes_at_warning_level(extra):
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=_env(**extra), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_mail_server_is_configured_with_one_url():
+    code = ("import json, django; django.setup(); from django.conf import settings as s; "
+            "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=_env(EMAIL_URL="smtp+tls://pcf:secret@mail.example.com:587"), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["django.core.mail.backends.smtp.EmailBackend",
+                                         "mail.example.com", 587, True]

@@ -124,6 +124,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# A real mail server for workflow notices and password resets, e.g.
+# EMAIL_URL=smtp+tls://user:password@mail.example.com:587 (sets backend, host, port, TLS, login).
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="pcf@localhost")
 
 REST_FRAMEWORK = {
@@ -166,7 +170,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PR
 # Failed logins (login form, admin, API basic auth) and password-reset requests are counted
 # per username + client address (django-axes, in the database). After AXES_FAILURE_LIMIT
 # within the cool-off, that pair is locked until AXES_COOLOFF_MINUTES after its last attempt;
-# an administrator unlocks earlier in the admin (访问尝试 → 解除锁定). A username attacked
+# an administrator unlocks earlier in the admin (Axes → Access attempts → 解除锁定). A username attacked
 # from many addresses is not locked for its owner at their own address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
