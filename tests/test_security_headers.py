@@ -51,8 +51,8 @@ def test_every_page_answered_to_a_logged_in_auditor_carries_the_policy(scenario)
     from django.apps import apps
     from simple_history.manager import HistoryManager
 
-    # Reference data made by migrations has no history record yet; the admin's history pages
-    # of those objects need one to be filled in (_fill names a record).
+    # Rows made by migrations may have no history record (main's migration 0004 now writes
+    # them); the admin's history pages need one for _fill to name.
     for model in apps.get_models():
         if isinstance(getattr(model, "history", None), HistoryManager):
             model.history.bulk_history_create(
