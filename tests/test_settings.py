@@ -83,3 +83,18 @@ def test_a_mail_server_is_configured_with_one_url():
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["django.core.mail.backends.smtp.EmailBackend",
                                          "mail.example.com", 587, True]
+
+
+def test_compose_trusts_the_proxy_headers_only_behind_its_proxy():
+    """docker-compose.yml: the web service may set BEHIND_HTTPS_PROXY only while a proxy is the
+    only way in — the proxy publishes ports, gunicorn publishes none."""
+    import yaml  # a dependency of drf-spectacular
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    web = services["web"]
+    if str(web.get("environment", {}).get("BEHIND_HTTPS_PROXY", "false")).lower() == "true":
+        assert "ports" not in web, "gunicorn must not be published when the proxy's headers are trusted"
+        assert any("ports" in s and "Caddyfile" in str(s.get("volumes", [])) for s in services.values())
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
