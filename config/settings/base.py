@@ -170,8 +170,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PR
 # Failed logins (login form, admin, API basic auth) and password-reset requests are counted
 # per username + client address (django-axes, in the database). After AXES_FAILURE_LIMIT
 # within the cool-off, that pair is locked until AXES_COOLOFF_MINUTES after its last attempt;
-# an administrator unlocks earlier in the admin (Axes → Access attempts → 解除锁定). A username attacked
-# from many addresses is not locked for its owner at their own address.
+# an administrator unlocks earlier in the admin (Axes → Access attempts → 解除锁定). A username
+# attacked from many addresses is not locked for its owner at their own address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -184,7 +184,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 # only from our own origin, no inline script or style (templates carry none: behaviour is in
 # static/js/app.js, styles in static/css/app.css; tests/test_security_headers.py checks both).
 # data: images: Bootstrap's CSS draws small icons (select arrow, close button) as data: SVG.
-# The HTML preview of a report sets its own, stricter policy (footprint/views/reports.py).
+# The HTML preview of a report sets its own policy: no script at all, inline styles allowed
+# for the report's own stylesheet (footprint/views/reports.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
