@@ -277,3 +277,23 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._frozen(obj)
+
+
+# ------------------------------------------------------------------ login lockouts (axes)
+# Axes' own admin lists the failed attempts (username, address, path, count, locked or not);
+# this adds the administrator's unlock: removing the attempts of the selected pairs.
+from axes.admin import AccessAttemptAdmin  # noqa: E402
+from axes.models import AccessAttempt  # noqa: E402
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    actions = ["unlock", *AccessAttemptAdmin.actions]
+
+    @admin.action(description=_("解除锁定（删除所选的失败记录）"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()
+        self.message_user(request, _("已解除 %(count)d 个锁定。") % {"count": count}, messages.SUCCESS)

@@ -32,6 +32,7 @@ from .choices import (
     Stage,
     StudyStatus,
 )
+from .validators import validate_not_dot_segment
 
 
 class User(AbstractUser):
@@ -110,7 +111,10 @@ class Product(models.Model):
     code = models.CharField(
         _("产品代码"),
         max_length=40,
-        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。"))],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。")),
+            validate_not_dot_segment,
+        ],
     )
     name = models.CharField(_("产品名称"), max_length=200)
     model = models.CharField(_("型号规格"), max_length=200, blank=True)
@@ -323,7 +327,10 @@ class Study(models.Model):
         _("报告编号"),
         max_length=64,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。"))],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。")),
+            validate_not_dot_segment,
+        ],
     )
     revision = models.PositiveIntegerField(_("修订版次"), default=0)
     supersedes = models.OneToOneField(

@@ -4,9 +4,11 @@ Everything that varies between machines is read from the environment here, in on
 (django-environ fails loudly on malformed values). local/test/production only switch behaviour.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,11 +46,14 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "csp",
     "footprint",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "footprint.middleware.ChosenLanguageMiddleware",
@@ -59,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a lockout noticed during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -81,6 +88,12 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "footprint.User"
+# Axes first: it refuses a locked-out username+address before any password is checked, for
+# the login form, the admin's login and the API's basic auth alike (all call authenticate()).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -111,9 +124,20 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# A real mail server for workflow notices and password resets, e.g.
+# EMAIL_URL=smtp+tls://user:password@mail.example.com:587 (sets backend, host, port, TLS, login).
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="pcf@localhost")
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        # Basic auth that answers 429 with the time to try again while the account is locked.
+        "footprint.api.authentication.LockoutAwareBasicAuthentication",
+    ],
+    # Keeps axes' record of a failed basic-auth login despite ATOMIC_REQUESTS (see there).
+    "EXCEPTION_HANDLER": "footprint.api.authentication.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
@@ -136,6 +160,46 @@ VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 *
 # Product images of a study (report section 2.3), per uploaded file.
 STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# Behind a reverse proxy that terminates HTTPS (docker-compose's `proxy` service), the proxy's
+# X-Forwarded-Proto and X-Forwarded-For are trusted. Off by default: with gunicorn reachable
+# directly, any client could send those headers and pass for HTTPS or for another address.
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+
+# Failed logins (login form, admin, API basic auth) and password-reset requests are counted
+# per username + client address (django-axes, in the database). After AXES_FAILURE_LIMIT
+# within the cool-off, that pair is locked until AXES_COOLOFF_MINUTES after its last attempt;
+# an administrator unlocks earlier in the admin (Axes → Access attempts → 解除锁定). A username
+# attacked from many addresses is not locked for its owner at their own address.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "footprint.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "footprint.throttling.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Content-Security-Policy on every response (django-csp): scripts, styles, fonts and images
+# only from our own origin, no inline script or style (templates carry none: behaviour is in
+# static/js/app.js, styles in static/css/app.css; tests/test_security_headers.py checks both).
+# data: images: Bootstrap's CSS draws small icons (select arrow, close button) as data: SVG.
+# The HTML preview of a report sets its own policy: no script at all, inline styles allowed
+# for the report's own stylesheet (footprint/views/reports.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from . import views
+from . import schema, views  # noqa: F401  (schema registers the auth scheme's description)
 
 urlpatterns = [
     # The schema describes the API to its users: logged in, like every other API call.

@@ -24,6 +24,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..choices import NARRATIVE_KEYS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
+from ..validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from . import report_translation
 from .units import UnitError, emission_multiplier, fuel_factor_value, parse_unit
 
@@ -427,6 +428,8 @@ class _Validator:
         number = self.text(data, "report_number", (), required=True, max_length=64)
         if number and not CODE_RE.match(number):
             self.problem(("report_number",), _("只能包含字母、数字、点、下划线和连字符。"))
+        elif number in DOT_SEGMENTS:
+            self.problem(("report_number",), str(DOT_SEGMENT_MESSAGE))
         out["report_number"] = number
         out["title"] = self.text(data, "title", (), required=True, max_length=300)
         out["language"] = self.choice(data, "language", (), Language.values, default=Language.ZH_HANS)
@@ -604,6 +607,8 @@ class _Validator:
             code = self.text(p, "code", path, required=True, max_length=40)
             if code and not CODE_RE.match(code):
                 self.problem((*path, "code"), _("只能包含字母、数字、点、下划线和连字符。"))
+            elif code in DOT_SEGMENTS:
+                self.problem((*path, "code"), str(DOT_SEGMENT_MESSAGE))
             if code in seen:
                 self.problem((*path, "code"), _("产品代码 %(code)s 重复。") % {"code": code})
             seen.add(code)

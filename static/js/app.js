@@ -126,6 +126,24 @@
     if (event.target.id === "stage-form") event.target.dataset.submitting = "1";
   });
 
+  // ------------------------------------------- behaviour that used to be inline handlers
+  // The Content-Security-Policy forbids inline script (onsubmit=, onchange=): templates mark
+  // the element with a data- attribute instead and the behaviour lives here.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    // data-no-submit: a form that htmx sends itself (the factor picker's search)
+    if (form.matches("form[data-no-submit]")) { event.preventDefault(); return; }
+    // data-confirm on a form: ask first (removing a product, deleting an image)
+    if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    // data-autosubmit: the language menu switches as soon as a language is chosen
+    const select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.submit();
+  });
+
   // ------------------------------------------------ long work shows that it is working
   // A draft PDF takes a few seconds to render. The link is fetched here so that it can show a
   // spinner until the file arrives and say so when it fails; without fetch it is a plain link.

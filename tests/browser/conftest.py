@@ -40,7 +40,15 @@ def page(browser, live_server):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: print("browser console:", msg.type, msg.text))
+
+    def console(msg):
+        print("browser console:", msg.type, msg.text)
+        # Something the Content-Security-Policy blocked (an inline script, handler or style)
+        # is a defect of the page: chromium reports it as a console error.
+        if msg.type == "error" and "Content Security Policy" in msg.text:
+            errors.append(msg.text)
+
+    page.on("console", console)
     page.base = live_server.url
     yield page
     context.close()

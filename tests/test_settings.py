@@ -1,0 +1,100 @@
+"""Production settings (config/settings/production.py), loaded in a fresh interpreter with the
+environment a deployment sets (docs/security.md, "Deployment checklist")."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a production deployment must set; throwaway values (the same as .ci/run's).
+DEPLOY_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "ci-only-3J7q0bX9mVtq2sYcN8wZpL5rK1hUeA4dG6fT0yWxRzQvBnMjPoIuHlEkCs",
+    "ALLOWED_HOSTS": "pcf.example.com",
+    "DATABASE_URL": "sqlite:////tmp/pcf-settings-test.sqlite3",
+    "SIGNING_PKCS12_PASSPHRASE": "ci-only",
+}
+SHOWN = ["DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+         "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+         "SECURE_REDIRECT_EXEMPT"]
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
+    env.pop("BEHIND_HTTPS_PROXY", None)
+    env.update(DEPLOY_ENV)
+    env.update(extra)
+    return env
+
+
+def _production_settings(**extra) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{k: getattr(settings, k) for k in {SHOWN!r}}}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(**extra),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_is_https_only_with_hsts():
+    s = _production_settings()
+    assert s["DEBUG"] is False and s["SECURE_SSL_REDIRECT"] is True
+    assert s["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600 and s["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert s["SESSION_COOKIE_SECURE"] is True and s["CSRF_COOKIE_SECURE"] is True
+    assert s["SECURE_REDIRECT_EXEMPT"] == ["^healthz/$"]  # the container's own health check
+
+
+def test_the_proxy_header_is_not_trusted_unless_a_proxy_is_declared():
+    assert _production_settings()["SECURE_PROXY_SSL_HEADER"] is None
+    assert _production_settings(BEHIND_HTTPS_PROXY="false")["SECURE_PROXY_SSL_HEADER"] is None
+    behind = _production_settings(BEHIND_HTTPS_PROXY="true")
+    assert behind["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_a_missing_secret_stops_production_from_starting():
+    env = _env()
+    del env["SECRET_KEY"]
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("extra", [{}, {"BEHIND_HTTPS_PROXY": "true"}])
+def test_check_deploy_passes_at_warning_level(extra):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=_env(**extra), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_mail_server_is_configured_with_one_url():
+    code = ("import json, django; django.setup(); from django.conf import settings as s; "
+            "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=_env(EMAIL_URL="smtp+tls://pcf:secret@mail.example.com:587"), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["django.core.mail.backends.smtp.EmailBackend",
+                                         "mail.example.com", 587, True]
+
+
+def test_compose_trusts_the_proxy_headers_only_behind_its_proxy():
+    """docker-compose.yml: the web service may set BEHIND_HTTPS_PROXY only while a proxy is the
+    only way in — the proxy publishes ports, gunicorn publishes none."""
+    import yaml  # a dependency of drf-spectacular
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    web = services["web"]
+    if str(web.get("environment", {}).get("BEHIND_HTTPS_PROXY", "false")).lower() == "true":
+        assert "ports" not in web, "gunicorn must not be published when the proxy's headers are trusted"
+        assert any("ports" in s and "Caddyfile" in str(s.get("volumes", [])) for s in services.values())
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
