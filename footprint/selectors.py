@@ -117,6 +117,7 @@ def factor_input(factor: EmissionFactor) -> FactorInput:
         family=factor.family or factor.code,
         year=factor.year,
         name=factor.name_zh,
+        ncv=factor.ncv,
     )
 
 
