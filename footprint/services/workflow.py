@@ -36,6 +36,7 @@ from ..choices import Role, StudyStatus
 from ..models import (
     ActivityRecord,
     Study,
+    StudyClaim,
     StudyProduct,
     StudyTransition,
     User,
@@ -446,8 +447,12 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
     _attribute(copy, user)
     copy.save()
     copy.auditors.set(auditors)
+    claims = list(StudyClaim.objects.filter(study=original))
+    new_product: dict[int, StudyProduct] = {}
     for sp in StudyProduct.objects.filter(study=original).prefetch_related("stages__activities"):
         stages = list(sp.stages.all())
+        old_pk = sp.pk
+        new_product[old_pk] = sp
         sp.pk = None
         sp.study = copy
         sp.save()
@@ -464,6 +469,11 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
         member.pk = None
         member.study = copy
         member.save()
+    for claim in claims:
+        claim.pk = None
+        claim.study = copy
+        claim.study_product = new_product.get(claim.study_product_id) if claim.study_product_id else None
+        claim.save()
     # The product images live under the report number: the revision starts with copies.
     from .images import copy_study_images
 
