@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from . import checks as C
 from .units import (
     UnitError,
+    activity_unit_of,
     conversion_factor,
     emission_multiplier,
     ncv_per_activity_unit,
@@ -610,7 +611,7 @@ def claim_checks(study: StudyInput, products: Sequence[ProductResult]) -> dict[s
             copied = copy_of(subject, first)
             if copied is not None:
                 cause, cause_params = C.CAUSE_COPY, copied
-            elif row_claims is not None and _follows(first.value, cluster.resolution, row_claims):
+            elif row_claims is not None and abs(first.value - row_claims) <= cluster.resolution * (1 + 1e-9):
                 cause = C.CAUSE_ROWS
             out[product].append(C.Check(
                 C.WARNING, C.CLAIMED_TOTAL_MISMATCH, None,
@@ -787,6 +788,7 @@ def _irreproducible_rows(study: StudyInput, product: ProductResult, code: str,
             if ncv and abs(stated.claim.value * ncv / implied - 1) <= tolerance:
                 cause, cause_params = C.CAUSE_PER_MJ, {
                     "stated": stated.claim.value, "ncv": ncv, "ncv_text": row_factor.ncv,
+                    "activity_unit": activity_unit_of(row_factor.unit),
                     "product": stated.claim.value * ncv}
         if cause is None:
             suggestion = _suggest_factor(row_factor, implied, study.library)

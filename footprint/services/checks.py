@@ -97,9 +97,10 @@ def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
         return gettext("它等于各行声明值之和：差异来自这些行（见各行的检查）。")
     if cause == CAUSE_PER_MJ:
         return gettext(
-            "可能把按 MJ 计的因子印成了按质量计：%(stated)s × 低位发热量 %(ncv)s（%(ncv_text)s）= %(product)s。"
+            "可能把按 MJ 计的因子印成了按 %(activity_unit)s 计：%(stated)s × 低位发热量 %(ncv)s MJ/%(activity_unit)s"
+            "（%(ncv_text)s）= %(product)s。"
         ) % {"stated": _num(p["stated"]), "ncv": _num(p["ncv"]), "ncv_text": p["ncv_text"],  # type: ignore[arg-type]
-             "product": _num(p["product"])}  # type: ignore[arg-type]
+             "product": _num(p["product"]), "activity_unit": p["activity_unit"]}  # type: ignore[arg-type]
     if cause == CAUSE_WRONG_YEAR:
         return gettext("可能用错了年份：因子库中 %(year)s 年的 %(code)s（%(value)s %(unit)s）能得到该值。") % {
             "year": p["year"], "code": p["code"], "value": _num(p["value"]), "unit": p["unit"]}  # type: ignore[arg-type]
@@ -186,7 +187,7 @@ class Check:
             return gettext("未知的生命周期阶段 %(stage)s。") % p
         if self.code in CLAIM_CODES:
             finding = claim_finding(self)
-            if self.code == FACTOR_CLAIM_IRREPRODUCIBLE:
+            if self.code in (FACTOR_CLAIM_IRREPRODUCIBLE, CLAIM_UNIT_SUSPECT):
                 return finding["text"]
             return " ".join(t for t in (finding["text"], finding["cause"]) if t)
         return self.code
@@ -218,6 +219,18 @@ def _row_text(row: Mapping[str, object], unit: str) -> str:
                        "implied": _num(row["implied"]), "unit": unit}  # type: ignore[arg-type]
     cause = cause_text(row["cause"], row["cause_params"])  # type: ignore[arg-type]
     return f"{text}（{cause.rstrip('。.')}）" if cause else text
+
+
+def claim_kind(code: str) -> str:
+    """A short name of a claim check, for the first column of the contradiction tables."""
+    return {
+        CLAIMS_CONFLICT: gettext("原报告前后不一致"),
+        CLAIMED_TOTAL_MISMATCH: gettext("与重新计算不符"),
+        CLAIMED_SUM_MISMATCH: gettext("各阶段之和与合计不符"),
+        CLAIMED_SHARE_MISMATCH: gettext("占比与数值不符"),
+        FACTOR_CLAIM_IRREPRODUCIBLE: gettext("声明的因子得不出各行"),
+        CLAIM_UNIT_SUSPECT: gettext("单位有误"),
+    }.get(code, code)
 
 
 def claim_finding(check: Check) -> dict[str, str]:
@@ -265,6 +278,7 @@ def claim_finding(check: Check) -> dict[str, str]:
     elif code == FACTOR_CLAIM_IRREPRODUCIBLE:
         rows = list(p["rows"])  # type: ignore[call-overload]
         unit = str(p["unit"])
+        subject = claim_subject("factor", factor=str(p["factor"]))
         stated = gettext("%(places)s：%(value)s %(unit)s") % {"places": _places(p["places"]), "value": p["stated_text"], "unit": unit}  # type: ignore[arg-type]
         against = "；".join(gettext("“%(name)s”需要 %(implied)s") % {"name": r["name"], "implied": _num(r["implied"])} for r in rows)
         text = gettext("%(places)s 声明%(subject)s为 %(stated)s %(unit)s，但引用它的 %(cited)s 行中有 %(n)s 行不能由它得出：%(rows)s。") % {
@@ -284,5 +298,6 @@ def claim_finding(check: Check) -> dict[str, str]:
         if p["per"]:
             sentences.append(gettext("%(place)s 的单位按“%(per)s”计，而功能单位是“%(fu)s”。") % {
                 "place": p["place"], "per": p["per"], "fu": p["functional_unit"]})
-        text = " ".join(sentences)
-    return {"subject": subject, "stated": stated, "against": against, "cause": cause, "text": text}
+        text = cause = " ".join(sentences)
+    return {"code": code, "kind": claim_kind(code), "subject": subject, "stated": stated,
+            "against": against, "cause": cause, "text": text}

@@ -68,3 +68,30 @@ def test_a_contact_reading_the_results_gets_no_editor_links(client, demo):
     client.force_login(User.objects.get(username="client"))
     html = client.get(reverse("study_results", args=[SEED])).content.decode()
     assert 'id="total-LV"' in html and "/products/LV/" not in html
+
+
+def _contradictions(page, code):
+    table = page.split(f'id="contradictions-{code}"')[1].split("</table>")[0]
+    return re.findall(r'<tr class="table-warning" data-check="([a-z_]+)">(.*?)</tr>', table, flags=re.S)
+
+
+def test_every_contradiction_of_the_source_report_is_listed_with_places_values_and_cause(page):
+    hv = _contradictions(page, "HV")
+    codes = [code for code, _row in hv]
+    assert codes.count("claims_conflict") == 2
+    assert {"claimed_total_mismatch", "claimed_sum_mismatch", "claimed_share_mismatch",
+            "factor_claim_irreproducible", "claim_unit_suspect"} <= set(codes)
+    distribution = next(row for code, row in hv if code == "claims_conflict" and "10.542" in row)
+    # both places with both values, and the cause: LV's figure copied
+    assert "摘要：10.542" in distribution and "表 4.2-2、表 5.2-2：16.138" in distribution
+    assert "LV“成品运输（分销）”阶段的数值" in distribution
+    end_of_life = next(row for code, row in hv if code == "claims_conflict" and "24.164" in row)
+    assert "24.160" in end_of_life and "修约或录入错误" in end_of_life
+    diesel = next(row for code, row in _contradictions(page, "LV")
+                  if code == "factor_claim_irreproducible" and "0.0726" in row)
+    assert "表 4.2-1：0.0726 kg/kg" in diesel and "3.145122" in diesel and "按 MJ 计" in diesel
+    grid = next(row for code, row in _contradictions(page, "LV")
+                if code == "factor_claim_irreproducible" and "0.5366" in row)
+    assert "CN-GRID-2021" in grid and "2021 年" in grid
+    # the general check list keeps the row checks; the contradictions are counted with it
+    assert "原报告中有 6 处矛盾" in page.split('id="checks-LV"')[1]
