@@ -184,6 +184,8 @@ def study_report_terms(study: Study, *, study_products: list[StudyProduct] | Non
         texts += [factor.region, factor.source] + ([] if factor.name_en else [factor.name_zh])
     for member in study.team.all():
         texts += [member.name, member.organisation, member.role]
+    for place, unit in study.claims.values_list("place", "unit"):
+        texts += [place, unit]
     people = list(study.auditors.all().order_by("id"))
     if study.lead_verifier_id:
         people.append(study.lead_verifier)
