@@ -847,7 +847,6 @@ class _Builder:
         has_claims = bool(self.i.calculation_input.claims)
         if has_claims:
             performed.append(_("原报告各处印出的产品合计、阶段数值、占比和排放因子彼此一致，并与重新计算结果一致。"))
-            o.section("ch6_3", "6.3", _("原报告中的矛盾"), level=2)
         contradictions_table = o.table("6", _("原报告中的矛盾及可能原因")) if contradictions else None
         return {
             "has_claims": has_claims, "contradictions": contradictions,
