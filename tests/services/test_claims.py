@@ -117,6 +117,13 @@ def test_hv_end_of_life_24_164_against_24_160_differs_in_the_last_digit():
     assert [c["value"] for c in conflict.params["clusters"]] == ["24.164", "24.160"]
     assert conflict.params["cause"] == C.CAUSE_LAST_DIGITS
     assert "修约或录入错误" in conflict.message
+    # against the recomputation (3644.828 kWh × 0.5366 ÷ 84 = 23.2835), both prints differ;
+    # only 24.160 is the printed row (24.16) — 24.164 has no cause of its own
+    eol = {c.params["claimed_text"]: c for c in checks_of(C.CLAIMED_TOTAL_MISMATCH)
+           if c.params["stage"] == "end_of_life"}
+    assert eol["24.160"].params["cause"] == C.CAUSE_ROWS
+    assert eol["24.164"].params["cause"] is None
+    assert eol["24.164"].params["computed"] == pytest.approx(23.2835084, abs=1e-6)
 
 
 def test_prints_that_agree_to_their_rounding_are_no_conflict():
