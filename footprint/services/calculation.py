@@ -652,7 +652,8 @@ def claim_checks(study: StudyInput, products: Sequence[ProductResult]) -> dict[s
                  "cause_params": {"changes": tuple(changes)} if cause else {}},
             ))
 
-    # -- shares against the same place's own figures
+    # -- shares against the same place's own figures, and against the recomputed shares
+    share_gaps: dict[tuple[str, str], list[dict]] = {}
     for claim in study.claims:
         if claim.level != "share" or claim.product not in by_code:
             continue
@@ -662,10 +663,19 @@ def claim_checks(study: StudyInput, products: Sequence[ProductResult]) -> dict[s
             stage_values = [p.value for p in here if p.claim.level == "stage"]
             total = math.fsum(stage_values) if stage_values else None
         own = next((p for p in here if p.claim.level == "stage" and p.claim.stage == claim.stage), None)
-        if not total or own is None:
-            continue
-        share = own.value / total * 100
-        if abs(share - claim.value) <= _half_unit(claim.decimals) * (1 + 1e-9):
+        share = own.value / total * 100 if total and own is not None else None
+        follows_own = share is not None and abs(share - claim.value) <= _half_unit(claim.decimals) * (1 + 1e-9)
+        result = by_code[claim.product]
+        stage_result = result.stage(claim.stage)
+        if stage_result is not None and result.total_kgco2e > 0 and not _follows(
+            claim.value, _half_unit(claim.decimals), stage_result.share * 100
+        ):
+            share_gaps.setdefault((claim.product, claim.place), []).append({
+                "stage": claim.stage, "claimed_text": f"{claim.value:.{claim.decimals}f}",
+                # the recomputed share as every page prints it (one decimal, adding up to 100)
+                "share_text": str(stage_result.share_pct), "follows_own": follows_own,
+            })
+        if share is None or follows_own:
             continue
         cause, cause_params = None, {}
         for cluster in clusters_of.get(("stage", claim.product, claim.stage), []):
@@ -681,6 +691,17 @@ def claim_checks(study: StudyInput, products: Sequence[ProductResult]) -> dict[s
              "claimed_text": f"{claim.value:.{claim.decimals}f}", "share": share,
              "value_text": own.text, "cause": cause, "cause_params": cause_params},
             stage=claim.stage,
+        ))
+
+    for (product, place), gaps in share_gaps.items():
+        # Shares that follow from the figures printed beside them differ from the recomputed
+        # ones because those figures do: the cause lies there (checked above).
+        own = [g for g in gaps if g["follows_own"]]
+        out[product].append(C.Check(
+            C.WARNING, C.CLAIMED_SHARE_MISMATCH, None,
+            {"product": product, "place": place, "against": "recomputed", "stages": tuple(gaps),
+             "cause": C.CAUSE_PRINTED_VALUES if own else None,
+             "cause_params": {"except": tuple(g["stage"] for g in gaps if not g["follows_own"])}},
         ))
 
     _factor_claim_checks(study, products, out, copy_of)

@@ -45,6 +45,7 @@ CAUSE_LIBRARY = "library"          # another library factor reproduces the rows
 CAUSE_LAST_DIGITS = "last_digits"  # two prints differ only in their last digit
 CAUSE_SUBSTITUTE = "substitute"    # a place's stages add up once its odd values are replaced
 CAUSE_OTHER_PLACE = "other_place"  # a share follows from another place's value
+CAUSE_PRINTED_VALUES = "printed_values"  # shares that follow from the values printed beside them
 
 # Codes that stop a study from being issued.
 BLOCKING = frozenset({UNIT_INCOMPATIBLE, FACTOR_MISSING, GWP_MISSING, OUTPUT_MISSING, UNKNOWN_STAGE})
@@ -67,6 +68,10 @@ def _num(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.6g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _semicolon() -> str:
+    return pgettext("clause separator", "；")
 
 
 def _places(places) -> str:
@@ -117,6 +122,13 @@ def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
             for c in p["changes"]  # type: ignore[attr-defined]
         )
         return gettext("改用其他位置印出的数值（%(changes)s）后合计相符。") % {"changes": changes}
+    if cause == CAUSE_PRINTED_VALUES:
+        if p.get("except"):
+            return gettext(
+                "除%(stages)s外，这些占比都与同处印出的数值相符：差异来自那些数值（见其检查）。"
+            ) % {"stages": pgettext("list separator", "、").join(
+                f"“{stage_label(str(s))}”" for s in p["except"])}  # type: ignore[attr-defined]
+        return gettext("这些占比与同处印出的数值相符：差异来自那些数值（见其检查）。")
     if cause == CAUSE_OTHER_PLACE:
         return gettext("该占比与%(places)s印出的数值 %(value)s 相符。") % {
             "places": _places(p["places"]), "value": p["value"]}  # type: ignore[arg-type]
@@ -218,7 +230,9 @@ def _row_text(row: Mapping[str, object], unit: str) -> str:
     text = template % {"name": row["name"], "value": _num(row["value"]),  # type: ignore[arg-type]
                        "implied": _num(row["implied"]), "unit": unit}  # type: ignore[arg-type]
     cause = cause_text(row["cause"], row["cause_params"])  # type: ignore[arg-type]
-    return f"{text}（{cause.rstrip('。.')}）" if cause else text
+    if not cause:
+        return text
+    return gettext("%(text)s（%(cause)s）") % {"text": text, "cause": cause.rstrip("。.")}
 
 
 def claim_kind(code: str) -> str:
@@ -246,9 +260,9 @@ def claim_finding(check: Check) -> dict[str, str]:
         clusters = list(p["clusters"])  # type: ignore[call-overload]
         parts = [gettext("%(places)s：%(value)s") % {"places": _places(c["places"]), "value": c["value"]}
                  for c in clusters]
-        stated, against = parts[0], "；".join(parts[1:])
+        stated, against = parts[0], _semicolon().join(parts[1:])
         text = gettext("原报告对%(subject)s印出了不同的数值：%(values)s。") % {
-            "subject": subject, "values": "；".join(parts)}
+            "subject": subject, "values": _semicolon().join(parts)}
         causes = [cause_text(c["cause"], c["cause_params"]) for c in clusters]
         causes.append(cause_text(p.get("cause"), p))  # type: ignore[arg-type]
         cause = " ".join(c for c in causes if c)
@@ -267,6 +281,20 @@ def claim_finding(check: Check) -> dict[str, str]:
         text = gettext("%(place)s 印出的 %(product)s 各阶段数值之和为 %(sum)s，与同处印出的合计 %(total)s 不符。") % {
             "place": p["place"], "product": p["product"], "sum": _num(p["sum"]), "total": p["total_text"]}  # type: ignore[arg-type]
         cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
+    elif code == CLAIMED_SHARE_MISMATCH and p.get("against") == "recomputed":
+        subject = gettext("%(product)s 的各阶段占比") % {"product": p["product"]}
+        gaps = list(p["stages"])  # type: ignore[call-overload]
+        sep = pgettext("list separator", "、")
+        stated = gettext("%(place)s：%(value)s") % {"place": p["place"], "value": sep.join(
+            f"“{stage_label(str(g['stage']))}”{g['claimed_text']} %" for g in gaps)}
+        against = gettext("重新计算 %(shares)s") % {"shares": sep.join(f"{g['share_text']} %" for g in gaps)}
+        text = gettext("%(place)s 印出的 %(product)s 各阶段占比与重新计算不符：%(stages)s。") % {
+            "place": p["place"], "product": p["product"], "stages": sep.join(
+                gettext("“%(stage)s”%(claimed)s %%（重新计算 %(share)s %%）") % {
+                    "stage": stage_label(str(g["stage"])), "claimed": g["claimed_text"],
+                    "share": g["share_text"]}
+                for g in gaps)}
+        cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
     elif code == CLAIMED_SHARE_MISMATCH:
         subject = claim_subject("share", str(p["product"]), str(p["stage"]))
         stated = gettext("%(place)s：%(value)s %%") % {"place": p["place"], "value": p["claimed_text"]}
@@ -280,10 +308,10 @@ def claim_finding(check: Check) -> dict[str, str]:
         unit = str(p["unit"])
         subject = claim_subject("factor", factor=str(p["factor"]))
         stated = gettext("%(places)s：%(value)s %(unit)s") % {"places": _places(p["places"]), "value": p["stated_text"], "unit": unit}  # type: ignore[arg-type]
-        against = "；".join(gettext("“%(name)s”需要 %(implied)s") % {"name": r["name"], "implied": _num(r["implied"])} for r in rows)
+        against = _semicolon().join(gettext("“%(name)s”需要 %(implied)s") % {"name": r["name"], "implied": _num(r["implied"])} for r in rows)
         text = gettext("%(places)s 声明%(subject)s为 %(stated)s %(unit)s，但引用它的 %(cited)s 行中有 %(n)s 行不能由它得出：%(rows)s。") % {
             "places": _places(p["places"]), "subject": subject, "stated": p["stated_text"], "unit": unit,  # type: ignore[arg-type]
-            "cited": p["cited"], "n": len(rows), "rows": "；".join(_row_text(r, unit) for r in rows)}
+            "cited": p["cited"], "n": len(rows), "rows": _semicolon().join(_row_text(r, unit) for r in rows)}
         # The message names each row's cause beside it; the tables list each cause once.
         causes = dict.fromkeys(cause_text(r["cause"], r["cause_params"]) for r in rows)
         cause = " ".join(c for c in causes if c)

@@ -180,15 +180,38 @@ def test_summary_stages_do_not_add_up_to_its_own_hv_total():
     assert not checks_of(C.CLAIMED_SUM_MISMATCH, "LV")
 
 
+def _own_share_checks(product="HV"):
+    return [c for c in checks_of(C.CLAIMED_SHARE_MISMATCH, product) if c.params.get("against") != "recomputed"]
+
+
 def test_summary_share_of_hv_distribution_follows_the_table_value_not_its_own():
-    check = checks_of(C.CLAIMED_SHARE_MISMATCH)
+    check = _own_share_checks()
     assert len(check) == 1
     p = check[0].params
     assert (p["place"], p["stage"], p["claimed_text"]) == ("摘要", "distribution", "6.89")
     # 10.542 / 234.371 = 4.498 %; 16.138 / 234.371 = 6.886 % → the printed 6.89 %
     assert p["share"] == pytest.approx(4.4980, abs=1e-4)
     assert p["cause"] == C.CAUSE_OTHER_PLACE and p["cause_params"]["value"] == "16.138"
-    assert not checks_of(C.CLAIMED_SHARE_MISMATCH, "LV")
+    assert not _own_share_checks("LV")
+
+
+def test_printed_shares_against_the_recomputed_shares_one_check_per_place():
+    lv = [c for c in checks_of(C.CLAIMED_SHARE_MISMATCH, "LV") if c.params["against"] == "recomputed"]
+    assert [c.params["place"] for c in lv] == ["摘要", "表 5.2-1"]
+    gaps = {g["stage"]: g for g in lv[0].params["stages"]}
+    # 180.2004569 / 212.8522401 = 84.660 % (printed 84.95 %); 0.7332128 / 212.8522401 = 0.3445 %
+    # against the printed 0.35 % is more than half a unit of its last decimal (0.005)
+    assert set(gaps) == set(STAGE_KEYS)
+    assert (gaps["raw_material_acquisition"]["claimed_text"], gaps["raw_material_acquisition"]["share_text"]) == ("84.95", "84.7")
+    assert gaps["production"]["share_text"] == "0.3"
+    # every LV share follows from the figures printed beside it: the cause is those figures
+    assert lv[0].params["cause"] == C.CAUSE_PRINTED_VALUES and lv[0].params["cause_params"]["except"] == ()
+    summary = next(c for c in checks_of(C.CLAIMED_SHARE_MISMATCH)
+                   if c.params.get("against") == "recomputed" and c.params["place"] == "摘要")
+    # … except HV's summary distribution share, which has its own check
+    assert summary.params["cause_params"]["except"] == ("distribution",)
+    assert "除“成品运输（分销）”外" in summary.message
+    assert "“原材料获取”84.95 %（重新计算 84.7 %）" in lv[0].message
 
 
 def test_unit_header_t_per_piece_over_kg_figures_is_flagged():
