@@ -756,6 +756,9 @@ class _Validator:
             elif factor:
                 self.problem((*path, "factor"), _("只有因子声明有因子代码。"))
             value, decimals = self.printed_number(claim, "value", path)
+            # StudyClaim.value holds 16 digits before the decimal point and 12 after.
+            if value is not None and (decimals > 12 or abs(value) >= Decimal("1e16")):
+                self.problem((*path, "value"), _("最多 16 位整数和 12 位小数。"))
             unit = self.text(claim, "unit", path, required=True, max_length=40)
             if unit and level in ("product", "stage"):
                 try:

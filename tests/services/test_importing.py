@@ -239,6 +239,7 @@ def test_bad_claims_are_reported_with_their_json_path(reference_data, seed_doc):
         {"level": "stage", "product": "LV", "value": "a lot", "unit": "kWh", "place": "摘要"},
         {"level": "factor", "factor": "CN-DIESEL", "value": 0.0726, "unit": "kg/kWh", "place": "表 4.2-1"},
         {"level": "share", "product": "LV", "stage": "production", "value": 0.35, "unit": "kg", "place": ""},
+        {"level": "product", "product": "LV", "value": "1.0000000000001", "unit": "kgCO₂e/台", "place": "摘要"},
     ]
     with pytest.raises(ImportRejected) as info:
         import_study(Document(bad))
@@ -250,7 +251,8 @@ def test_bad_claims_are_reported_with_their_json_path(reference_data, seed_doc):
     # kg/kWh cannot be turned into CN-DIESEL's kg/kg
     assert "kg/kg" in problems["claims[3].unit"]
     assert "claims[4].unit" in problems and "claims[4].place" in problems
-    assert len(info.value.problems) == 8
+    assert "12" in problems["claims[5].value"]
+    assert len(info.value.problems) == 9
     assert not Study.objects.exists()
 
 
