@@ -221,6 +221,9 @@ class Check:
         if self.code == CLAIMED_MISMATCH:
             data["deviation"] = self.params.get("deviation")
             data["implied_factor_value"] = self.params.get("implied_value")
+        if self.code in CLAIM_CODES:
+            finding = claim_finding(self)
+            data["finding"] = {k: finding[k] for k in ("subject", "stated", "against", "cause")}
         return data
 
 

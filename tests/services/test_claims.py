@@ -278,3 +278,13 @@ def test_finding_gives_places_both_values_and_cause():
     assert "LV" in finding["cause"]
     with translation.override("en"):
         assert "copied from another row" in conflict.message
+
+
+def test_the_results_document_carries_each_finding_in_parts():
+    from footprint.services.calculation import result_to_dict
+
+    hv = result_to_dict(calculate_study(seed()))["products"][1]
+    conflict = next(c for c in hv["checks"] if c["code"] == C.CLAIMS_CONFLICT and "10.542" in c["message"])
+    assert conflict["finding"]["stated"] == "摘要：10.542"
+    assert conflict["finding"]["against"] == "表 5.2-2：16.138"
+    assert conflict["severity"] == C.WARNING and conflict["activity"] is None
