@@ -70,6 +70,10 @@ def _num(value: float | None) -> str:
     return f"{value:.6g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:.6f}".rstrip("0").rstrip(".")
 
 
+def _quoted(text: str) -> str:
+    return gettext("“%(text)s”") % {"text": text}
+
+
 def _semicolon() -> str:
     return pgettext("clause separator", "；")
 
@@ -127,7 +131,7 @@ def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
             return gettext(
                 "除%(stages)s外，这些占比都与同处印出的数值相符：差异来自那些数值（见其检查）。"
             ) % {"stages": pgettext("list separator", "、").join(
-                f"“{stage_label(str(s))}”" for s in p["except"])}  # type: ignore[attr-defined]
+                _quoted(stage_label(str(s))) for s in p["except"])}  # type: ignore[attr-defined]
         return gettext("这些占比与同处印出的数值相符：差异来自那些数值（见其检查）。")
     if cause == CAUSE_OTHER_PLACE:
         return gettext("该占比与%(places)s印出的数值 %(value)s 相符。") % {
@@ -289,7 +293,7 @@ def claim_finding(check: Check) -> dict[str, str]:
         gaps = list(p["stages"])  # type: ignore[call-overload]
         sep = pgettext("list separator", "、")
         stated = gettext("%(place)s：%(value)s") % {"place": p["place"], "value": sep.join(
-            f"“{stage_label(str(g['stage']))}”{g['claimed_text']} %" for g in gaps)}
+            f"{_quoted(stage_label(str(g['stage'])))}{g['claimed_text']} %" for g in gaps)}
         against = gettext("重新计算 %(shares)s") % {"shares": sep.join(f"{g['share_text']} %" for g in gaps)}
         text = gettext("%(place)s 印出的 %(product)s 各阶段占比与重新计算不符：%(stages)s。") % {
             "place": p["place"], "product": p["product"], "stages": sep.join(
