@@ -16,6 +16,7 @@ from .models import (
     LifecycleStage,
     Product,
     Study,
+    StudyClaim,
     StudyProduct,
     StudyTransition,
     User,
@@ -190,13 +191,20 @@ class TeamInline(_StudyChildInline, admin.TabularInline):
     extra = 0
 
 
+class ClaimInline(_StudyChildInline, admin.TabularInline):
+    model = StudyClaim
+    extra = 0
+    fields = ("position", "level", "study_product", "stage", "factor_code", "value", "decimals",
+              "unit", "place", "note")
+
+
 @admin.register(Study)
 class StudyAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
     list_display = ("report_number", "title", "company", "status", "gwp_set", "boundary", "updated_at")
     list_filter = ("status", "gwp_set", "boundary", "language")
     search_fields = ("report_number", "title", "company__name")
     filter_horizontal = ("auditors",)
-    inlines = [StudyProductInline, TeamInline]
+    inlines = [StudyProductInline, TeamInline, ClaimInline]
     # The workflow owns these: status changes only through its transitions (recorded, checked
     # by role), issuing fields only through signing.
     readonly_fields = (
@@ -241,6 +249,16 @@ class ActivityRecordAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
 @admin.register(VerificationTeamMember)
 class VerificationTeamMemberAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "organisation", "certificate_number", "study")
+
+    def _study_of(self, obj):
+        return obj.study
+
+
+@admin.register(StudyClaim)
+class StudyClaimAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("study", "place", "level", "study_product", "stage", "factor_code", "value", "unit")
+    list_filter = ("level",)
+    search_fields = ("study__report_number", "place", "factor_code")
 
     def _study_of(self, obj):
         return obj.study

@@ -21,6 +21,15 @@ STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
 CRADLE_TO_GATE_STAGES: tuple[str, ...] = STAGE_ORDER[:3]
 
 
+class ClaimLevel(models.TextChoices):
+    """What a figure printed in the source report claims to be (StudyClaim.level)."""
+
+    PRODUCT = "product", _("产品合计")
+    STAGE = "stage", _("阶段合计")
+    SHARE = "share", _("阶段占比")
+    FACTOR = "factor", _("排放因子")
+
+
 class Boundary(models.TextChoices):
     CRADLE_TO_GATE = "cradle_to_gate", _("摇篮到大门")
     CRADLE_TO_GRAVE = "cradle_to_grave", _("摇篮到坟墓")

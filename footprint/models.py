@@ -23,6 +23,7 @@ from .choices import (
     FROZEN_STATUSES,
     Basis,
     Boundary,
+    ClaimLevel,
     DataType,
     FactorCategory,
     Gas,
@@ -554,6 +555,58 @@ class ActivityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.quantity} {self.unit}"
+
+
+class StudyClaim(models.Model):
+    """A figure the source report prints: a product total, a stage total, a stage's share or a
+    stated factor value, with where it is printed. Like `ActivityRecord.claimed_kgco2e_per_unit`
+    it is never used as a result, only checked against the recomputation and against the
+    report's other figures (services/calculation.py, checks `claims_conflict`, …)."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="claims")
+    level = models.CharField(_("声明类型"), max_length=10, choices=ClaimLevel.choices)
+    study_product = models.ForeignKey(
+        StudyProduct, verbose_name=_("报告中的产品"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="claims",
+    )
+    stage = models.CharField(_("生命周期阶段"), max_length=30, choices=Stage.choices, blank=True)
+    factor_code = models.CharField(_("因子代码"), max_length=64, blank=True)
+    value = models.DecimalField(_("声明值"), max_digits=28, decimal_places=12)
+    # The decimals the report printed: 24.160 is not 24.16 (half a unit of the last printed
+    # decimal is the rounding a printed figure may carry).
+    decimals = models.PositiveSmallIntegerField(_("印出的小数位数"), default=3)
+    unit = models.CharField(_("单位（原样）"), max_length=40)
+    place = models.CharField(_("出处"), max_length=100, help_text=_("原报告中的位置，例如“摘要”“表 5.2-2”。"))
+    note = models.TextField(_("备注"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("原报告声明值")
+        verbose_name_plural = pgettext_lazy("plural", "原报告声明值")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level__in=["product", "stage", "share"]) & Q(study_product__isnull=False))
+                | (Q(level="factor") & ~Q(factor_code="")),
+                name="claim_has_its_subject",
+                violation_error_message=_("产品、阶段和占比声明需要产品；因子声明需要因子代码。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["product", "factor"]) | ~Q(stage=""),
+                name="claim_stage_given",
+                violation_error_message=_("阶段和占比声明需要生命周期阶段。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.factor_code or self.stage or self.level
+        return f"{self.place}: {subject} = {self.printed_value} {self.unit}"
+
+    @property
+    def printed_value(self) -> str:
+        """The value as the report printed it (with its trailing zeros)."""
+        return f"{self.value:.{self.decimals}f}"
 
 
 class VerificationTeamMember(models.Model):

@@ -52,7 +52,7 @@ def test_load_demo_leaves_it_alone(issued):
 
 
 @pytest.mark.parametrize("model", ["activityrecord", "study", "studyproduct", "lifecyclestage",
-                                   "verificationteammember"])
+                                   "verificationteammember", "studyclaim"])
 def test_the_admin_shows_it_read_only_and_refuses_changes(client, demo_users, issued, model):
     objects = {
         "activityrecord": ActivityRecord.objects.filter(stage__study_product__study=issued).first(),
@@ -60,6 +60,7 @@ def test_the_admin_shows_it_read_only_and_refuses_changes(client, demo_users, is
         "studyproduct": issued.study_products.first(),
         "lifecyclestage": issued.study_products.first().stages.first(),
         "verificationteammember": issued.team.first(),
+        "studyclaim": issued.claims.first(),
     }
     obj = objects[model]
     before = _fingerprint(issued)

@@ -824,7 +824,8 @@ class _Builder:
         checks = []
         for p in self.i.result.products:
             for c in p.checks:
-                if c.code == C.CLAIMED_MISMATCH:
+                # Row claims are tabled in 6.2, the source report's other figures in 6.3.
+                if c.code == C.CLAIMED_MISMATCH or c.code in C.CLAIM_CODES:
                     continue
                 checks.append({"product": p.name, "severity": c.severity,
                                "severity_label": {C.ERROR: _("错误"), C.WARNING: _("警告")}.get(c.severity, _("提示")),
@@ -860,7 +861,19 @@ class _Builder:
             if rows:
                 claims.append({"product": p.name, "rows": rows, "total": totals.get(p.code)})
         claims_table = o.table("6", _("原报告声明值与重新计算值")) if claims else None
+        contradictions = [
+            {"product": p.name, "rows": [C.claim_finding(c) for c in p.checks if c.code in C.CLAIM_CODES]}
+            for p in self.i.result.products
+        ]
+        contradictions = [g for g in contradictions if g["rows"]]
+        has_claims = bool(self.i.calculation_input.claims)
+        if has_claims:
+            performed.append(_("原报告各处印出的产品合计、阶段数值、占比和排放因子彼此一致，并与重新计算结果一致。"))
+        contradictions_table = o.table("6", _("原报告中的矛盾及可能原因")) if contradictions else None
         return {
+            "has_claims": has_claims, "contradictions": contradictions,
+            "contradictions_table": contradictions_table,
+            "contradiction_count": sum(len(g["rows"]) for g in contradictions),
             "checks": checks, "performed": performed, "claims": claims, "claims_table": claims_table,
             "claimed_totals": self.claimed_totals(),
             "differing": sum(1 for g in claims for c in g["rows"] if c["differs"]),

@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from . import checks as C
-from .units import UnitError, conversion_factor, emission_multiplier
+from .units import (
+    UnitError,
+    activity_unit_of,
+    conversion_factor,
+    emission_multiplier,
+    ncv_per_activity_unit,
+    printed_factor_unit,
+    printed_total_unit,
+)
 
 STAGES: tuple[str, ...] = (
     "raw_material_acquisition",
@@ -54,6 +62,9 @@ class FactorInput:
     family: str = ""
     year: int | None = None
     name: str = ""
+    # A fuel factor's net calorific value as published ("43.330 GJ/t"), "" for others: it
+    # recognises a per-MJ factor printed as per kg (see `_factor_claim_checks`).
+    ncv: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +102,26 @@ class ProductInput:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimInput:
+    """A figure printed in the source report, checked but never used as a result.
+
+    `level`: "product" (product total), "stage" (stage total), "share" (a stage's share in
+    per cent) or "factor" (a stated factor value). `value` as printed with `decimals` decimals
+    and its `unit` as printed ("kgCO₂e/台", "%", "kg/kWh"); `place` is where the report prints
+    it ("摘要", "表 5.2-2"). A factor claim with a `product` concerns that product's rows only."""
+
+    level: str
+    value: float
+    unit: str
+    place: str
+    product: str = ""
+    stage: str = ""
+    factor: str = ""
+    decimals: int = 3
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StudyInput:
     report_number: str
     gwp_set: str
@@ -100,6 +131,9 @@ class StudyInput:
     products: tuple[ProductInput, ...]
     # Factors that may explain a claimed figure (the library); may include `factors`.
     library: tuple[FactorInput, ...] = ()
+    # Figures the source report prints beyond its rows (product and stage totals, shares,
+    # stated factors): checked against each other and against the recomputation.
+    claims: tuple[ClaimInput, ...] = ()
 
 
 # --------------------------------------------------------------------------------- results
@@ -183,6 +217,11 @@ def calculate_study(study: StudyInput) -> StudyResult:
         _calculate_product(product, study, family_checks, allocation_checks.get(i, ()))
         for i, product in enumerate(study.products)
     )
+    if study.claims:
+        extra = claim_checks(study, products)
+        products = tuple(
+            replace(p, checks=p.checks + tuple(extra.get(p.code, ()))) for p in products
+        )
     return StudyResult(report_number=study.report_number, gwp_set=study.gwp_set, products=products)
 
 
@@ -469,6 +508,410 @@ def _allocation_sum_checks(study: StudyInput) -> dict[int, tuple[C.Check, ...]]:
 def _factor_label(factor: FactorInput) -> str:
     label = factor.code if factor.version == 1 else f"{factor.code} v{factor.version}"
     return f"{label} ({factor.year})" if factor.year else label
+
+
+# ---------------------------------------------------------------------- claims of the report
+# Figures a source report prints beyond its rows: product and stage totals (often in several
+# places: the summary, the results table), stage shares and stated factors. Each is checked
+# against the report's other figures and against the recomputation, and the likely cause of a
+# contradiction is named where one can be found (checks.CAUSE_*).
+TOTAL_LEVELS = ("product", "stage")
+
+
+@dataclass(frozen=True, slots=True)
+class _Printed:
+    """A claim with its value in the recomputation's terms (kg CO₂e per functional unit for
+    totals, per cent for shares, the factor's own unit for factors) and the rounding its print
+    may carry in those terms (half a unit of its last printed decimal)."""
+
+    claim: ClaimInput
+    value: float
+    resolution: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.claim.value:.{self.claim.decimals}f}"
+
+
+@dataclass(slots=True)
+class _Cluster:
+    """Claims of one subject that agree with each other to print resolution."""
+
+    members: list[_Printed]
+
+    @property
+    def first(self) -> _Printed:
+        return self.members[0]
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.claim.place for m in self.members))
+
+    @property
+    def resolution(self) -> float:
+        return max(m.resolution for m in self.members)
+
+    def agrees(self, printed: _Printed) -> bool:
+        return _agree(self.first, printed)
+
+
+def _half_unit(decimals: int) -> float:
+    return 0.5 * 10.0 ** -max(decimals, 0)
+
+
+def _agree(a: _Printed, b: _Printed) -> bool:
+    # Two prints of one number agree if they differ by no more than the coarser rounding.
+    return abs(a.value - b.value) <= max(a.resolution, b.resolution) * (1 + 1e-9)
+
+
+def _follows(printed_value: float, resolution: float, computed: float) -> bool:
+    """The rule of the activity claims: within 0.1 % or within the print's rounding."""
+    gap = abs(printed_value - computed)
+    return gap <= CLAIM_TOLERANCE * abs(computed) or gap <= max(resolution, 0.0) * (1 + 1e-9)
+
+
+def _clusters(items: Sequence[_Printed]) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    for item in items:
+        home = next((c for c in clusters if c.agrees(item)), None)
+        if home is None:
+            clusters.append(_Cluster([item]))
+        else:
+            home.members.append(item)
+    return clusters
+
+
+def _subject(claim: ClaimInput) -> tuple[str, str, str]:
+    if claim.level == "factor":
+        return ("factor", claim.factor, "")
+    return (claim.level, claim.product, claim.stage if claim.level != "product" else "")
+
+
+def _factor_by_code(study: StudyInput, code: str) -> FactorInput | None:
+    used = [f for f in study.factors.values() if f.code == code]
+    if used:
+        return min(used, key=lambda f: f.version)
+    return next((f for f in study.library if f.code == code), None)
+
+
+def _stated_per_factor_unit(claim: ClaimInput, factor: FactorInput) -> float | None:
+    """How many of the claim's printed units one unit of the factor is (None: not comparable)."""
+    try:
+        return conversion_factor(factor.unit, printed_factor_unit(claim.unit))
+    except UnitError:
+        return None
+
+
+def claim_checks(study: StudyInput, products: Sequence[ProductResult]) -> dict[str, list[C.Check]]:
+    """The checks of a study's claims, by product code (factor claims concern the products
+    whose rows cite the factor)."""
+    by_code = {p.code: p for p in products}
+    inputs = {p.code: p for p in study.products}
+    out: dict[str, list[C.Check]] = {code: [] for code in by_code}
+
+    def computed_of(level: str, product: str, stage: str) -> float | None:
+        result = by_code.get(product)
+        if result is None:
+            return None
+        if level == "product":
+            return result.total_kgco2e
+        stage_result = result.stage(stage)
+        return stage_result.kgco2e if stage_result else None
+
+    # -- totals, read in kilograms (a unit header that says t over kg figures is flagged)
+    totals = [c for c in study.claims if c.level in TOTAL_LEVELS and c.product in by_code]
+    misread: set[tuple[str, str, str]] = set()
+    by_table: dict[tuple[str, str, str], list[ClaimInput]] = {}
+    for claim in totals:
+        by_table.setdefault((claim.product, claim.place, claim.unit), []).append(claim)
+    for (product, place, unit), claims in by_table.items():
+        try:
+            kg_per_mass, per = printed_total_unit(unit)
+        except UnitError:
+            continue
+        ratios = [
+            claim.value / ref
+            for claim in claims
+            if (ref := computed_of(claim.level, claim.product, claim.stage)) and claim.value > 0
+        ]
+        mass_wrong = kg_per_mass != 1.0 and bool(ratios) and all(
+            abs(math.log10(r)) < 0.5 for r in ratios
+        )
+        functional_unit = inputs[product].functional_unit
+        per_wrong = bool(per) and per not in functional_unit
+        if mass_wrong:
+            misread.add((product, place, unit))
+        if mass_wrong or per_wrong:
+            out[product].append(C.Check(
+                C.WARNING, C.CLAIM_UNIT_SUSPECT, None,
+                {"product": product, "place": place, "unit": unit, "mass_wrong": mass_wrong,
+                 "per": per if per_wrong else "", "functional_unit": functional_unit},
+            ))
+
+    def printed_total(claim: ClaimInput) -> _Printed:
+        try:
+            kg = printed_total_unit(claim.unit)[0]
+        except UnitError:
+            kg = 1.0
+        if (claim.product, claim.place, claim.unit) in misread:
+            kg = 1.0
+        return _Printed(claim, claim.value * kg, _half_unit(claim.decimals) * kg)
+
+    printed: dict[tuple[str, str, str], list[_Printed]] = {}
+    for claim in totals:
+        printed.setdefault(_subject(claim), []).append(printed_total(claim))
+
+    def copy_of(subject: tuple[str, str, str], item: _Printed) -> dict | None:
+        """Another product's or stage's claim or recomputed value this one repeats."""
+        for other, items in printed.items():
+            if other == subject:
+                continue
+            for candidate in items:
+                if item.value > 0 and _agree(candidate, item):
+                    return {"level": other[0], "product": other[1], "stage": other[2],
+                            "value": candidate.text,
+                            "places": tuple(dict.fromkeys(
+                                i.claim.place for i in items if _agree(i, item)))}
+        for result in products:
+            candidates = [("product", result.code, "", result.total_kgco2e)] + [
+                ("stage", result.code, s.stage, s.kgco2e) for s in result.stages
+            ]
+            for level, product, stage, value in candidates:
+                if (level, product, stage) != subject and value > 0 and abs(value - item.value) <= item.resolution:
+                    return {"level": level, "product": product, "stage": stage,
+                            "value": f"{value:.{item.claim.decimals}f}", "places": ()}
+        return None
+
+    clusters_of: dict[tuple[str, str, str], list[_Cluster]] = {
+        subject: _clusters(items) for subject, items in printed.items()
+    }
+    for subject, clusters in clusters_of.items():
+        level, product, stage = subject
+        if len(clusters) > 1:
+            out[product].append(_conflict_check(subject, clusters, copy_of))
+        computed = computed_of(level, product, stage)
+        if computed is None:
+            continue
+        row_claims = _row_claims_sum(by_code[product], level, stage)
+        for cluster in clusters:
+            first = cluster.first
+            if _follows(first.value, cluster.resolution, computed):
+                continue
+            cause, cause_params = None, {}
+            copied = copy_of(subject, first)
+            if copied is not None:
+                cause, cause_params = C.CAUSE_COPY, copied
+            elif row_claims is not None and abs(first.value - row_claims) <= cluster.resolution * (1 + 1e-9):
+                cause = C.CAUSE_ROWS
+            out[product].append(C.Check(
+                C.WARNING, C.CLAIMED_TOTAL_MISMATCH, None,
+                {"level": level, "product": product, "stage": stage, "places": cluster.places,
+                 "claimed": first.value, "claimed_text": first.text, "computed": computed,
+                 "deviation": (first.value / computed - 1) if computed else None,
+                 "cause": cause, "cause_params": cause_params},
+                stage=stage or None,
+            ))
+
+    # -- a place's stages against its own total
+    for product in by_code:
+        places = dict.fromkeys(c.place for c in totals if c.product == product)
+        for place in places:
+            here = [printed_total(c) for c in totals if c.product == product and c.place == place]
+            total = next((p for p in here if p.claim.level == "product"), None)
+            stages = [p for p in here if p.claim.level == "stage"]
+            if total is None or len(stages) < 2:
+                continue
+            stage_sum = math.fsum(p.value for p in stages)
+            slack = math.fsum(p.resolution for p in stages) + total.resolution
+            if abs(stage_sum - total.value) <= slack * (1 + 1e-9):
+                continue
+            # Would the other places' values of the stages that disagree make it add up?
+            changes, fixed = [], stage_sum
+            for p in stages:
+                others = [c for c in clusters_of[_subject(p.claim)] if not c.agrees(p)]
+                if others:
+                    best = max(others, key=lambda c: len(c.members))
+                    changes.append({"stage": p.claim.stage, "from": p.text, "to": best.first.text,
+                                    "places": best.places})
+                    fixed += best.first.value - p.value
+            cause = C.CAUSE_SUBSTITUTE if changes and abs(fixed - total.value) <= slack else None
+            out[product].append(C.Check(
+                C.WARNING, C.CLAIMED_SUM_MISMATCH, None,
+                {"product": product, "place": place, "total_text": total.text, "sum": stage_sum,
+                 "decimals": total.claim.decimals, "cause": cause,
+                 "cause_params": {"changes": tuple(changes)} if cause else {}},
+            ))
+
+    # -- shares against the same place's own figures, and against the recomputed shares
+    share_gaps: dict[tuple[str, str], list[dict]] = {}
+    for claim in study.claims:
+        if claim.level != "share" or claim.product not in by_code:
+            continue
+        here = [printed_total(c) for c in totals if c.product == claim.product and c.place == claim.place]
+        total = next((p.value for p in here if p.claim.level == "product"), None)
+        if total is None:
+            stage_values = [p.value for p in here if p.claim.level == "stage"]
+            total = math.fsum(stage_values) if stage_values else None
+        own = next((p for p in here if p.claim.level == "stage" and p.claim.stage == claim.stage), None)
+        share = own.value / total * 100 if total and own is not None else None
+        follows_own = share is not None and abs(share - claim.value) <= _half_unit(claim.decimals) * (1 + 1e-9)
+        result = by_code[claim.product]
+        stage_result = result.stage(claim.stage)
+        if stage_result is not None and result.total_kgco2e > 0 and not _follows(
+            claim.value, _half_unit(claim.decimals), stage_result.share * 100
+        ):
+            share_gaps.setdefault((claim.product, claim.place), []).append({
+                "stage": claim.stage, "claimed_text": f"{claim.value:.{claim.decimals}f}",
+                # the recomputed share as every page prints it (one decimal, adding up to 100)
+                "share_text": str(stage_result.share_pct), "follows_own": follows_own,
+            })
+        if share is None or follows_own:
+            continue
+        cause, cause_params = None, {}
+        for cluster in clusters_of.get(("stage", claim.product, claim.stage), []):
+            if cluster.agrees(own):
+                continue
+            if abs(cluster.first.value / total * 100 - claim.value) <= _half_unit(claim.decimals):
+                cause, cause_params = C.CAUSE_OTHER_PLACE, {
+                    "value": cluster.first.text, "places": cluster.places}
+                break
+        out[claim.product].append(C.Check(
+            C.WARNING, C.CLAIMED_SHARE_MISMATCH, None,
+            {"product": claim.product, "stage": claim.stage, "place": claim.place,
+             "claimed_text": f"{claim.value:.{claim.decimals}f}", "share": share,
+             "value_text": own.text, "cause": cause, "cause_params": cause_params},
+            stage=claim.stage,
+        ))
+
+    for (product, place), gaps in share_gaps.items():
+        # Shares that follow from the figures printed beside them differ from the recomputed
+        # ones because those figures do: the cause lies there (checked above).
+        own = [g for g in gaps if g["follows_own"]]
+        out[product].append(C.Check(
+            C.WARNING, C.CLAIMED_SHARE_MISMATCH, None,
+            {"product": product, "place": place, "against": "recomputed", "stages": tuple(gaps),
+             "cause": C.CAUSE_PRINTED_VALUES if own else None,
+             "cause_params": {"except": tuple(g["stage"] for g in gaps if not g["follows_own"])}},
+        ))
+
+    _factor_claim_checks(study, products, out, copy_of)
+    return out
+
+
+def _row_claims_sum(product: ProductResult, level: str, stage: str) -> float | None:
+    """The sum of the claimed values of a stage's (or the product's) rows, if all have one."""
+    rows = [a for a in product.activities if a.ok and (level == "product" or a.stage == stage)]
+    if not rows or any(a.claimed_kgco2e is None for a in rows):
+        return None
+    return math.fsum(a.claimed_kgco2e for a in rows if a.claimed_kgco2e is not None)
+
+
+def _conflict_check(subject, clusters: list[_Cluster], copy_of) -> C.Check:
+    level, product, stage = subject
+    parts = []
+    for cluster in clusters:
+        cause, cause_params = None, {}
+        copied = copy_of(subject, cluster.first) if level in TOTAL_LEVELS else None
+        if copied is not None:
+            cause, cause_params = C.CAUSE_COPY, copied
+        parts.append({"places": cluster.places, "value": cluster.first.text,
+                      "cause": cause, "cause_params": cause_params})
+    # Two prints that differ only in their last printed digit: a rounding or typing slip.
+    a, b = clusters[0].first, clusters[1].first
+    digit = 2 * max(a.resolution, b.resolution)
+    last_digits = len(clusters) == 2 and abs(a.value - b.value) < 10 * digit * (1 + 1e-9)
+    return C.Check(
+        C.WARNING, C.CLAIMS_CONFLICT, None,
+        {"level": level, "product": "" if level == "factor" else product, "stage": stage,
+         "factor": product if level == "factor" else "",
+         "clusters": tuple(parts), "cause": C.CAUSE_LAST_DIGITS if last_digits else None},
+        stage=stage or None,
+    )
+
+
+def _factor_claim_checks(study: StudyInput, products: Sequence[ProductResult],
+                         out: dict[str, list[C.Check]], copy_of) -> None:
+    """Stated factors against each other and against the rows that cite them (the rows whose
+    factor has the stated code): the value each row implies, from its claimed figure (or its
+    recomputed one), in the stated unit."""
+    by_factor: dict[str, list[_Printed]] = {}
+    for claim in study.claims:
+        if claim.level != "factor":
+            continue
+        factor = _factor_by_code(study, claim.factor)
+        per = _stated_per_factor_unit(claim, factor) if factor else None
+        if not per:
+            continue
+        # In the factor's own unit, so that prints in different units can be compared.
+        by_factor.setdefault(claim.factor, []).append(
+            _Printed(claim, claim.value / per, _half_unit(claim.decimals) / per))
+    for code, items in by_factor.items():
+        clusters = _clusters(items)
+        if len(clusters) > 1:
+            products_named = {i.claim.product for i in items} - {""}
+            targets = products_named or {p.code for p in products}
+            check = _conflict_check(("factor", code, ""), clusters, copy_of)
+            for product in targets:
+                if product in out:
+                    out[product].append(check)
+        for cluster in clusters:
+            stated = cluster.first
+            factor = _factor_by_code(study, code)
+            assert factor is not None
+            for product in products:
+                covering = [m for m in cluster.members if m.claim.product in ("", product.code)]
+                if not covering:
+                    continue
+                rows = _irreproducible_rows(study, product, code, stated, factor)
+                if rows:
+                    out[product.code].append(C.Check(
+                        C.WARNING, C.FACTOR_CLAIM_IRREPRODUCIBLE, None,
+                        {"factor": code, "places": tuple(dict.fromkeys(m.claim.place for m in covering)),
+                         "stated_text": stated.text, "unit": stated.claim.unit,
+                         "rows": tuple(rows), "cited": sum(
+                             1 for a in product.activities if a.ok and a.factor == code)},
+                    ))
+
+
+def _irreproducible_rows(study: StudyInput, product: ProductResult, code: str,
+                         stated: _Printed, factor: FactorInput) -> list[dict]:
+    if stated.value <= 0:
+        return []
+    per = stated.claim.value / stated.value  # printed units per unit of the factor
+    rows = []
+    for activity in product.activities:
+        if not activity.ok or activity.factor != code or activity.kgco2e <= 0:
+            continue
+        row_factor = study.factors[activity.factor_key]
+        row_value = activity.claimed_kgco2e if activity.claimed_kgco2e is not None else activity.kgco2e
+        # kg is proportional to the factor value: what the stated value gives for this row.
+        from_stated = activity.kgco2e * stated.value / row_factor.value
+        if _follows(from_stated, CLAIM_PRINT_RESOLUTION, row_value):
+            continue
+        implied = row_factor.value * row_value / activity.kgco2e  # in the factor's unit
+        cause, cause_params = None, {}
+        if row_factor.ncv:
+            try:
+                ncv = ncv_per_activity_unit(row_factor.ncv, row_factor.unit)
+            except UnitError:
+                ncv = None
+            tolerance = CLAIM_TOLERANCE + stated.resolution / stated.value if stated.value else 0
+            if ncv and abs(stated.claim.value * ncv / implied - 1) <= tolerance:
+                cause, cause_params = C.CAUSE_PER_MJ, {
+                    "stated": stated.claim.value, "ncv": ncv, "ncv_text": row_factor.ncv,
+                    "activity_unit": activity_unit_of(row_factor.unit),
+                    "product": stated.claim.value * ncv}
+        if cause is None:
+            suggestion = _suggest_factor(row_factor, implied, study.library)
+            if suggestion is not None:
+                same_family = (suggestion.family or suggestion.code) == (row_factor.family or row_factor.code)
+                cause = C.CAUSE_WRONG_YEAR if same_family and suggestion.year != row_factor.year else C.CAUSE_LIBRARY
+                cause_params = {"code": suggestion.code, "year": suggestion.year,
+                                "value": suggestion.value, "unit": suggestion.unit}
+        rows.append({"name": activity.name, "index": activity.index, "value": row_value,
+                     "claimed": activity.claimed_kgco2e is not None, "implied": implied * per,
+                     "cause": cause, "cause_params": cause_params})
+    return rows
 
 
 # ------------------------------------------------------------------------------- display

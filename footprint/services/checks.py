@@ -31,6 +31,27 @@ STAGES_OUTSIDE_BOUNDARY = "stages_outside_boundary"
 USE_STAGE_EXCLUDED = "use_stage_excluded"
 PARTIAL_CFP_FUNCTIONAL_UNIT = "partial_cfp_functional_unit"
 ALLOCATION_SUM = "allocation_sum"
+# Claims of the source report beyond its rows (calculation.claim_checks).
+CLAIMS_CONFLICT = "claims_conflict"
+CLAIMED_TOTAL_MISMATCH = "claimed_total_mismatch"
+CLAIMED_SUM_MISMATCH = "claimed_sum_mismatch"
+CLAIMED_SHARE_MISMATCH = "claimed_share_mismatch"
+FACTOR_CLAIM_IRREPRODUCIBLE = "factor_claim_irreproducible"
+CLAIM_UNIT_SUSPECT = "claim_unit_suspect"
+CLAIM_CODES = frozenset({
+    CLAIMS_CONFLICT, CLAIMED_TOTAL_MISMATCH, CLAIMED_SUM_MISMATCH, CLAIMED_SHARE_MISMATCH,
+    FACTOR_CLAIM_IRREPRODUCIBLE, CLAIM_UNIT_SUSPECT,
+})
+# Likely causes of a contradiction, named in the check's message.
+CAUSE_COPY = "copy"                # the value is another product's/stage's value
+CAUSE_ROWS = "rows"                # a total that is the sum of its rows' claimed values
+CAUSE_PER_MJ = "per_mj"            # a per-MJ fuel factor printed as per mass of fuel
+CAUSE_WRONG_YEAR = "wrong_year"    # another year of the same factor reproduces the rows
+CAUSE_LIBRARY = "library"          # another library factor reproduces the rows
+CAUSE_LAST_DIGITS = "last_digits"  # two prints differ only in their last digit
+CAUSE_SUBSTITUTE = "substitute"    # a place's stages add up once its odd values are replaced
+CAUSE_OTHER_PLACE = "other_place"  # a share follows from another place's value
+CAUSE_PRINTED_VALUES = "printed_values"  # shares that follow from the values printed beside them
 
 # Codes that stop a study from being issued.
 BLOCKING = frozenset({UNIT_INCOMPATIBLE, FACTOR_MISSING, GWP_MISSING, OUTPUT_MISSING, UNKNOWN_STAGE})
@@ -53,6 +74,75 @@ def _num(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.6g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _quoted(text: str) -> str:
+    return gettext("“%(text)s”") % {"text": text}
+
+
+def _semicolon() -> str:
+    return pgettext("clause separator", "；")
+
+
+def _places(places) -> str:
+    return pgettext("list separator", "、").join(str(p) for p in places)
+
+
+def claim_subject(level: str, product: str = "", stage: str = "", factor: str = "") -> str:
+    """What a claim is about, for messages: 'HV 成品运输（分销）阶段', 'LV 产品合计'."""
+    if level == "factor":
+        return gettext("排放因子 %(factor)s") % {"factor": factor}
+    if level == "product":
+        return gettext("%(product)s 的产品合计") % {"product": product}
+    if level == "share":
+        return gettext("%(product)s“%(stage)s”阶段的占比") % {"product": product, "stage": stage_label(stage)}
+    return gettext("%(product)s“%(stage)s”阶段") % {"product": product, "stage": stage_label(stage)}
+
+
+def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
+    """The likely cause of a contradiction, as a sentence ("" when none was found)."""
+    if cause == CAUSE_COPY:
+        subject = claim_subject(str(p["level"]), str(p["product"]), str(p["stage"]))
+        if p.get("places"):
+            return gettext("%(value)s 正是%(subject)s的数值（%(places)s）：可能抄错了行。") % {
+                "value": p["value"], "subject": subject, "places": _places(p["places"])}  # type: ignore[arg-type]
+        return gettext("%(value)s 正是%(subject)s的重新计算值：可能抄错了行。") % {
+            "value": p["value"], "subject": subject}
+    if cause == CAUSE_ROWS:
+        return gettext("它等于各行声明值之和：差异来自这些行（见各行的检查）。")
+    if cause == CAUSE_PER_MJ:
+        return gettext(
+            "可能把按 MJ 计的因子印成了按 %(activity_unit)s 计：%(stated)s × 低位发热量 %(ncv)s MJ/%(activity_unit)s"
+            "（%(ncv_text)s）= %(product)s。"
+        ) % {"stated": _num(p["stated"]), "ncv": _num(p["ncv"]), "ncv_text": p["ncv_text"],  # type: ignore[arg-type]
+             "product": _num(p["product"]), "activity_unit": p["activity_unit"]}  # type: ignore[arg-type]
+    if cause == CAUSE_WRONG_YEAR:
+        return gettext("可能用错了年份：因子库中 %(year)s 年的 %(code)s（%(value)s %(unit)s）能得到该值。") % {
+            "year": p["year"], "code": p["code"], "value": _num(p["value"]), "unit": p["unit"]}  # type: ignore[arg-type]
+    if cause == CAUSE_LIBRARY:
+        return gettext("因子库中的 %(code)s（%(value)s %(unit)s）能得到该值。") % {
+            "code": p["code"], "value": _num(p["value"]), "unit": p["unit"]}  # type: ignore[arg-type]
+    if cause == CAUSE_LAST_DIGITS:
+        return gettext("两个数值只在最后一位不同：可能是修约或录入错误。")
+    if cause == CAUSE_SUBSTITUTE:
+        changes = pgettext("list separator", "、").join(
+            gettext("“%(stage)s”%(from)s → %(to)s（%(places)s）") % {
+                "stage": stage_label(str(c["stage"])), "from": c["from"], "to": c["to"],
+                "places": _places(c["places"])}
+            for c in p["changes"]  # type: ignore[attr-defined]
+        )
+        return gettext("改用其他位置印出的数值（%(changes)s）后合计相符。") % {"changes": changes}
+    if cause == CAUSE_PRINTED_VALUES:
+        if p.get("except"):
+            return gettext(
+                "除%(stages)s外，这些占比都与同处印出的数值相符：差异来自那些数值（见其检查）。"
+            ) % {"stages": pgettext("list separator", "、").join(
+                _quoted(stage_label(str(s))) for s in p["except"])}  # type: ignore[attr-defined]
+        return gettext("这些占比与同处印出的数值相符：差异来自那些数值（见其检查）。")
+    if cause == CAUSE_OTHER_PLACE:
+        return gettext("该占比与%(places)s印出的数值 %(value)s 相符。") % {
+            "places": _places(p["places"]), "value": p["value"]}  # type: ignore[arg-type]
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +209,16 @@ class Check:
             return gettext("未知的生命周期阶段 %(stage)s。") % p
         if self.code in _DOMAIN_MESSAGES:
             return _DOMAIN_MESSAGES[self.code](p)
+        if self.code in CLAIM_CODES:
+            finding = claim_finding(self)
+            if self.code in (FACTOR_CLAIM_IRREPRODUCIBLE, CLAIM_UNIT_SUSPECT):
+                return finding["text"]
+            return " ".join(t for t in (finding["text"], finding["cause"]) if t)
         return self.code
+
+    @property
+    def finding(self) -> dict[str, str]:
+        return claim_finding(self)
 
     def to_dict(self) -> dict:
         data = {
@@ -134,6 +233,9 @@ class Check:
         if self.code == CLAIMED_MISMATCH:
             data["deviation"] = self.params.get("deviation")
             data["implied_factor_value"] = self.params.get("implied_value")
+        if self.code in CLAIM_CODES:
+            finding = claim_finding(self)
+            data["finding"] = {k: finding[k] for k in ("subject", "stated", "against", "cause")}
         return data
 
 
@@ -207,3 +309,108 @@ _DOMAIN_MESSAGES = {
     PARTIAL_CFP_FUNCTIONAL_UNIT: _partial_cfp_functional_unit,
     ALLOCATION_SUM: _allocation_sum,
 }
+def _row_text(row: Mapping[str, object], unit: str) -> str:
+    template = (gettext("“%(name)s”（声明值 %(value)s）需要 %(implied)s %(unit)s") if row["claimed"]
+                else gettext("“%(name)s”（计算值 %(value)s）需要 %(implied)s %(unit)s"))
+    text = template % {"name": row["name"], "value": _num(row["value"]),  # type: ignore[arg-type]
+                       "implied": _num(row["implied"]), "unit": unit}  # type: ignore[arg-type]
+    cause = cause_text(row["cause"], row["cause_params"])  # type: ignore[arg-type]
+    if not cause:
+        return text
+    return gettext("%(text)s（%(cause)s）") % {"text": text, "cause": cause.rstrip("。.")}
+
+
+def claim_kind(code: str) -> str:
+    """A short name of a claim check, for the first column of the contradiction tables."""
+    return {
+        CLAIMS_CONFLICT: gettext("原报告前后不一致"),
+        CLAIMED_TOTAL_MISMATCH: gettext("与重新计算不符"),
+        CLAIMED_SUM_MISMATCH: gettext("各阶段之和与合计不符"),
+        CLAIMED_SHARE_MISMATCH: gettext("占比与数值不符"),
+        FACTOR_CLAIM_IRREPRODUCIBLE: gettext("声明的因子得不出各行"),
+        CLAIM_UNIT_SUSPECT: gettext("单位有误"),
+    }.get(code, code)
+
+
+def claim_finding(check: Check) -> dict[str, str]:
+    """A contradiction of the source report in parts, for the tables of the results page and
+    the PDF: what it is about, what the report states where, what it is compared with, the
+    likely cause, and the whole sentence (`text` + `cause` is the check's message)."""
+    p = check.params
+    code = check.code
+    subject = claim_subject(str(p.get("level", "")), str(p.get("product", "")),
+                            str(p.get("stage", "")), str(p.get("factor", "")))
+    stated = against = text = cause = ""
+    if code == CLAIMS_CONFLICT:
+        clusters = list(p["clusters"])  # type: ignore[call-overload]
+        parts = [gettext("%(places)s：%(value)s") % {"places": _places(c["places"]), "value": c["value"]}
+                 for c in clusters]
+        stated, against = parts[0], _semicolon().join(parts[1:])
+        text = gettext("原报告对%(subject)s印出了不同的数值：%(values)s。") % {
+            "subject": subject, "values": _semicolon().join(parts)}
+        causes = [cause_text(c["cause"], c["cause_params"]) for c in clusters]
+        causes.append(cause_text(p.get("cause"), p))  # type: ignore[arg-type]
+        cause = " ".join(c for c in causes if c)
+    elif code == CLAIMED_TOTAL_MISMATCH:
+        stated = gettext("%(places)s：%(value)s") % {"places": _places(p["places"]), "value": p["claimed_text"]}  # type: ignore[arg-type]
+        against = gettext("重新计算 %(computed)s（%(deviation)s）") % {
+            "computed": _num(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
+        text = gettext("%(places)s 声明%(subject)s为 %(claimed)s kgCO₂e，重新计算为 %(computed)s kgCO₂e（%(deviation)s）。") % {
+            "places": _places(p["places"]), "subject": subject, "claimed": p["claimed_text"],  # type: ignore[arg-type]
+            "computed": _num(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
+        cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
+    elif code == CLAIMED_SUM_MISMATCH:
+        subject = claim_subject("product", str(p["product"]))
+        stated = gettext("%(place)s：%(value)s") % {"place": p["place"], "value": p["total_text"]}
+        against = gettext("同处各阶段之和 %(sum)s") % {"sum": _num(p["sum"])}  # type: ignore[arg-type]
+        text = gettext("%(place)s 印出的 %(product)s 各阶段数值之和为 %(sum)s，与同处印出的合计 %(total)s 不符。") % {
+            "place": p["place"], "product": p["product"], "sum": _num(p["sum"]), "total": p["total_text"]}  # type: ignore[arg-type]
+        cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
+    elif code == CLAIMED_SHARE_MISMATCH and p.get("against") == "recomputed":
+        subject = gettext("%(product)s 的各阶段占比") % {"product": p["product"]}
+        gaps = list(p["stages"])  # type: ignore[call-overload]
+        sep = pgettext("list separator", "、")
+        stated = gettext("%(place)s：%(value)s") % {"place": p["place"], "value": sep.join(
+            f"{_quoted(stage_label(str(g['stage'])))}{g['claimed_text']} %" for g in gaps)}
+        against = gettext("重新计算 %(shares)s") % {"shares": sep.join(f"{g['share_text']} %" for g in gaps)}
+        text = gettext("%(place)s 印出的 %(product)s 各阶段占比与重新计算不符：%(stages)s。") % {
+            "place": p["place"], "product": p["product"], "stages": sep.join(
+                gettext("“%(stage)s”%(claimed)s %%（重新计算 %(share)s %%）") % {
+                    "stage": stage_label(str(g["stage"])), "claimed": g["claimed_text"],
+                    "share": g["share_text"]}
+                for g in gaps)}
+        cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
+    elif code == CLAIMED_SHARE_MISMATCH:
+        subject = claim_subject("share", str(p["product"]), str(p["stage"]))
+        stated = gettext("%(place)s：%(value)s %%") % {"place": p["place"], "value": p["claimed_text"]}
+        against = gettext("同处数值 %(value)s 的占比 %(share)s %%") % {"value": p["value_text"], "share": _num(p["share"])}  # type: ignore[arg-type]
+        text = gettext("%(place)s 印出%(subject)s为 %(claimed)s %%，但同处印出的数值 %(value)s 只占合计的 %(share)s %%。") % {
+            "place": p["place"], "subject": subject, "claimed": p["claimed_text"], "value": p["value_text"],
+            "share": _num(p["share"])}  # type: ignore[arg-type]
+        cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
+    elif code == FACTOR_CLAIM_IRREPRODUCIBLE:
+        rows = list(p["rows"])  # type: ignore[call-overload]
+        unit = str(p["unit"])
+        subject = claim_subject("factor", factor=str(p["factor"]))
+        stated = gettext("%(places)s：%(value)s %(unit)s") % {"places": _places(p["places"]), "value": p["stated_text"], "unit": unit}  # type: ignore[arg-type]
+        against = _semicolon().join(gettext("“%(name)s”需要 %(implied)s") % {"name": r["name"], "implied": _num(r["implied"])} for r in rows)
+        text = gettext("%(places)s 声明%(subject)s为 %(stated)s %(unit)s，但引用它的 %(cited)s 行中有 %(n)s 行不能由它得出：%(rows)s。") % {
+            "places": _places(p["places"]), "subject": subject, "stated": p["stated_text"], "unit": unit,  # type: ignore[arg-type]
+            "cited": p["cited"], "n": len(rows), "rows": _semicolon().join(_row_text(r, unit) for r in rows)}
+        # The message names each row's cause beside it; the tables list each cause once.
+        causes = dict.fromkeys(cause_text(r["cause"], r["cause_params"]) for r in rows)
+        cause = " ".join(c for c in causes if c)
+    elif code == CLAIM_UNIT_SUSPECT:
+        subject = claim_subject("product", str(p["product"]))
+        stated = gettext("%(place)s：%(unit)s") % {"place": p["place"], "unit": p["unit"]}
+        against = gettext("功能单位 %(fu)s，数值按 kgCO₂e 计") % {"fu": p["functional_unit"]}
+        sentences = []
+        if p["mass_wrong"]:
+            sentences.append(gettext("%(place)s 的单位印为 %(unit)s，但其中的数值是按 kgCO₂e 计的（按所印单位读，将是重新计算值的约 1000 倍）。") % {
+                "place": p["place"], "unit": p["unit"]})
+        if p["per"]:
+            sentences.append(gettext("%(place)s 的单位按“%(per)s”计，而功能单位是“%(fu)s”。") % {
+                "place": p["place"], "per": p["per"], "fu": p["functional_unit"]})
+        text = cause = " ".join(sentences)
+    return {"code": code, "kind": claim_kind(code), "subject": subject, "stated": stated,
+            "against": against, "cause": cause, "text": text}

@@ -113,6 +113,9 @@ def study_to_document(study: Study) -> dict:
         entry["activities"] = [_activity_entry(a, a.factor_id in with_version) for a in activities_of(sp)]
         products.append(entry)
     document["products"] = products
+    claims = list(study.claims.select_related("study_product__product"))
+    if claims:
+        document["claims"] = [_claim_entry(c) for c in claims]
     team = list(study.team.all())
     if team:
         document["team"] = [
@@ -143,6 +146,23 @@ def _activity_entry(record, with_version: bool) -> dict:
         entry["uncertainty_pct"] = plain_number(record.uncertainty_pct)
     if record.notes:
         entry["notes"] = record.notes
+    return entry
+
+
+def _claim_entry(claim) -> dict:
+    entry: dict = {"level": claim.level}
+    if claim.study_product_id:
+        entry["product"] = claim.study_product.product.code
+    if claim.stage:
+        entry["stage"] = claim.stage
+    if claim.factor_code:
+        entry["factor"] = claim.factor_code
+    # As printed, as text: 24.160 written as a JSON number would come back as 24.16.
+    entry["value"] = claim.printed_value
+    entry["unit"] = claim.unit
+    entry["place"] = claim.place
+    if claim.note:
+        entry["note"] = claim.note
     return entry
 
 

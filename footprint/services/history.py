@@ -25,6 +25,7 @@ from ..models import (
     LifecycleStage,
     Product,
     Study,
+    StudyClaim,
     StudyProduct,
     VerificationTeamMember,
 )
@@ -109,6 +110,10 @@ def _label(record, labels: _Labels, sp_codes: dict[int, str]) -> str:
         return record.name
     if model is VerificationTeamMember:
         return record.name
+    if model is StudyClaim:
+        subject = record.factor_code or " ".join(
+            t for t in (sp_codes.get(record.study_product_id, ""), record.stage) if t)
+        return f"{record.place}: {subject}".strip(": ")
     if model is Company:
         return record.name
     if model is Product:
@@ -142,7 +147,8 @@ def _changes(new, old, labels: _Labels) -> tuple[FieldChange, ...]:
 def _records(study: Study) -> list:
     """Every history record that concerns the study, of every model."""
     hist = {m: m.history.model for m in (Study, StudyProduct, LifecycleStage, ActivityRecord,
-                                         VerificationTeamMember, Company, Product, EmissionFactor)}
+                                         VerificationTeamMember, StudyClaim, Company, Product,
+                                         EmissionFactor)}
     sp_ids = set(hist[StudyProduct].objects.filter(study_id=study.pk).values_list("id", flat=True))
     product_ids = set(
         hist[StudyProduct].objects.filter(study_id=study.pk).values_list("product_id", flat=True)
@@ -158,6 +164,7 @@ def _records(study: Study) -> list:
         hist[LifecycleStage].objects.filter(id__in=stage_ids),
         activity_qs,
         hist[VerificationTeamMember].objects.filter(study_id=study.pk),
+        hist[StudyClaim].objects.filter(study_id=study.pk),
         hist[Company].objects.filter(id=study.company_id),
         hist[Product].objects.filter(id__in=product_ids),
         hist[EmissionFactor].objects.filter(id__in=factor_ids),

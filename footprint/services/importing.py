@@ -16,6 +16,7 @@ from ..models import (
     LifecycleStage,
     Product,
     Study,
+    StudyClaim,
     StudyProduct,
     VerificationTeamMember,
 )
@@ -208,6 +209,7 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
         study.company = company
         # Replacing: the old products, stages and activities go; the study row, its workflow
         # history and comments on the study stay.
+        study.claims.all().delete()
         study.study_products.all().delete()
         study.team.all().delete()
     # Imported data is computed with the current edition of its GWP set (a draft).
@@ -221,6 +223,7 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
     library = {f.code: f for f in EmissionFactor.objects.filter(is_current=True)}
 
     activities: list[ActivityRecord] = []
+    study_product_of: dict[str, StudyProduct] = {}
     for position, cp in enumerate(clean.products):
         product, _created = Product.objects.get_or_create(
             company=company, code=cp.code, defaults={k: v for k, v in cp.fields.items()}
@@ -236,6 +239,7 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
         sp = StudyProduct.objects.create(
             study=study, product=product, annual_output=cp.annual_output, position=position
         )
+        study_product_of[cp.code] = sp
         stages = {
             s: LifecycleStage.objects.create(study_product=sp, stage=s, **cp.stages.get(s, {}))
             for s in STAGE_ORDER
@@ -253,6 +257,13 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
     bulk_create_with_history(activities, ActivityRecord, batch_size=1000)
     for position, member in enumerate(clean.team):
         VerificationTeamMember.objects.create(study=study, position=position, **member)
+    for position, claim in enumerate(clean.claims):
+        fields = dict(claim)
+        code = fields.pop("product")
+        record = StudyClaim(study=study, position=position,
+                            study_product=study_product_of.get(code) if code else None, **fields)
+        record.full_clean()
+        record.save()
     return study
 
 

@@ -173,4 +173,10 @@ def translate_calculation_input(study_input: StudyInput, tr: Translator) -> Stud
         )
         for p in study_input.products
     )
-    return dataclasses.replace(study_input, products=products)
+    # Where the source report prints a claim ("摘要", "表 5.2-2") and its printed unit
+    # ("kgCO₂e/台") appear in the contradiction tables and messages.
+    claims = tuple(
+        dataclasses.replace(c, place=tr.term(c.place), unit=tr.term(c.unit), note=tr.term(c.note))
+        for c in study_input.claims
+    )
+    return dataclasses.replace(study_input, products=products, claims=claims)

@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from ..choices import NARRATIVE_KEYS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
 from ..validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from . import report_translation
-from .units import UnitError, emission_multiplier, fuel_factor_value, parse_unit
+from .units import (
+    UnitError,
+    conversion_factor,
+    emission_multiplier,
+    fuel_factor_value,
+    parse_unit,
+    printed_factor_unit,
+    printed_total_unit,
+)
 
 FORMAT = "pcf-study/1"
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -51,6 +59,8 @@ ACTIVITY_COLUMNS = (
     "allocation", "data_type", "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
 )
 TEAM_COLUMNS = ("name", "organisation", "certificate_number", "role")
+CLAIM_COLUMNS = ("level", "product", "stage", "factor", "value", "unit", "place", "note")
+CLAIM_LEVELS = ("product", "stage", "share", "factor")
 TRANSLATION_COLUMNS = ("language", "kind", "key", "text")
 # Workbook rows of the translations sheet: kind "text" (a passage by key) or "term".
 TRANSLATION_KINDS = {"text": "texts", "term": "terms"}
@@ -102,9 +112,21 @@ class Document:
 
 
 # ------------------------------------------------------------------------------- reading
+class PrintedNumber(float):
+    """A JSON number that remembers how it was written: a claim printed as 24.160 is not 24.16
+    (its last decimal tells the rounding it carries). Behaves as a float everywhere else."""
+
+    text: str
+
+    def __new__(cls, text: str | float):
+        number = super().__new__(cls, text)
+        number.text = text if isinstance(text, str) else repr(float(text))
+        return number
+
+
 def read_json(content: bytes | str) -> Document:
     try:
-        data = json.loads(content)
+        data = json.loads(content, parse_float=PrintedNumber)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FormatError(_("不是有效的 JSON 文件：%(error)s") % {"error": exc}) from exc
     if not isinstance(data, dict):
@@ -236,6 +258,10 @@ def read_workbook(content: bytes) -> Document:
     if team:
         data["team"] = team
 
+    claims = [rec for _r, rec in _sheet_rows(wb, "claims", locations, lambda i, r: ("claims", i))]
+    if claims:
+        data["claims"] = claims
+
     def translation_path(_i: int, rec: dict) -> tuple:
         kind = str(rec.get("kind") or "")
         return ("translations", str(rec.get("language") or ""), TRANSLATION_KINDS.get(kind, kind),
@@ -285,6 +311,8 @@ class CleanStudy:
     factors: list[CleanFactor]
     products: list[CleanProduct]
     team: list[dict[str, str]]
+    # Figures of the source report beyond its rows (StudyClaim): product code or None.
+    claims: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def activity_count(self) -> int:
@@ -419,9 +447,11 @@ class _Validator:
         factors = self.factors(data.get("factors", []))
         products = self.products(data.get("products"), factors, study.get("boundary"))
         team = self.team(data.get("team", []))
+        claims = self.claims(data.get("claims", []), data.get("products"), factors)
         if self.problems:
             return None
-        return CleanStudy(study=study, company=company, factors=factors, products=products, team=team)
+        return CleanStudy(study=study, company=company, factors=factors, products=products, team=team,
+                          claims=claims)
 
     def study(self, data: dict) -> dict:
         out: dict[str, Any] = {}
@@ -714,6 +744,88 @@ class _Validator:
         return out
 
 
+    def claims(self, claims: Any, products: Any, factors: list[CleanFactor]) -> list[dict[str, Any]]:
+        """Figures the source report prints: product/stage totals, shares, stated factors."""
+        if claims in (None, ""):
+            return []
+        if not isinstance(claims, list):
+            self.problem(("claims",), _("应为列表。"))
+            return []
+        product_codes = {str(p.get("code")) for p in products or [] if isinstance(p, dict)}
+        factor_codes = {f.code for f in factors} | set(self.library)
+        out = []
+        for i, claim in enumerate(claims):
+            path = ("claims", i)
+            if not isinstance(claim, dict):
+                self.problem(path, _("应为对象。"))
+                continue
+            before = len(self.problems)
+            level = self.choice(claim, "level", path, CLAIM_LEVELS)
+            product = self.text(claim, "product", path, max_length=40)
+            stage = self.text(claim, "stage", path, max_length=30)
+            factor = self.text(claim, "factor", path, max_length=64)
+            if level in ("product", "stage", "share") and not product:
+                self.problem((*path, "product"), _("产品、阶段和占比声明需要产品代码。"))
+            if product and product not in product_codes:
+                self.problem((*path, "product"), _("产品代码 %(code)s 不在 products 中。") % {"code": product})
+            if level in ("stage", "share"):
+                if not stage:
+                    self.problem((*path, "stage"), _("阶段和占比声明需要生命周期阶段。"))
+                elif stage not in Stage.values:
+                    self.problem((*path, "stage"), _("无效的值 %(value)s，可选：%(allowed)s。") % {
+                        "value": stage, "allowed": ", ".join(Stage.values)})
+            elif stage:
+                self.problem((*path, "stage"), _("只有阶段和占比声明有生命周期阶段。"))
+            if level == "factor":
+                if not factor:
+                    self.problem((*path, "factor"), _("因子声明需要因子代码。"))
+                elif factor not in factor_codes:
+                    self.problem((*path, "factor"), _("排放因子 %(code)s 既未在文件中定义，也不在因子库中。") % {"code": factor})
+            elif factor:
+                self.problem((*path, "factor"), _("只有因子声明有因子代码。"))
+            value, decimals = self.printed_number(claim, "value", path)
+            # StudyClaim.value holds 16 digits before the decimal point and 12 after.
+            if value is not None and (decimals > 12 or abs(value) >= Decimal("1e16")):
+                self.problem((*path, "value"), _("最多 16 位整数和 12 位小数。"))
+            unit = self.text(claim, "unit", path, required=True, max_length=40)
+            if unit and level in ("product", "stage"):
+                try:
+                    printed_total_unit(unit)
+                except UnitError:
+                    self.problem((*path, "unit"), _("应为 CO₂ 当量的质量单位，例如 kgCO₂e/台，而不是 %(unit)s。") % {"unit": unit})
+            elif unit and level == "share" and unit != "%":
+                self.problem((*path, "unit"), _("占比的单位应为 %。"))
+            elif unit and level == "factor" and factor in factor_codes:
+                factor_unit = next((f.fields["unit"] for f in factors if f.code == factor), None)
+                if factor_unit is None and factor in self.library:
+                    factor_unit = self.library[factor].unit
+                try:
+                    conversion_factor(factor_unit or "", printed_factor_unit(unit))
+                except UnitError:
+                    self.problem((*path, "unit"), _("单位 %(unit)s 无法换算为排放因子 %(factor)s 的单位 %(factor_unit)s。") % {
+                        "unit": unit, "factor": factor, "factor_unit": factor_unit})
+            place = self.text(claim, "place", path, required=True, max_length=100)
+            note = self.text(claim, "note", path) or ""
+            if len(self.problems) == before:
+                out.append({"level": level, "product": product or None, "stage": stage or "",
+                            "factor_code": factor or "", "value": value, "decimals": decimals,
+                            "unit": unit, "place": place, "note": note})
+        return out
+
+    def printed_number(self, obj: dict, key: str, path: tuple) -> tuple[Decimal | None, int]:
+        """A number as printed, and its decimals: "24.160" (or 24.160 in JSON) → 3 decimals."""
+        raw = obj.get(key)
+        value = self.number(obj, key, path, required=True)
+        if value is None:
+            return None, 0
+        text = getattr(raw, "text", None) or (raw.strip() if isinstance(raw, str) else None)
+        printed = Decimal(text.replace(",", "")) if text else value
+        if isinstance(raw, float) and not text:
+            printed = Decimal(repr(raw))  # a float from elsewhere: its shortest form
+        exponent = printed.as_tuple().exponent
+        return value, max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def validate_document(doc: Document, library: dict[str, LibraryFactor]) -> tuple[CleanStudy | None, list[Problem]]:
     """Check a whole document; return the clean study, or None and every problem found."""
     validator = _Validator(doc, library)
@@ -777,6 +889,9 @@ def write_workbook(document: dict) -> bytes:
           ({"product": p["code"], **a} for p in document["products"] for a in p.get("activities", [])))
     if document.get("team"):
         table("team", TEAM_COLUMNS, document["team"])
+    if document.get("claims"):
+        # Values as text: a cell holding 24.160 as a number would lose its last printed zero.
+        table("claims", CLAIM_COLUMNS, document["claims"])
     if document.get("translations"):
         table("translations", TRANSLATION_COLUMNS, (
             {"language": language, "kind": kind, "key": key, "text": text}

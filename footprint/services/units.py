@@ -8,6 +8,7 @@ two unit strings, so it is computed once per pair and cached (pint parsing is sl
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import pint
@@ -96,3 +97,37 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
         return float((1 * parse_unit(from_unit)).to(parse_unit(to_unit)).magnitude)
     except pint.errors.DimensionalityError as exc:
         raise UnitError(f"{from_unit} cannot become {to_unit}") from exc
+
+
+# ------------------------------------------------------------- units printed in reports
+# Reports print "kgCO₂e/台", "tCO₂e/件", "kgCO₂ eq", "kgCO2/kWh": a mass, the gas, and per what.
+_GAS_WORD = re.compile(r"\s*CO[2₂]\s*(?:-?\s*e\s*q?\.?)?", re.IGNORECASE)
+_MASS_TO_KG = {"g": 0.001, "kg": 1.0, "t": 1000.0, "kt": 1e6, "Mt": 1e9}
+_PRINTED_TOTAL = re.compile(r"^\s*(?P<mass>g|kg|t|kt|Mt)\s*CO[2₂]", re.IGNORECASE)
+
+
+def printed_total_unit(unit: str) -> tuple[float, str]:
+    """Kilograms per printed mass unit and the "per" part of a printed total's unit:
+    'kgCO₂e/台' → (1.0, '台'); 'tCO₂e/件' → (1000.0, '件'). UnitError if it is not a CO₂ mass."""
+    match = _PRINTED_TOTAL.match(unit or "")
+    if not match:
+        raise UnitError(f"not a CO2 mass: {unit}")
+    mass = match.group("mass")
+    kg = _MASS_TO_KG.get(mass) or _MASS_TO_KG.get(mass.lower()) or _MASS_TO_KG[mass.capitalize()]
+    _head, _slash, per = _GAS_WORD.sub("", unit, count=1).partition("/")
+    return kg, per.strip()
+
+
+def printed_factor_unit(unit: str) -> str:
+    """A printed factor unit without its gas: 'kgCO₂/kWh' → 'kg/kWh' (pint does not know CO₂)."""
+    return _GAS_WORD.sub("", unit or "", count=1).strip()
+
+
+def ncv_per_activity_unit(ncv: str, factor_unit: str) -> float:
+    """A fuel's net calorific value in MJ per activity unit of `factor_unit`:
+    '43.330 GJ/t' with 'kg/kg' → 43.33 (MJ per kg)."""
+    try:
+        heat = ureg.Quantity(ncv) * (1 * ureg.kilogram / parse_unit(factor_unit))
+        return float(heat.to(ureg.megajoule).magnitude)
+    except (pint.errors.PintError, ValueError, AttributeError, TypeError, AssertionError) as exc:
+        raise UnitError(f"cannot express {ncv} per activity unit of {factor_unit}") from exc

@@ -36,6 +36,7 @@ from ..choices import Role, StudyStatus
 from ..models import (
     ActivityRecord,
     Study,
+    StudyClaim,
     StudyGwpChange,
     StudyProduct,
     StudyTransition,
@@ -463,8 +464,12 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
     if issued_version is not None and current is not None and issued_version.pk != current.pk:
         StudyGwpChange.objects.create(study=copy, from_version=issued_version, to_version=current)
     copy.auditors.set(auditors)
+    claims = list(StudyClaim.objects.filter(study=original))
+    new_product: dict[int, StudyProduct] = {}
     for sp in StudyProduct.objects.filter(study=original).prefetch_related("stages__activities"):
         stages = list(sp.stages.all())
+        old_pk = sp.pk
+        new_product[old_pk] = sp
         sp.pk = None
         sp.study = copy
         sp.save()
@@ -481,6 +486,11 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
         member.pk = None
         member.study = copy
         member.save()
+    for claim in claims:
+        claim.pk = None
+        claim.study = copy
+        claim.study_product = new_product.get(claim.study_product_id) if claim.study_product_id else None
+        claim.save()
     # The product images live under the report number: the revision starts with copies.
     from .images import copy_study_images
 

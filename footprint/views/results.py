@@ -113,7 +113,10 @@ def _present_product(product: ProductResult, editor_url: str | None, factor_pks:
             "anchor": f"act-{product.code}-{c.activity}" if c.activity is not None else "",
         }
         for c in sorted(product.checks, key=lambda c: (not c.is_error, c.activity or -1))
+        # Contradictions of the source report have their own table below.
+        if c.code not in C.CLAIM_CODES
     ]
+    findings = [C.claim_finding(c) for c in product.checks if c.code in C.CLAIM_CODES]
     mismatch = {c.activity: c for c in product.checks if c.code == C.CLAIMED_MISMATCH}
     claims = []
     for a in product.activities:
@@ -164,7 +167,8 @@ def _present_product(product: ProductResult, editor_url: str | None, factor_pks:
         "activity_count": len(product.activities),
         "checks": checks,
         "error_count": sum(1 for c in checks if c["is_error"]),
-        "warning_count": sum(1 for c in checks if not c["is_error"]),
+        "warning_count": sum(1 for c in checks if not c["is_error"]) + len(findings),
+        "findings": findings,
         "claims": claims,
         "editor_url": editor_url,
     }

@@ -228,3 +228,29 @@ def test_contributor_shares_agree_with_stage_shares(demo_reports):
     page = next(t for t in texts if "表 5-3" in t and "排序" in t)
     # LV distribution is one activity: the same 4.9 % in the stage table and the contributors
     assert re.search(r"成品运输柴油 成品运输（分销） 10\.542 4\.9", page)
+
+
+def test_every_contradiction_of_the_source_report_is_in_chapter_6_with_places_values_and_cause(demo_reports):
+    def squash(text: str) -> str:  # table cells wrap anywhere: compare without whitespace
+        return re.sub(r"\s+", "", text)
+
+    text = squash(" ".join(demo_reports["zh"].page_texts()))
+    claims_part = text.split(squash("6.2 声明值与重新计算值对比"))[-1]
+    assert "原报告中的矛盾及可能原因" in claims_part
+    for needle in (
+        # HV distribution: the summary's 10.542 against the tables' 16.138, copied from LV
+        "摘要：10.542", "表 4.2-2、表 5.2-2：16.138", "10.542 正是LV“成品运输（分销）”阶段的数值",
+        # HV end of life 24.164 against 24.160, a last-digit slip
+        "摘要：24.164", "修约或录入错误",
+        # the diesel factor printed per kg is the per-MJ figure: 0.0726 × 43.33 = 3.145758
+        "表 4.2-1：0.0726 kg/kg", "0.0726 × 低位发热量 43.33 MJ/kg（43.330 GJ/t）= 3.145758",
+        # the grid factor 0.5366 cannot give rows that follow the 2021 factor
+        "4.3、表 4.2-1：0.5366", "2021 年的 CN-GRID-2021",
+        # the t-per-piece header of table 5.2-2; the summary's stages do not add up
+        "表 5.2-2 的单位印为 tCO₂e/件", "同处各阶段之和 228.779",
+    ):
+        assert squash(needle) in claims_part, needle
+    english = squash(" ".join(demo_reports["en"].page_texts()))
+    for needle in ("Contradictions in the source report", "Summary: 10.542",
+                   "probably copied from another row", "per-MJ factor printed as per kg"):
+        assert squash(needle) in english, needle

@@ -63,3 +63,15 @@ def test_a_change_of_the_english_wording_is_one_line_per_text(seed_study, demo_u
         ("报告译文 · en · 成品运输柴油", "Diesel for transport", "—"),
         ("报告译文 · en · 生产用电", "Production electrici", "Electricity used in production"),
     ]
+
+
+def test_changes_to_a_claim_of_the_source_report_are_in_it(seed_study, demo_users):
+    claim = seed_study.claims.get(place="摘要", level="stage", stage="distribution",
+                                  study_product__product__code="HV")
+    claim._history_user = demo_users["auditor"]
+    claim.value = "16.138"
+    claim.save()
+    (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "摘要: HV distribution"]
+    assert entry.user == "审核员"
+    (change,) = entry.changes
+    assert change.field == "声明值" and change.new.startswith("16.138")

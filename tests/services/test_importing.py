@@ -232,3 +232,76 @@ def test_translations_sheet_problems_name_their_row(reference_data, seed_doc):
     [problem] = info.value.problems
     assert problem.location.startswith("工作表 translations 第 4 行")
     assert "preface" in problem.message or "purpose" in problem.message
+
+
+# ------------------------------------------------------------------ claims of the report
+def test_the_seed_claims_import_with_their_printed_decimals(reference_data, seed_doc):
+    from footprint.models import StudyClaim
+
+    study = import_study(Document(seed_doc))
+    claims = StudyClaim.objects.filter(study=study)
+    assert claims.count() == len(seed_doc["claims"]) == 59
+    eol = claims.get(place="表 5.2-2", level="stage", stage="end_of_life")
+    assert (eol.study_product.product.code, eol.value, eol.decimals) == ("HV", Decimal("24.16"), 3)
+    assert eol.printed_value == "24.160" and eol.unit == "tCO₂e/件"
+    diesel = claims.get(place="表 4.2-1", factor_code="CN-DIESEL")
+    assert (diesel.level, diesel.printed_value, diesel.unit) == ("factor", "0.0726", "kg/kg")
+    grid = claims.get(place="4.3")
+    assert grid.study_product is None and grid.factor_code == "CN-GRID-2022"
+
+
+def test_a_json_number_keeps_the_decimals_it_was_written_with(reference_data, seed_doc):
+    from footprint.models import StudyClaim
+
+    doc = copy.deepcopy(seed_doc)
+    doc["claims"] = [{"level": "product", "product": "HV", "value": "VALUE", "unit": "kgCO₂e/台",
+                      "place": "摘要"}]
+    text = json.dumps(doc, ensure_ascii=False).replace('"VALUE"', "234.370")
+    import_study(read_json(text.encode()))
+    claim = StudyClaim.objects.get()
+    assert claim.decimals == 3 and claim.printed_value == "234.370"
+
+
+def test_bad_claims_are_reported_with_their_json_path(reference_data, seed_doc):
+    bad = copy.deepcopy(seed_doc)
+    bad["claims"] = [
+        {"level": "total", "product": "LV", "value": 1, "unit": "kgCO₂e/台", "place": "摘要"},
+        {"level": "stage", "product": "XX", "stage": "distribution", "value": 1, "unit": "kgCO₂e/台", "place": "摘要"},
+        {"level": "stage", "product": "LV", "value": "a lot", "unit": "kWh", "place": "摘要"},
+        {"level": "factor", "factor": "CN-DIESEL", "value": 0.0726, "unit": "kg/kWh", "place": "表 4.2-1"},
+        {"level": "share", "product": "LV", "stage": "production", "value": 0.35, "unit": "kg", "place": ""},
+        {"level": "product", "product": "LV", "value": "1.0000000000001", "unit": "kgCO₂e/台", "place": "摘要"},
+    ]
+    with pytest.raises(ImportRejected) as info:
+        import_study(Document(bad))
+    problems = {p.location: p.message for p in info.value.problems}
+    assert "claims[0].level" in problems
+    assert "XX" in problems["claims[1].product"]
+    assert "claims[2].stage" in problems and "a lot" in problems["claims[2].value"]
+    assert "kWh" in problems["claims[2].unit"]
+    # kg/kWh cannot be turned into CN-DIESEL's kg/kg
+    assert "kg/kg" in problems["claims[3].unit"]
+    assert "claims[4].unit" in problems and "claims[4].place" in problems
+    assert "12" in problems["claims[5].value"]
+    assert len(info.value.problems) == 9
+    assert not Study.objects.exists()
+
+
+def test_claims_sheet_problems_name_their_row_and_column(reference_data, seed_doc):
+    bad = copy.deepcopy(seed_doc)
+    bad["claims"][3]["stage"] = "shipping"
+    with pytest.raises(ImportRejected) as info:
+        import_file("study.xlsx", write_workbook(bad))
+    [problem] = info.value.problems
+    assert problem.location == "工作表 claims 第 5 行，列 stage"
+    assert "shipping" in problem.message
+
+
+def test_claims_round_trip_as_printed(reference_data, seed_doc):
+    study = import_study(Document(seed_doc))
+    document = study_to_document(study)
+    # the document's claims come back exactly, trailing zeros included
+    assert document["claims"] == seed_doc["claims"]
+    Study.objects.all().delete()
+    again = import_file("again.xlsx", write_workbook(document))
+    assert study_to_document(again)["claims"] == seed_doc["claims"]

@@ -201,6 +201,10 @@ def test_revising_copies_the_data_and_issuing_the_revision_supersedes_the_origin
     assert not revision.issued_sha256 and revision.verification_code is None
     count = ActivityRecord.objects.filter(stage__study_product__study=revision).count()
     assert count == ActivityRecord.objects.filter(stage__study_product__study=original).count() == 10
+    # the claims of the source report come along, each on the revision's own product
+    claims = revision.claims.exclude(study_product=None)
+    assert revision.claims.count() == original.claims.count() == 59
+    assert {c.study_product.study_id for c in claims} == {revision.pk}
     # the original stays valid until the revision is issued; the contact does not see the draft
     assert Study.objects.get(pk=original.pk).status == S.ISSUED
     assert not studies_visible_to(u["client"]).filter(pk=revision.pk).exists()

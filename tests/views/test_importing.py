@@ -45,11 +45,13 @@ def test_a_valid_file_is_previewed_then_imported_whole(auditor_client, demo_audi
     html = response.content.decode()
     assert response.status_code == 200 and 'id="confirm-import"' in html
     assert "IMP-1" in html and "低压成套开关设备" in html
+    assert "<dt>原报告声明值</dt><dd>59</dd>" in html  # the source report's printed figures
     assert not Study.objects.filter(report_number="IMP-1").exists()  # nothing saved yet
     response = auditor_client.post(reverse("study_import_confirm"), {"token": _token(html), "replace": "0"})
     assert response["Location"] == reverse("study_detail", args=["IMP-1"])
     study = Study.objects.get(report_number="IMP-1")
     assert study.study_products.count() == 2 and demo_auditor in study.auditors.all()
+    assert study.claims.count() == 59
     # The pending upload is gone: confirming twice does not import twice.
     again = auditor_client.post(reverse("study_import_confirm"), {"token": _token(html), "replace": "0"})
     assert again["Location"] == reverse("study_import")

@@ -87,3 +87,28 @@ def test_a_cradle_to_gate_study_labels_its_unit_as_declared_unit(auditor_client)
     html = auditor_client.get(reverse("study_results", args=["DEMO-2"])).content.decode()
     assert "声明单位: 1 台" in html and "功能单位:" not in html
     assert "按声明单位表示" in html  # the partial_cfp_functional_unit warning
+def _contradictions(page, code):
+    table = page.split(f'id="contradictions-{code}"')[1].split("</table>")[0]
+    return re.findall(r'<tr class="table-warning" data-check="([a-z_]+)">(.*?)</tr>', table, flags=re.S)
+
+
+def test_every_contradiction_of_the_source_report_is_listed_with_places_values_and_cause(page):
+    hv = _contradictions(page, "HV")
+    codes = [code for code, _row in hv]
+    assert codes.count("claims_conflict") == 2
+    assert {"claimed_total_mismatch", "claimed_sum_mismatch", "claimed_share_mismatch",
+            "factor_claim_irreproducible", "claim_unit_suspect"} <= set(codes)
+    distribution = next(row for code, row in hv if code == "claims_conflict" and "10.542" in row)
+    # both places with both values, and the cause: LV's figure copied
+    assert "摘要：10.542" in distribution and "表 4.2-2、表 5.2-2：16.138" in distribution
+    assert "LV“成品运输（分销）”阶段的数值" in distribution
+    end_of_life = next(row for code, row in hv if code == "claims_conflict" and "24.164" in row)
+    assert "24.160" in end_of_life and "修约或录入错误" in end_of_life
+    diesel = next(row for code, row in _contradictions(page, "LV")
+                  if code == "factor_claim_irreproducible" and "0.0726" in row)
+    assert "表 4.2-1：0.0726 kg/kg" in diesel and "3.145122" in diesel and "按 MJ 计" in diesel
+    grid = next(row for code, row in _contradictions(page, "LV")
+                if code == "factor_claim_irreproducible" and "0.5366" in row)
+    assert "CN-GRID-2021" in grid and "2021 年" in grid
+    # the general check list keeps the row checks; the contradictions are counted with it
+    assert "原报告中有 8 处矛盾" in page.split('id="checks-LV"')[1]
