@@ -117,6 +117,7 @@ def factor_input(factor: EmissionFactor) -> FactorInput:
         family=factor.family or factor.code,
         year=factor.year,
         name=factor.name_zh,
+        value_decimals=factor.value_decimals if factor.value is not None else None,
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ..models import EmissionFactor, GwpValue
+from .formatting import value_decimals
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 
@@ -51,6 +52,8 @@ def reference_factors() -> list[dict]:
                 "name_en": row["name_en"],
                 "category": row["category"],
                 "value": Decimal(row["value"]),
+                # As published: "0.5500" → 4 decimals, kept when printed.
+                "value_decimals": value_decimals(row["value"].strip()),
                 "unit": f"{_mass_unit(row['numerator_unit'])}/{row['denominator_unit']}",
                 "gas": row["gas"],
                 "region": row["region"],

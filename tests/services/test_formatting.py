@@ -4,7 +4,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from footprint.reports import formatting as F
+from footprint.services import formatting as F
 
 
 def test_kg_has_three_decimals_grouping_and_a_real_minus():
