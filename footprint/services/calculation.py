@@ -192,6 +192,7 @@ def _calculate_product(
     checks: list[C.Check] = []
     pending: list[tuple] = []
     per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
+    rows_of_stage: dict[str, list[int]] = {s: [] for s in STAGES}  # positions, as per_stage
     counts: dict[str, int] = dict.fromkeys(STAGES, 0)
     output_reported = False
 
@@ -242,6 +243,7 @@ def _calculate_product(
             )
         if ok and in_boundary:
             per_stage[activity.stage].append(kg)
+            rows_of_stage[activity.stage].append(index)
         if activity.stage in counts:
             counts[activity.stage] += 1
 
@@ -273,7 +275,7 @@ def _calculate_product(
         )
         for s, pct in zip(boundary_stages, percentages, strict=True)
     )
-    activities = _activity_results(pending, stages, total)
+    activities = _activity_results(pending, stages, total, per_stage, rows_of_stage)
 
     reasons = {s.stage: s.exclusion_reason.strip() for s in product.stages}
     if study.boundary == "cradle_to_grave":
@@ -409,45 +411,44 @@ def apportion_percentages(values: Sequence[float], total: float, target: Decimal
     """Percent shares of `values` in `total`, rounded to `decimals` so that they add up to
     exactly `target` (largest remainder; ties go to the earlier value): the activities of a
     stage add up to the stage's display share, and a stage's only activity gets its share."""
-    quantum = Decimal(1).scaleb(-decimals)
     if total <= 0 or not values:
-        return tuple(Decimal(0).quantize(quantum) for _ in values)
+        return (_grid_decimal(0, decimals),) * len(values)
     scale = 10**decimals
-    raw = [v / total * 100 * scale for v in values]
+    k = 100 * scale / total
+    raw = [v * k for v in values]
     floors = [math.floor(r) for r in raw]
-    remainders = [r - f for r, f in zip(raw, floors, strict=True)]
     # `target` is the exact sum rounded to the grid (±1 unit), so 0 ≤ missing ≤ len(values)
     # but for float noise, which takes from the smallest remainder instead.
     missing = int(target * scale) - sum(floors)
-    order = sorted(range(len(raw)), key=remainders.__getitem__, reverse=True)
-    for i in order[: max(0, missing)]:
-        floors[i] += 1
-    for i in order[::-1][: max(0, -missing)]:
-        floors[i] -= 1
-    return tuple(_grid_decimal(f, decimals) for f in floors)
+    if missing:
+        remainders = [r - f for r, f in zip(raw, floors, strict=True)]
+        order = sorted(range(len(raw)), key=remainders.__getitem__, reverse=True)
+        for i in order[: max(0, missing)]:
+            floors[i] += 1
+        for i in order[::-1][: max(0, -missing)]:
+            floors[i] -= 1
+    grid = {f: _grid_decimal(f, decimals) for f in set(floors)}
+    return tuple(grid[f] for f in floors)
 
 
 @lru_cache(maxsize=4096)
 def _grid_decimal(units: int, decimals: int) -> Decimal:
-    # Cached: a product of 10,000 activities has at most 1,001 distinct one-decimal shares.
     return (Decimal(units) / 10**decimals).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
 
 
-def _activity_results(pending: list[tuple], stages: tuple[StageResult, ...],
-                      total: float) -> list[ActivityResult]:
-    """ActivityResults from their field tuples (index, stage, …, record_id) and shares."""
-    by_stage: dict[str, list[int]] = {}
-    for position, row in enumerate(pending):
-        by_stage.setdefault(row[1], []).append(position)
-    shares = [Decimal("0.0")] * len(pending)  # stages outside the boundary, unknown stages
+def _activity_results(pending: list[tuple], stages: tuple[StageResult, ...], total: float,
+                      per_stage: Mapping[str, list[float]],
+                      rows_of_stage: Mapping[str, list[int]]) -> list[ActivityResult]:
+    """ActivityResults from their field tuples (index, stage, …, record_id) and display shares;
+    rows outside the boundary or without a result have a share of 0.0."""
+    shares = [_grid_decimal(0, 1)] * len(pending)
     for stage in stages:
-        positions = by_stage.get(stage.stage, [])
-        stage_shares = apportion_percentages(
-            [pending[i][7] for i in positions], total, stage.share_pct
-        )
-        for i, pct in zip(positions, stage_shares, strict=True):
-            shares[i] = pct
-    return [ActivityResult(*row, share_pct=pct) for row, pct in zip(pending, shares, strict=True)]
+        rows = rows_of_stage[stage.stage]
+        if rows:
+            stage_shares = apportion_percentages(per_stage[stage.stage], total, stage.share_pct)
+            for i, pct in zip(rows, stage_shares, strict=True):
+                shares[i] = pct
+    return [ActivityResult(*row, pct) for row, pct in zip(pending, shares, strict=True)]
 
 
 # --------------------------------------------------------------------------- serialisation
