@@ -414,8 +414,7 @@ def apportion_percentages(values: Sequence[float], total: float, target: Decimal
     if total <= 0 or not values:
         return (_grid_decimal(0, decimals),) * len(values)
     scale = 10**decimals
-    k = 100 * scale / total
-    raw = [v * k for v in values]
+    raw = [v / total * 100 * scale for v in values]  # this order: no overflow for tiny totals
     floors = [math.floor(r) for r in raw]
     # `target` is the exact sum rounded to the grid (±1 unit), so 0 ≤ missing ≤ len(values)
     # but for float noise, which takes from the smallest remainder instead.
