@@ -23,6 +23,7 @@ from .models import (
     VerificationTeamMember,
 )
 from .services import factors as factor_services
+from .services.formatting import value_decimals
 from .services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 
 
@@ -60,7 +61,7 @@ class EmissionFactorAdmin(SimpleHistoryAdmin):
     list_display = ("code", "version", "is_current", "name_zh", "value", "unit", "gas", "year", "region")
     list_filter = ("category", "gas", "region", "year", "is_current")
     search_fields = ("code", "name_zh", "name_en", "source")
-    readonly_fields = ("family", "derivation", "created_at")
+    readonly_fields = ("family", "value_decimals", "derivation", "created_at")
 
     @admin.display(description=_("推导"))
     def derivation(self, obj):
@@ -80,6 +81,9 @@ class EmissionFactorAdmin(SimpleHistoryAdmin):
             obj.pk = new.pk
             obj.refresh_from_db()
             return
+        if "value" in form.changed_data:
+            # The decimals the value was typed with (0.5500 → 4), as the factor forms keep them.
+            obj.value_decimals = value_decimals(obj.value) if obj.value is not None else None
         super().save_model(request, obj, form, change)
 
 

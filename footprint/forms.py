@@ -583,6 +583,11 @@ class FactorForm(forms.ModelForm):
         for name in ("value", "oxidation_rate"):
             if self.initial.get(name) is not None:
                 self.initial[name] = plain_decimal(self.initial[name])
+        # The value as published (0.5500, not 0.55): the service keeps the decimals it is
+        # entered with (services/factors.py), so an unchanged value keeps its precision.
+        decimals = (new_version_of or self.instance).value_decimals
+        if self.initial.get("value") is not None and decimals is not None:
+            self.initial["value"] = Decimal(self.initial["value"]).quantize(Decimal(1).scaleb(-decimals))
         self.helper = _helper(
             Row(Column("code", css_class="col-md-4"), Column("name_zh", css_class="col-md-4"),
                 Column("name_en", css_class="col-md-4")),

@@ -176,6 +176,12 @@ class EmissionFactor(models.Model):
     value = models.DecimalField(
         _("因子值"), max_digits=24, decimal_places=10, null=True, blank=True
     )
+    # The column pads to ten decimals; the printed value keeps the decimals it was published
+    # with (0.5500 stays 0.5500, docs/numbers.md). None for a derived factor.
+    value_decimals = models.PositiveSmallIntegerField(
+        _("因子值小数位数"), null=True, blank=True,
+        help_text=_("因子值发布时的小数位数，例如 0.5500 为 4；打印时保留这些位数。"),
+    )
     # Fuel derivation, kept as quantities with units (e.g. "43.330 GJ/t", "20.20 t/TJ").
     ncv = models.CharField(_("低位发热量"), max_length=50, blank=True)
     carbon_content = models.CharField(_("单位热值含碳量"), max_length=50, blank=True)
@@ -223,6 +229,14 @@ class EmissionFactor(models.Model):
     def save(self, *args, **kwargs):
         if not self.family:
             self.family = factor_family(self.code)
+        if self.value is None:
+            self.value_decimals = None
+        elif self.value_decimals is None:
+            # A path that did not say how the value was written (the services all do): its
+            # significant decimals, never the column's padding.
+            from .services.formatting import normalised_decimals
+
+            self.value_decimals = normalised_decimals(self.value)
         super().save(*args, **kwargs)
 
     @property

@@ -127,6 +127,7 @@ def factor_input(factor: EmissionFactor) -> FactorInput:
         year=factor.year,
         name=factor.name_zh,
         ncv=factor.ncv,
+        value_decimals=factor.value_decimals if factor.value is not None else None,
     )
 
 

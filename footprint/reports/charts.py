@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
+from ..services import formatting as F
+
 # The CJK font first; DejaVu Sans supplies the subscript digits of "CO₂" that Noto CJK lacks.
 FONT_STACK = (
     "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', "
@@ -31,7 +33,8 @@ class Bar:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.3f}"
+    """A bar's kgCO₂e, printed as in the tables beside the chart."""
+    return F.kg(value)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -101,7 +104,7 @@ def horizontal_bar_chart(
 def stage_chart(stages: list[tuple[str, float, Decimal | str]], *, title: str = "",
                 unit: str = "kgCO₂e", chart_id: str = "stages") -> str:
     """One bar per lifecycle stage: (label, kgCO₂e, share in %)."""
-    bars = [Bar(label, value, f"{share} %") for label, value, share in stages]
+    bars = [Bar(label, value, F.share_text(share)) for label, value, share in stages]
     return horizontal_bar_chart(bars, title=title, unit=unit, chart_id=chart_id)
 
 

@@ -4,7 +4,7 @@ a dict of strings and lists out. The templates only place what this returns.
 Pure: no ORM, no request, no settings (the loader in `inputs.py` reads the database and
 settings into the plain dataclasses of `facts.py`). Every number comes from the calculation
 service's result (`services.results.study_results`) or from a recomputation with altered
-inputs (`sensitivity.py`), formatted by `formatting.py`.
+inputs (`sensitivity.py`), formatted by `services/formatting.py`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from django.utils.translation import pgettext
 
 from ..choices import Basis, Boundary, DataType, FactorCategory, Gas, GwpSet, Stage, StudyStatus
 from ..services import checks as C
-from ..services.calculation import ProductResult, display_percentages
-from . import formatting as F
+from ..services import formatting as F
+from ..services.calculation import ProductResult
 from . import sensitivity as S
 from .charts import boundary_diagram, contributors_chart, stage_chart
 from .facts import FactorFacts, Narrative, ReportInputs, TransitionFacts
@@ -337,9 +337,9 @@ class _Builder:
                 continue
             top = max(p.stages, key=lambda s: s.kgco2e)
             out.append(_("%(product)s：碳足迹为 %(total)s kgCO₂e/%(unit)s，其中%(stage)s阶段 %(kg)s kgCO₂e，"
-                         "占 %(share)s%%，是最大的排放来源。") % {
+                         "占 %(share)s，是最大的排放来源。") % {
                 "product": p.name, "total": F.kg(p.total_kgco2e), "unit": p.functional_unit,
-                "stage": _stage_label(top.stage), "kg": F.kg(top.kgco2e), "share": F.share(top.share_pct)})
+                "stage": _stage_label(top.stage), "kg": F.kg(top.kgco2e), "share": F.share_text(top.share_pct)})
         return out
 
     def boundary_sentence(self) -> str:
@@ -367,7 +367,7 @@ class _Builder:
             claimed = math.fsum(c for c in claims if c is not None)
             deviation = (claimed / p.total_kgco2e - 1) if p.total_kgco2e > 0 else None
             out.append({"code": p.code, "product": p.name, "claimed": F.kg(claimed), "computed": F.kg(p.total_kgco2e),
-                        "deviation": F.percent(deviation, decimals=2, signed=True),
+                        "deviation": F.deviation(deviation),
                         "differs": deviation is not None and abs(deviation) > 0.001})
         return out
 
@@ -534,7 +534,7 @@ class _Builder:
             for a in p.activities:
                 if a.allocation < 1:
                     rows.append({"product": p.name, "activity": a.name,
-                                 "allocation": F.percent(float(a.allocation), decimals=2)})
+                                 "allocation": F.allocation(a.allocation)})
         return rows
 
     def gases_considered(self) -> list[dict]:
@@ -544,7 +544,7 @@ class _Builder:
         for gas in [g for g in Gas.values if g != Gas.CO2E]:
             if gas not in gwp:
                 continue
-            rows.append({"gas": _gas(gas), "gwp": F.factor_value(gwp[gas]),
+            rows.append({"gas": _gas(gas), "gwp": F.gwp(gwp[gas]),
                          "used": gas in used, "used_text": _("是") if gas in used else _("否")})
         return rows
 
@@ -556,7 +556,7 @@ class _Builder:
                 continue
             market = "residual" in f.notes.lower() or "market" in f.notes.lower()
             rows.append({
-                "code": f.code, "name": self.factor_name(f), "value": F.factor_value(f.value),
+                "code": f.code, "name": self.factor_name(f), "value": F.factor_value(f.value, f.value_decimals),
                 "unit": f.unit, "year": str(f.year) if f.year else "—", "region": f.region or "—",
                 "source": f.source,
                 "method": _("基于市场（剩余电力组合）") if market else _("基于位置（电网平均）"),
@@ -615,7 +615,7 @@ class _Builder:
                     "quantity": F.quantity(a.quantity),
                     "unit": a.unit,
                     "basis": _choice(Basis, a.basis),
-                    "allocation": F.percent(float(a.allocation), decimals=1),
+                    "allocation": F.allocation(a.allocation),
                     "data_type": _choice(DataType, a.data_type),
                     "factor": factor.code if factor else a.factor_key,
                     "kg": F.kg(ar.kgco2e) if ar and ar.ok else "—",
@@ -642,10 +642,10 @@ class _Builder:
             derivation = ""
             if f.stated_value is None and f.ncv:
                 derivation = _("由低位发热量 %(ncv)s × 单位热值含碳量 %(cc)s × 碳氧化率 %(ox)s × 44/12 推导") % {
-                    "ncv": f.ncv, "cc": f.carbon_content, "ox": F.factor_value(f.oxidation_rate)}
+                    "ncv": f.ncv, "cc": f.carbon_content, "ox": F.plain(f.oxidation_rate)}
             factors.append({
                 "code": f.code if f.version == 1 else f"{f.code} v{f.version}",
-                "name": self.factor_name(f), "value": F.factor_value(f.value), "unit": f.unit,
+                "name": self.factor_name(f), "value": F.factor_value(f.value, f.value_decimals), "unit": f.unit,
                 "gas": _gas(f.gas), "year": str(f.year) if f.year else "—", "region": f.region or "—",
                 "source": f.source, "published": f.published, "derivation": derivation,
                 "category": _choice(FactorCategory, f.category),
@@ -688,12 +688,10 @@ class _Builder:
                 continue
             table = o.table("5", _("%(product)s的主要排放来源") % {"product": p.name})
             figure = o.figure("5", _("%(product)s的主要排放来源") % {"product": p.name})
-            # Activity shares rounded like the stage shares (largest remainder over all of the
-            # product's activities), so an activity that is a whole stage shows the same share.
-            shares = dict(zip((a.index for a in p.activities),
-                              display_percentages([a.kgco2e for a in p.activities]), strict=True))
+            # The calculation's display shares: an activity's share adds up with the others of
+            # its stage to the stage's share, so a stage's only activity shows the stage's share.
             rows = [{"rank": n + 1, "name": a.name, "stage": _stage_label(a.stage), "kg": F.kg(a.kgco2e),
-                     "share": F.share(shares[a.index])}
+                     "share": F.share(a.share_pct)}
                     for n, a in enumerate(top)]
             chart = contributors_chart([(a.name, a.kgco2e) for a in top], unit=self.fu(p),
                                        chart_id=f"contrib-{p.code}")
@@ -792,7 +790,7 @@ class _Builder:
             assert f is not None
             rows.append({"label": _("%(old)s 改用 %(code)s（%(year)s 年，%(value)s %(unit)s）") % {
                 "old": sc.replaces, "code": f.code, "year": f.year or "—",
-                "value": F.factor_value(f.value), "unit": f.unit},
+                "value": F.factor_value(f.value, f.value_decimals), "unit": f.unit},
                 "cells": cells(sc.totals), "is_base": False})
         for sc in S.gwp_set_scenarios(study_input, self.i.gwp_values):
             rows.append({"label": _("GWP 改用 %(set)s") % {"set": sc.label}, "cells": cells(sc.totals),
@@ -852,9 +850,11 @@ class _Builder:
                 rows.append({
                     "activity": a.name, "stage": _stage_label(a.stage),
                     "claimed": F.kg(a.claimed_kgco2e), "computed": F.kg(a.kgco2e),
-                    "deviation": F.percent(a.deviation, decimals=2, signed=True) if a.deviation is not None else "—",
-                    "factor": f"{factor.code} = {F.factor_value(factor.value)}" if factor else a.factor,
-                    "implied": F.factor_value(implied) if implied is not None else "—",
+                    "deviation": F.deviation(a.deviation),
+                    "factor": f"{factor.code} = {F.factor_value(factor.value, factor.value_decimals)}"
+                              if factor else a.factor,
+                    # Printed like the factor it is compared with (its decimals, ≥ 4 digits).
+                    "implied": F.implied_factor(implied, factor.value_decimals if factor else None),
                     "suggested": (check.suggested_factor or "—") if check else "—",
                     "differs": check is not None,
                 })
@@ -895,8 +895,12 @@ class _Builder:
                 key = (a.stage, category)
                 g = groups.setdefault(key, {"stage": a.stage, "category": category, "products": {},
                                             "max_share": 0.0, "secondary": False})
-                entry = g["products"].setdefault(p.code, {"kg": 0.0, "total": p.total_kgco2e, "names": []})
+                entry = g["products"].setdefault(p.code, {"kg": 0.0, "total": p.total_kgco2e, "names": [],
+                                                          "share": Decimal("0.0")})
                 entry["kg"] += a.kgco2e
+                # The sum of the activities' display shares: a group that is a whole stage
+                # prints the stage's share, as the tables do.
+                entry["share"] += a.share_pct
                 if a.name not in entry["names"]:
                     entry["names"].append(a.name)
                 g["max_share"] = max(g["max_share"], entry["kg"] / p.total_kgco2e)
@@ -912,8 +916,8 @@ class _Builder:
             effects = []
             for code, e in g["products"].items():
                 p = self.results[code]
-                effects.append(_("%(product)s %(share)s%%，该项活动减少 10%% 可使碳足迹降低 %(kg)s kgCO₂e/%(unit)s") % {
-                    "product": p.name, "share": F.percent(e["kg"] / e["total"]),
+                effects.append(_("%(product)s %(share)s，该项活动减少 10%% 可使碳足迹降低 %(kg)s kgCO₂e/%(unit)s") % {
+                    "product": p.name, "share": F.share_text(e["share"]),
                     "kg": F.kg(e["kg"] * 0.10), "unit": p.functional_unit})
             names = []
             for e in g["products"].values():
@@ -943,7 +947,7 @@ class _Builder:
         o.section("annex3", "", _("附件 3　编制、审核和批准"))
         gwp = self.i.gwp_values.get(s.gwp_set, {})
         gwp_rows = [{"gas": _gas(g), "used_index": GwpSet.values.index(s.gwp_set),
-                     "others": [F.factor_value(self.i.gwp_values.get(other, {}).get(g)) if
+                     "others": [F.gwp(self.i.gwp_values.get(other, {}).get(g)) if
                                 self.i.gwp_values.get(other, {}).get(g) is not None else "—"
                                 for other in GwpSet.values]}
                     for g in Gas.values if g in gwp and g != Gas.CO2E]

@@ -79,6 +79,7 @@ class FactorFacts:
     region: str = ""
     published: str = ""
     notes: str = ""
+    value_decimals: int | None = None  # as published; None for a derived factor
 
 
 @dataclass(frozen=True)

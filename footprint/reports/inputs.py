@@ -105,6 +105,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
                     gas=f.gas, year=f.year, region=tr.term(f.region), source=tr.term(f.source),
                     published=f.published,
                     notes=f.notes,
+                    value_decimals=f.value_decimals if f.value is not None else None,
                 )
             activities.append(ActivityFacts(
                 record_id=record.pk, stage=record.stage.stage, name=tr.term(record.name),

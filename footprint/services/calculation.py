@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from . import checks as C
 from .units import (
@@ -65,6 +66,8 @@ class FactorInput:
     # A fuel factor's net calorific value as published ("43.330 GJ/t"), "" for others: it
     # recognises a per-MJ factor printed as per kg (see `_factor_claim_checks`).
     ncv: str = ""
+    # Decimals the value was published with (None: derived or unknown), for printing only.
+    value_decimals: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,9 @@ class ActivityResult:
     gas: str = ""
     ok: bool = True
     record_id: int | None = None
+    # Display share in % (one decimal): the stage's display share apportioned over its
+    # activities, so the activities of a stage add up to exactly the stage's share.
+    share_pct: Decimal = Decimal("0.0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,8 +237,9 @@ def _calculate_product(
 ) -> ProductResult:
     boundary_stages = CRADLE_TO_GATE if study.boundary == "cradle_to_gate" else STAGES
     checks: list[C.Check] = []
-    activities: list[ActivityResult] = []
+    pending: list[tuple] = []
     per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
+    rows_of_stage: dict[str, list[int]] = {s: [] for s in STAGES}  # positions, as per_stage
     counts: dict[str, int] = dict.fromkeys(STAGES, 0)
     output_reported = False
 
@@ -283,6 +290,7 @@ def _calculate_product(
             )
         if ok and in_boundary:
             per_stage[activity.stage].append(kg)
+            rows_of_stage[activity.stage].append(index)
         if activity.stage in counts:
             counts[activity.stage] += 1
 
@@ -292,23 +300,14 @@ def _calculate_product(
             if claim_check is not None:
                 checks.append(claim_check)
 
-        activities.append(
-            ActivityResult(
-                index=index,
-                stage=activity.stage,
-                name=activity.name,
-                factor=factor.code if factor else activity.factor_key,
-                factor_key=activity.factor_key,
-                quantity=activity.quantity,
-                unit=activity.unit,
-                kgco2e=kg if ok and in_boundary else 0.0,
-                claimed_kgco2e=activity.claimed_kgco2e_per_unit,
-                deviation=deviation,
-                gas=gas,
-                ok=ok,
-                record_id=activity.record_id,
-            )
-        )
+        # Built once the display shares are known (below); a tuple in ActivityResult's field
+        # order, as a dict per row costs 10 % of a 10,000-row calculation.
+        pending.append((
+            index, activity.stage, activity.name,
+            factor.code if factor else activity.factor_key, activity.factor_key,
+            activity.quantity, activity.unit, kg if ok and in_boundary else 0.0,
+            activity.claimed_kgco2e_per_unit, deviation, gas, ok, activity.record_id,
+        ))
 
     stage_totals = {s: math.fsum(per_stage[s]) for s in boundary_stages}
     total = math.fsum(stage_totals.values())
@@ -323,6 +322,7 @@ def _calculate_product(
         )
         for s, pct in zip(boundary_stages, percentages, strict=True)
     )
+    activities = _activity_results(pending, stages, total, per_stage, rows_of_stage)
 
     reasons = {s.stage: s.exclusion_reason.strip() for s in product.stages}
     if study.boundary == "cradle_to_grave":
@@ -362,7 +362,8 @@ def _claim_check(
         return None, C.Check(
             C.WARNING, C.CLAIMED_MISMATCH, index,
             {"claimed": claimed, "computed": 0.0, "deviation": None, "implied_value": None,
-             "factor": factor.code, "factor_unit": factor.unit, "factor_value": factor.value},
+             "factor": factor.code, "factor_unit": factor.unit, "factor_value": factor.value,
+             "factor_decimals": factor.value_decimals},
         )
     deviation = claimed / kg - 1
     if abs(deviation) <= CLAIM_TOLERANCE or abs(claimed - kg) <= CLAIM_PRINT_RESOLUTION:
@@ -374,7 +375,8 @@ def _claim_check(
         C.CLAIMED_MISMATCH,
         index,
         {"claimed": claimed, "computed": kg, "deviation": deviation, "implied_value": implied,
-         "factor": factor.code, "factor_unit": factor.unit, "factor_value": factor.value},
+         "factor": factor.code, "factor_unit": factor.unit, "factor_value": factor.value,
+             "factor_decimals": factor.value_decimals},
         suggested_factor=suggestion.code if suggestion else None,
         suggested_factor_key=suggestion.key if suggestion else None,
     )
@@ -937,6 +939,50 @@ def display_percentages(values: Sequence[float], decimals: int = 1) -> tuple[Dec
     )
 
 
+def apportion_percentages(values: Sequence[float], total: float, target: Decimal,
+                          decimals: int = 1) -> tuple[Decimal, ...]:
+    """Percent shares of `values` in `total`, rounded to `decimals` so that they add up to
+    exactly `target` (largest remainder; ties go to the earlier value): the activities of a
+    stage add up to the stage's display share, and a stage's only activity gets its share."""
+    if total <= 0 or not values:
+        return (_grid_decimal(0, decimals),) * len(values)
+    scale = 10**decimals
+    raw = [v / total * 100 * scale for v in values]  # this order: no overflow for tiny totals
+    floors = [math.floor(r) for r in raw]
+    # `target` is the exact sum rounded to the grid (±1 unit), so 0 ≤ missing ≤ len(values)
+    # but for float noise, which takes from the smallest remainder instead.
+    missing = int(target * scale) - sum(floors)
+    if missing:
+        remainders = [r - f for r, f in zip(raw, floors, strict=True)]
+        order = sorted(range(len(raw)), key=remainders.__getitem__, reverse=True)
+        for i in order[: max(0, missing)]:
+            floors[i] += 1
+        for i in order[::-1][: max(0, -missing)]:
+            floors[i] -= 1
+    grid = {f: _grid_decimal(f, decimals) for f in set(floors)}
+    return tuple(grid[f] for f in floors)
+
+
+@lru_cache(maxsize=4096)
+def _grid_decimal(units: int, decimals: int) -> Decimal:
+    return (Decimal(units) / 10**decimals).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+
+
+def _activity_results(pending: list[tuple], stages: tuple[StageResult, ...], total: float,
+                      per_stage: Mapping[str, list[float]],
+                      rows_of_stage: Mapping[str, list[int]]) -> list[ActivityResult]:
+    """ActivityResults from their field tuples (index, stage, …, record_id) and display shares;
+    rows outside the boundary or without a result have a share of 0.0."""
+    shares = [_grid_decimal(0, 1)] * len(pending)
+    for stage in stages:
+        rows = rows_of_stage[stage.stage]
+        if rows:
+            stage_shares = apportion_percentages(per_stage[stage.stage], total, stage.share_pct)
+            for i, pct in zip(rows, stage_shares, strict=True):
+                shares[i] = pct
+    return [ActivityResult(*row, pct) for row, pct in zip(pending, shares, strict=True)]
+
+
 # --------------------------------------------------------------------------- serialisation
 def result_to_dict(result: StudyResult) -> dict:
     """The results document of `pcf-study/1` (numbers unrounded, share as a fraction)."""
@@ -956,7 +1002,8 @@ def result_to_dict(result: StudyResult) -> dict:
                 ],
                 "activities": [
                     {"stage": a.stage, "name": a.name, "factor": a.factor, "kgco2e": a.kgco2e,
-                     "claimed_kgco2e": a.claimed_kgco2e, "deviation": a.deviation}
+                     "claimed_kgco2e": a.claimed_kgco2e, "deviation": a.deviation,
+                     "share_pct_display": str(a.share_pct)}
                     for a in p.activities
                 ],
                 "checks": [c.to_dict() for c in p.checks],

@@ -12,6 +12,8 @@ from types import MappingProxyType
 
 from django.utils.translation import gettext, pgettext
 
+from . import formatting as F
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -66,14 +68,31 @@ def stage_label(stage: str) -> str:
         return stage
 
 
+# Message numbers go through the one formatting module (docs/numbers.md), so a message prints
+# a value exactly as the tables beside it do.
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.2f}%"
+    """A deviation or other fraction as signed percent with two decimals: '+3.76 %'."""
+    return F.deviation_text(value)
 
 
 def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.6g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:.6f}".rstrip("0").rstrip(".")
+    """A number of no fixed precision: up to six significant digits, no trailing zeros."""
+    return F.general(value)
+
+
+def _kg(value: float | None) -> str:
+    """kgCO₂e with three decimals, as in every table: '180.200'."""
+    return F.kg(value)
+
+
+def _factor(value: float | None, decimals: int | None) -> str:
+    """A factor value with its published decimals (0.5366, 0.5500)."""
+    return F.factor_value(value, decimals)
+
+
+def _implied(value: float | None, decimals: int | None) -> str:
+    """An implied factor value like the factor it is compared with (≥ 4 significant digits)."""
+    return F.implied_factor(value, decimals)
 
 
 def _quoted(text: str) -> str:
@@ -170,19 +189,19 @@ class Check:
         if self.code == CLAIMED_MISMATCH:
             if p.get("deviation") is None:
                 return gettext("声明值 %(claimed)s kgCO₂e 无法由活动数据得出（重新计算结果为 0）。") % {
-                    "claimed": _num(p["claimed"])  # type: ignore[arg-type]
+                    "claimed": _kg(p["claimed"])  # type: ignore[arg-type]
                 }
             text = gettext(
                 "声明值 %(claimed)s 与重新计算值 %(computed)s kgCO₂e 相差 %(deviation)s；"
                 "要得到声明值，排放因子 %(factor)s 应为 %(implied)s %(unit)s（实际使用 %(value)s）。"
             ) % {
-                "claimed": _num(p["claimed"]),  # type: ignore[arg-type]
-                "computed": _num(p["computed"]),  # type: ignore[arg-type]
+                "claimed": _kg(p["claimed"]),  # type: ignore[arg-type]
+                "computed": _kg(p["computed"]),  # type: ignore[arg-type]
                 "deviation": _pct(p["deviation"]),  # type: ignore[arg-type]
                 "factor": p["factor"],
-                "implied": _num(p["implied_value"]),  # type: ignore[arg-type]
-                "unit": p["factor_unit"],
-                "value": _num(p["factor_value"]),  # type: ignore[arg-type]
+                "implied": _implied(p["implied_value"], p.get("factor_decimals")),  # type: ignore[arg-type]
+                "unit": F.unit(str(p["factor_unit"])),
+                "value": _factor(p["factor_value"], p.get("factor_decimals")),  # type: ignore[arg-type]
             }
             if self.suggested_factor:
                 text += " " + gettext("因子库中的 %(code)s 与之相符，原报告可能使用了该因子。") % {

@@ -11,6 +11,7 @@ from collections import Counter
 from ..choices import STAGE_ORDER
 from ..models import EmissionFactor, Study
 from ..selectors import activities_of, study_products_with_data
+from .formatting import normalised_decimals
 from .study_format import FORMAT, NARRATIVE_FIELDS, dumps, plain_number, write_workbook
 
 
@@ -24,6 +25,9 @@ def _factor_entry(factor: EmissionFactor, *, with_version: bool) -> dict:
     entry["category"] = factor.category
     if factor.value is not None:
         entry["value"] = plain_number(factor.value)
+        # A JSON number drops trailing zeros (0.5500 → 0.55): say how it was published.
+        if factor.value_decimals is not None and factor.value_decimals != normalised_decimals(factor.value):
+            entry["value_decimals"] = factor.value_decimals
     else:
         entry["derived_from"] = {
             "ncv": factor.ncv,

@@ -8,11 +8,22 @@ from django.db import transaction
 from django.db.models import Max
 
 from ..models import ActivityRecord, EmissionFactor
+from .formatting import factor_value as format_factor_value
+from .formatting import value_decimals
 
 _VERSIONED_FIELDS = (
     "name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
-    "unit", "gas", "year", "region", "source", "published", "notes",
+    "unit", "gas", "year", "region", "source", "published", "notes", "value_decimals",
 )
+
+
+def _with_value_decimals(changes: dict[str, Any]) -> dict[str, Any]:
+    """A new value brings the decimals it was entered with (Decimal('0.5500') → 4), unless
+    the caller says otherwise."""
+    if "value" in changes and "value_decimals" not in changes:
+        value = changes["value"]
+        return {**changes, "value_decimals": None if value is None else value_decimals(value)}
+    return changes
 
 
 def factor_is_used(factor_id: int) -> bool:
@@ -28,6 +39,7 @@ def factor_revise(*, factor: EmissionFactor, changes: dict[str, Any]) -> Emissio
         .filter(code=factor.code)
         .aggregate(v=Max("version"))["v"]
     )
+    changes = _with_value_decimals(changes)
     new = EmissionFactor(
         code=factor.code,
         version=(latest or factor.version) + 1,
@@ -49,7 +61,7 @@ def factor_update(*, factor: EmissionFactor, changes: dict[str, Any]) -> Emissio
     """Edit a factor: in place while no study uses it, otherwise as a new version."""
     if factor_is_used(factor.pk):
         return factor_revise(factor=factor, changes=changes)
-    for name, value in changes.items():
+    for name, value in _with_value_decimals(changes).items():
         if name in _VERSIONED_FIELDS:
             setattr(factor, name, value)
     factor.full_clean()
@@ -59,20 +71,22 @@ def factor_update(*, factor: EmissionFactor, changes: dict[str, Any]) -> Emissio
 
 def factor_derivation_text(factor: EmissionFactor) -> str:
     """How a fuel factor's value follows from its parameters, for the library and the report:
-    '43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.1451 kg/kg'."""
+    '43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.145 kg/kg' (four significant digits, as every
+    derived factor prints: docs/numbers.md)."""
     if factor.value is not None:
         return ""
     from ..selectors import factor_value
 
     return (
         f"{factor.ncv} × {factor.carbon_content} × {factor.oxidation_rate.normalize()} × 44/12 "
-        f"= {factor_value(factor):.4f} {factor.unit}"
+        f"= {format_factor_value(factor_value(factor))} {factor.unit}"
     )
 
 
 @transaction.atomic
 def factor_create(*, fields: dict[str, Any]) -> EmissionFactor:
     """Add a new factor code to the library (version 1, current)."""
+    fields = _with_value_decimals(fields)
     factor = EmissionFactor(
         code=fields["code"], version=1, is_current=True,
         **{f: fields.get(f) for f in _VERSIONED_FIELDS if f in fields},

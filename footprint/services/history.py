@@ -29,6 +29,7 @@ from ..models import (
     StudyProduct,
     VerificationTeamMember,
 )
+from . import formatting as F
 from .report_translation import passage_labels
 
 # A bulk creation (an import) of more rows than this at once is shown as one entry.
@@ -68,8 +69,7 @@ def _fmt(field: models.Field | None, value) -> str:
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
+        return F.plain(value)  # as stored, without the column's padding (docs/numbers.md)
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, dt.datetime):

@@ -13,13 +13,14 @@ of a study from the database first.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..choices import NARRATIVE_KEYS, Boundary, Stage, stages_in_boundary
+from . import formatting as F
 from .calculation import StudyResult
 
 # Every narrative section of the report, in report order: the study's purpose and the
@@ -208,9 +209,10 @@ def _excluded_processes(facts: NarrativeFacts) -> list[str]:
     return found
 
 
-def _kg_by(facts: NarrativeFacts, key) -> dict[str, dict[str, float]]:
-    """Per product: kgCO₂e summed by key(activity facts) over the calculation's results."""
-    out: dict[str, dict[str, float]] = {}
+def _share_by(facts: NarrativeFacts, key) -> dict[str, dict[str, Decimal]]:
+    """Per product: the calculation's display shares (%) summed by key(activity facts), so a
+    sentence prints the same share as the tables (docs/numbers.md)."""
+    out: dict[str, dict[str, Decimal]] = {}
     if facts.result is None:
         return out
     for p in facts.products:
@@ -218,19 +220,19 @@ def _kg_by(facts: NarrativeFacts, key) -> dict[str, dict[str, float]]:
         if result is None:
             continue
         by_id = {a.record_id: a for a in p.activities}
-        sums: dict[str, float] = {}
+        sums: dict[str, Decimal] = {}
         for a in result.activities:
             info = by_id.get(a.record_id)
-            if info is None:
-                continue
-            k = key(info)
-            sums[k] = sums.get(k, 0.0) + a.kgco2e
+            if info is not None:
+                k = key(info)
+                sums[k] = sums.get(k, Decimal("0.0")) + a.share_pct
         out[p.code] = sums
     return out
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.1f}%"
+    """A fraction that is not a display share, as percent text: '3.8 %'."""
+    return F.percent_text(value)
 
 
 # ---------------------------------------------------------------------------- composers
@@ -306,7 +308,8 @@ def _allocation(facts: NarrativeFacts) -> str:
           "物理关系的基准（如产量、质量）分配，最后才考虑经济价值等其他关系。"),
     ]
     if allocated:
-        listed = _join([f"{product}/{name} {share * 100:.2f}%" for product, name, share in allocated[:8]])
+        listed = _join([f"{product}/{name} {F.allocation(share)}{F.PERCENT}"
+                        for product, name, share in allocated[:8]])
         parts.append(_("本研究中以下活动数据按分配比例计入产品：%(list)s。") % {"list": listed})
     else:
         parts.append(_("本研究的活动数据均已按产品计量或在录入前分摊到各产品，表中分配比例均为 100%。"))
@@ -345,15 +348,15 @@ def _data_quality(facts: NarrativeFacts) -> str:
         _("数据质量按 ISO 14067 的要求从时间、地域和技术代表性，以及精确度、完整性、一致性和"
           "可重现性几方面评价；优先采用企业现场的初级数据，无法获得时采用公开发布的次级数据。"),
     ]
-    shares = _kg_by(facts, lambda a: a.data_type)
+    shares = _share_by(facts, lambda a: a.data_type)
     for p in facts.products:
+        result = facts.result.product(p.code) if facts.result is not None else None
         sums = shares.get(p.code, {})
-        total = math.fsum(sums.values())
-        if total > 0:
+        if result is not None and result.total_kgco2e > 0:
             parts.append(
                 _("%(product)s的碳足迹中，%(primary)s 来自初级活动数据，%(secondary)s 来自次级活动数据。")
-                % {"product": p.name, "primary": _pct(sums.get("primary", 0.0) / total),
-                   "secondary": _pct(sums.get("secondary", 0.0) / total)}
+                % {"product": p.name, "primary": F.share_text(sums.get("primary", Decimal("0.0"))),
+                   "secondary": F.share_text(sums.get("secondary", Decimal("0.0")))}
             )
     years = sorted({a.factor_year for p in facts.products for a in p.activities if a.factor_year})
     if years:
@@ -385,9 +388,9 @@ def _improvements(facts: NarrativeFacts) -> str:
             continue
         ranked = sorted(p.stages, key=lambda s: -s.kgco2e)
         top = [s for s in ranked if s.kgco2e > 0][:2]
-        listed = _join([f"{_stage(s.stage)}（{s.share_pct}%）"
+        listed = _join([f"{_stage(s.stage)}（{F.share_text(s.share_pct)}）"
                         if translation.get_language().startswith("zh")
-                        else f"{_stage(s.stage)} ({s.share_pct}%)" for s in top])
+                        else f"{_stage(s.stage)} ({F.share_text(s.share_pct)})" for s in top])
         parts.append(_("%(product)s的排放主要来自%(stages)s。") % {"product": p.name, "stages": listed})
     parts.append(_("以下建议按对结果的影响从大到小排列，并给出相应活动减少 10% 时碳足迹的降低量。"))
     return _sentences(parts)

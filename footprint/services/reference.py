@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from ..choices import FROZEN_STATUSES
 from ..models import EmissionFactor, GwpSetVersion, GwpValue, Study, StudyGwpChange
+from .formatting import value_decimals
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 
@@ -58,6 +59,8 @@ def reference_factors() -> list[dict]:
                 "name_en": row["name_en"],
                 "category": row["category"],
                 "value": Decimal(row["value"]),
+                # As published: "0.5500" → 4 decimals, kept when printed.
+                "value_decimals": value_decimals(row["value"].strip()),
                 "unit": f"{_mass_unit(row['numerator_unit'])}/{row['denominator_unit']}",
                 "gas": row["gas"],
                 "region": row["region"],

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import NARRATIVE_KEYS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
 from ..validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
-from . import report_translation
+from . import formatting, report_translation
 from .units import (
     UnitError,
     conversion_factor,
@@ -48,7 +48,7 @@ COMPANY_FIELDS = (
 NARRATIVE_FIELDS = ("purpose", *NARRATIVE_KEYS)
 FACTOR_COLUMNS = (
     "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
-    "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate",
+    "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate", "value_decimals",
 )
 PRODUCT_COLUMNS = (
     "code", "name", "model", "functional_unit", "annual_output", "description", "energy_using",
@@ -113,8 +113,10 @@ class Document:
 
 # ------------------------------------------------------------------------------- reading
 class PrintedNumber(float):
-    """A JSON number that remembers how it was written: a claim printed as 24.160 is not 24.16
-    (its last decimal tells the rounding it carries). Behaves as a float everywhere else."""
+    """A JSON number that remembers how it was written: 0.5500 is the float 0.55 with `text`
+    "0.5500", so a factor keeps the decimals it was published with, and a claim printed as
+    24.160 is not 24.16 (its last decimal tells the rounding it carries). Behaves as a float
+    everywhere else."""
 
     text: str
 
@@ -122,6 +124,22 @@ class PrintedNumber(float):
         number = super().__new__(cls, text)
         number.text = text if isinstance(text, str) else repr(float(text))
         return number
+
+
+def written_decimals(value: Any) -> int | None:
+    """Decimals a number was written with: a JSON number's text, an xlsx text cell's text, an
+    int (0), else the shortest form of the number (an xlsx number cell has lost its zeros)."""
+    if isinstance(value, PrintedNumber):
+        return formatting.value_decimals(value.text)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return 0
+    if isinstance(value, str):
+        return formatting.value_decimals(value.strip().replace(",", ""))
+    if isinstance(value, float | Decimal):
+        return formatting.value_decimals(value)
+    return None
 
 
 def read_json(content: bytes | str) -> Document:
@@ -582,6 +600,7 @@ class _Validator:
                 "published": self.text(f, "published", path, max_length=20) or "",
                 "notes": self.text(f, "notes", path) or "",
                 "value": None, "ncv": "", "carbon_content": "", "oxidation_rate": None,
+                "value_decimals": None,
             }
             from ..choices import FactorCategory
 
@@ -601,6 +620,14 @@ class _Validator:
                 self.problem(path, _("因子值和燃料推导参数只能给出其中之一。"))
             elif has_value:
                 fields["value"] = self.number(f, "value", path, minimum=0)
+                # Optional `value_decimals` (written by our export when the JSON number cannot
+                # show the published trailing zeros); else the decimals the value is written with.
+                stated = self.integer(f, "value_decimals", path)
+                if stated is not None and stated > formatting.MAX_FACTOR_DECIMALS:
+                    self.problem((*path, "value_decimals"), _("不能大于 %(max)s（当前为 %(value)s）。") % {
+                        "max": formatting.MAX_FACTOR_DECIMALS, "value": stated})
+                    stated = None
+                fields["value_decimals"] = stated if stated is not None else written_decimals(f.get("value"))
             elif isinstance(derived, dict):
                 dpath = (*path, "derived_from")
                 fields["ncv"] = self.text(derived, "ncv", dpath, required=True, max_length=50)

@@ -2,48 +2,46 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.utils.html import format_html
 
-from ..choices import Stage, StudyStatus
+from ..choices import Stage
+from ..services import formatting as F
+from .workflow_tags import status_badge as badge_class
 
 register = template.Library()
 
-_BADGE = {
-    StudyStatus.DRAFT: "text-bg-secondary",
-    StudyStatus.CLIENT_REVIEW: "text-bg-info",
-    StudyStatus.CHANGES_REQUESTED: "text-bg-warning",
-    StudyStatus.CLIENT_CONFIRMED: "text-bg-primary",
-    StudyStatus.TECHNICAL_REVIEW: "text-bg-info",
-    StudyStatus.APPROVED: "text-bg-success",
-    StudyStatus.ISSUED: "text-bg-success",
-    StudyStatus.SUPERSEDED: "text-bg-dark",
-}
 
-
+# Every number on the web pages goes through services/formatting.py (docs/numbers.md), the
+# module the PDF, the check messages, the narrative and the commands use as well.
 def kg_text(value) -> str:
-    """kgCO₂e are shown with three decimals (the precision of the seed report's tables)."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value):,.3f}"
+    """kgCO₂e with three decimals (the precision of the seed report's tables)."""
+    return F.kg(value)
 
 
 def plain_text(value) -> str:
     """A stored quantity without the column's trailing zeros: 281683.000000 → 281,683."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral():
-        return f"{number.quantize(Decimal(1)):,}"
-    return f"{number:,f}"
+    return F.quantity(value)
 
 
 def pct_text(value, decimals: int = 1) -> str:
-    if value is None:
-        return "—"
-    return f"{float(value):.{decimals}f} %"
+    """A display share in percent (already rounded by the calculation): '84.7 %'."""
+    if decimals == F.SHARE_DECIMALS:
+        return F.share_text(value)
+    text = F.fixed(value, decimals)
+    return text if text == F.DASH else text + F.PERCENT
+
+
+def signed_pct_text(fraction) -> str:
+    """A deviation given as a fraction (0.0584) as a signed percentage (+5.84 %)."""
+    return F.deviation_text(fraction)
+
+
+def factor_text(factor) -> str:
+    """An emission factor's value with its published decimals (0.5500), or '' if derived."""
+    if factor is None or getattr(factor, "value", None) is None:
+        return ""
+    return F.factor_value(factor.value, factor.value_decimals)
 
 
 @register.filter
@@ -74,10 +72,12 @@ def signed_kg(value) -> str:
 
 @register.filter
 def signed_pct(fraction) -> str:
-    """A deviation given as a fraction (0.0584) shown as a signed percentage (+5.84 %)."""
-    if fraction is None:
-        return "—"
-    return f"{float(fraction) * 100:+.2f} %"
+    return signed_pct_text(fraction)
+
+
+@register.filter
+def factor_value(factor) -> str:
+    return factor_text(factor)
 
 
 @register.filter
@@ -90,7 +90,7 @@ def stage_label(stage: str) -> str:
 
 @register.simple_tag
 def status_badge(study) -> str:
-    css = _BADGE.get(study.status, "text-bg-secondary")
+    css = badge_class(study.status)  # the one colour map, shared with the workflow panel
     return format_html('<span class="badge {}">{}</span>', css, study.get_status_display())
 
 

@@ -35,7 +35,7 @@ from ..services.activities import activity_unit_problem, stage_activities_save
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 from ..services.results import study_results
 from ..services.units import UnitError, activity_unit_of
-from ..templatetags.pcf import plain_text
+from ..templatetags.pcf import factor_text
 from .access import get_study_for_edit, require_staff
 
 PAGE_SIZE = 50
@@ -334,7 +334,7 @@ def factor_lookup(request):
     for code, f in found.items():
         factors[code] = {
             "id": f.pk, "code": f.code, "version": f.version,
-            "value": plain_text(f.value) if f.value is not None else _("推导值"), "unit": f.unit,
+            "value": factor_text(f) if f.value is not None else _("推导值"), "unit": f.unit,
             "gas": f.gas, "year": f.year or "—", "region": f.region or "—",
             "activityUnit": _activity_unit_for(f),
         }

@@ -21,6 +21,7 @@ from ..selectors import (
     studies_using_factor,
 )
 from ..services import factors as factor_services
+from ..services import formatting as F
 from ..services.factors import factor_derivation_text, factor_revise
 from ..services.units import UnitError, activity_unit_of
 from .access import require_staff
@@ -61,6 +62,8 @@ def factor_detail(request, pk):
     return render(request, "footprint/factors/detail.html", {
         "factor": factor,
         "value": value,
+        # Published decimals for a stated value, four significant digits for a derived one.
+        "value_text": F.factor_value(value, factor.value_decimals if factor.value is not None else None),
         "activity_unit": activity_unit,
         "derivation": factor_derivation_text(factor),
         "versions": factor_versions(factor),

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
 from ..services import checks as C
+from ..services import formatting as F
 from ..services.calculation import ProductResult
 from ..services.results import study_results
-from ..templatetags.pcf import kg_text, pct_text, plain_text, stage_label
+from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .access import can_edit_study, get_study_for_user
 from .activities import PAGE_SIZE
 
@@ -73,7 +74,7 @@ def _activity_rows_html(product: ProductResult, total: float, labels: dict, flag
             f"<td>{escape(a.unit)}</td>"
             f'<td class="font-monospace small">{escape(a.factor)}</td>'
             f'<td class="num fw-semibold">{kg_text(a.kgco2e) if ok else "—"}</td>'
-            f'<td class="num">{pct_text(a.kgco2e / total * 100) if total > 0 and ok else "—"}</td>'
+            f'<td class="num">{pct_text(a.share_pct) if total > 0 and ok else "—"}</td>'
             f'<td class="num text-body-secondary">'
             f'{kg_text(a.claimed_kgco2e) if a.claimed_kgco2e is not None else "—"}</td></tr>'
         )
@@ -129,17 +130,20 @@ def _present_product(product: ProductResult, editor_url: str | None, factor_pks:
             "stage": stage_label(a.stage),
             "claimed": kg_text(a.claimed_kgco2e),
             "computed": kg_text(a.kgco2e),
-            "deviation": f"{a.deviation * 100:+.2f} %" if a.deviation is not None else "—",
+            "deviation": signed_pct_text(a.deviation),
             "follows": check is None,
             "factor": a.factor,
-            "factor_value": f"{check.params['factor_value']:.6g} {check.params['factor_unit']}" if check else "",
-            "implied": f"{implied:.6g} {check.params['factor_unit']}" if implied else "",
+            # The factor with its published decimals; the implied value printed like it.
+            "factor_value": f"{F.factor_value(check.params['factor_value'], check.params.get('factor_decimals'))}"
+                            f" {F.unit(str(check.params['factor_unit']))}" if check else "",
+            "implied": f"{F.implied_factor(implied, check.params.get('factor_decimals'))}"
+                       f" {F.unit(str(check.params['factor_unit']))}" if check and implied else "",
             "suggested": check.suggested_factor if check else None,
             "suggested_pk": factor_pks.get(check.suggested_factor) if check and check.suggested_factor else None,
             "link": row_link(a.index),
         })
     stages = [
-        {"label": stage_label(s.stage), "kg": kg_text(s.kgco2e), "share": f"{s.share_pct} %",
+        {"label": stage_label(s.stage), "kg": kg_text(s.kgco2e), "share": pct_text(s.share_pct),
          "count": s.activity_count, "value": s.kgco2e, "share_pct": s.share_pct}
         for s in product.stages
     ]

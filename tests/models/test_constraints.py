@@ -58,5 +58,5 @@ def test_diesel_factor_shows_its_derivation(reference_data):
     from footprint.services.factors import factor_derivation_text
 
     diesel = EmissionFactor.objects.get(code="CN-DIESEL")
-    assert factor_derivation_text(diesel) == "43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.1451 kg/kg"
+    assert factor_derivation_text(diesel) == "43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.145 kg/kg"
     assert factor_derivation_text(EmissionFactor.objects.get(code="CN-GRID-2022")) == ""

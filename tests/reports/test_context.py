@@ -9,9 +9,9 @@ import pytest
 
 from footprint.choices import StudyStatus
 from footprint.models import ActivityRecord, StudyTransition, User
-from footprint.reports import formatting as F
 from footprint.reports.context import build_report_context
 from footprint.reports.inputs import load_report_inputs
+from footprint.services import formatting as F
 from footprint.services.results import study_results
 
 LV_OUTPUT = 281683

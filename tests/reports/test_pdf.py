@@ -7,7 +7,7 @@ import re
 import pytest
 
 from footprint.choices import Stage
-from footprint.reports import formatting as F
+from footprint.services import formatting as F
 
 pytestmark = pytest.mark.pdf
 

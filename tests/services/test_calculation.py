@@ -225,6 +225,37 @@ def test_display_percentages_add_up_to_exactly_100():
         Decimal("85.0"), Decimal("4.6"), Decimal("0.3"), Decimal("4.8"), Decimal("0.0"), Decimal("5.3"))
 
 
+def test_an_activity_that_is_its_whole_stage_prints_the_stage_share():
+    lv = calculate_study(study(product(*SEED_LV))).products[0]
+    # Distribution is 10.542 of 212.852 kgCO₂e = 4.9527 %: on its own it would round to 5.0,
+    # but the stages' largest remainder gives the missing tenths to end of life (.720),
+    # transport (.709) and raw materials (.599): 84.7 + 4.8 + 0.3 + 4.9 + 0.0 + 5.3 = 100.0.
+    assert [s.share_pct for s in lv.stages] == [Decimal(x) for x in
+                                               ("84.7", "4.8", "0.3", "4.9", "0.0", "5.3")]
+    assert [a.share_pct for a in lv.activities] == [Decimal(x) for x in
+                                                   ("84.7", "4.8", "0.3", "4.9", "5.3")]
+    assert result_to_dict(calculate_study(study(product(*SEED_LV))))["products"][0][
+        "activities"][3]["share_pct_display"] == "4.9"
+
+
+def test_activity_shares_are_apportioned_within_their_stage():
+    # Three equal rows of one stage that is 100 % of the product: 33.4 + 33.3 + 33.3.
+    p = calculate_study(study(product(*(act("production", 1000.0) for _ in range(3))))).products[0]
+    assert [a.share_pct for a in p.activities] == [Decimal("33.4"), Decimal("33.3"), Decimal("33.3")]
+    # Two rows of 2.45 % each in a stage of 4.9 %: 2.45 + 2.45 rounded alone is 2.5 + 2.5 = 5.0,
+    # apportioned it is 2.5 + 2.4 = 4.9, the stage's share.
+    rows = (act("production", 4900.0 / 2), act("production", 4900.0 / 2), act("use", 95100.0))
+    p = calculate_study(study(product(*rows))).products[0]
+    assert p.stage("production").share_pct == Decimal("4.9")
+    assert [a.share_pct for a in p.activities] == [Decimal("2.5"), Decimal("2.4"), Decimal("95.1")]
+
+
+def test_rows_without_a_result_have_no_share():
+    rows = (act("production", 1000.0), act("production", 5.0, unit="kg"))  # kg × kg/kWh: error
+    p = calculate_study(study(product(*rows))).products[0]
+    assert [a.share_pct for a in p.activities] == [Decimal("100.0"), Decimal("0.0")]
+
+
 # ------------------------------------------------------------------------------ properties
 quantities = st.floats(min_value=0, max_value=1e9, allow_nan=False, allow_infinity=False)
 stage_names = st.sampled_from(STAGES)
@@ -250,6 +281,9 @@ def test_stage_totals_add_up_to_the_product_total(rows):
     assert math.fsum(s.kgco2e for s in p.stages) == pytest.approx(p.total_kgco2e, rel=1e-12, abs=1e-9)
     assert math.fsum(a.kgco2e for a in p.activities) == pytest.approx(p.total_kgco2e, rel=1e-12, abs=1e-9)
     assert sum(s.share_pct for s in p.stages) in (Decimal("100.0"), Decimal("0.0"))
+    # a stage's activities add up to exactly its display share
+    for s in p.stages:
+        assert sum((a.share_pct for a in p.activities if a.stage == s.stage), Decimal("0.0")) == s.share_pct
 
 
 @settings(max_examples=150, deadline=None)

@@ -20,7 +20,7 @@ def test_changes_show_old_and_new_values_and_the_user(seed_study, demo_users):
     (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "生产用电"]
     assert entry.user == "审核员"
     (change,) = entry.changes
-    assert change.field == "活动数据" and change.new == "1500" and change.old != "1500"
+    assert change.field == "活动数据" and change.new == "1,500" and change.old != "1,500"
 
 
 def test_deleted_rows_and_company_changes_are_in_it(seed_study, demo_users):

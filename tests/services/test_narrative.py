@@ -25,9 +25,9 @@ def test_defaults_use_the_study_facts(seed_study):
     assert "包装材料的获取" in cut_off          # what this study left out
     quality = default_narrative("data_quality", study=seed_study, language="zh-hans")
     # LV: 180.200 + 10.155 + 0.733 + 10.542 = 201.630 of 212.852 kgCO₂e from primary data
-    assert "94.7%" in quality and "2022" in quality
+    assert "94.7 %" in quality and "2022" in quality
     improvements = default_narrative("improvements", study=seed_study, language="en")
-    assert "Raw material acquisition (84.7%)" in improvements
+    assert "Raw material acquisition (84.7 %)" in improvements
 
 
 def test_english_defaults_are_english(seed_study):

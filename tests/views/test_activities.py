@@ -212,7 +212,7 @@ def test_the_factor_picker_finds_factors_by_code_or_name_with_their_provenance(a
     assert 'data-code="CN-DIESEL"' in html and "CN-GRID" not in html
     html = auditor_client.get(reverse("factor_picker"), {"q": "EAST"}).content.decode()
     assert 'data-code="CN-GRID-EAST-2023"' in html
-    assert 'data-value="0.55"' in html and 'data-unit="kg/kWh"' in html
+    assert 'data-value="0.5500"' in html and 'data-unit="kg/kWh"' in html
     assert 'data-year="2023"' in html and 'data-region="CN-East"' in html
     assert "生态环境部" in html  # source
     assert 'data-activity-unit="kWh"' in html
@@ -229,7 +229,7 @@ def test_the_factor_lookup_gives_pasted_codes_their_current_factor(auditor_clien
     assert answer["unknown"] == ["NOPE"]
     assert set(answer["factors"]) == {"CN-GRID-2022", "CN-DIESEL"}
     assert answer["factors"]["CN-GRID-2022"] == {
-        "id": newer.pk, "code": "CN-GRID-2022", "version": 2, "value": "0.54", "unit": "kg/kWh",
+        "id": newer.pk, "code": "CN-GRID-2022", "version": 2, "value": "0.5400", "unit": "kg/kWh",
         "gas": "CO2", "year": 2022, "region": "CN", "activityUnit": "kWh"}
     assert answer["factors"]["CN-DIESEL"]["activityUnit"] == "kg"
 

@@ -73,3 +73,19 @@ def test_a_new_version_of_a_used_factor_leaves_the_studies_numbers_alone(auditor
     old.refresh_from_db()
     assert new.is_current and not old.is_current and old.value == Decimal("0.5366")
     assert study_results(seed).product("LV").total_kgco2e == before
+
+
+def test_the_factor_form_keeps_the_decimals_as_entered(auditor_client):
+    """EmissionFactor.value_decimals (docs/numbers.md): 2.100 prints as 2.100, not 2.1."""
+    from footprint.models import EmissionFactor
+
+    auditor_client.post(reverse("factor_create"), {
+        "code": "STEEL-BOF", "name_zh": "转炉钢", "category": "material", "gas": "CO2e",
+        "value": "2.100", "unit": "t/t", "year": "2023", "region": "CN", "source": "测试数据库"})
+    factor = EmissionFactor.objects.get(code="STEEL-BOF")
+    assert factor.value_decimals == 3
+    html = auditor_client.get(reverse("factor_detail", args=[factor.pk])).content.decode()
+    assert "2.100" in html
+    # the new-version form shows the value as published, so an unchanged value keeps them
+    form = auditor_client.get(reverse("factor_new_version", args=[factor.pk])).content.decode()
+    assert 'value="2.100"' in form

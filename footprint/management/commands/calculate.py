@@ -1,10 +1,12 @@
 import json
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from footprint.choices import Stage
 from footprint.models import Study
+from footprint.services import formatting as F
 from footprint.services.calculation import result_to_dict
 from footprint.services.results import study_results
 
@@ -47,13 +49,16 @@ class Command(BaseCommand):
             lines.append(f"  {'stage':<28}{'kgCO2e':>16}{'share':>9}")
             for s in p.stages:
                 label = f"{s.stage} {Stage(s.stage).label}"
-                lines.append(f"  {label:<28}{s.kgco2e:>16.3f}{str(s.share_pct) + ' %':>9}")
-            lines.append(f"  {'TOTAL':<28}{p.total_kgco2e:>16.3f}{'100.0 %':>9}")
-            lines.append(f"  {'#':>3} {'activity':<26}{'factor':<18}{'kgCO2e':>14}{'claimed':>12}{'deviation':>11}")
+                lines.append(f"  {label:<28}{F.kg(s.kgco2e):>16}{F.share_text(s.share_pct):>9}")
+            lines.append(f"  {'TOTAL':<28}{F.kg(p.total_kgco2e):>16}{F.share_text(Decimal(100)):>9}")
+            lines.append(f"  {'#':>3} {'activity':<26}{'factor':<18}{'kgCO2e':>14}{'share':>9}"
+                         f"{'claimed':>12}{'deviation':>11}")
             for a in p.activities:
-                claimed = "" if a.claimed_kgco2e is None else f"{a.claimed_kgco2e:.3f}"
-                dev = "" if a.deviation is None else f"{a.deviation * 100:+.2f}%"
-                lines.append(f"  {a.index:>3} {a.name[:24]:<26}{a.factor:<18}{a.kgco2e:>14.3f}{claimed:>12}{dev:>11}")
+                # The same printed forms as the results page and the report (docs/numbers.md).
+                claimed = "" if a.claimed_kgco2e is None else F.kg(a.claimed_kgco2e)
+                dev = "" if a.deviation is None else F.deviation_text(a.deviation)
+                lines.append(f"  {a.index:>3} {a.name[:24]:<26}{a.factor:<18}{F.kg(a.kgco2e):>14}"
+                             f"{F.share_text(a.share_pct):>9}{claimed:>12}{dev:>11}")
             for c in p.checks:
                 where = f" [activity {c.activity}]" if c.activity is not None else ""
                 lines.append(f"  {c.severity.upper()}: {c.code}{where}: {c.message}")

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from footprint.services import formatting as F
 from footprint.services.verification import public_facts, verify_pdf
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 + (f" (superseded by {facts.superseded_by})" if facts.superseded_by else ""),
             ]
             for p in facts.products:
-                lines.append(f"  {p.code}: {p.total_kgco2e:.3f} kgCO2e / {p.functional_unit}")
+                lines.append(f"  {p.code}: {F.kg(p.total_kgco2e)} kgCO2e / {p.functional_unit}")
         self.stdout.write("\n".join(lines))
         if not verdict.authentic:
             raise CommandError("NOT AUTHENTIC: the file is not an intact issued report.")
