@@ -243,7 +243,7 @@ def test_every_contradiction_of_the_source_report_is_in_chapter_6_with_places_va
         # HV end of life 24.164 against 24.160, a last-digit slip
         "摘要：24.164", "修约或录入错误",
         # the diesel factor printed per kg is the per-MJ figure: 0.0726 × 43.33 = 3.145758
-        "表 4.2-1：0.0726 kg/kg", "0.0726 × 低位发热量 43.33 MJ/kg（43.330 GJ/t）= 3.145758",
+        "表 4.2-1：0.0726 kg/kg", "0.0726 × 低位发热量 43.33 MJ/kg（43.330 GJ/t）= 3.14576",
         # the grid factor 0.5366 cannot give rows that follow the 2021 factor
         "4.3、表 4.2-1：0.5366", "2021 年的 CN-GRID-2021",
         # the t-per-piece header of table 5.2-2; the summary's stages do not add up

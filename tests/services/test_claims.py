@@ -236,7 +236,7 @@ def test_diesel_factor_printed_per_kg_is_the_per_mj_figure():
     assert rows[0]["cause"] == C.CAUSE_PER_MJ
     # 0.0726 kg/MJ × 43.33 MJ/kg = 3.1458 kg/kg
     assert rows[0]["cause_params"]["product"] == pytest.approx(3.145758, abs=1e-6)
-    assert "按 MJ 计的因子印成了按 kg 计：0.0726 × 低位发热量 43.33 MJ/kg（43.330 GJ/t）= 3.145758" in diesel.message
+    assert "按 MJ 计的因子印成了按 kg 计：0.0726 × 低位发热量 43.33 MJ/kg（43.330 GJ/t）= 3.14576" in diesel.message
     assert diesel.message.startswith("表 4.2-1 声明排放因子 CN-DIESEL为 0.0726 kg/kg，但引用它的 2 行中有 2 行")
 
 

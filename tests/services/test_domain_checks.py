@@ -162,7 +162,7 @@ def test_shares_over_1_count_the_site_twice_and_name_activity_products_and_sum()
         message = on_lv.message
     assert "车间用电" in message and "LV 0.6、HV 0.6" in message and "1.2" in message
     assert "超过 1：多出的 0.2 被重复计算" in message
-    assert "50000 kWh" in message and "CN-GRID-2022" in message
+    assert "50,000 kWh" in message and "CN-GRID-2022" in message
     assert on_hv.message == on_lv.message
 
 

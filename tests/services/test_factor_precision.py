@@ -92,7 +92,7 @@ def test_a_new_version_keeps_or_takes_the_decimals(reference_data):
 
 
 def test_the_migration_fills_existing_rows_from_the_csv_or_the_stored_value(reference_data):
-    migration = importlib.import_module("footprint.migrations.0003_factor_value_decimals")
+    migration = importlib.import_module("footprint.migrations.0009_factor_value_decimals")
     EmissionFactor.objects.create(code="OLD-1", name_zh="旧", value=Decimal("0.1250"), unit="kg/kWh",
                                   source="x", value_decimals=7)
     # a version of a reference code with another value: not the CSV's decimals

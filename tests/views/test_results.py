@@ -106,7 +106,7 @@ def test_every_contradiction_of_the_source_report_is_listed_with_places_values_a
     assert "24.160" in end_of_life and "修约或录入错误" in end_of_life
     diesel = next(row for code, row in _contradictions(page, "LV")
                   if code == "factor_claim_irreproducible" and "0.0726" in row)
-    assert "表 4.2-1：0.0726 kg/kg" in diesel and "3.145122" in diesel and "按 MJ 计" in diesel
+    assert "表 4.2-1：0.0726 kg/kg" in diesel and "3.14512" in diesel and "按 MJ 计" in diesel
     grid = next(row for code, row in _contradictions(page, "LV")
                 if code == "factor_claim_irreproducible" and "0.5366" in row)
     assert "CN-GRID-2021" in grid and "2021 年" in grid
