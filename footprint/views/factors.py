@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ..access import require_staff
 from ..forms import FactorFilterForm, FactorForm
 from ..models import EmissionFactor
 from ..selectors import (
@@ -23,7 +24,6 @@ from ..selectors import (
 from ..services import factors as factor_services
 from ..services.factors import factor_derivation_text, factor_revise
 from ..services.units import UnitError, activity_unit_of
-from .access import require_staff
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
