@@ -131,8 +131,8 @@ class CompanyAdmin(SharedRecordAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Product)
 class ProductAdmin(SharedRecordAdminMixin, SimpleHistoryAdmin):
-    list_display = ("code", "name", "model", "functional_unit", "company")
-    list_filter = ("company",)
+    list_display = ("code", "name", "model", "functional_unit", "energy_using", "company")
+    list_filter = ("company", "energy_using")
     search_fields = ("code", "name", "model")
 
     def _refusal(self, obj) -> str:

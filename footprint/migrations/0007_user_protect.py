@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('footprint', '0005_gwp_values_per_edition'),
+        ('footprint', '0006_product_energy_using'),
     ]
 
     operations = [
