@@ -1,11 +1,13 @@
 """Django admin for every model. Factors in use are never edited in place (new version)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import access
 from .models import (
     ActivityRecord,
     Comment,
@@ -24,7 +26,15 @@ from .models import (
 )
 from .services import factors as factor_services
 from .services.formatting import value_decimals
-from .services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
+from .services.freeze import (
+    StudyFrozenError,
+    company_change_refusal,
+    ensure_study_editable,
+    product_change_refusal,
+    study_has_been_sent,
+    study_is_editable,
+)
+from .services.team import user_delete_refusal
 
 
 @admin.register(User)
@@ -36,24 +46,102 @@ class UserAdmin(BaseUserAdmin):
         (_("角色与企业"), {"fields": ("role", "company", "organisation", "certificate_number")}),
     )
 
+    # Who signed, approved or worked on a study is deactivated, never deleted: the delete
+    # page (and the bulk action) lists why, in place of Django's list of protected rows.
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        reasons = [r for r in (user_delete_refusal(u) for u in objs) if r]
+        return deleted, counts, perms_needed, reasons or protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        reason = user_delete_refusal(obj) if obj is not None else ""
+        if reason and request.method == "GET":
+            messages.error(request, reason)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        reason = user_delete_refusal(obj)
+        if reason:
+            raise PermissionDenied(reason)
+        super().delete_model(request, obj)
+
+
+class SharedRecordAdminMixin:
+    """A company or product that an issued study (or one under review) uses is shown
+    read-only with the reason (the issued studies named); any write is refused."""
+
+    def _refusal(self, obj) -> str:
+        raise NotImplementedError
+
+    def _may_change(self, user, obj) -> bool:
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (self._refusal(obj) or not self._may_change(request.user, obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        reason = self._refusal(obj) if obj is not None else ""
+        if reason and request.method == "GET":
+            messages.warning(request, reason)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = type(obj).objects.get(pk=obj.pk)  # the stored row, not the edited one
+            reason = self._refusal(stored)
+            if reason:
+                raise PermissionDenied(reason)
+        super().save_model(request, obj, form, change)
+
 
 class ProductInline(admin.TabularInline):
+    """The company's products; read-only (add, change, delete) while the company is held by
+    an issued study or one under review, like the company itself."""
+
     model = Product
     extra = 0
 
+    def _held(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and bool(company_change_refusal(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._held(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._held(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._held(obj)
+
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(SharedRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "contact_name", "contact_phone")
     search_fields = ("name", "credit_code")
     inlines = [ProductInline]
 
+    def _refusal(self, obj) -> str:
+        return company_change_refusal(obj)
+
+    def _may_change(self, user, obj) -> bool:
+        return access.can_change_company(user, obj)
+
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(SharedRecordAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "model", "functional_unit", "energy_using", "company")
     list_filter = ("company", "energy_using")
     search_fields = ("code", "name", "model")
+
+    def _refusal(self, obj) -> str:
+        return product_change_refusal(obj)
+
+    def _may_change(self, user, obj) -> bool:
+        return access.can_change_product(user, obj)
 
 
 @admin.register(EmissionFactor)
@@ -220,6 +308,13 @@ class StudyAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
         if obj.pk is None:
             return None
         return Study.objects.get(pk=obj.pk)  # the stored status, not the edited one
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Once sent for review a study belongs to its company for good.
+        if obj is not None and obj.pk is not None and study_has_been_sent(obj):
+            fields = (*fields, "company")
+        return fields
 
 
 @admin.register(StudyProduct)

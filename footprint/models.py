@@ -411,14 +411,16 @@ class Study(models.Model):
         verbose_name=_("技术负责人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Who signed, approved or did the work stays named: such users are deactivated,
+        # never deleted (the admin says why).
+        on_delete=models.PROTECT,
         related_name="led_studies",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="created_studies",
     )
     sent_to_client_at = models.DateTimeField(_("发送企业审阅时间"), null=True, blank=True)
@@ -649,7 +651,7 @@ class StudyTransition(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=StudyStatus.choices)
     to_status = models.CharField(max_length=20, choices=StudyStatus.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -669,14 +671,14 @@ class Comment(models.Model):
     activity = models.ForeignKey(
         ActivityRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     text = models.TextField(_("意见"))
     resolved = models.BooleanField(_("已解决"), default=False)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="resolved_comments",
     )
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -39,3 +39,25 @@ def test_admin_edit_of_used_factor_creates_version(demo, client):
     factor.refresh_from_db()
     assert str(factor.value) == "0.5366000000"
     assert EmissionFactor.objects.get(code="CN-GRID-2022", version=2).value == Decimal("0.6")
+
+
+def test_a_user_who_worked_on_a_study_is_deactivated_never_deleted(demo, client):
+    """The delete page says why (the studies named) and deleting does nothing; the bulk
+    action too. A user with no part in any study can be deleted."""
+    from footprint.models import Study, User
+
+    client.force_login(User.objects.get(username="admin"))
+    lead = User.objects.get(username="lead")
+    assert Study.objects.filter(lead_verifier=lead).exists()
+    url = reverse("admin:footprint_user_delete", args=[lead.pk])
+    page = client.get(url).content.decode()
+    assert "只能停用" in page and "202508175GHG" in page
+    client.post(url, {"post": "yes"})
+    changelist = reverse("admin:footprint_user_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [lead.pk], "post": "yes"})
+    assert User.objects.filter(pk=lead.pk).exists()
+    assert Study.objects.filter(lead_verifier=lead).count() == 2
+
+    idle = User.objects.create_user(username="idle", password="x")
+    response = client.post(reverse("admin:footprint_user_delete", args=[idle.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not User.objects.filter(pk=idle.pk).exists()

@@ -10,6 +10,7 @@ from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from ..access import can_edit_study_data, can_import, get_study_for_user, require
 from ..models import ActivityRecord, Study
 from ..selectors import studies_visible_to, study_comments, study_transitions
 from ..services import comments as comment_services
@@ -21,7 +22,6 @@ from ..services.importing import ImportRejected, StudyExists, import_study
 from ..services.results import study_results
 from ..services.signing import SigningUnavailable
 from ..services.study_format import FormatError, read_json
-from ..views.access import can_edit_study, get_study_for_user, require_staff
 from .serializers import (
     CommentSerializer,
     StudyDetailSerializer,
@@ -121,7 +121,7 @@ def study_comments_view(request, report_number):
 )
 @api_view(["POST"])
 def study_import(request):
-    require_staff(request.user)
+    require(can_import(request.user))
     replace = request.query_params.get("replace", "").lower() in ("1", "true", "yes")
     try:
         document = read_json(request.body)
@@ -130,8 +130,7 @@ def study_import(request):
     number = document.data.get("report_number")
     existing = Study.objects.filter(report_number=number).first() if isinstance(number, str) else None
     if existing is not None and replace:
-        if not can_edit_study(request.user, existing):
-            raise PermissionDenied
+        require(can_edit_study_data(request.user, existing))
         try:
             ensure_study_editable(existing)
         except StudyFrozenError as exc:

@@ -11,14 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..access import can_comment, can_resolve_comment
 from ..models import ActivityRecord, Comment, Study
-from ..selectors import studies_visible_to
-from .workflow import (
-    WorkflowError,
-    WorkflowPermissionDenied,
-    is_study_auditor,
-    is_study_lead_verifier,
-)
+from .workflow import WorkflowError, WorkflowPermissionDenied
 
 MAX_COMMENT_LENGTH = 5000
 
@@ -30,21 +25,15 @@ def _ensure_open(study: Study) -> None:
         )
 
 
-def can_resolve(user, comment: Comment) -> bool:
-    study = comment.study
-    return bool(
-        user.is_authenticated
-        and (comment.author_id == user.pk
-             or is_study_auditor(user, study)
-             or is_study_lead_verifier(user, study))
-    )
+# The rules live in footprint/access.py; the name stays for the workflow page.
+can_resolve = can_resolve_comment
 
 
 @transaction.atomic
 def comment_create(
     *, study: Study, user, text: str, activity: ActivityRecord | None = None
 ) -> Comment:
-    if not studies_visible_to(user).filter(pk=study.pk).exists():
+    if not can_comment(user, study):
         raise WorkflowPermissionDenied(_("您不能对这份报告发表意见。"))
     _ensure_open(study)
     text = (text or "").strip()

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from ..models import Company, Product, Study
-from .freeze import ensure_study_editable
+from ..models import Company, Product
+from .freeze import ensure_company_changeable, ensure_product_changeable
 
 COMPANY_FIELDS = (
     "name", "credit_code", "address", "legal_representative", "contact_name", "contact_phone",
@@ -26,11 +26,16 @@ def company_create(*, fields: dict[str, Any]) -> Company:
 
 @transaction.atomic
 def company_update(*, company: Company, fields: dict[str, Any]) -> Company:
-    # Issued reports keep what they printed (their PDF and snapshot), so a company may change
-    # its address or contact after a report was issued.
-    for name, value in fields.items():
-        if name in COMPANY_FIELDS:
-            setattr(company, name, value)
+    """Edit a company. Refused (naming them) while an issued study or one under review uses
+    it: the report printed its particulars, and the study page, exports and history show them."""
+    # Compare with the stored row: a bound ModelForm has already copied its data onto `company`.
+    stored = Company.objects.get(pk=company.pk)
+    changes = {k: v for k, v in fields.items() if k in COMPANY_FIELDS and getattr(stored, k) != v}
+    if not changes:
+        return company
+    ensure_company_changeable(stored)
+    for name, value in changes.items():
+        setattr(company, name, value)
     company.full_clean()
     company.save()
     return company
@@ -46,13 +51,16 @@ def product_create(*, company: Company, fields: dict[str, Any]) -> Product:
 
 @transaction.atomic
 def product_update(*, product: Product, fields: dict[str, Any]) -> Product:
-    """Edit a product. Refused while an issued study uses it: its name, code and functional
-    unit are part of the issued figures (kgCO₂e per functional unit)."""
-    for study in Study.objects.filter(study_products__product=product).distinct():
-        ensure_study_editable(study)
-    for name, value in fields.items():
-        if name in PRODUCT_FIELDS:
-            setattr(product, name, value)
+    """Edit a product. Refused (naming them) while an issued study or one under review uses
+    it: its name, code and functional unit are part of the issued figures (kgCO₂e per
+    functional unit)."""
+    stored = Product.objects.get(pk=product.pk)  # not the form's copy (see company_update)
+    changes = {k: v for k, v in fields.items() if k in PRODUCT_FIELDS and getattr(stored, k) != v}
+    if not changes:
+        return product
+    ensure_product_changeable(stored)
+    for name, value in changes.items():
+        setattr(product, name, value)
     product.full_clean()
     product.save()
     return product

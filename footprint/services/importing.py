@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..choices import STAGE_ORDER
+from ..access import can_change_company
+from ..choices import STAGE_ORDER, Role
 from ..models import (
     ActivityRecord,
     Company,
@@ -21,7 +22,13 @@ from ..models import (
     VerificationTeamMember,
 )
 from ..selectors import factor_value
-from .freeze import StudyFrozenError, ensure_study_editable
+from .freeze import (
+    StudyFrozenError,
+    company_change_refusal,
+    company_move_refusal,
+    ensure_study_editable,
+    product_change_refusal,
+)
 from .reference import current_gwp_version
 from .study_format import (
     CleanFactor,
@@ -108,8 +115,55 @@ def _validate(doc: Document) -> tuple[CleanStudy | None, list[Problem]]:
     return clean, problems
 
 
-def preview_document(doc: Document) -> ImportPreview:
+def _changes(obj, fields: dict) -> dict:
+    """What importing `fields` would change on `obj` (empty values in a file change nothing)."""
+    return {k: v for k, v in fields.items() if v and getattr(obj, k) != v}
+
+
+def database_problems(clean: CleanStudy, *, user=None, where=None) -> list[Problem]:
+    """What the document would change that may not change, checked against the database:
+    a study sent for review moving to another company; a company or product that an issued
+    study (or one under review) uses; and, when a user imports (web, API), changes to a
+    company that is not theirs to change (footprint/access.py). Commands (user None) are
+    refused the first two like everyone."""
+    where = where or Document(data={}).where
+    problems: list[Problem] = []
+    name = clean.company["name"]
+    existing = Study.objects.select_related("company").filter(
+        report_number=clean.study["report_number"]).first()
+    if existing is not None:
+        moved = company_move_refusal(existing, name)
+        if moved:
+            problems.append(Problem(where("company", "name"), moved))
+    company = Company.objects.filter(name=name).first()
+    if company is None:
+        return problems
+    may_change = user is None or can_change_company(user, company)
+    not_yours = _("您不是企业“%(company)s”任何报告的核查员，不能修改它的信息或产品。") % {"company": name}
+    if _changes(company, clean.company):
+        refusal = company_change_refusal(company)
+        if refusal or not may_change:
+            problems.append(Problem(where("company"), refusal or not_yours))
+    products = {p.code: p for p in Product.objects.filter(company=company)}
+    for index, cp in enumerate(clean.products):
+        product = products.get(cp.code)
+        if product is None:
+            if not may_change:
+                problems.append(Problem(where("products", index, "code"), not_yours))
+            continue
+        if _changes(product, cp.fields):
+            refusal = product_change_refusal(product)
+            if refusal or not may_change:
+                problems.append(Problem(where("products", index), refusal or not_yours))
+    return problems
+
+
+def preview_document(doc: Document, *, user=None) -> ImportPreview:
     clean, problems = _validate(doc)
+    if clean is not None:
+        problems = database_problems(clean, user=user, where=doc.where)
+        if problems:
+            clean = None
     preview = ImportPreview(clean=clean, problems=problems)
     if clean is None:
         return preview
@@ -125,8 +179,8 @@ def preview_document(doc: Document) -> ImportPreview:
     return preview
 
 
-def preview_file(name: str, content: bytes) -> ImportPreview:
-    return preview_document(read_file(name, content))
+def preview_file(name: str, content: bytes, *, user=None) -> ImportPreview:
+    return preview_document(read_file(name, content), user=user)
 
 
 _MATCH_FIELDS = ("unit", "gas", "year", "source", "ncv", "carbon_content")
@@ -175,11 +229,12 @@ def import_study(doc: Document, *, replace: bool = False, user=None) -> Study:
     clean, problems = _validate(doc)
     if clean is None:
         raise ImportRejected(problems)
-    return import_clean_study(clean, replace=replace, user=user)
+    return import_clean_study(clean, replace=replace, user=user, where=doc.where)
 
 
 @transaction.atomic
-def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -> Study:
+def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None, where=None) -> Study:
+    """Write a validated study. An auditor who imports it is assigned to it."""
     number = clean.study["report_number"]
     study = Study.objects.select_for_update().filter(report_number=number).first()
     if study is not None and not replace:
@@ -192,13 +247,17 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
             ensure_study_editable(study)
         except StudyFrozenError as exc:
             raise ImportRejected([Problem("report_number", str(exc))]) from exc
+    problems = database_problems(clean, user=user, where=where)
+    if problems:
+        raise ImportRejected(problems)
 
-    company, _created = Company.objects.get_or_create(name=clean.company["name"])
-    for key, value in clean.company.items():
-        if value:
-            setattr(company, key, value)
-    company.full_clean()
-    company.save()
+    company, created = Company.objects.get_or_create(name=clean.company["name"])
+    changes = _changes(company, clean.company)  # allowed: database_problems said so
+    for key, value in changes.items():
+        setattr(company, key, value)
+    if created or changes:
+        company.full_clean()
+        company.save()
 
     study_fields = dict(clean.study)
     if study is None:
@@ -228,12 +287,10 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
         product, _created = Product.objects.get_or_create(
             company=company, code=cp.code, defaults={k: v for k, v in cp.fields.items()}
         )
-        changed = False
-        for key, value in cp.fields.items():
-            if value and getattr(product, key) != value:
-                setattr(product, key, value)
-                changed = True
-        if changed:
+        changes = _changes(product, cp.fields)  # allowed: database_problems said so
+        for key, value in changes.items():
+            setattr(product, key, value)
+        if changes:
             product.full_clean()
             product.save()
         sp = StudyProduct.objects.create(
@@ -264,6 +321,8 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None) -
                             study_product=study_product_of.get(code) if code else None, **fields)
         record.full_clean()
         record.save()
+    if user is not None and getattr(user, "role", None) == Role.AUDITOR:
+        study.auditors.add(user)  # add() leaves an existing assignment as it is
     return study
 
 

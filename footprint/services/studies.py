@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ..choices import STAGE_ORDER, Role
 from ..models import Company, LifecycleStage, Product, Study, StudyProduct
 from ..services.study_format import NARRATIVE_FIELDS
-from .freeze import ensure_study_editable
+from .freeze import company_move_refusal, ensure_company_changeable, ensure_study_editable
 from .reference import current_gwp_version
 from .report_translation import TRANSLATION_LANGUAGES, normalise, with_language
 
@@ -45,6 +45,9 @@ def study_update(*, study: Study, fields: dict[str, Any], company: Company | Non
     verification code) and does not change here; the company only while no product is in."""
     ensure_study_editable(study)
     if company is not None and company.pk != study.company_id:
+        moved = company_move_refusal(study, company.name)
+        if moved:
+            raise ValidationError({"company": moved})
         if study.study_products.exists():
             raise ValidationError({"company": _("报告已有产品，不能更换企业。")})
         study.company = company
@@ -109,8 +112,10 @@ def study_narrative_update(
             setattr(study, key, (fields[key] or "").strip())
     study.full_clean()
     study.save()
-    if company_overview is not None:
+    if company_overview is not None and company_overview.strip() != study.company.overview:
+        # The overview is the company's, shared with its other studies (issued ones too).
         company = study.company
+        ensure_company_changeable(company)
         company.overview = company_overview.strip()
         company.full_clean()
         company.save()

@@ -163,3 +163,31 @@ def study_people(study: Study) -> list[User]:
     if study.lead_verifier_id and all(p.pk != study.lead_verifier_id for p in people):
         people.append(study.lead_verifier)
     return people
+
+
+def user_delete_refusal(user: User) -> str:
+    """Why this user may not be deleted ("" if they may): someone who created, worked on,
+    reviewed, signed, approved or commented on a study stays named in its record for good.
+    They are deactivated instead (User.is_active), which ends their access."""
+    from django.db.models import Q
+
+    from ..models import Comment, StudyTransition
+
+    if user.pk is None:
+        return ""
+    studies = Study.objects.filter(
+        Q(lead_verifier=user) | Q(created_by=user) | Q(auditors=user)
+    ).values_list("report_number", flat=True).distinct()
+    numbers = sorted(set(studies) | set(
+        StudyTransition.objects.filter(user=user).values_list("study__report_number", flat=True)
+    ) | set(
+        Comment.objects.filter(Q(author=user) | Q(resolved_by=user))
+        .values_list("study__report_number", flat=True)
+    ))
+    if not numbers:
+        return ""
+    from django.utils.translation import pgettext
+
+    return _("用户 %(name)s 参与过报告 %(numbers)s（编制、核查、审阅、批准或签发），"
+             "审计记录必须保留其姓名：只能停用（取消勾选“有效”），不能删除。") % {
+        "name": user.display_name, "numbers": pgettext("list separator", "、").join(numbers)}

@@ -58,26 +58,34 @@ def issued_study_for_code(code: str) -> Study | None:
 
 
 def public_facts(study: Study) -> PublicFacts:
-    """The issued figures come from the snapshot taken when the report was signed."""
+    """What the issued report said, from the snapshot taken when it was signed: never the
+    live rows (a company renamed later must not appear next to a genuine PDF). Only the
+    status (valid / superseded) and the hash are read from the study row; the row's own
+    fields stand in for what a snapshot of an older release lacks."""
+    from datetime import date
+
     from django.conf import settings
 
     snapshot = study.issued_snapshot or {}
+    document = snapshot.get("document") or {}
     products = tuple(
         ProductTotal(p["code"], p["name"], p["functional_unit"], p["total_kgco2e"])
         for p in (snapshot.get("results") or {}).get("products", [])
     )
     successor = Study.objects.filter(supersedes=study, status__in=FROZEN_STATUSES).first()
+    issue_date = document.get("issue_date")
     return PublicFacts(
-        report_number=study.report_number,
-        revision=study.revision,
-        title=study.title,
-        company=study.company.name,
+        report_number=document.get("report_number") or study.report_number,
+        revision=document.get("revision", 0) if document else study.revision,
+        title=document.get("title") or study.title,
+        company=(document.get("company") or {}).get("name") or study.company.name,
         products=products,
-        issue_date=study.issue_date,
+        issue_date=date.fromisoformat(issue_date) if issue_date else study.issue_date,
         status="superseded" if study.status == StudyStatus.SUPERSEDED else "valid",
         superseded_by=successor.report_number if successor else "",
         sha256=study.issued_sha256,
-        certification_body=study.certification_body or settings.CERTIFICATION_BODY_NAME,
+        certification_body=(snapshot.get("certification_body") or document.get("certification_body")
+                            or study.certification_body or settings.CERTIFICATION_BODY_NAME),
     )
 
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from ..access import can_start_revision, is_study_auditor, is_study_contact, is_study_lead_verifier
 from ..choices import Role, StudyStatus
 from ..models import (
     ActivityRecord,
@@ -56,36 +57,6 @@ class WorkflowError(Exception):
 
 class WorkflowPermissionDenied(WorkflowError):
     """The user's role does not allow this transition."""
-
-
-# ---------------------------------------------------------------------------------- roles
-def is_study_auditor(user, study: Study) -> bool:
-    """Auditors assigned to (or who created) the study; administrators may act for them."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return True
-    if user.role != Role.AUDITOR:
-        return False
-    return study.created_by_id == user.pk or study.auditors.filter(pk=user.pk).exists()
-
-
-def is_study_lead_verifier(user, study: Study) -> bool:
-    """The lead verifier of the study (any lead verifier while none is assigned), never one
-    of its own auditors: the technical review must be independent of the verification."""
-    if not user.is_authenticated or user.role != Role.LEAD_VERIFIER:
-        return False
-    if study.lead_verifier_id is not None and study.lead_verifier_id != user.pk:
-        return False
-    return not (study.created_by_id == user.pk or study.auditors.filter(pk=user.pk).exists())
-
-
-def is_study_contact(user, study: Study) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.role == Role.COMPANY_CONTACT
-        and user.company_id == study.company_id
-    )
 
 
 # ------------------------------------------------------------------------------- blockers
@@ -196,7 +167,7 @@ def can_revise(user, study: Study) -> bool:
     return (
         study.status == S.ISSUED
         and not Study.objects.filter(supersedes=study).exists()
-        and (is_study_auditor(user, study) or is_study_lead_verifier(user, study))
+        and can_start_revision(user, study)
     )
 
 
@@ -365,6 +336,10 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
             snapshot = issue_snapshot(study)
         snapshot["issued_at"] = now.isoformat()
         snapshot["issued_by"] = user.display_name
+        # The body the report names, as printed (the verification page shows it).
+        from ..reports.inputs import certification_body
+
+        snapshot["certification_body"] = certification_body(study, study.language)
         study.issued_sha256 = hashlib.sha256(signed).hexdigest()
         study.issued_snapshot = snapshot
         study.status = S.ISSUED
@@ -415,7 +390,7 @@ def study_revise(*, study: Study, user, comment: str = "") -> Study:
     marked superseded."""
     with transaction.atomic():
         original = _locked(study)
-        if not (is_study_auditor(user, original) or is_study_lead_verifier(user, original)):
+        if not can_start_revision(user, original):
             raise WorkflowPermissionDenied(_("您的角色不能创建修订版。"))
         if original.status != S.ISSUED:
             raise WorkflowError(_("只有已签发的报告可以修订。"))

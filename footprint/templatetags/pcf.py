@@ -97,6 +97,14 @@ def status_badge(study) -> str:
 @register.filter
 def is_staff_role(user) -> bool:
     """Auditors, lead verifiers and administrators (not company contacts)."""
-    from ..selectors import is_staff_role as staff
+    from ..access import is_staff_role as staff
 
     return staff(user)
+
+
+@register.filter
+def may_create_study(user) -> bool:
+    """Auditors and administrators create and import studies (footprint/access.py)."""
+    from ..access import can_create_study
+
+    return can_create_study(user)

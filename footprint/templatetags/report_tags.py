@@ -7,11 +7,11 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from ..access import can_edit_study_data
 from ..choices import StudyStatus
 from ..models import EmissionFactor, Product, Study
 from ..services.completeness import Missing, study_completeness
 from ..services.study_format import NARRATIVE_FIELDS
-from ..views.access import can_edit_study
 
 register = template.Library()
 
@@ -68,7 +68,7 @@ def report_panel(context, study, result=None):
     user = context["user"]
     missing = study_completeness(study, result=result)
     # Links only for those who may change the study, and only while it can be changed.
-    linked = study.status == StudyStatus.DRAFT and can_edit_study(user, study)
+    linked = study.status == StudyStatus.DRAFT and can_edit_study_data(user, study)
     return {
         "study": study,
         "user": user,

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..access import get_study_for_edit, require_staff
 from ..choices import STAGE_ORDER, Basis, DataType, FactorCategory, stages_in_boundary
 from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
 from ..models import EmissionFactor
@@ -36,7 +37,6 @@ from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_
 from ..services.results import study_results
 from ..services.units import UnitError, activity_unit_of
 from ..templatetags.pcf import factor_text
-from .access import get_study_for_edit, require_staff
 
 PAGE_SIZE = 50
 FORMSET_PREFIX = "act"

@@ -8,11 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from ..access import (
+    can_change_company,
+    can_change_product,
+    can_create_company,
+    can_create_study,
+    require,
+)
 from ..forms import CompanyForm, ProductForm
 from ..selectors import companies_visible_to, company_studies, products_visible_to
 from ..services import companies as company_services
 from ..services.freeze import StudyFrozenError
-from .access import require_staff
 
 
 def _next_url(request, default: str) -> str:
@@ -30,12 +36,13 @@ def company_list(request):
     )
     if q:
         companies = companies.filter(name__icontains=q)
-    return render(request, "footprint/companies/list.html", {"companies": companies, "q": q})
+    return render(request, "footprint/companies/list.html", {
+        "companies": companies, "q": q, "may_create": can_create_company(request.user)})
 
 
 @login_required
 def company_create(request):
-    require_staff(request.user)
+    require(can_create_company(request.user))
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         company = company_services.company_create(fields=form.cleaned_data)
@@ -51,26 +58,34 @@ def company_detail(request, pk):
         "company": company,
         "products": company.products.order_by("code"),
         "studies": company_studies(request.user, company),
+        "may_change": can_change_company(request.user, company),
+        "may_create_study": can_create_study(request.user),
     })
 
 
 @login_required
 def company_edit(request, pk):
     company = get_object_or_404(companies_visible_to(request.user), pk=pk)
-    require_staff(request.user)
+    require(can_change_company(request.user, company))
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
-        company_services.company_update(company=company, fields=form.cleaned_data)
-        messages.success(request, _("企业信息已保存。"))
-        # The study page's list of missing elements links here with ?next=<study page>.
-        return redirect(_next_url(request, company_detail_url(company)))
+        try:
+            company_services.company_update(company=company, fields=form.cleaned_data)
+        except StudyFrozenError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("企业信息已保存。"))
+            # The study page's list of missing elements links here with ?next=<study page>.
+            return redirect(_next_url(request, company_detail_url(company)))
     return render(request, "footprint/companies/form.html", {"form": form, "company": company})
 
 
 @login_required
 def product_create(request, company_pk):
     company = get_object_or_404(companies_visible_to(request.user), pk=company_pk)
-    require_staff(request.user)
+    require(can_change_company(request.user, company))
     form = ProductForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         product = company_services.product_create(company=company, fields=form.cleaned_data)
@@ -84,13 +99,13 @@ def product_create(request, company_pk):
 @login_required
 def product_edit(request, pk):
     product = get_object_or_404(products_visible_to(request.user), pk=pk)
-    require_staff(request.user)
+    require(can_change_product(request.user, product))
     form = ProductForm(request.POST or None, instance=product, company=product.company)
     if request.method == "POST" and form.is_valid():
         try:
             company_services.product_update(product=product, fields=form.cleaned_data)
         except StudyFrozenError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ..access import can_manage_factors, require
 from ..forms import FactorFilterForm, FactorForm
 from ..models import EmissionFactor
 from ..selectors import (
@@ -24,7 +25,6 @@ from ..services import factors as factor_services
 from ..services import formatting as F
 from ..services.factors import factor_derivation_text, factor_revise
 from ..services.units import UnitError, activity_unit_of
-from .access import require_staff
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
@@ -33,7 +33,7 @@ _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "
 
 @login_required
 def factor_list(request):
-    require_staff(request.user)
+    require(can_manage_factors(request.user))
     values = factor_filter_values()
     form = FactorFilterForm(request.GET or None, regions=values["regions"], years=values["years"])
     f = form.cleaned_data if form.is_valid() else {}
@@ -52,7 +52,7 @@ def factor_list(request):
 
 @login_required
 def factor_detail(request, pk):
-    require_staff(request.user)
+    require(can_manage_factors(request.user))
     factor = get_object_or_404(EmissionFactor, pk=pk)
     try:
         value = factor_value(factor)
@@ -74,7 +74,7 @@ def factor_detail(request, pk):
 
 @login_required
 def factor_create(request):
-    require_staff(request.user)
+    require(can_manage_factors(request.user))
     form = FactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         factor = factor_services.factor_create(fields=form.cleaned_data)
@@ -85,7 +85,7 @@ def factor_create(request):
 
 @login_required
 def factor_new_version(request, pk):
-    require_staff(request.user)
+    require(can_manage_factors(request.user))
     factor = get_object_or_404(EmissionFactor, pk=pk)
     initial = {name: getattr(factor, name) for name in _FIELDS}
     initial["code"] = factor.code

@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ..access import get_study_for_user
 from ..services.history import study_history
-from .access import get_study_for_user
 
 
 @login_required

@@ -14,12 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..choices import Role
+from ..access import can_edit_study_data, can_import, require
 from ..forms import ImportForm
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.importing import ImportRejected, StudyExists, import_file, preview_file
 from ..services.study_format import FormatError
-from .access import can_edit_study, require_staff
 
 SESSION_KEY = "pending_imports"
 MAX_PENDING = 5
@@ -27,13 +26,13 @@ MAX_PENDING = 5
 
 @login_required
 def study_import(request):
-    require_staff(request.user)
+    require(can_import(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            preview = preview_file(upload.name, content)
+            preview = preview_file(upload.name, content, user=request.user)
         except FormatError as exc:
             form.add_error("file", str(exc))
         else:
@@ -48,7 +47,7 @@ def study_import(request):
 @login_required
 @require_POST
 def study_import_confirm(request):
-    require_staff(request.user)
+    require(can_import(request.user))
     token = request.POST.get("token", "")
     pending = request.session.get(SESSION_KEY, {}).get(token)
     if not pending or not default_storage.exists(pending["path"]):
@@ -57,7 +56,7 @@ def study_import_confirm(request):
     with default_storage.open(pending["path"], "rb") as fh:
         content = fh.read()
     replace = request.POST.get("replace") == "1"
-    preview = preview_file(pending["name"], content)
+    preview = preview_file(pending["name"], content, user=request.user)
     refusal = _refusal(request, preview, replace)
     if refusal or not preview.ok:
         if refusal:
@@ -68,12 +67,10 @@ def study_import_confirm(request):
         study = import_file(pending["name"], content, replace=replace, user=request.user)
     except (StudyExists, ImportRejected, FormatError) as exc:
         messages.error(request, str(exc) if not isinstance(exc, ImportRejected)
-                       else _("导入被拒绝，未保存任何数据。"))
+                       else " ".join([_("导入被拒绝，未保存任何数据。"), *map(str, exc.problems)]))
         return render(request, "footprint/import/preview.html", _preview_context(
             request, preview, token=token, name=pending["name"], replace=replace))
     _forget(request, token)
-    if request.user.role == Role.AUDITOR and not study.auditors.filter(pk=request.user.pk).exists():
-        study.auditors.add(request.user)
     messages.success(request, _("报告 %(number)s 已导入（%(n)s 条活动数据）。") % {
         "number": study.report_number, "n": preview.clean.activity_count})
     return redirect("study_detail", report_number=study.report_number)
@@ -91,7 +88,7 @@ def _refusal(request, preview, replace: bool) -> str | None:
         ensure_study_editable(existing)
     except StudyFrozenError as exc:
         return str(exc)
-    if not can_edit_study(request.user, existing):
+    if not can_edit_study_data(request.user, existing):
         return _("您没有修改报告 %(number)s 的权限，不能替换它。") % {"number": existing.report_number}
     return None
 

@@ -7,11 +7,11 @@ from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_GET
 
+from ..access import get_study_for_user
 from ..choices import StudyStatus
 from ..reports.inputs import report_language
 from ..reports.pdf import render_study_html, render_study_pdf
 from ..services.workflow import issued_pdf_bytes
-from .access import get_study_for_user
 
 
 def _language(request, study) -> str:

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..access import can_edit_study_data, get_study_for_user
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
 from ..services import checks as C
@@ -21,7 +22,6 @@ from ..services import formatting as F
 from ..services.calculation import ProductResult
 from ..services.results import study_results
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
-from .access import can_edit_study, get_study_for_user
 from .activities import PAGE_SIZE
 
 TOP_CONTRIBUTORS = 8
@@ -32,7 +32,7 @@ def study_results_view(request, report_number):
     study = get_study_for_user(request.user, report_number)
     result = study_results(study)
     # Links to the rows in the stage editor (read-only there while the study is not a draft).
-    can_edit = can_edit_study(request.user, study)
+    can_edit = can_edit_study_data(request.user, study)
     suggested_codes = {c.suggested_factor for c in result.all_checks if c.suggested_factor}
     factor_pks = dict(
         EmissionFactor.objects.filter(code__in=suggested_codes, is_current=True).values_list("code", "pk")

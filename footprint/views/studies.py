@@ -9,6 +9,13 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..access import (
+    can_create_study,
+    can_edit_study_data,
+    get_study_for_edit,
+    get_study_for_user,
+    require,
+)
 from ..choices import stages_in_boundary
 from ..forms import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductOutputForm
 from ..selectors import companies_visible_to, gwp_version_of, study_product_of
@@ -19,7 +26,6 @@ from ..services.gwp_corrections import study_gwp_correction
 from ..services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
 from ..services.results import study_results
 from ..services.study_format import NARRATIVE_FIELDS
-from .access import can_edit_study, get_study_for_edit, get_study_for_user, require_staff
 
 
 def _refuse_if_frozen(request, study) -> bool:
@@ -34,7 +40,7 @@ def _refuse_if_frozen(request, study) -> bool:
 
 @login_required
 def study_create(request):
-    require_staff(request.user)
+    require(can_create_study(request.user))
     companies = companies_visible_to(request.user)
     initial = {}
     if request.GET.get("company", "").isdigit():
@@ -54,7 +60,7 @@ def study_create(request):
 def study_detail(request, report_number):
     study = get_study_for_user(request.user, report_number)
     editable = study_is_editable(study)
-    may_edit = can_edit_study(request.user, study)
+    may_edit = can_edit_study_data(request.user, study)
     can_edit = may_edit and editable
     result = study_results(study)
     study_products = list(study.study_products.select_related("product").order_by("position", "id"))

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ..access import can_assign_team, can_edit_study_data, get_study_for_user, require
 from ..forms import StudyPeopleForm, team_formset_class
 from ..reports.inputs import default_certification_body
 from ..services import team as team_services
 from ..services.freeze import StudyFrozenError, study_is_editable
-from .access import can_edit_study, get_study_for_edit
 from .studies import _refuse_if_frozen
 
 
@@ -67,7 +67,7 @@ def _save(request, study, form, formset, team_errors: list[str]):
         messages.success(request, _("已将 %(name)s 加入核查组，其余修改也已保存。") % {"name": added.name})
     else:
         messages.success(request, _("报告分工与核查组已保存。"))
-    if not can_edit_study(request.user, study):
+    if not can_edit_study_data(request.user, study):
         # An auditor who took themselves off the study can no longer edit it.
         return redirect("study_detail", report_number=study.report_number)
     return redirect("study_team", report_number=study.report_number)
@@ -75,7 +75,10 @@ def _save(request, study, form, formset, team_errors: list[str]):
 
 @login_required
 def study_team(request, report_number):
-    study = get_study_for_edit(request.user, report_number)
+    study = get_study_for_user(request.user, report_number)
+    # The study's auditors and administrators: never its reviewer (no lead verifier
+    # assigns a study's people, let alone themselves).
+    require(can_assign_team(request.user, study))
     editable = study_is_editable(study)
     data = request.POST if request.method == "POST" else None
     default_body = default_certification_body(study.language)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ..access import get_study_for_edit
 from ..forms import TranslationForm
 from ..selectors import study_report_terms, translation_suggestions
 from ..services import studies as study_services
@@ -18,7 +19,6 @@ from ..services.report_translation import (
     translation_gaps,
     translator_for,
 )
-from .access import get_study_for_edit
 from .studies import _refuse_if_frozen
 
 LANGUAGE = "en"

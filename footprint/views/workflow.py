@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from ..access import get_study_for_user
 from ..models import Comment
 from ..selectors import (
     is_staff_role,
@@ -28,7 +29,6 @@ from ..selectors import (
 from ..services import comments as comment_services
 from ..services import workflow
 from ..services.signing import SigningUnavailable
-from .access import get_study_for_user
 
 ACTION_CHOICES = [(name, a.label) for name, a in workflow.ACTIONS.items()] + [
     ("revise", gettext_lazy("创建修订版"))

@@ -60,3 +60,27 @@ def test_diesel_factor_shows_its_derivation(reference_data):
     diesel = EmissionFactor.objects.get(code="CN-DIESEL")
     assert factor_derivation_text(diesel) == "43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.145 kg/kg"
     assert factor_derivation_text(EmissionFactor.objects.get(code="CN-GRID-2022")) == ""
+
+
+@pytest.mark.parametrize("link", ["lead_verifier", "created_by", "transition", "comment_author",
+                                  "comment_resolver"])
+def test_a_user_named_in_a_study_record_cannot_be_deleted(seed_study, link):
+    """Deleting such a user used to set the study's lead verifier (or the transition's user)
+    to NULL, without a history line. PROTECT keeps the record: deactivate instead."""
+    from django.db.models import ProtectedError
+
+    from footprint.models import Comment, Study, StudyTransition, User
+
+    user = User.objects.create_user(username="someone", password="x")
+    if link in ("lead_verifier", "created_by"):
+        Study.objects.filter(pk=seed_study.pk).update(**{link: user})
+    elif link == "transition":
+        StudyTransition.objects.create(study=seed_study, from_status="draft", to_status="client_review",
+                                       user=user)
+    elif link == "comment_author":
+        Comment.objects.create(study=seed_study, author=user, text="x")
+    else:
+        Comment.objects.create(study=seed_study, text="x", resolved=True, resolved_by=user)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        user.delete()
+    assert User.objects.filter(pk=user.pk).exists()

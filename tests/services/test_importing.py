@@ -305,3 +305,51 @@ def test_claims_round_trip_as_printed(reference_data, seed_doc):
     Study.objects.all().delete()
     again = import_file("again.xlsx", write_workbook(document))
     assert study_to_document(again)["claims"] == seed_doc["claims"]
+def _sent_and_back_in_draft(study):
+    """Sent to the company, commented on, and withdrawn to draft again."""
+    from footprint.models import Comment, User
+    from footprint.services import workflow
+
+    auditor = User.objects.create_user(username="aud", password="x", role="auditor")
+    study.auditors.add(auditor)
+    workflow.study_send_for_review(study=study, user=auditor)
+    Comment.objects.create(study=study, author=auditor, text="请核对")
+    workflow.study_withdraw(study=study, user=auditor)
+    return Study.objects.get(pk=study.pk)
+
+
+def test_replacing_never_moves_a_study_that_was_sent_to_another_company(reference_data, seed_doc):
+    study = _sent_and_back_in_draft(import_study(Document(copy.deepcopy(seed_doc))))
+    moved = copy.deepcopy(seed_doc)
+    moved["company"]["name"] = "另一家企业"
+    with pytest.raises(ImportRejected) as refused:
+        import_study(Document(moved), replace=True)
+    [problem] = refused.value.problems
+    assert problem.location == "company.name"
+    assert "已发送给企业“中电华骋科技有限公司”审阅，不能改为企业“另一家企业”" in problem.message
+    study.refresh_from_db()
+    assert study.company.name == "中电华骋科技有限公司"
+    assert study.comments.count() == 1 and study.transitions.count() == 2
+    assert not study.company.__class__.objects.filter(name="另一家企业").exists()
+
+
+def test_the_preview_already_says_so(reference_data, seed_doc):
+    _sent_and_back_in_draft(import_study(Document(copy.deepcopy(seed_doc))))
+    moved = copy.deepcopy(seed_doc)
+    moved["company"]["name"] = "另一家企业"
+    preview = preview_document(Document(moved))
+    assert not preview.ok
+    assert [p.location for p in preview.problems] == ["company.name"]
+
+
+def test_a_draft_never_sent_may_still_be_replaced_with_another_company(reference_data, seed_doc):
+    study = import_study(Document(copy.deepcopy(seed_doc)))
+    moved = copy.deepcopy(seed_doc)
+    moved["company"]["name"] = "另一家企业"
+    again = import_study(Document(moved), replace=True)
+    assert again.pk == study.pk and again.company.name == "另一家企业"
+
+
+def test_an_auditor_importing_a_study_is_assigned_to_it(reference_data, seed_doc, auditor):
+    study = import_study(Document(seed_doc), user=auditor)
+    assert list(study.auditors.all()) == [auditor]

@@ -85,3 +85,30 @@ def test_the_company_of_a_study_with_products_cannot_change(study, product):
     study_services.study_product_add(study=study, product=product_b, annual_output=Decimal(1))
     with pytest.raises(ValidationError):
         study_services.study_update(study=study, fields={}, company=product.company)
+
+
+def test_a_study_sent_for_review_never_changes_company(study, auditor):
+    """Even back in draft (withdrawn, changes requested), and even with no product in it."""
+    from footprint.services import workflow
+
+    workflow.study_send_for_review(study=study, user=auditor)
+    workflow.study_withdraw(study=study, user=auditor)
+    study.refresh_from_db()
+    other = company_services.company_create(fields={"name": "另一家"})
+    with pytest.raises(ValidationError) as refused:
+        study_services.study_update(study=study, fields={}, company=other)
+    assert "SVC-1 已发送给企业“服务测试企业”审阅，不能改为企业“另一家”" in refused.value.message_dict["company"][0]
+    study.refresh_from_db()
+    assert study.company.name == "服务测试企业"
+
+
+def test_a_company_with_an_issued_study_keeps_its_particulars(study, product):
+    from footprint.models import Study
+
+    Study.objects.filter(pk=study.pk).update(status=StudyStatus.ISSUED)
+    with pytest.raises(StudyFrozenError, match="SVC-1"):
+        company_services.company_update(company=study.company, fields={"address": "新地址"})
+    # saving the same values is not a change
+    company_services.company_update(company=study.company, fields={"address": study.company.address})
+    study.company.refresh_from_db()
+    assert study.company.address == ""

@@ -59,7 +59,7 @@ def test_a_product_in_an_issued_study_is_not_changed(auditor_client, demo):
     product = Product.objects.get(code="LV")
     response = auditor_client.post(reverse("product_edit", args=[product.pk]), {
         "code": "LV", "name": "改名", "functional_unit": "1 套"}, follow=True)
-    assert "已签发，数据已冻结" in response.content.decode()
+    assert "产品 LV 用于已签发或审阅中的报告 202508175GHG，不能修改" in response.content.decode()
     product.refresh_from_db()
     assert product.functional_unit == "1 台"
 

@@ -39,7 +39,7 @@ ROLE_DENIED = {
     ("api_study_transition", "POST"): {"client", "lead", "alice"},
     ("comment_resolve", "POST"): {"client", "alice"},
     ("comment_reopen", "POST"): {"client", "alice"},
-    ("api_study_import", "POST"): {"client", "client2"},
+    ("api_study_import", "POST"): {"client", "client2", "lead"},
 }
 POST_DATA = {
     "study_transition": {"action": "send_for_review"},
@@ -152,7 +152,8 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
         elif name.endswith("_simple_history") and param in ("_0", "_1"):
             # django-simple-history's re_path: (object_id, history_id), positional
             obj = _admin_object(name)
-            values[param] = obj.pk if param == "_0" else obj.history.first().history_id
+            record = obj.history.first()  # reference data made by a migration has none
+            values[param] = obj.pk if param == "_0" else (record.history_id if record else 1)
         elif name.startswith("admin:") and param == "version_id":
             obj = _admin_object(name)
             record = obj.history.first() if obj is not None and hasattr(obj, "history") else None
@@ -279,3 +280,267 @@ def test_the_walk_covers_the_workflow_pages(db):
     assert {"study_workflow", "study_transition", "comment_create", "comment_resolve",
             "study_history", "issued_pdf", "verify_report", "api_study_list",
             "api_study_detail", "api_study_export", "api_schema"} <= names
+
+
+# ------------------------------------------------------------------ every data-changing POST
+# Each POST below is sent with data that changes something, as every persona. Those allowed
+# must change it; everyone else must be refused (403, or 404 outside their scope) and leave
+# everything as it was. The study is the seed study, sent to its company once and back in
+# draft (so its contact sees it and its data may change); `auditor` is assigned to it, `lead`
+# is its lead verifier; `alice` (auditor) and `victor` (lead verifier) are not assigned.
+WRITERS = {"auditor", "admin"}                  # the study's auditors (and administrators)
+STAFF_CREATORS = {"auditor", "alice", "admin"}  # who creates studies and companies
+EVERYONE_WHO_SEES = {"auditor", "alice", "lead", "victor", "client", "admin"}
+CHANGE_PERSONAS = ["auditor", "alice", "lead", "victor", "client", "client2", "admin"]
+
+
+def _form_fields(html: str, form_id: str = "", action: str = "") -> list[tuple[str, str]]:
+    """The values a browser would submit from one form of the page, unchanged."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms, self.current, self.textarea, self.select = [], None, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.current = {"id": a.get("id", ""), "action": a.get("action") or "", "fields": []}
+                self.forms.append(self.current)
+            elif self.current is None or "name" not in a and tag != "option":
+                return
+            elif tag == "input":
+                kind = a.get("type", "text")
+                if kind in ("checkbox", "radio") and "checked" not in a:
+                    return
+                if kind not in ("submit", "button", "file", "image"):
+                    self.current["fields"].append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+            elif tag == "textarea":
+                self.textarea = [a["name"], ""]
+            elif tag == "select":
+                self.select = [a["name"], None]
+            elif tag == "option" and self.select is not None and ("selected" in a or self.select[1] is None):
+                self.select[1] = a.get("value", "")  # the selected option, else the first
+
+        def handle_data(self, data):
+            if self.textarea is not None:
+                self.textarea[1] += data
+
+        def handle_endtag(self, tag):
+            if tag == "textarea" and self.textarea is not None:
+                self.current["fields"].append(tuple(self.textarea))
+                self.textarea = None
+            elif tag == "select" and self.select is not None:
+                self.current["fields"].append((self.select[0], self.select[1] or ""))
+                self.select = None
+            elif tag == "form":
+                self.current = None
+
+    parser = Parser()
+    parser.feed(html)
+    for form in parser.forms:
+        if (form_id and form["id"] == form_id) or (not form_id and form["action"] in ("", action)
+                                                    and form["fields"]):
+            return form["fields"]
+    raise AssertionError(f"no form {form_id or action!r} on the page")
+
+
+def _from_page(admin_client, url, changes: dict, *, form_id: str = "", page: str = "") -> dict:
+    """The page's form as the administrator sees it, with `changes` applied."""
+    from django.utils.datastructures import MultiValueDict
+
+    html = admin_client.get(page or url).content.decode()
+    data = MultiValueDict()
+    for name, value in _form_fields(html, form_id=form_id, action=url):
+        data.appendlist(name, value)
+    for name, value in changes.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    return data
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def change_scenario(demo_users, auditor, lead_verifier, settings, tmp_path):
+    """The seed study sent to its company and withdrawn to draft, with an open and a resolved
+    comment, a product of the company not in the study yet, and one product image."""
+    from footprint.models import Product
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    seed = Study.objects.get(report_number="202508175GHG")
+    workflow.study_send_for_review(study=seed, user=demo_users["auditor"])
+    workflow.study_withdraw(study=seed, user=demo_users["auditor"])
+    seed.refresh_from_db()
+    open_comment = Comment.objects.create(study=seed, author=demo_users["auditor"], text="检查")
+    resolved = Comment.objects.create(study=seed, author=demo_users["auditor"], text="已改",
+                                      resolved=True, resolved_by=demo_users["auditor"])
+    Product.objects.create(company=seed.company, code="EXTRA", name="附加产品", functional_unit="1 台")
+    image = _study_image(seed)
+    return {"study": seed, "open": open_comment, "resolved": resolved, "image": image,
+            "users": {**demo_users, "alice": auditor, "victor": lead_verifier}}
+
+
+def _state(study) -> tuple:
+    """Everything a POST could change: every history table, comments, transitions, users'
+    profiles, companies, products, factors and the study's image files."""
+    from django.apps import apps
+
+    from footprint.models import Company, EmissionFactor, Product, StudyTransition, User
+    from footprint.reports import assets
+
+    histories = tuple(m.objects.count() for m in apps.get_models() if m.__name__.startswith("Historical"))
+    return (
+        histories,
+        tuple(Comment.objects.order_by("pk").values_list("pk", "text", "resolved")),
+        StudyTransition.objects.count(),
+        tuple(User.objects.order_by("pk").values_list("first_name", "organisation", "email")),
+        tuple(Company.objects.order_by("pk").values_list()),
+        tuple(Product.objects.order_by("pk").values_list()),
+        EmissionFactor.objects.count(),
+        tuple(assets.study_images(study.report_number)),
+    )
+
+
+def _changes(case) -> list[tuple[str, list, object, set, str]]:
+    """(url name, args, data or a function of the admin client giving it, allowed personas,
+    kind: "form" | "json" | "upload")."""
+    study = case["study"]
+    number, company = study.report_number, study.company
+    sp = study.study_products.select_related("product").first()
+    code, product = sp.product.code, sp.product
+    from footprint.models import EmissionFactor, Product
+
+    extra = Product.objects.get(company=company, code="EXTRA")
+    factor = EmissionFactor.objects.get(code="CN-GRID-2022", version=1)
+    doc = None
+
+    def import_doc():
+        from footprint.services.exporting import study_to_document
+
+        nonlocal doc
+        if doc is None:
+            doc = study_to_document(study)
+            doc["report_number"] = "IMPORTED-COPY"
+        return doc
+
+    def page(name, args, changes, **kw):
+        from django.urls import reverse
+
+        return lambda admin: _from_page(admin, reverse(name, args=args), changes, **kw)
+
+    study_fields = {"title": "改过的标题"}
+    return [
+        ("company_create", [], {"name": "新企业"}, STAFF_CREATORS, "form"),
+        ("company_edit", [company.pk], page("company_edit", [company.pk], {"address": "新地址"}), WRITERS, "form"),
+        ("product_create", [company.pk], {"code": "NEWP", "name": "新产品", "functional_unit": "1 台"}, WRITERS, "form"),
+        ("product_edit", [product.pk], page("product_edit", [product.pk], {"name": "改名"}), WRITERS, "form"),
+        ("study_create", [], page("study_edit", [number], {"report_number": "NEW-STUDY"}), STAFF_CREATORS, "form"),
+        ("study_edit", [number], page("study_edit", [number], study_fields), WRITERS, "form"),
+        ("study_narrative", [number], page("study_narrative", [number], {"purpose": "新的评价目的"}), WRITERS, "form"),
+        ("study_translations", [number], page("study_translations", [number], {"text_purpose": "A new purpose"},
+                                              form_id="translation-form"), WRITERS, "form"),
+        ("study_product_add", [number], {"product": extra.pk, "annual_output": "10"}, WRITERS, "form"),
+        ("study_product_stages", [number, code], page(
+            "study_product_stages", [number, code], {"stage-included": "新的包含过程"}, form_id="stage-form"),
+         WRITERS, "form"),
+        ("study_product_output", [number, code], {f"out-{sp.pk}-annual_output": "12345"}, WRITERS, "form"),
+        ("study_product_remove", [number, code], {}, WRITERS, "form"),
+        ("study_team", [number], page("study_team", [number], {"certification_body": "新的认证机构"},
+                                      form_id="team-form"), WRITERS, "form"),
+        ("study_images", [number], {"caption": "新图片"}, WRITERS, "upload"),
+        ("study_image_caption", [number, case["image"]], {"caption": "新说明"}, WRITERS, "form"),
+        ("study_image_delete", [number, case["image"]], {}, WRITERS, "form"),
+        ("study_transition", [number], {"action": "send_for_review"}, WRITERS, "form"),
+        ("comment_create", [number], {"text": "新意见"}, EVERYONE_WHO_SEES, "form"),
+        ("comment_resolve", [number, case["open"].pk], {}, {"auditor", "lead", "admin"}, "form"),
+        ("comment_reopen", [number, case["resolved"].pk], {}, {"auditor", "lead", "admin"}, "form"),
+        ("factor_create", [], {"code": "NEW-F", "name_zh": "新因子", "category": factor.category,
+                               "gas": "CO2", "value": "1", "unit": "kg/kWh", "source": "测试"},
+         {"auditor", "alice", "lead", "victor", "admin"}, "form"),
+        ("factor_new_version", [factor.pk], page("factor_new_version", [factor.pk], {"value": "0.6"}),
+         {"auditor", "alice", "lead", "victor", "admin"}, "form"),
+        ("api_study_transition", [number], {"action": "send_for_review"}, WRITERS, "json"),
+        ("api_study_comments", [number], {"text": "新意见"}, EVERYONE_WHO_SEES, "json"),
+        ("api_study_import", [], lambda admin: import_doc(), STAFF_CREATORS, "json"),
+        ("study_import_confirm", [], lambda admin: import_doc(), STAFF_CREATORS, "import"),
+    ]
+
+
+def _post(client, url, data, kind):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    if kind == "json":
+        return client.post(url, json.dumps(data), content_type="application/json")
+    if kind == "upload":
+        return client.post(url, {**data, "image": SimpleUploadedFile("new.png", _png(), "image/png")})
+    if kind == "import":
+        # the confirmation needs an upload of the same session first
+        upload = SimpleUploadedFile("copy.json", json.dumps(data, ensure_ascii=False).encode(),
+                                    "application/json")
+        first = client.post(reverse("study_import"), {"file": upload})
+        if first.status_code != 200:
+            return first
+        token = first.content.decode().split('name="token" value="')[1].split('"')[0]
+        return client.post(url, {"token": token, "replace": "0"})
+    return client.post(url, data)
+
+
+def _reset_images(study) -> None:
+    """Files are not rolled back with the database: put the one image back as it was."""
+    import shutil
+
+    from footprint.reports import assets
+
+    shutil.rmtree(assets.study_images_dir(study.report_number), ignore_errors=True)
+    _study_image(study)
+
+
+@pytest.mark.parametrize("persona", CHANGE_PERSONAS)
+def test_every_data_changing_post_is_allowed_only_to_its_role_and_scope(change_scenario, persona):
+    from django.urls import reverse
+
+    users = change_scenario["users"]
+    study = change_scenario["study"]
+    admin_client = Client()
+    admin_client.force_login(users["admin"])
+    client = Client()
+    client.force_login(users[persona])
+    problems = []
+    for name, args, data, allowed, kind in _changes(change_scenario):
+        url = reverse(name, args=args)
+        if callable(data):
+            data = data(admin_client)
+        sid = transaction.savepoint()
+        try:
+            before = _state(study)
+            response = _post(client, url, data, kind)
+            changed = _state(study) != before
+        finally:
+            transaction.savepoint_rollback(sid)
+            _reset_images(study)
+        code = response.status_code
+        where = f"{persona} POST {url} ({name}) → {code}"
+        if persona in allowed:
+            if code in (403, 404) or code >= 500 or not changed:
+                problems.append(f"{where}: must be allowed and change something (changed={changed})")
+        else:
+            # another company's contact: 404 for anything of the seed company (factors are
+            # the library's, not a company's: 403)
+            scoped = bool(args) and not name.startswith("factor_")
+            expected = {404} if persona == "client2" and scoped else {403, 404}
+            if code not in expected or changed:
+                problems.append(f"{where}: must be refused with {sorted(expected)} and change nothing "
+                                f"(changed={changed})")
+    assert not problems, "\n".join(problems)

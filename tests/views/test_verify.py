@@ -78,3 +78,22 @@ def test_a_superseded_report_says_so(client, issued_seed_study, demo_users):
 def test_the_code_form_redirects_to_the_report(client, db):
     response = client.get(reverse("verify_index"), {"code": "abc"})
     assert response.status_code == 302 and response.url == reverse("verify_report", args=["abc"])
+
+
+def test_the_page_shows_what_was_issued_not_what_the_rows_say_now(client, issued_seed_study):
+    """A company renamed after issuing (whatever the path) must not appear next to the
+    genuine PDF: every fact comes from the snapshot taken at signing."""
+    from footprint.models import Company, Product
+
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    Company.objects.filter(pk=study.company_id).update(name="改名后的企业")
+    Product.objects.filter(company_id=study.company_id, code="LV").update(name="改名后的产品")
+    Study.objects.filter(pk=study.pk).update(title="改过的标题", certification_body="别的机构")
+    response = client.get(reverse("verify_report", args=[study.verification_code]))
+    page = response.content.decode()
+    assert "中电华骋科技有限公司" in page and study.title in page
+    for now in ("改名后的企业", "改名后的产品", "改过的标题", "别的机构"):
+        assert now not in page
+    data = study.issued_pdf.open("rb").read()
+    verdict = _upload(client, reverse("verify_index"), data).content.decode()
+    assert "中电华骋科技有限公司" in verdict and "改名后的企业" not in verdict

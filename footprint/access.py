@@ -1,0 +1,169 @@
+"""Who may do what: every role and scope rule, in one place.
+
+Views, the API, the admin, template tags and the services ask these plain functions; nothing
+else decides a role. Two kinds of answer:
+
+- scope: objects outside a user's scope answer 404 (`get_study_for_user`; the querysets of
+  `selectors.studies_visible_to` and friends never return them);
+- role: actions outside a role answer 403 (`require`, `get_study_for_edit`).
+
+Whether data may change *now* (draft, under review, issued) is a separate question, answered by
+`services/freeze.py`. The rules of independence (ISO/IEC 17029, ISO 14065): the reviewer is
+never one of the people whose work is reviewed, so a lead verifier comments, returns, approves
+and issues, but never edits a study's data or its team; the auditors who do the work never
+approve it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .choices import Role
+from .models import Comment, Company, Product, Study
+from .selectors import is_staff_role, studies_visible_to
+
+__all__ = [
+    "can_assign_team", "can_change_company", "can_change_product", "can_comment",
+    "can_create_company", "can_create_study", "can_edit_study_data", "can_import",
+    "can_manage_factors", "can_resolve_comment", "can_start_revision", "can_view_study",
+    "get_study_for_edit", "get_study_for_user", "is_administrator", "is_staff_role",
+    "is_study_auditor", "is_study_contact", "is_study_lead_verifier", "require",
+    "require_staff",
+]
+
+
+# ------------------------------------------------------------------------------- people
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role == Role.ADMINISTRATOR))
+
+
+def _is_auditor(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.AUDITOR)
+
+
+def is_study_auditor(user, study: Study) -> bool:
+    """Auditors assigned to (or who created) the study; administrators may act for them."""
+    if is_administrator(user):
+        return True
+    if not _is_auditor(user):
+        return False
+    return study.created_by_id == user.pk or study.auditors.filter(pk=user.pk).exists()
+
+
+def is_study_lead_verifier(user, study: Study) -> bool:
+    """The lead verifier of the study (any lead verifier while none is assigned), never one
+    of its own auditors nor its creator: the technical review must be independent."""
+    if not user.is_authenticated or user.role != Role.LEAD_VERIFIER:
+        return False
+    if study.lead_verifier_id is not None and study.lead_verifier_id != user.pk:
+        return False
+    return not (study.created_by_id == user.pk or study.auditors.filter(pk=user.pk).exists())
+
+
+def is_study_contact(user, study: Study) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.role == Role.COMPANY_CONTACT
+        and user.company_id == study.company_id
+    )
+
+
+# ------------------------------------------------------------------------------ studies
+def can_view_study(user, study: Study) -> bool:
+    return studies_visible_to(user).filter(pk=study.pk).exists()
+
+
+def can_create_study(user) -> bool:
+    """Auditors and administrators: whoever creates a study works on it, so a lead verifier,
+    who reviews, does not."""
+    return is_administrator(user) or _is_auditor(user)
+
+
+can_import = can_create_study
+
+
+def can_edit_study_data(user, study: Study) -> bool:
+    """The study's own auditors and administrators. Never a lead verifier, not even an
+    unassigned one: a reviewer does not edit what they (or a colleague) review.
+    (Whether the study is in draft is services.freeze's question.)"""
+    return is_study_auditor(user, study)
+
+
+def can_assign_team(user, study: Study) -> bool:
+    """Who chooses the auditors and the lead verifier: the study's auditors and administrators.
+    A lead verifier never assigns (let alone assigns themselves)."""
+    return is_study_auditor(user, study)
+
+
+def can_comment(user, study: Study) -> bool:
+    """Anyone who may see a study may comment on it (company contacts included)."""
+    return can_view_study(user, study)
+
+
+def can_resolve_comment(user, comment: Comment) -> bool:
+    study = comment.study
+    return bool(
+        user.is_authenticated
+        and (comment.author_id == user.pk
+             or is_study_auditor(user, study)
+             or is_study_lead_verifier(user, study))
+    )
+
+
+def can_start_revision(user, study: Study) -> bool:
+    """The role part of revising an issued study (the status part is the workflow's)."""
+    return is_study_auditor(user, study) or is_study_lead_verifier(user, study)
+
+
+# ------------------------------------------------------------------- companies, products
+def can_create_company(user) -> bool:
+    return is_administrator(user) or _is_auditor(user)
+
+
+def can_change_company(user, company: Company) -> bool:
+    """Administrators, and the auditors assigned to (or who created) a study of the company.
+    A company without any study yet belongs to no one's work: any auditor may complete it
+    (that is how a new company gets its products before its first study)."""
+    if is_administrator(user):
+        return True
+    if not _is_auditor(user):
+        return False
+    studies = Study.objects.filter(company=company)
+    if not studies.exists():
+        return True
+    return studies.filter(created_by=user).exists() or studies.filter(auditors=user).exists()
+
+
+def can_change_product(user, product: Product) -> bool:
+    return can_change_company(user, product.company)
+
+
+def can_manage_factors(user) -> bool:
+    """The factor library is the certification body's reference data (new versions, never
+    edits of a version in use: services/factors.py)."""
+    return is_staff_role(user)
+
+
+# ------------------------------------------------------------------------ for the views
+def require(allowed: bool) -> None:
+    """403 unless allowed."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def require_staff(user) -> None:
+    """Auditors, lead verifiers and administrators only; company contacts get 403."""
+    require(is_staff_role(user))
+
+
+def get_study_for_user(user, report_number: str) -> Study:
+    """The study, if the user may see it; 404 otherwise (never reveal that it exists)."""
+    return get_object_or_404(studies_visible_to(user), report_number=report_number)
+
+
+def get_study_for_edit(user, report_number: str) -> Study:
+    """404 if the user may not see the study, 403 if they may see but not edit its data."""
+    study = get_study_for_user(user, report_number)
+    require(can_edit_study_data(user, study))
+    return study
