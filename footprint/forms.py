@@ -33,7 +33,13 @@ from .models import (
 from .services import report_translation
 from .services.activities import activity_unit_problem
 from .services.study_format import NARRATIVE_FIELDS
-from .services.units import UnitError, activity_unit_of, fuel_factor_value, parse_unit
+from .services.units import (
+    UnitError,
+    UnitSyntaxError,
+    activity_unit_of,
+    fuel_factor_value,
+    parse_unit,
+)
 
 RESERVED_REPORT_NUMBERS = frozenset({"new", "import"})
 KNOWN_STANDARDS = (
@@ -601,6 +607,8 @@ class FactorForm(forms.ModelForm):
         try:
             parse_unit(unit)
             activity_unit_of(unit)
+        except UnitSyntaxError as exc:
+            raise forms.ValidationError(str(exc)) from None
         except UnitError:
             raise forms.ValidationError(_("无法识别的单位 %(unit)s。") % {"unit": unit}) from None
         return unit

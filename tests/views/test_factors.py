@@ -73,3 +73,17 @@ def test_a_new_version_of_a_used_factor_leaves_the_studies_numbers_alone(auditor
     old.refresh_from_db()
     assert new.is_current and not old.is_current and old.value == Decimal("0.5366")
     assert study_results(seed).product("LV").total_kgco2e == before
+
+
+@pytest.mark.parametrize(("field", "value"), [("unit", "kg**9**9**9"), ("unit", "kWh("),
+                                              ("ncv", "1 GJ**9**9**9")])
+def test_a_unit_that_is_no_unit_is_a_form_error_on_the_factor_form(auditor_client, field, value):
+    from footprint.models import EmissionFactor
+
+    data = {"code": "BAD", "name_zh": "坏", "category": "other", "gas": "CO2", "unit": "kg/kg",
+            "source": "x", "ncv": "43.330 GJ/t", "carbon_content": "20.20 t/TJ", "oxidation_rate": "0.98"}
+    data[field] = value
+    response = auditor_client.post(reverse("factor_create"), data)
+    assert response.status_code == 200
+    assert "无法识别的单位" in response.content.decode()
+    assert not EmissionFactor.objects.filter(code="BAD").exists()
