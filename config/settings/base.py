@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "footprint.middleware.ChosenLanguageMiddleware",
+    "footprint.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,6 +121,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="pcf@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON that nests too deep is a 400, not a RecursionError (footprint/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "footprint.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "PCF studies API", "VERSION": "1.0.0"}
@@ -140,6 +147,10 @@ SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="")
 VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Product images of a study (report section 2.3), per uploaded file.
 STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest study rendered as a report (PDF or preview): about 6 ms of rendering per activity
+# record (docs/performance.md), so 2,000 records stay within a worker's 30 s. Larger studies
+# are refused with a message before rendering starts.
+REPORT_MAX_ACTIVITIES = env.int("REPORT_MAX_ACTIVITIES", default=2000)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {

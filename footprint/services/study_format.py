@@ -120,7 +120,27 @@ def read_json(content: bytes | str) -> Document:
         raise FormatError(_("不是有效的 JSON 文件：%(error)s") % {"error": str(exc)[:200]}) from exc
     if not isinstance(data, dict):
         raise FormatError(_("JSON 文件的顶层必须是一个对象。"))
+    if _holds_nul(data):
+        # PostgreSQL stores no NUL in text or jsonb: saving it would fail with a 500.
+        raise FormatError(_("JSON 文件含有 NUL 字符（\\u0000），无法导入。"))
     return Document(data=data, kind="json")
+
+
+def _holds_nul(data: Any) -> bool:
+    """Whether a NUL character is in any string or key of a parsed document (iterative: the
+    document may nest as deep as json.loads allowed)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def read_file(name: str, content: bytes) -> Document:
