@@ -850,6 +850,23 @@ def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+# What a spreadsheet takes for the start of a formula when a cell is typed or edited.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _text_stays_text(sheet) -> None:
+    """Every text cell is written as a string: openpyxl would store `=HYPERLINK(…)` or
+    `=cmd|' /C calc'!A0` (an activity name, a narrative) as a live formula in the file that
+    company contacts open. Text that starts like a formula also gets Excel's quote prefix, so
+    that editing the cell in Excel or LibreOffice does not turn it into one either."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_PREFIXES):
+                    cell.quotePrefix = True
+
+
 def write_workbook(document: dict) -> bytes:
     """The workbook form of a document (sheets study, factors, products, stages, activities)."""
     from openpyxl import Workbook
@@ -898,6 +915,7 @@ def write_workbook(document: dict) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+        _text_stays_text(sheet)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

