@@ -326,3 +326,91 @@ def test_formula_like_text_survives_the_round_trip_exactly(reference_data):
     assert activity["name"] == HOSTILE_TEXTS["name"] and activity["source"] == HOSTILE_TEXTS["source"]
     assert activity["notes"] == "+1+1" and again["narrative"]["purpose"] == "-2-3"
     assert again["title"] == "@SUM(1,2)"
+
+
+# ------------------------------------------------------------------------------ fuzzing
+# Whatever a document holds, reading and validating it gives FormatError or a list of
+# Problems, never another exception (each other exception was a 500 on the import page).
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from footprint.services.study_format import validate_document  # noqa: E402
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
+    st.sampled_from(["kWh", "kg**9**9**9", "kWh(", "=1+1", "2021-13-45", "1e999", "-0", "NaN",
+                     "CN-GRID-2022", "pcf-study/1", "production", "annual_total"]),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(max_size=12), children, max_size=4)),
+    max_leaves=12,
+)
+
+
+def _seed() -> dict:
+    return json.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, (*prefix, index))
+
+
+_SEED_PATHS = [p for p in _paths(_seed()) if p]
+
+
+@st.composite
+def mutated_documents(draw):
+    """The seed document with a few values replaced by anything at all."""
+    doc = _seed()
+    for path in draw(st.lists(st.sampled_from(_SEED_PATHS), min_size=1, max_size=4)):
+        target = doc
+        try:
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = draw(_VALUES)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier replacement removed this path
+    return doc
+
+
+def _must_be_handled(read):
+    try:
+        doc = read()
+    except FormatError:
+        return
+    clean, problems = validate_document(doc, {})
+    assert (clean is None) == bool(problems)  # a clean study, or the reasons it is not one
+    assert all(isinstance(p.message, str) and p.message for p in problems)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_documents())
+def test_fuzzed_json_documents_give_problems_not_exceptions(doc):
+    _must_be_handled(lambda: read_json(json.dumps(doc)))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_VALUES)
+def test_fuzzed_json_of_any_shape_gives_problems_not_exceptions(value):
+    _must_be_handled(lambda: read_json(json.dumps(value)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(
+    st.sampled_from(["study", "factors", "products", "stages", "activities", "team", "translations", "x"]),
+    st.lists(st.lists(_SCALARS.filter(lambda v: not isinstance(v, list | dict)), max_size=6), max_size=6),
+    min_size=1, max_size=4))
+def test_fuzzed_workbooks_give_problems_not_exceptions(sheets):
+    header = {"study": [["field", "value"]], "products": [list(study_format.PRODUCT_COLUMNS)],
+              "activities": [list(study_format.ACTIVITY_COLUMNS)]}
+    content = xlsx({name: sheet_xml(header.get(name, []) + rows) for name, rows in sheets.items()})
+    _must_be_handled(lambda: read_workbook(content))
