@@ -28,4 +28,6 @@ lint:
 	$(PY) -m ruff check .
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/study_calc.py
+	$(PY) bench/pages.py
+	$(PY) bench/report_render.py

@@ -49,8 +49,8 @@ class CompanyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Product)
 class ProductAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "model", "functional_unit", "company")
-    list_filter = ("company",)
+    list_display = ("code", "name", "model", "functional_unit", "energy_using", "company")
+    list_filter = ("company", "energy_using")
     search_fields = ("code", "name", "model")
 
 

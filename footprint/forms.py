@@ -94,7 +94,7 @@ class CompanyForm(forms.ModelForm):
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
-        fields = ("code", "name", "model", "functional_unit", "description")
+        fields = ("code", "name", "model", "functional_unit", "description", "energy_using")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"functional_unit": _("例如 1 台、1 kg、1 m²。结果按每功能单位计算。")}
 
@@ -105,6 +105,7 @@ class ProductForm(forms.ModelForm):
             Row(Column("code", css_class="col-md-4"), Column("name", css_class="col-md-8")),
             Row(Column("model", css_class="col-md-8"), Column("functional_unit", css_class="col-md-4")),
             "description",
+            "energy_using",
         )
 
     def clean_code(self):

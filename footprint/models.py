@@ -116,6 +116,12 @@ class Product(models.Model):
     model = models.CharField(_("型号规格"), max_length=200, blank=True)
     functional_unit = models.CharField(_("功能单位"), max_length=100, default="1 台")
     description = models.TextField(_("产品描述"), blank=True)
+    # Drives the use-stage check: leaving out the use stage of such a product makes its
+    # result a partial CFP (ISO 14067:2018, 3.1.1.2).
+    energy_using = models.BooleanField(
+        _("使用阶段耗能"), default=False,
+        help_text=_("产品在使用中消耗能源，例如有运行损耗的电气设备。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -288,6 +288,7 @@ def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
                 annual_output=float(sp.annual_output),
                 activities=tuple(activities_by_product[sp.pk]),
                 stages=tuple(stages_by_product[sp.pk]),
+                energy_using=sp.product.energy_using,
             )
         )
     return {

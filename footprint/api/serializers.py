@@ -45,8 +45,10 @@ class StudyDetailSerializer(StudyListSerializer):
 
     verification_code = serializers.CharField(read_only=True)
     issued_sha256 = serializers.CharField(read_only=True)
+    # The edition of the GWP set the numbers are computed with (see docs/reference-data.md).
+    gwp_version = serializers.IntegerField(source="gwp_version.version", read_only=True, default=None)
 
     class Meta(StudyListSerializer.Meta):
         fields = StudyListSerializer.Meta.fields + [
-            "language", "standards", "verification_code", "issued_sha256",
+            "language", "standards", "verification_code", "issued_sha256", "gwp_version",
         ]

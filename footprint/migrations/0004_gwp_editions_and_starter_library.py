@@ -140,10 +140,27 @@ def starter_library(apps):
             )
 
 
+def record_history(apps, model_name, reason):
+    """Reference rows made here get their "created" history record, as rows made by the
+    application do (django-simple-history's signals do not run in migrations)."""
+    model = apps.get_model("footprint", model_name)
+    historical = apps.get_model("footprint", f"Historical{model_name}")
+    have = set(historical.objects.values_list("id", flat=True))
+    fields = [f.attname for f in model._meta.concrete_fields]
+    now = timezone.now()
+    historical.objects.bulk_create(
+        historical(**{name: getattr(obj, name) for name in fields}, history_date=now,
+                   history_type="+", history_change_reason=reason)
+        for obj in model.objects.exclude(id__in=have)
+    )
+
+
 def forward(apps, schema_editor):
     gwp_editions(apps)
     pin_studies(apps)
     starter_library(apps)
+    for name in ("GwpSetVersion", "GwpValue", "EmissionFactor"):
+        record_history(apps, name, "migration 0004: reference data")
 
 
 class Migration(migrations.Migration):

@@ -158,6 +158,20 @@ class _Builder:
     def fu(self, product: ProductResult) -> str:
         return f"kgCO₂e/{product.functional_unit}"
 
+    @property
+    def declared_unit(self) -> bool:
+        """A cradle-to-gate study quantifies a partial CFP, expressed per declared unit rather
+        than per functional unit (ISO 14067:2018)."""
+        return self.i.study.boundary == "cradle_to_gate"
+
+    def partial_cfp_sentence(self) -> str:
+        """Said in the summary when the result is a partial CFP: the boundary stops at the gate,
+        or an energy-using product's use stage is left out (`use_stage_excluded`)."""
+        if not (self.declared_unit
+                or any(c.code == C.USE_STAGE_EXCLUDED for c in self.i.result.all_checks)):
+            return ""
+        return _("因此，本报告的结果是部分碳足迹（ISO 14067:2018，3.1.1.2），不是完整生命周期的产品碳足迹。")
+
     def date(self, value) -> str:
         return F.date(value, self.language)
 
@@ -361,12 +375,14 @@ class _Builder:
         s = self.i.study
         mismatches = [c for c in self.i.result.all_checks if c.code == C.CLAIMED_MISMATCH]
         joiner = "" if self.zh else " "
-        functional_units = _("功能单位：%(units)s。") % {"units": ("、" if self.zh else "; ").join(
+        unit_text = _("声明单位：%(units)s。") if self.declared_unit else _("功能单位：%(units)s。")
+        functional_units = unit_text % {"units": ("、" if self.zh else "; ").join(
             f"{p.functional_unit} {p.name}" for p in self.i.products)}
         period = _("报告期：%(period)s。") % {"period": F.period(s.period_start, s.period_end, self.language)}
         gwp = _("特征化因子：%(set)s 的 100 年全球变暖潜势（GWP100）。") % {"set": _choice(GwpSet, s.gwp_set)}
         return {
-            "scope": joiner.join([functional_units, self.boundary_sentence()]),
+            "scope": joiner.join(t for t in [functional_units, self.boundary_sentence(),
+                                             self.partial_cfp_sentence()] if t),
             "basis": joiner.join([period, gwp, self.data_source_sentence()]),
             "intro": _("本报告依据 %(standards)s，以生命周期评价方法量化%(company)s生产的%(products)s的"
                        "产品碳足迹。") % {
@@ -435,7 +451,7 @@ class _Builder:
         o.section("ch3", "3", _("目标与范围"))
         o.section("ch3_1", "3.1", _("评价目的和预期用途"), level=2)
         o.section("ch3_2", "3.2", _("功能单位和基准流"), level=2)
-        fu_table = o.table("3", _("功能单位和基准流"))
+        fu_table = o.table("3", _("声明单位和基准流") if self.declared_unit else _("功能单位和基准流"))
         o.section("ch3_3", "3.3", _("系统边界"), level=2)
         boundary_tables = []
         for p in self.i.products:
@@ -472,10 +488,16 @@ class _Builder:
             "fu_table": fu_table,
             "functional_units": [
                 {"product": p.name, "unit": p.functional_unit,
-                 "reference_flow": _("1 个功能单位的产品（%(unit)s）") % {"unit": p.functional_unit},
+                 "reference_flow": (_("1 个声明单位的产品（%(unit)s）") if self.declared_unit
+                                    else _("1 个功能单位的产品（%(unit)s）")) % {"unit": p.functional_unit},
                  "output": F.integer(p.annual_output)}
                 for p in self.i.products
             ],
+            "unit_label": _("声明单位") if self.declared_unit else _("功能单位"),
+            "declared_unit_note": _(
+                "本研究的系统边界为摇篮到大门，量化的是部分碳足迹；按 ISO 14067:2018，部分碳足迹不按"
+                "功能单位而按声明单位表示，下表的单位即声明单位，本报告中的“功能单位”均指声明单位。"
+            ) if self.declared_unit else "",
             "boundary_label": _choice(Boundary, s.boundary),
             "boundary_tables": boundary_tables,
             "boundary_figure": {**o.figure("3", _("产品系统边界")), "svg": diagram},

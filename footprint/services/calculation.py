@@ -37,6 +37,8 @@ CLAIM_TOLERANCE = 0.001
 CLAIM_PRINT_RESOLUTION = 0.0005
 # A library factor "explains" a claim if its value is within 0.1 % of the value implied by it.
 SUGGESTION_TOLERANCE = 0.001
+# Shares of one site-level quantity split between products must add up to 1 (`allocation_sum`).
+ALLOCATION_SUM_TOLERANCE = 1e-6
 
 # ---------------------------------------------------------------------------------- inputs
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,9 @@ class ProductInput:
     annual_output: float
     activities: tuple[ActivityInput, ...] = ()
     stages: tuple[StageInput, ...] = ()
+    # Uses energy in its use stage (e.g. electrical equipment with losses): leaving that
+    # stage out makes the result a partial CFP (`use_stage_excluded`).
+    energy_using: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,14 +178,17 @@ class StudyResult:
 def calculate_study(study: StudyInput) -> StudyResult:
     """Compute every product of a study and the checks that go with it."""
     family_checks = _mixed_version_checks(study)
+    allocation_checks = _allocation_sum_checks(study)
     products = tuple(
-        _calculate_product(product, study, family_checks) for product in study.products
+        _calculate_product(product, study, family_checks, allocation_checks.get(i, ()))
+        for i, product in enumerate(study.products)
     )
     return StudyResult(report_number=study.report_number, gwp_set=study.gwp_set, products=products)
 
 
 def _calculate_product(
-    product: ProductInput, study: StudyInput, family_checks: Mapping[str, C.Check]
+    product: ProductInput, study: StudyInput, family_checks: Mapping[str, C.Check],
+    allocation_checks: Sequence[C.Check] = (),
 ) -> ProductResult:
     boundary_stages = CRADLE_TO_GATE if study.boundary == "cradle_to_gate" else STAGES
     checks: list[C.Check] = []
@@ -289,6 +297,8 @@ def _calculate_product(
         if a.factor_key in study.factors
     }
     checks.extend(check for fam, check in family_checks.items() if fam in used_families)
+    checks.extend(_boundary_checks(product, study, counts, reasons))
+    checks.extend(allocation_checks)
 
     return ProductResult(
         code=product.code,
@@ -374,6 +384,86 @@ def _mixed_version_checks(study: StudyInput) -> dict[str, C.Check]:
                 {"family": family, "factors": ", ".join(labels)},
             )
     return result
+
+
+def _boundary_checks(
+    product: ProductInput, study: StudyInput, counts: Mapping[str, int], reasons: Mapping[str, str]
+) -> list[C.Check]:
+    """What an expert reviewer says about the life cycle stages a product's result leaves out
+    (ISO 14067:2018: a study that omits stages quantifies a partial CFP, 3.1.1.2)."""
+    checks: list[C.Check] = []
+    gate = study.boundary == "cradle_to_gate"
+    if gate:
+        left_out = [s for s in STAGES if s not in CRADLE_TO_GATE]
+    else:
+        # A stage with no rows is left out only where a reason says so; without a reason it
+        # is `stage_missing` (an omission to fix, not a boundary decision).
+        left_out = [s for s in STAGES if counts[s] == 0 and reasons.get(s)]
+    if left_out:
+        checks.append(C.Check(
+            C.INFO, C.STAGES_OUTSIDE_BOUNDARY, None,
+            {"stages": tuple(left_out), "boundary": study.boundary},
+        ))
+    if product.energy_using and (gate or counts["use"] == 0):
+        checks.append(C.Check(
+            C.WARNING, C.USE_STAGE_EXCLUDED, None,
+            {"outside_boundary": gate},
+            stage="use",
+        ))
+    if gate:
+        checks.append(C.Check(
+            C.WARNING, C.PARTIAL_CFP_FUNCTIONAL_UNIT, None,
+            {"unit": product.functional_unit},
+        ))
+    return checks
+
+
+def _allocation_sum_checks(study: StudyInput) -> dict[int, tuple[C.Check, ...]]:
+    """Activities of several products that share one site-level quantity (same stage, name,
+    quantity, unit, basis and factor, allocated < 1) must split it into shares adding up to 1:
+    more counts the site's emissions twice, less leaves a part unaccounted for (or to products
+    outside the study, which the allocation statement must say). One check per product row,
+    keyed by the product's position in the study."""
+    if len(study.products) < 2:
+        return {}
+    # Cheap first pass (this runs on every calculation of 10,000 rows): only quantities that
+    # appear, allocated, in two products or more can form a group.
+    seen: set[float] = set()
+    shared: set[float] = set()
+    for product in study.products:
+        quantities = {a.quantity for a in product.activities if a.allocation < 1}
+        shared |= seen & quantities
+        seen |= quantities
+    if not shared:
+        return {}
+    groups: dict[tuple, list[tuple[int, int, float]]] = {}
+    for p_index, product in enumerate(study.products):
+        for a_index, a in enumerate(product.activities):
+            if a.allocation < 1 and a.quantity in shared:
+                key = (a.quantity, a.stage, a.name, a.unit, a.basis, a.factor_key)
+                groups.setdefault(key, []).append((p_index, a_index, a.allocation))
+    out: dict[int, list[C.Check]] = {}
+    for (quantity, stage, name, unit, _basis, factor_key), rows in groups.items():
+        product_indexes = {p for p, _a, _s in rows}
+        if len(product_indexes) < 2:
+            # One product alone: the rest of the quantity belongs to products of the site
+            # that the study does not cover; nothing to add up against.
+            continue
+        total = math.fsum(share for _p, _a, share in rows)
+        if abs(total - 1) <= ALLOCATION_SUM_TOLERANCE:
+            continue
+        factor = study.factors.get(factor_key)
+        params = {
+            "name": name, "stage": stage, "quantity": quantity, "unit": unit,
+            "factor": factor.code if factor else factor_key, "sum": total,
+            "shares": tuple((study.products[p].code, share) for p, _a, share in rows),
+        }
+        severity = C.WARNING if total > 1 else C.INFO
+        for p, a, _share in rows:
+            out.setdefault(p, []).append(
+                C.Check(severity, C.ALLOCATION_SUM, a, params, stage=stage)
+            )
+    return {p: tuple(checks) for p, checks in out.items()}
 
 
 def _factor_label(factor: FactorInput) -> str:

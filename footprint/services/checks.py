@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 ERROR = "error"
 WARNING = "warning"
@@ -25,6 +25,12 @@ FACTOR_MISSING = "factor_missing"
 GWP_MISSING = "gwp_missing"
 OUTPUT_MISSING = "output_missing"
 UNKNOWN_STAGE = "unknown_stage"
+# Domain checks of an expert reviewer (ISO 14067:2018); none blocks issuing: each asks for a
+# statement in the report, not for different numbers.
+STAGES_OUTSIDE_BOUNDARY = "stages_outside_boundary"
+USE_STAGE_EXCLUDED = "use_stage_excluded"
+PARTIAL_CFP_FUNCTIONAL_UNIT = "partial_cfp_functional_unit"
+ALLOCATION_SUM = "allocation_sum"
 
 # Codes that stop a study from being issued.
 BLOCKING = frozenset({UNIT_INCOMPATIBLE, FACTOR_MISSING, GWP_MISSING, OUTPUT_MISSING, UNKNOWN_STAGE})
@@ -111,6 +117,8 @@ class Check:
             return gettext("产品 %(product)s 的报告期产量为 0，无法把年度总量折算到功能单位。") % p
         if self.code == UNKNOWN_STAGE:
             return gettext("未知的生命周期阶段 %(stage)s。") % p
+        if self.code in _DOMAIN_MESSAGES:
+            return _DOMAIN_MESSAGES[self.code](p)
         return self.code
 
     def to_dict(self) -> dict:
@@ -127,3 +135,75 @@ class Check:
             data["deviation"] = self.params.get("deviation")
             data["implied_factor_value"] = self.params.get("implied_value")
         return data
+
+
+# ------------------------------------------------------------------ domain check messages
+def _stage_list(stages) -> str:
+    return pgettext("list separator", "、").join(stage_label(str(s)) for s in stages)
+
+
+def _stages_outside_boundary(p: Mapping[str, object]) -> str:
+    stages = _stage_list(p["stages"])  # type: ignore[arg-type]
+    if p.get("boundary") == "cradle_to_gate":
+        return gettext(
+            "系统边界为摇篮到大门，以下阶段不在研究范围内：%(stages)s。结果不包括这些阶段的排放，"
+            "是部分碳足迹。"
+        ) % {"stages": stages}
+    return gettext(
+        "以下阶段没有活动数据，并写明了排除理由：%(stages)s。结果不包括这些阶段的排放；"
+        "报告应列出被排除的阶段及其理由。"
+    ) % {"stages": stages}
+
+
+def _use_stage_excluded(p: Mapping[str, object]) -> str:
+    if p.get("outside_boundary"):
+        return gettext(
+            "该产品在使用中消耗能源，但使用阶段不在系统边界（摇篮到大门）内；对耗能产品，使用阶段的"
+            "排放往往最大。按 ISO 14067:2018，省略生命周期阶段的研究量化的是部分碳足迹（3.1.1.2）："
+            "报告必须把结果表述为部分碳足迹，并说明省略使用阶段的理由。"
+        )
+    return gettext(
+        "该产品在使用中消耗能源，但使用阶段没有活动数据，其排放未计入结果；对耗能产品，使用阶段的"
+        "排放往往最大。按 ISO 14067:2018，省略生命周期阶段的研究量化的是部分碳足迹（3.1.1.2）："
+        "报告必须把结果表述为部分碳足迹，并说明省略使用阶段的理由。"
+    )
+
+
+def _partial_cfp_functional_unit(p: Mapping[str, object]) -> str:
+    return gettext(
+        "系统边界为摇篮到大门，结果是部分碳足迹。按 ISO 14067:2018，部分碳足迹按声明单位表示，"
+        "而不是功能单位：“%(unit)s”应作为声明单位说明，结果不能用于按功能比较产品。"
+    ) % {"unit": p["unit"]}
+
+
+def _allocation_sum(p: Mapping[str, object]) -> str:
+    total = float(p["sum"])  # type: ignore[arg-type]
+    values = {
+        "name": p["name"],
+        "stage": stage_label(str(p["stage"])),
+        "quantity": _num(p["quantity"]),  # type: ignore[arg-type]
+        "unit": p["unit"],
+        "factor": p["factor"],
+        "shares": pgettext("list separator", "、").join(
+            f"{code} {_num(share)}" for code, share in p["shares"]  # type: ignore[attr-defined]
+        ),
+        "sum": _num(total),
+        "rest": _num(abs(1 - total)),
+    }
+    if total > 1:
+        return gettext(
+            "活动“%(name)s”（%(stage)s，%(quantity)s %(unit)s，排放因子 %(factor)s）在各产品间的分配系数"
+            "（%(shares)s）之和为 %(sum)s，超过 1：多出的 %(rest)s 被重复计算。"
+        ) % values
+    return gettext(
+        "活动“%(name)s”（%(stage)s，%(quantity)s %(unit)s，排放因子 %(factor)s）在各产品间的分配系数"
+        "（%(shares)s）之和为 %(sum)s，不足 1：其余 %(rest)s 应属于本研究以外的产品，分配说明中应写明。"
+    ) % values
+
+
+_DOMAIN_MESSAGES = {
+    STAGES_OUTSIDE_BOUNDARY: _stages_outside_boundary,
+    USE_STAGE_EXCLUDED: _use_stage_excluded,
+    PARTIAL_CFP_FUNCTIONAL_UNIT: _partial_cfp_functional_unit,
+    ALLOCATION_SUM: _allocation_sum,
+}

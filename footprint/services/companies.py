@@ -13,7 +13,7 @@ COMPANY_FIELDS = (
     "name", "credit_code", "address", "legal_representative", "contact_name", "contact_phone",
     "overview",
 )
-PRODUCT_FIELDS = ("code", "name", "model", "functional_unit", "description")
+PRODUCT_FIELDS = ("code", "name", "model", "functional_unit", "description", "energy_using")
 
 
 @transaction.atomic

@@ -102,6 +102,8 @@ def study_to_document(study: Study) -> dict:
             entry["model"] = product.model
         if product.description:
             entry["description"] = product.description
+        if product.energy_using:
+            entry["energy_using"] = True
         entry["stages"] = [
             {"stage": s.stage, "included": s.included, "excluded": s.excluded,
              **({"exclusion_reason": s.exclusion_reason} if s.exclusion_reason else {})}

@@ -42,7 +42,9 @@ FACTOR_COLUMNS = (
     "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
     "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate",
 )
-PRODUCT_COLUMNS = ("code", "name", "model", "functional_unit", "annual_output", "description")
+PRODUCT_COLUMNS = (
+    "code", "name", "model", "functional_unit", "annual_output", "description", "energy_using",
+)
 STAGE_COLUMNS = ("product", "stage", "included", "excluded", "exclusion_reason")
 ACTIVITY_COLUMNS = (
     "product", "stage", "name", "quantity", "unit", "basis", "factor", "factor_version",
@@ -56,6 +58,11 @@ STUDY_SCALARS = (
     "format", "report_number", "title", "language", "gwp_set", "boundary", "revision",
     "certification_body", "issue_date",
 )
+
+
+# Spellings of an optional yes/no cell (openpyxl gives True/False, people type 1/0 or 是/否).
+_TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是"})
+_FALSE_WORDS = frozenset({"false", "0", "no", "n", "否"})
 
 
 class FormatError(Exception):
@@ -510,6 +517,21 @@ class _Validator:
             self.problem((*path, key), _("应为日期 YYYY-MM-DD，而不是 %(value)s。") % {"value": value})
             return None
 
+    def flag(self, obj: dict, key: str, path: tuple) -> bool:
+        """An optional yes/no field: JSON true/false, or in a workbook also 1/0, 是/否."""
+        value = obj.get(key)
+        if value is None or value == "":
+            return False
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE_WORDS:
+            return True
+        if text in _FALSE_WORDS:
+            return False
+        self.problem((*path, key), _("应为 true 或 false，而不是 %(value)s。") % {"value": value})
+        return False
+
     def integer(self, obj: dict, key: str, path: tuple) -> int | None:
         number = self.number(obj, key, path, minimum=0, maximum=2**31 - 1)  # an integer column
         if number is None:
@@ -726,6 +748,7 @@ class _Validator:
                 "model": self.text(p, "model", path, max_length=200) or "",
                 "functional_unit": self.text(p, "functional_unit", path, required=True, max_length=100),
                 "description": self.text(p, "description", path) or "",
+                "energy_using": self.flag(p, "energy_using", path),
             }
             output = self.number(p, "annual_output", path, required=True, minimum=0)
             stages: dict[str, dict[str, str]] = {}

@@ -35,6 +35,7 @@ def test_detail_has_recomputed_results_and_allowed_actions(api, demo_users):
     data = api(demo_users["auditor"], "get", "api_study_detail", NUMBER).json()
     totals = {p["code"]: round(p["total_kgco2e"], 3) for p in data["results"]["products"]}
     assert totals == {"LV": 212.852, "HV": 226.496}
+    assert (data["gwp_set"], data["gwp_version"]) == ("AR5", 1)
     assert [a["action"] for a in data["allowed_actions"]] == ["send_for_review"]
     assert api(demo_users["client2"], "get", "api_study_detail", NUMBER).status_code == 404
 

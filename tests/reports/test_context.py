@@ -184,3 +184,30 @@ def test_reading_a_report_takes_the_same_queries_whatever_the_number_of_activiti
         for n in range(30)
     ])
     assert queries() == before
+
+
+def test_the_seed_report_states_its_result_as_a_partial_cfp(ctx):
+    # Energy-using switchgear with the use stage left out: the check list warns, the summary says so.
+    warnings = [c for c in ctx["chapter6"]["checks"] if "ISO 14067:2018" in c["message"]]
+    assert [(c["product"], c["severity_label"]) for c in warnings] == [
+        ("低压成套开关设备", "警告"), ("高压成套开关设备", "警告")]
+    assert "使用阶段没有活动数据" in warnings[0]["message"]
+    assert ctx["summary"]["scope"].endswith(
+        "因此，本报告的结果是部分碳足迹（ISO 14067:2018，3.1.1.2），不是完整生命周期的产品碳足迹。")
+    # cradle to grave: the unit stays a functional unit
+    assert ctx["chapter3"]["unit_label"] == "功能单位" and ctx["chapter3"]["declared_unit_note"] == ""
+    assert ctx["summary"]["scope"].startswith("功能单位：")
+
+
+def test_a_cradle_to_gate_report_labels_its_unit_as_declared_unit(demo):
+    from footprint.models import Study
+
+    ctx = build(Study.objects.get(report_number="DEMO-2"))
+    assert ctx["chapter3"]["unit_label"] == "声明单位"
+    assert "声明单位" in ctx["chapter3"]["declared_unit_note"]
+    assert ctx["chapter3"]["functional_units"][0]["reference_flow"].startswith("1 个声明单位的产品")
+    assert ctx["summary"]["scope"].startswith("声明单位：")
+    assert "部分碳足迹" in ctx["summary"]["scope"]
+    codes = [c["message"] for c in ctx["chapter6"]["checks"]]
+    assert any("按声明单位表示" in m for m in codes)
+    assert any(m.startswith("系统边界为摇篮到大门，以下阶段不在研究范围内") for m in codes)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from footprint.models import ActivityRecord, EmissionFactor, Study
+from footprint.models import ActivityRecord, EmissionFactor, Product, Study
 from footprint.services.exporting import study_to_document
 from footprint.services.importing import (
     ImportRejected,
@@ -134,6 +134,37 @@ def test_round_trip_through_the_workbook(reference_data, seed_doc):
     Study.objects.all().delete()
     again = import_file("again.xlsx", content)
     assert study_to_document(again) == first
+
+
+def test_energy_using_is_imported_exported_and_kept_by_the_workbook(reference_data, seed_doc):
+    """`energy_using` (an optional product key): the seed's switchgear uses energy in use."""
+    doc = copy.deepcopy(seed_doc)
+    doc["products"][1]["energy_using"] = False
+    study = import_study(Document(doc))
+    assert [(sp.product.code, sp.product.energy_using) for sp in study.study_products.all()] == [
+        ("LV", True), ("HV", False)]
+    exported = study_to_document(study)
+    assert exported["products"][0]["energy_using"] is True
+    assert "energy_using" not in exported["products"][1]  # false is the default, not written
+    content = write_workbook(exported)
+    Study.objects.all().delete()
+    Product.objects.all().delete()
+    again = import_file("again.xlsx", content)
+    assert [sp.product.energy_using for sp in again.study_products.all()] == [True, False]
+    assert study_to_document(again) == exported
+
+
+def test_energy_using_accepts_workbook_spellings_and_rejects_others(reference_data, seed_doc):
+    for value, expected in (("是", True), (1, True), ("FALSE", False), ("否", False), (None, False)):
+        doc = copy.deepcopy(seed_doc)
+        doc["products"][0]["energy_using"] = value
+        preview = preview_document(Document(doc))
+        assert preview.problems == [] and preview.clean.products[0].fields["energy_using"] is expected
+    doc = copy.deepcopy(seed_doc)
+    doc["products"][0]["energy_using"] = "maybe"
+    [problem] = preview_document(Document(doc)).problems
+    assert problem.location == "products[0].energy_using"
+    assert problem.message == "应为 true 或 false，而不是 maybe。"
 
 
 def test_round_trip_keeps_two_versions_of_one_code_apart(reference_data, seed_doc):

@@ -1,5 +1,14 @@
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from footprint.services.calculation import (
+    ActivityInput,
+    FactorInput,
+    ProductInput,
+    StudyInput,
+    calculate_study,
+)
 from footprint.services.units import (
     UnitError,
     activity_unit_of,
@@ -61,6 +70,64 @@ def test_conversion_factor_and_display_unit():
         conversion_factor("kg/kWh", "kg/kg")
 
 
+# ------------------------------------------------------------- unit invariance (property)
+# The same activity written in different units must give the same kgCO2e: 1 t = 1000 kg,
+# 1 GWh = 10^6 kWh, 1 t*km = 1000 kg*km; and scaling the quantity scales the result.
+GRID = FactorInput("GRID@1", "GRID", 0.5366, "kg/kWh", "CO2", 1, "GRID")
+DIESEL = FactorInput("DIESEL@1", "DIESEL", 3.1451225, "kg/kg", "CO2", 1, "DIESEL")
+TRUCK = FactorInput("TRUCK@1", "TRUCK", 0.078, "kg/(t*km)", "CO2", 1, "TRUCK")
+# (factor, large unit, small unit, small units per large unit)
+EQUIVALENT_UNITS = [
+    (DIESEL, "t", "kg", 1e3),
+    (GRID, "GWh", "kWh", 1e6),
+    (GRID, "MWh", "kWh", 1e3),
+    (TRUCK, "t*km", "kg*km", 1e3),
+]
+
+
+def _kg(factor, quantity, unit, allocation=1.0, output=1.0):
+    activity = ActivityInput("production", "x", quantity, unit, factor.key, allocation=allocation)
+    study = StudyInput(
+        report_number="U", gwp_set="AR5", boundary="cradle_to_grave", gwp={"CO2": 1.0},
+        factors={factor.key: factor}, products=(ProductInput("P", "p", "1 台", output, (activity,)),),
+    )
+    [product] = calculate_study(study).products
+    assert not product.has_errors
+    return product.total_kgco2e
+
+
+def test_one_tonne_one_gigawatt_hour_one_tonne_kilometre_by_hand():
+    # 1 t diesel = 1000 kg × 3.1451225 = 3145.1225 kg; 1 GWh = 10^6 kWh × 0.5366 = 536600 kg;
+    # 1 t*km × 0.078 = 0.078 kg = 1000 kg*km
+    assert _kg(DIESEL, 1.0, "t") == pytest.approx(3145.1225, rel=1e-12)
+    assert _kg(DIESEL, 1000.0, "kg") == pytest.approx(3145.1225, rel=1e-12)
+    assert _kg(GRID, 1.0, "GWh") == pytest.approx(536600.0, rel=1e-12)
+    assert _kg(GRID, 1e6, "kWh") == pytest.approx(536600.0, rel=1e-12)
+    assert _kg(TRUCK, 1.0, "t*km") == pytest.approx(0.078, rel=1e-12)
+    assert _kg(TRUCK, 1000.0, "kg*km") == pytest.approx(0.078, rel=1e-12)
+
+
+quantities = st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(EQUIVALENT_UNITS), quantities, st.floats(min_value=0.01, max_value=1.0),
+       st.floats(min_value=1.0, max_value=1e6))
+def test_the_same_activity_in_a_larger_or_smaller_unit_gives_the_same_result(case, q, allocation, output):
+    factor, large, small, ratio = case
+    assert _kg(factor, q, large, allocation, output) == pytest.approx(
+        _kg(factor, q * ratio, small, allocation, output), rel=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(EQUIVALENT_UNITS), quantities, st.floats(min_value=1e-3, max_value=1e3),
+       st.booleans())
+def test_scaling_the_quantity_scales_the_result_in_any_unit(case, q, k, use_large):
+    factor, large, small, _ratio = case
+    unit = large if use_large else small
+    assert _kg(factor, q * k, unit) == pytest.approx(_kg(factor, q, unit) * k, rel=1e-9)
+
+
 # ---- the grammar in front of pint (issue 10): only what a unit can be reaches pint
 @pytest.mark.parametrize("unit", [
     "kg", "kWh", "kg/kWh", "t*km", "kg/(t*km)", "kg / kWh", "t km", "kg·km", "m²", "m³",
@@ -115,9 +182,6 @@ def test_a_fuel_derivation_reads_its_number_without_evaluating_it():
 
 
 # ---- fuzzing: whatever text arrives, the answer is a unit or UnitError, quickly
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 _UNIT_ALPHABET = st.sampled_from(list("kgmtWhJL*/^()²³ ·-+.0123456789eE%_") + ["**", "kWh", "km", "(", ")"])
 
 

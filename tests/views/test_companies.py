@@ -62,3 +62,19 @@ def test_a_product_in_an_issued_study_is_not_changed(auditor_client, demo):
     assert "已签发，数据已冻结" in response.content.decode()
     product.refresh_from_db()
     assert product.functional_unit == "1 台"
+
+
+def test_a_product_is_marked_as_using_energy_in_use_from_its_form(auditor_client, demo):
+    from footprint.models import Product
+
+    seed_lv = Product.objects.get(code="LV")
+    form = auditor_client.get(reverse("product_edit", args=[seed_lv.pk])).content.decode()
+    assert 'name="energy_using"' in form and "使用阶段耗能" in form
+    rmu = Product.objects.create(company=seed_lv.company, code="RMU", name="环网柜")
+    assert rmu.energy_using is False
+    auditor_client.post(reverse("product_edit", args=[rmu.pk]), {
+        "code": "RMU", "name": "环网柜", "functional_unit": "1 台", "energy_using": "on"})
+    assert Product.objects.get(pk=rmu.pk).energy_using is True
+    auditor_client.post(reverse("product_edit", args=[rmu.pk]), {
+        "code": "RMU", "name": "环网柜", "functional_unit": "1 台"})
+    assert Product.objects.get(pk=rmu.pk).energy_using is False

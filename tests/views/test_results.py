@@ -54,7 +54,20 @@ def test_the_claims_table_names_the_factor_that_would_reproduce_the_seed(page):
     assert ">CN-GRID-2021</a>" in claims
     assert "+5.84 %" in claims  # production: no library factor explains it
     check_list = page.split('id="checks-LV"')[1].split("</ul>")[0]
-    assert check_list.count("<li") == 3
+    # three claims that do not follow, the use stage left out of an energy-using product,
+    # and the list of stages left out
+    assert check_list.count("<li") == 5
+
+
+def test_the_seed_switchgear_is_warned_that_leaving_out_its_use_stage_makes_a_partial_cfp(page):
+    # Both products use energy in use (losses); the seed excludes the use stage with a reason.
+    for code in ("LV", "HV"):
+        check_list = page.split(f'id="checks-{code}"')[1].split("</ul>")[0]
+        item = next(li for li in check_list.split("<li")[1:] if "ISO 14067:2018" in li)
+        assert "check-warning" in item
+        assert "该产品在使用中消耗能源，但使用阶段没有活动数据" in item
+        assert "部分碳足迹" in item
+        assert "以下阶段没有活动数据，并写明了排除理由：使用。" in check_list
 
 
 def test_a_contact_reading_the_results_gets_no_editor_links(client, demo):
@@ -68,3 +81,9 @@ def test_a_contact_reading_the_results_gets_no_editor_links(client, demo):
     client.force_login(User.objects.get(username="client"))
     html = client.get(reverse("study_results", args=[SEED])).content.decode()
     assert 'id="total-LV"' in html and "/products/LV/" not in html
+
+
+def test_a_cradle_to_gate_study_labels_its_unit_as_declared_unit(auditor_client):
+    html = auditor_client.get(reverse("study_results", args=["DEMO-2"])).content.decode()
+    assert "声明单位: 1 台" in html and "功能单位:" not in html
+    assert "按声明单位表示" in html  # the partial_cfp_functional_unit warning
