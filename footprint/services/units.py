@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 
 import pint
-from django.utils.translation import gettext as _
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 # One registry for the process: pint quantities from different registries cannot be mixed.
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
@@ -24,13 +25,37 @@ ureg.define("tkm = tonne * kilometer")
 _CO2_PER_C = 44.0 / 12.0  # molar mass ratio CO2/C: one tonne of carbon oxidises to 44/12 t CO2
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue (makemessages knows this name) without touching
+    Django's settings, which the pure calculation runs without."""
+    return message
+
+
 class UnitError(ValueError):
     """A unit string is unknown, or two units cannot be combined as required."""
 
 
 class UnitSyntaxError(UnitError):
-    """The text is not a unit at all (refused by the grammar before pint sees it); the
-    message, in the active language, says why."""
+    """The text is not a unit at all (refused by the grammar before pint sees it).
+
+    The message says why, translated when it is read (str), not when raised: the calculation
+    uses this module without Django's settings and only catches the error."""
+
+    def __init__(self, text: str, reason: str, params: dict | None = None, *,
+                 template: str = gettext_noop("无法识别的单位 %(unit)s：%(reason)s")):
+        super().__init__(text, reason)
+        self.text, self.reason, self.params, self.template = text, reason, params or {}, template
+
+    def __str__(self) -> str:
+        reason = _translated(self.reason) % self.params if self.params else _translated(self.reason)
+        return _translated(self.template) % {"unit": self.text, "reason": reason}
+
+
+def _translated(msgid: str) -> str:
+    try:
+        return gettext(msgid)
+    except ImproperlyConfigured:  # outside Django: the source text
+        return msgid
 
 
 # --- the grammar in front of pint -----------------------------------------------------------
@@ -53,22 +78,22 @@ _TOKEN_RE = re.compile(
 )
 
 
-def _unit_syntax_error(text: str, reason: str) -> UnitSyntaxError:
-    return UnitSyntaxError(_("无法识别的单位 %(unit)s：%(reason)s") % {"unit": text, "reason": reason})
+def _unit_syntax_error(text: str, reason: str, params: dict | None = None) -> UnitSyntaxError:
+    return UnitSyntaxError(text, reason, params)
 
 
 def check_unit_syntax(text: str) -> None:
     """Raise UnitError unless `text` is a product/quotient of unit names with small integer
     exponents (the grammar above). Runs before pint sees the text."""
     if len(text) > MAX_UNIT_LENGTH:
-        raise _unit_syntax_error(text[:MAX_UNIT_LENGTH] + "…", _("单位不能超过 %(n)s 个字符。") % {
+        raise _unit_syntax_error(text[:MAX_UNIT_LENGTH] + "…", gettext_noop("单位不能超过 %(n)s 个字符。"), {
             "n": MAX_UNIT_LENGTH})
     tokens: list[tuple[str, str]] = []
     position = 0
     while position < len(text):
         match = _TOKEN_RE.match(text, position)
         if match is None:
-            raise _unit_syntax_error(text, _("不允许的字符 %(char)s。") % {"char": text[position]})
+            raise _unit_syntax_error(text, gettext_noop("不允许的字符 %(char)s。"), {"char": text[position]})
         kind = match.lastgroup or ""
         if kind != "space":
             tokens.append((kind, match.group()))
@@ -93,20 +118,20 @@ def check_unit_syntax(text: str) -> None:
             elif kind == "open":
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise _unit_syntax_error(text, _("括号嵌套过深。"))
+                    raise _unit_syntax_error(text, gettext_noop("括号嵌套过深。"))
             else:
-                raise _unit_syntax_error(text, _("%(token)s 的位置不对。") % {"token": value.strip() or "␣"})
+                raise _unit_syntax_error(text, gettext_noop("%(token)s 的位置不对。"), {"token": value.strip() or "␣"})
         elif kind == "exp":
             if previous != "operand":
-                raise _unit_syntax_error(text, _("指数只能跟在单位名称后面，且只能有一个。"))
+                raise _unit_syntax_error(text, gettext_noop("指数只能跟在单位名称后面，且只能有一个。"))
             number = value.lstrip("*^ ")
             if number not in ("²", "³"):
                 try:
                     exponent = int(number)
                 except ValueError:
-                    raise _unit_syntax_error(text, _("指数只能是整数。")) from None
+                    raise _unit_syntax_error(text, gettext_noop("指数只能是整数。")) from None
                 if exponent == 0 or abs(exponent) > MAX_EXPONENT:
-                    raise _unit_syntax_error(text, _("指数只能是 -%(n)s 到 %(n)s 之间的非零整数。") % {
+                    raise _unit_syntax_error(text, gettext_noop("指数只能是 -%(n)s 到 %(n)s 之间的非零整数。"), {
                         "n": MAX_EXPONENT})
             previous = "exp"
             continue
@@ -115,16 +140,16 @@ def check_unit_syntax(text: str) -> None:
         elif kind == "close":
             depth -= 1
             if depth < 0:
-                raise _unit_syntax_error(text, _("括号不配对。"))
+                raise _unit_syntax_error(text, gettext_noop("括号不配对。"))
             previous = "close"
             continue
         else:
-            raise _unit_syntax_error(text, _("%(token)s 的位置不对。") % {"token": value})
+            raise _unit_syntax_error(text, gettext_noop("%(token)s 的位置不对。"), {"token": value})
         previous = "operand" if kind in ("name", "one") else ""
     if expect_operand:
-        raise _unit_syntax_error(text, _("单位不完整。"))
+        raise _unit_syntax_error(text, gettext_noop("单位不完整。"))
     if depth:
-        raise _unit_syntax_error(text, _("括号不配对。"))
+        raise _unit_syntax_error(text, gettext_noop("括号不配对。"))
 
 
 @lru_cache(maxsize=1024)
@@ -152,8 +177,8 @@ def parse_quantity(text: str) -> pint.Quantity:
     number is read by Python, never evaluated by pint."""
     match = _QUANTITY_RE.fullmatch(text or "")
     if match is None or not match.group(2):
-        raise UnitError(_("无法读取数量 %(text)s：应为数字加单位，例如 43.330 GJ/t。") % {
-            "text": (text or "")[:MAX_UNIT_LENGTH]})
+        raise UnitSyntaxError((text or "")[:MAX_UNIT_LENGTH], gettext_noop("应为数字加单位，例如 43.330 GJ/t。"),
+                              template=gettext_noop("无法读取数量 %(unit)s：%(reason)s"))
     return ureg.Quantity(float(match.group(1)), parse_unit(match.group(2)))
 
 

@@ -195,3 +195,33 @@ def test_fuzzed_units_give_a_unit_or_unit_error(text):
     except UnitError:
         return
     assert str(parsed)  # a pint unit
+
+
+def test_the_grammar_needs_no_django_settings():
+    # The pure calculation imports this module without Django configured: a refused unit
+    # must still be a UnitError with a (source-language) message, not ImproperlyConfigured.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from footprint.services.units import parse_unit, UnitError\n"
+            "try:\n    parse_unit('kg**9**9**9')\nexcept UnitError as exc:\n    print(exc)\n")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[2], timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "无法识别的单位 kg**9**9**9：指数只能是 -4 到 4 之间的非零整数。" in done.stdout
+
+
+def test_a_refused_unit_says_why_in_the_active_language():
+    from django.utils import translation
+
+    from footprint.services.units import UnitSyntaxError, parse_unit
+
+    with pytest.raises(UnitSyntaxError) as caught:
+        parse_unit("kg**9")
+    with translation.override("en"):
+        assert str(caught.value) == (
+            "Unrecognised unit kg**9: An exponent must be a non-zero whole number from -4 to 4.")
+    assert str(caught.value) == "无法识别的单位 kg**9：指数只能是 -4 到 4 之间的非零整数。"
