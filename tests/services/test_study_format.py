@@ -306,7 +306,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text():
         assert cells[text].quotePrefix, text
     assert not cells["kWh"].quotePrefix  # ordinary text is left as it was
     numbers = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-               if isinstance(c.value, int | float)]
+               if isinstance(c.value, int | float) and not isinstance(c.value, bool)]
     assert numbers and all(c.data_type == "n" for c in numbers)
 
 
