@@ -250,7 +250,7 @@ def check_workbook_archive(content: bytes) -> None:
                 ) % {"name": member.filename[:100], "size": f"{member.file_size / 2**20:,.1f}",
                      "total": WORKBOOK_MAX_TOTAL_BYTES // 2**20, "ratio": WORKBOOK_MAX_RATIO})
         for member in members:
-            if member.filename.lower().endswith((".xml", ".rels")) and _declares_dtd(archive, member):
+            if member.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, member):
                 raise FormatError(_("工作簿的 XML 含有 DTD 或实体声明（%(name)s），出于安全原因拒绝导入。") % {
                     "name": member.filename[:100]})
 
