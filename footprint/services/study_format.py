@@ -532,6 +532,16 @@ class _Validator:
         self.problem((*path, key), _("应为 true 或 false，而不是 %(value)s。") % {"value": value})
         return False
 
+    def list_of(self, obj: dict, key: str, path: tuple) -> list:
+        """A list, or [] and a problem (a number or `true` where rows belong raised TypeError)."""
+        value = obj.get(key)
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list):
+            self.problem((*path, key), _("应为列表。"))
+            return []
+        return value
+
     def integer(self, obj: dict, key: str, path: tuple) -> int | None:
         number = self.number(obj, key, path, minimum=0, maximum=2**31 - 1)  # an integer column
         if number is None:
@@ -752,7 +762,7 @@ class _Validator:
             }
             output = self.number(p, "annual_output", path, required=True, minimum=0)
             stages: dict[str, dict[str, str]] = {}
-            for j, s in enumerate(p.get("stages") or []):
+            for j, s in enumerate(self.list_of(p, "stages", path)):
                 spath = (*path, "stages", j)
                 if not isinstance(s, dict):
                     self.problem(spath, _("应为对象。"))
@@ -765,7 +775,7 @@ class _Validator:
                         k: self.text(s, k, spath) or "" for k in ("included", "excluded", "exclusion_reason")
                     }
             activities = []
-            for j, a in enumerate(p.get("activities") or []):
+            for j, a in enumerate(self.list_of(p, "activities", path)):
                 activity = self.activity(a, (*path, "activities", j), doc_factors, output)
                 if activity:
                     activities.append(activity)

@@ -420,3 +420,16 @@ def test_fuzzed_workbooks_give_problems_not_exceptions(sheets):
               "activities": [list(study_format.ACTIVITY_COLUMNS)]}
     content = xlsx({name: sheet_xml(header.get(name, []) + rows) for name, rows in sheets.items()})
     _must_be_handled(lambda: read_workbook(content))
+
+
+@pytest.mark.parametrize("value", [True, 3, "阶段", {"stage": "production"}])
+def test_stages_or_activities_that_are_no_list_are_a_problem(value):
+    # Found by the fuzzing above: `"stages": true` raised TypeError (a 500 on the import page).
+    doc = _seed()
+    doc["products"][0]["stages"] = value
+    doc["products"][1]["activities"] = value
+    clean, problems = validate_document(read_json(json.dumps(doc)), {})
+    messages = [str(p) for p in problems]
+    assert clean is None
+    assert "products[0].stages: 应为列表。" in messages
+    assert "products[1].activities: 应为列表。" in messages
