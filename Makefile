@@ -10,7 +10,7 @@ demo: setup
 	$(PY) manage.py create_demo_pki
 	$(PY) manage.py load_demo
 	@echo "==> serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=false $(PY) manage.py runserver $(HOST):$(PORT)
 
 setup:
 	@scripts/setup.sh demo

@@ -15,6 +15,7 @@ from functools import cache
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,13 @@ from .models import (
 from .services import report_translation
 from .services.activities import activity_unit_problem
 from .services.study_format import NARRATIVE_FIELDS
-from .services.units import UnitError, activity_unit_of, fuel_factor_value, parse_unit
+from .services.units import (
+    UnitError,
+    UnitSyntaxError,
+    activity_unit_of,
+    fuel_factor_value,
+    parse_unit,
+)
 
 RESERVED_REPORT_NUMBERS = frozenset({"new", "import"})
 KNOWN_STANDARDS = (
@@ -607,6 +614,8 @@ class FactorForm(forms.ModelForm):
         try:
             parse_unit(unit)
             activity_unit_of(unit)
+        except UnitSyntaxError as exc:
+            raise forms.ValidationError(str(exc)) from None
         except UnitError:
             raise forms.ValidationError(_("无法识别的单位 %(unit)s。") % {"unit": unit}) from None
         return unit
@@ -687,8 +696,14 @@ class ImportForm(forms.Form):
         help_text=_("已有报告的产品、阶段和活动数据将被文件内容替换；已签发的报告不能替换。"),
     )
 
+    @staticmethod
+    def too_large_message() -> str:
+        return _("文件太大（上限 %(mb)s MB）。") % {"mb": f"{settings.IMPORT_MAX_BYTES / 2**20:g}"}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".json")):
             raise forms.ValidationError(_("不支持的文件类型：请上传 .json 或 .xlsx 文件。"))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(self.too_large_message())
         return upload

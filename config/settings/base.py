@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "footprint.middleware.ChosenLanguageMiddleware",
+    "footprint.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,7 +119,12 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest study file (.json or .xlsx) imported, on the web page and through the API alike.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploads waiting for confirmation are removed after this many hours (and by cleanup_uploads).
+IMPORT_PENDING_MAX_AGE_HOURS = env.int("IMPORT_PENDING_MAX_AGE_HOURS", default=24)
+# A request body read into memory (the API's JSON import is one): never below the import cap.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(10 * 1024 * 1024, IMPORT_MAX_BYTES + 64 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -139,6 +145,12 @@ REST_FRAMEWORK = {
     # Keeps axes' record of a failed basic-auth login despite ATOMIC_REQUESTS (see there).
     "EXCEPTION_HANDLER": "footprint.api.authentication.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON that nests too deep is a 400, not a RecursionError (footprint/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "footprint.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "PCF studies API", "VERSION": "1.0.0"}
@@ -159,6 +171,10 @@ SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="")
 VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Product images of a study (report section 2.3), per uploaded file.
 STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest study rendered as a report (PDF or preview): about 6 ms of rendering per activity
+# record (docs/performance.md), so 2,000 records stay within a worker's 30 s. Larger studies
+# are refused with a message before rendering starts.
+REPORT_MAX_ACTIVITIES = env.int("REPORT_MAX_ACTIVITIES", default=2000)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # Behind a reverse proxy that terminates HTTPS (docker-compose's `proxy` service), the proxy's

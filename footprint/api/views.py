@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -11,6 +12,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from ..access import can_edit_study_data, can_import, get_study_for_user, require
+from ..forms import ImportForm
 from ..models import ActivityRecord, Study
 from ..selectors import studies_visible_to, study_comments, study_transitions
 from ..services import comments as comment_services
@@ -123,6 +125,14 @@ def study_comments_view(request, report_number):
 def study_import(request):
     require(can_import(request.user))
     replace = request.query_params.get("replace", "").lower() in ("1", "true", "yes")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    # The same cap as the web import (settings.IMPORT_MAX_BYTES), checked before the body is read.
+    if declared > settings.IMPORT_MAX_BYTES or len(request.body) > settings.IMPORT_MAX_BYTES:
+        return Response({"detail": ImportForm.too_large_message()},
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     try:
         document = read_json(request.body)
     except FormatError as exc:

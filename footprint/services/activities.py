@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..models import ActivityRecord, EmissionFactor, LifecycleStage
 from .freeze import ensure_study_editable
-from .units import UnitError, activity_unit_of, emission_multiplier, parse_unit
+from .units import UnitError, UnitSyntaxError, activity_unit_of, emission_multiplier, parse_unit
 
 STAGE_BOUNDARY_FIELDS = ("included", "excluded", "exclusion_reason")
 
@@ -23,6 +23,8 @@ def activity_unit_problem(unit: str, factor: EmissionFactor | None) -> str | Non
         return _("必填。")
     try:
         parse_unit(unit)
+    except UnitSyntaxError as exc:
+        return str(exc)  # says why it is not a unit (an exponent, a bracket, its length)
     except UnitError:
         return _("无法识别的单位 %(unit)s。") % {"unit": unit}
     if factor is None:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import can_change_company
@@ -328,3 +334,44 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None, w
 
 def import_file(name: str, content: bytes, *, replace: bool = False, user=None) -> Study:
     return import_study(read_file(name, content), replace=replace, user=user)
+
+
+# ------------------------------------------------------------------ uploads awaiting confirmation
+# A browser cannot re-post a file, so the web import keeps the upload between the preview and
+# the confirmation. Each is removed when it is confirmed or cancelled; the ones a user walks
+# away from are removed after IMPORT_PENDING_MAX_AGE_HOURS (checked on every new upload, and
+# by `manage.py cleanup_uploads`).
+PENDING_DIR = "imports"
+
+
+def pending_upload_store(*, name: str, content: bytes) -> str:
+    """Keep an upload until it is confirmed; returns its storage path. Removes expired ones."""
+    pending_uploads_cleanup()
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".json"
+    return default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}{suffix}", ContentFile(content))
+
+
+def pending_upload_delete(*, path: str) -> None:
+    if path.startswith(f"{PENDING_DIR}/"):
+        default_storage.delete(path)
+
+
+def pending_uploads_cleanup(*, older_than: dt.timedelta | None = None) -> int:
+    """Delete pending uploads older than `older_than` (default: the setting); how many."""
+    if older_than is None:
+        older_than = dt.timedelta(hours=settings.IMPORT_PENDING_MAX_AGE_HOURS)
+    cutoff = timezone.now() - older_than
+    try:
+        _dirs, files = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for filename in files:
+        path = f"{PENDING_DIR}/{filename}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+        except FileNotFoundError:  # removed by a concurrent request
+            continue
+    return removed

@@ -16,7 +16,8 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,6 +29,7 @@ from ..validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from . import formatting, report_translation
 from .units import (
     UnitError,
+    UnitSyntaxError,
     conversion_factor,
     emission_multiplier,
     fuel_factor_value,
@@ -77,6 +79,18 @@ _FALSE_WORDS = frozenset({"false", "0", "no", "n", "否"})
 
 class FormatError(Exception):
     """The file cannot be read as a study at all (not JSON, not a workbook, wrong format)."""
+
+
+# Limits of what a workbook may make the server do (docs/security.md, "Upload limits").
+# An .xlsx is a zip of XML: a small upload can expand to gigabytes, claim a million rows in its
+# <dimension>, hold one 300 MB cell or declare XML entities. Each is refused before it costs.
+WORKBOOK_MAX_MEMBERS = 100              # files inside the zip (ours has about 15)
+WORKBOOK_MAX_MEMBER_BYTES = 64 * 2**20  # uncompressed size of one file inside
+WORKBOOK_MAX_TOTAL_BYTES = 128 * 2**20  # uncompressed size of all of them
+WORKBOOK_MAX_RATIO = 100                # uncompressed / compressed, for files over 1 MB
+WORKBOOK_MAX_ROWS = 50_000              # rows of one sheet (10,000 read in ~5 s)
+WORKBOOK_MAX_COLUMNS = 64               # columns of one row (the widest sheet has 16)
+WORKBOOK_MAX_CELL_CHARS = 32_767        # characters of one cell: Excel's own limit
 
 
 @dataclass(frozen=True)
@@ -147,9 +161,35 @@ def read_json(content: bytes | str) -> Document:
         data = json.loads(content, parse_float=PrintedNumber)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FormatError(_("不是有效的 JSON 文件：%(error)s") % {"error": exc}) from exc
+    except RecursionError as exc:
+        # json.loads recurses once per nesting level; a deep document ran out of stack (500).
+        raise FormatError(_("JSON 文件嵌套过深，不是研究文件。")) from exc
+    except ValueError as exc:
+        # An integer of thousands of digits (Python refuses to convert more than 4,300).
+        raise FormatError(_("不是有效的 JSON 文件：%(error)s") % {"error": str(exc)[:200]}) from exc
     if not isinstance(data, dict):
         raise FormatError(_("JSON 文件的顶层必须是一个对象。"))
+    if _holds_nul(data):
+        # PostgreSQL stores no NUL in text or jsonb: saving it would fail with a 500.
+        raise FormatError(_("JSON 文件含有 NUL 字符（\\u0000），无法导入。"))
     return Document(data=data, kind="json")
+
+
+def _holds_nul(data: Any) -> bool:
+    """Whether a NUL character is in any string or key of a parsed document (iterative: the
+    document may nest as deep as json.loads allowed)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def read_file(name: str, content: bytes) -> Document:
@@ -173,12 +213,33 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _bounded_rows(wb, sheet: str) -> Iterator[tuple]:
+    """The rows of a sheet, refusing (FormatError) past the row, column and cell-text limits.
+
+    The sheet's own <dimension> claim is ignored (read-only mode would otherwise pad every
+    row to the claimed width and yield every claimed row): rows are counted as they are read
+    and reading stops at the limit."""
+    ws = wb[sheet]
+    ws.reset_dimensions()
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > WORKBOOK_MAX_ROWS:
+            raise FormatError(_("工作表 %(sheet)s 超过 %(n)s 行，无法导入。") % {
+                "sheet": sheet, "n": f"{WORKBOOK_MAX_ROWS:,}"})
+        if len(row) > WORKBOOK_MAX_COLUMNS:
+            raise FormatError(_("工作表 %(sheet)s 第 %(row)s 行超过 %(n)s 列，无法导入。") % {
+                "sheet": sheet, "row": number, "n": WORKBOOK_MAX_COLUMNS})
+        for value in row:
+            if isinstance(value, str) and len(value) > WORKBOOK_MAX_CELL_CHARS:
+                raise FormatError(_("工作表 %(sheet)s 第 %(row)s 行有超过 %(n)s 个字符的单元格，无法导入。") % {
+                    "sheet": sheet, "row": number, "n": f"{WORKBOOK_MAX_CELL_CHARS:,}"})
+        yield row
+
+
 def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], tuple | None]):
     """Rows of a table sheet as dicts (header in row 1), remembering each cell's place."""
     if sheet not in wb.sheetnames:
         return []
-    ws = wb[sheet]
-    rows = ws.iter_rows(values_only=True)
+    rows = _bounded_rows(wb, sheet)
     header = next(rows, None)
     if not header:
         return []
@@ -200,19 +261,88 @@ def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], 
     return out
 
 
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def check_workbook_archive(content: bytes) -> None:
+    """Refuse (FormatError) a workbook whose zip would cost too much to open, before any XML
+    is parsed: too many files, a file or all of them too large uncompressed, an expansion
+    ratio only a zip bomb has, or an XML file that declares a DTD (entity expansion, XXE).
+
+    The sizes are the ones the zip declares; Python's zipfile never inflates a file past its
+    declared size (it stops there and fails the CRC check), so a lying header cannot get more.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise FormatError(_("无法读取 Excel 工作簿：%(error)s") % {"error": exc}) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > WORKBOOK_MAX_MEMBERS:
+            raise FormatError(_("工作簿包含 %(count)s 个内部文件（上限 %(n)s），无法导入。") % {
+                "count": len(members), "n": WORKBOOK_MAX_MEMBERS})
+        total = 0
+        for member in members:
+            total += member.file_size
+            too_big = member.file_size > WORKBOOK_MAX_MEMBER_BYTES or total > WORKBOOK_MAX_TOTAL_BYTES
+            bomb = member.file_size > 2**20 and member.file_size > WORKBOOK_MAX_RATIO * max(member.compress_size, 1)
+            if too_big or bomb:
+                raise FormatError(_(
+                    "工作簿解压后过大（%(name)s 为 %(size)s MB，全部上限 %(total)s MB，压缩比上限 %(ratio)s 倍），无法导入。"
+                ) % {"name": member.filename[:100], "size": f"{member.file_size / 2**20:,.1f}",
+                     "total": WORKBOOK_MAX_TOTAL_BYTES // 2**20, "ratio": WORKBOOK_MAX_RATIO})
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, member):
+                raise FormatError(_("工作簿的 XML 含有 DTD 或实体声明（%(name)s），出于安全原因拒绝导入。") % {
+                    "name": member.filename[:100]})
+
+
+def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether an XML file of the workbook contains `<!DOCTYPE` or `<!ENTITY` (Excel never
+    writes either; text inside cells is escaped, so the bytes can only be markup)."""
+    tail = b""
+    try:
+        with archive.open(member) as fh:
+            while chunk := fh.read(2**20):
+                window = tail + chunk
+                if any(marker in window for marker in _DTD_MARKERS):
+                    return True
+                tail = window[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise FormatError(_("无法读取 Excel 工作簿：%(error)s") % {"error": exc}) from exc
+    return False
+
+
 def read_workbook(content: bytes) -> Document:
+    """A study from an .xlsx: the archive is checked first, then read in read-only mode with
+    row, column and cell limits; XML is parsed by defusedxml (openpyxl uses it when installed),
+    which refuses entity declarations."""
+    check_workbook_archive(content)
+    try:
+        return _read_workbook(content)
+    except FormatError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged file, also while iterating
+        from defusedxml import DefusedXmlException
+
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__  # openpyxl wraps parser errors
+        if cause is not None:
+            raise FormatError(_("工作簿的 XML 含有 DTD 或实体声明，出于安全原因拒绝导入。")) from exc
+        raise FormatError(_("无法读取 Excel 工作簿：%(error)s") % {"error": str(exc)[:200]}) from exc
+
+
+def _read_workbook(content: bytes) -> Document:
     from openpyxl import load_workbook  # imported here: only workbook users pay for it
 
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise FormatError(_("无法读取 Excel 工作簿：%(error)s") % {"error": exc}) from exc
+    wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     if "study" not in wb.sheetnames:
         raise FormatError(_("工作簿缺少 study 工作表。"))
 
     data: dict[str, Any] = {}
     locations: dict[tuple, str] = {}
-    for row_number, row in enumerate(wb["study"].iter_rows(values_only=True), start=1):
+    for row_number, row in enumerate(_bounded_rows(wb, "study"), start=1):
         if not row or row[0] is None:
             continue
         key = str(row[0]).strip()
@@ -374,7 +504,9 @@ class _Validator:
         return text
 
     def number(self, obj: dict, key: str, path: tuple, *, required=False, minimum=None,
-               exclusive_minimum=None, maximum=None) -> Decimal | None:
+               exclusive_minimum=None, maximum=None, integer_digits=14) -> Decimal | None:
+        """A decimal number; `integer_digits` is the room the database column has before the
+        decimal point (24 digits with 10 decimals: 14), so that saving cannot fail."""
         value = obj.get(key)
         if value is None or value == "":
             if required:
@@ -390,6 +522,9 @@ class _Validator:
             return None
         if not number.is_finite():
             self.problem((*path, key), _("应为有限的数字。"))
+            return None
+        if number and number.adjusted() + 1 > integer_digits:
+            self.problem((*path, key), _("数字过大：整数部分最多 %(n)s 位。") % {"n": integer_digits})
             return None
         if minimum is not None and number < minimum:
             self.problem((*path, key), _("不能小于 %(min)s（当前为 %(value)s）。") % {"min": minimum, "value": value})
@@ -445,8 +580,18 @@ class _Validator:
         self.problem((*path, key), _("应为 true 或 false，而不是 %(value)s。") % {"value": value})
         return False
 
+    def list_of(self, obj: dict, key: str, path: tuple) -> list:
+        """A list, or [] and a problem (a number or `true` where rows belong raised TypeError)."""
+        value = obj.get(key)
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list):
+            self.problem((*path, key), _("应为列表。"))
+            return []
+        return value
+
     def integer(self, obj: dict, key: str, path: tuple) -> int | None:
-        number = self.number(obj, key, path, minimum=0)
+        number = self.number(obj, key, path, minimum=0, maximum=2**31 - 1)  # an integer column
         if number is None:
             return None
         if number != number.to_integral_value():
@@ -612,6 +757,8 @@ class _Validator:
                 try:
                     parse_unit(fields["unit"])
                     unit_ok = True
+                except UnitSyntaxError as exc:
+                    self.problem((*path, "unit"), str(exc))
                 except UnitError:
                     self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
             derived = f.get("derived_from")
@@ -678,7 +825,7 @@ class _Validator:
             }
             output = self.number(p, "annual_output", path, required=True, minimum=0)
             stages: dict[str, dict[str, str]] = {}
-            for j, s in enumerate(p.get("stages") or []):
+            for j, s in enumerate(self.list_of(p, "stages", path)):
                 spath = (*path, "stages", j)
                 if not isinstance(s, dict):
                     self.problem(spath, _("应为对象。"))
@@ -691,7 +838,7 @@ class _Validator:
                         k: self.text(s, k, spath) or "" for k in ("included", "excluded", "exclusion_reason")
                     }
             activities = []
-            for j, a in enumerate(p.get("activities") or []):
+            for j, a in enumerate(self.list_of(p, "activities", path)):
                 activity = self.activity(a, (*path, "activities", j), doc_factors, output)
                 if activity:
                     activities.append(activity)
@@ -709,14 +856,14 @@ class _Validator:
         stage = self.choice(a, "stage", path, Stage.values)
         fields: dict[str, Any] = {
             "name": self.text(a, "name", path, required=True, max_length=200),
-            "quantity": self.number(a, "quantity", path, required=True, minimum=0),
+            "quantity": self.number(a, "quantity", path, required=True, minimum=0, integer_digits=19),
             "unit": self.text(a, "unit", path, required=True, max_length=40),
             "basis": self.choice(a, "basis", path, Basis.values, default=Basis.ANNUAL_TOTAL),
             "allocation": self.number(a, "allocation", path, exclusive_minimum=0, maximum=1) or Decimal(1),
             "data_type": self.choice(a, "data_type", path, DataType.values, default=DataType.PRIMARY),
             "source": self.text(a, "source", path, max_length=300) or "",
             "claimed_kgco2e_per_unit": self.number(a, "claimed_kgco2e_per_unit", path),
-            "uncertainty_pct": self.number(a, "uncertainty_pct", path, minimum=0),
+            "uncertainty_pct": self.number(a, "uncertainty_pct", path, minimum=0, integer_digits=4),
             "notes": self.text(a, "notes", path) or "",
         }
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
@@ -726,6 +873,8 @@ class _Validator:
             try:
                 parse_unit(fields["unit"])
                 unit_ok = True
+            except UnitSyntaxError as exc:
+                self.problem((*path, "unit"), str(exc))
             except UnitError:
                 self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
         code = self.text(a, "factor", path, required=True, max_length=64)
@@ -879,6 +1028,23 @@ def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+# What a spreadsheet takes for the start of a formula when a cell is typed or edited.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _text_stays_text(sheet) -> None:
+    """Every text cell is written as a string: openpyxl would store `=HYPERLINK(…)` or
+    `=cmd|' /C calc'!A0` (an activity name, a narrative) as a live formula in the file that
+    company contacts open. Text that starts like a formula also gets Excel's quote prefix, so
+    that editing the cell in Excel or LibreOffice does not turn it into one either."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_PREFIXES):
+                    cell.quotePrefix = True
+
+
 def write_workbook(document: dict) -> bytes:
     """The workbook form of a document (sheets study, factors, products, stages, activities)."""
     from openpyxl import Workbook
@@ -930,6 +1096,7 @@ def write_workbook(document: dict) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+        _text_stays_text(sheet)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 
 import pint
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 # One registry for the process: pint quantities from different registries cannot be mixed.
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
@@ -23,22 +25,161 @@ ureg.define("tkm = tonne * kilometer")
 _CO2_PER_C = 44.0 / 12.0  # molar mass ratio CO2/C: one tonne of carbon oxidises to 44/12 t CO2
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue (makemessages knows this name) without touching
+    Django's settings, which the pure calculation runs without."""
+    return message
+
+
 class UnitError(ValueError):
     """A unit string is unknown, or two units cannot be combined as required."""
 
 
+class UnitSyntaxError(UnitError):
+    """The text is not a unit at all (refused by the grammar before pint sees it).
+
+    The message says why, translated when it is read (str), not when raised: the calculation
+    uses this module without Django's settings and only catches the error."""
+
+    def __init__(self, text: str, reason: str, params: dict | None = None, *,
+                 template: str = gettext_noop("无法识别的单位 %(unit)s：%(reason)s")):
+        super().__init__(text, reason)
+        self.text, self.reason, self.params, self.template = text, reason, params or {}, template
+
+    def __str__(self) -> str:
+        reason = _translated(self.reason) % self.params if self.params else _translated(self.reason)
+        return _translated(self.template) % {"unit": self.text, "reason": reason}
+
+
+def _translated(msgid: str) -> str:
+    try:
+        return gettext(msgid)
+    except ImproperlyConfigured:  # outside Django: the source text
+        return msgid
+
+
+# --- the grammar in front of pint -----------------------------------------------------------
+# pint evaluates what it is given as arithmetic: `kg**9**9**9` computes 9^(9^9) and takes a
+# worker down, `kWh(` raised an exception nobody expected. Only what a unit can be reaches it:
+#   unit     := factor (("*" | "·" | "/" | " ") factor)*
+#   factor   := operand [exponent]         (one exponent per operand: no `kg**2**3`)
+#   operand  := NAME | "1" | "(" unit ")"   (no exponent after ")": `(kg*m)**2` is not a unit)
+#   exponent := ("**" | "^") ["-"|"+"] DIGIT  with |n| <= 4,  or "²" / "³"
+MAX_UNIT_LENGTH = 40  # the `unit` fields of factors and activities are 40 characters
+MAX_EXPONENT = 4
+MAX_NESTING = 3
+_TOKEN_RE = re.compile(
+    r"(?P<name>[A-Za-zµμΩ°_][A-Za-z0-9µμΩ°_]*|%)"
+    r"|(?P<one>1)(?![0-9])"
+    r"|(?P<exp>(?:\*\*|\^)\s*[-+]?[0-9]+(?:\.[0-9]*)?|[²³])"
+    r"|(?P<op>[*/·])"
+    r"|(?P<open>\()|(?P<close>\))"
+    r"|(?P<space>\s+)"
+)
+
+
+def _unit_syntax_error(text: str, reason: str, params: dict | None = None) -> UnitSyntaxError:
+    return UnitSyntaxError(text, reason, params)
+
+
+def check_unit_syntax(text: str) -> None:
+    """Raise UnitError unless `text` is a product/quotient of unit names with small integer
+    exponents (the grammar above). Runs before pint sees the text."""
+    if len(text) > MAX_UNIT_LENGTH:
+        raise _unit_syntax_error(text[:MAX_UNIT_LENGTH] + "…", gettext_noop("单位不能超过 %(n)s 个字符。"), {
+            "n": MAX_UNIT_LENGTH})
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN_RE.match(text, position)
+        if match is None:
+            raise _unit_syntax_error(text, gettext_noop("不允许的字符 %(char)s。"), {"char": text[position]})
+        kind = match.lastgroup or ""
+        if kind != "space":
+            tokens.append((kind, match.group()))
+        elif tokens and position + len(match.group()) < len(text):
+            tokens.append(("op", " "))  # a space between two factors multiplies
+        position = match.end()
+    # A space next to an operator or a parenthesis is only layout.
+    cleaned: list[tuple[str, str]] = []
+    for kind, value in tokens:
+        if kind == "op" and value == " " and cleaned and cleaned[-1][0] in ("op", "open"):
+            continue
+        if kind in ("op", "close", "exp") and cleaned and cleaned[-1] == ("op", " "):
+            cleaned.pop()
+        cleaned.append((kind, value))
+    depth = 0
+    expect_operand = True
+    previous = ""
+    for kind, value in cleaned:
+        if expect_operand:
+            if kind in ("name", "one"):
+                expect_operand = False
+            elif kind == "open":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise _unit_syntax_error(text, gettext_noop("括号嵌套过深。"))
+            else:
+                raise _unit_syntax_error(text, gettext_noop("%(token)s 的位置不对。"), {"token": value.strip() or "␣"})
+        elif kind == "exp":
+            if previous != "operand":
+                raise _unit_syntax_error(text, gettext_noop("指数只能跟在单位名称后面，且只能有一个。"))
+            number = value.lstrip("*^ ")
+            if number not in ("²", "³"):
+                try:
+                    exponent = int(number)
+                except ValueError:
+                    raise _unit_syntax_error(text, gettext_noop("指数只能是整数。")) from None
+                if exponent == 0 or abs(exponent) > MAX_EXPONENT:
+                    raise _unit_syntax_error(text, gettext_noop("指数只能是 -%(n)s 到 %(n)s 之间的非零整数。"), {
+                        "n": MAX_EXPONENT})
+            previous = "exp"
+            continue
+        elif kind == "op":
+            expect_operand = True
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                raise _unit_syntax_error(text, gettext_noop("括号不配对。"))
+            previous = "close"
+            continue
+        else:
+            raise _unit_syntax_error(text, gettext_noop("%(token)s 的位置不对。"), {"token": value})
+        previous = "operand" if kind in ("name", "one") else ""
+    if expect_operand:
+        raise _unit_syntax_error(text, gettext_noop("单位不完整。"))
+    if depth:
+        raise _unit_syntax_error(text, gettext_noop("括号不配对。"))
+
+
 @lru_cache(maxsize=1024)
 def parse_unit(unit: str) -> pint.Unit:
-    """Parse a unit string; raise UnitError with the offending text when pint does not know it."""
+    """Parse a unit string; raise UnitError with the offending text when it is not a unit
+    (checked by the grammar above first) or pint does not know it."""
     text = (unit or "").strip()
     if not text:
         raise UnitError("empty unit")
+    check_unit_syntax(text)
     try:
         parsed = ureg.parse_units(text)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError) as exc:
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, AssertionError,
+            KeyError, IndexError) as exc:
         raise UnitError(f"unknown unit: {text}") from exc
     return parsed
+
+
+# A quantity of a fuel derivation: a plain decimal number, then a unit of the grammar above.
+_QUANTITY_RE = re.compile(r"\s*([-+]?[0-9]{1,15}(?:\.[0-9]{1,15})?(?:[eE][-+]?[0-9]{1,3})?)\s*(.*?)\s*")
+
+
+def parse_quantity(text: str) -> pint.Quantity:
+    """`43.330 GJ/t` → a pint quantity; the unit goes through `parse_unit`'s grammar, the
+    number is read by Python, never evaluated by pint."""
+    match = _QUANTITY_RE.fullmatch(text or "")
+    if match is None or not match.group(2):
+        raise UnitSyntaxError((text or "")[:MAX_UNIT_LENGTH], gettext_noop("应为数字加单位，例如 43.330 GJ/t。"),
+                              template=gettext_noop("无法读取数量 %(unit)s：%(reason)s"))
+    return ureg.Quantity(float(match.group(1)), parse_unit(match.group(2)))
 
 
 def is_valid_unit(unit: str) -> bool:
@@ -74,12 +215,8 @@ def activity_unit_of(factor_unit: str) -> str:
 def fuel_factor_value(ncv: str, carbon_content: str, oxidation_rate: float, factor_unit: str) -> float:
     """CO2 factor of a fuel: NCV × carbon content per unit heat × oxidation rate × 44/12,
     expressed in `factor_unit` (e.g. 43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.1451 kg/kg)."""
-    try:
-        ncv_q = ureg.Quantity(ncv)
-        carbon_q = ureg.Quantity(carbon_content)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            AttributeError, TypeError, AssertionError) as exc:
-        raise UnitError(f"cannot read fuel derivation {ncv!r} / {carbon_content!r}") from exc
+    ncv_q = parse_quantity(ncv)
+    carbon_q = parse_quantity(carbon_content)
     co2 = ncv_q * carbon_q * float(oxidation_rate) * _CO2_PER_C
     target = parse_unit(factor_unit)
     try:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from ..access import can_edit_study_data, can_import, require
 from ..forms import ImportForm
 from ..services.freeze import StudyFrozenError, ensure_study_editable
-from ..services.importing import ImportRejected, StudyExists, import_file, preview_file
+from ..services.importing import (
+    ImportRejected,
+    StudyExists,
+    import_file,
+    pending_upload_delete,
+    pending_upload_store,
+    preview_file,
+)
 from ..services.study_format import FormatError
 
 SESSION_KEY = "pending_imports"
@@ -27,6 +34,10 @@ MAX_PENDING = 5
 @login_required
 def study_import(request):
     require(can_import(request.user))
+    if request.method == "POST" and _declared_length(request) > settings.IMPORT_MAX_BYTES + 2**20:
+        # Refused from the declared length, before the body is parsed and spooled to disk.
+        messages.error(request, ImportForm.too_large_message())
+        return render(request, "footprint/import/upload.html", {"form": ImportForm()}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -76,6 +87,22 @@ def study_import_confirm(request):
     return redirect("study_detail", report_number=study.report_number)
 
 
+@login_required
+@require_POST
+def study_import_cancel(request):
+    """Drop an upload that is not going to be imported (the preview's cancel button)."""
+    require(can_import(request.user))
+    _forget(request, request.POST.get("token", ""))
+    return redirect("study_import")
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def _refusal(request, preview, replace: bool) -> str | None:
     """Why this user may not import this file as asked, or None."""
     existing = preview.existing_study
@@ -123,13 +150,12 @@ def _preview_context(request, preview, *, token: str, name: str, replace: bool) 
 def _remember(request, name: str, content: bytes) -> str:
     """Keep the uploaded file until it is confirmed (files cannot be re-posted by a browser)."""
     token = uuid.uuid4().hex
-    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".json"
-    path = default_storage.save(f"imports/{token}{suffix}", ContentFile(content))
+    path = pending_upload_store(name=name, content=content)
     pending = dict(request.session.get(SESSION_KEY, {}))
     pending[token] = {"path": path, "name": name}
     while len(pending) > MAX_PENDING:
         oldest = next(iter(pending))
-        default_storage.delete(pending.pop(oldest)["path"])
+        pending_upload_delete(path=pending.pop(oldest)["path"])
     request.session[SESSION_KEY] = pending
     return token
 
@@ -138,5 +164,5 @@ def _forget(request, token: str) -> None:
     pending = dict(request.session.get(SESSION_KEY, {}))
     entry = pending.pop(token, None)
     if entry:
-        default_storage.delete(entry["path"])
+        pending_upload_delete(path=entry["path"])
     request.session[SESSION_KEY] = pending

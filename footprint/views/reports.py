@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from ..access import get_study_for_user
 from ..choices import StudyStatus
 from ..reports.inputs import report_language
-from ..reports.pdf import render_study_html, render_study_pdf
+from ..reports.pdf import ReportTooLarge, render_study_html, render_study_pdf
 from ..services.workflow import issued_pdf_bytes
 
 
@@ -42,7 +42,10 @@ def report_pdf(request, report_number):
         # issued_pdf_bytes refuses a stored file whose hash no longer matches the record.
         content = issued_pdf_bytes(study)
     else:
-        content = render_study_pdf(study, language=language, final=False)
+        try:
+            content = render_study_pdf(study, language=language, final=False)
+        except ReportTooLarge as exc:
+            return _too_large(exc)
         issued = False
     response = HttpResponse(content, content_type="application/pdf")
     filename = report_filename(study, language, draft=not issued)
@@ -56,7 +59,10 @@ def report_pdf(request, report_number):
 @require_GET
 def report_preview(request, report_number):
     study = get_study_for_user(request.user, report_number)
-    html = render_study_html(study, language=_language(request, study), final=False)
+    try:
+        html = render_study_html(study, language=_language(request, study), final=False)
+    except ReportTooLarge as exc:
+        return _too_large(exc)
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     # The preview is our own markup with escaped user text; forbid anything else anyway.
@@ -65,3 +71,8 @@ def report_preview(request, report_number):
         "frame-ancestors 'self'"
     )
     return response
+
+
+def _too_large(exc: ReportTooLarge) -> HttpResponse:
+    # Plain text: the study page's download button shows it under the button (app.js).
+    return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")

@@ -183,7 +183,14 @@
     }
     fetch(link.href, { credentials: "same-origin" })
       .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
+        if (!response.ok) {
+          // A refusal the server explains (a study too large for a report) is plain text.
+          const type = response.headers.get("Content-Type") || "";
+          if (response.status === 422 && type.indexOf("text/plain") === 0) {
+            return response.text().then(function (text) { throw new Error(text); });
+          }
+          throw new Error("");
+        }
         return response.blob().then(function (blob) {
           const url = URL.createObjectURL(blob);
           const anchor = document.createElement("a");
@@ -196,10 +203,10 @@
           if (status) status.textContent = "";
         });
       })
-      .catch(function () {
+      .catch(function (error) {
         if (status) {
           status.className = "small text-danger";
-          status.textContent = link.dataset.errorMessage || "";
+          status.textContent = (error && error.message) || link.dataset.errorMessage || "";
         }
       })
       .finally(function () { setBusy(link, false); });

@@ -74,3 +74,25 @@ def test_the_schema_is_served(api, demo_users):
     response = api(demo_users["client"], "get", "api_schema")
     assert response.status_code == 200
     assert b"/api/studies/{report_number}/export/" in response.content
+
+
+def test_json_nested_too_deep_is_a_400_not_a_500(client, demo_users):
+    # DRF's parser let RecursionError through (500).
+    client.force_login(demo_users["auditor"])
+    url = reverse("api_study_comments", args=[NUMBER])
+    response = client.post(url, "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    response = client.post(url, '{"text": %s}' % ("9" * 5000), content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_an_imported_document_with_a_nul_is_refused(client, demo_users):
+    from footprint.services.exporting import study_to_document
+
+    doc = study_to_document(Study.objects.get(report_number=NUMBER))
+    doc["report_number"] = "NUL-1"
+    doc["title"] = "a\x00b"
+    client.force_login(demo_users["auditor"])
+    response = client.post(reverse("api_study_import"), json.dumps(doc), content_type="application/json")
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]
+    assert not Study.objects.filter(report_number="NUL-1").exists()

@@ -48,3 +48,11 @@ def test_an_issued_study_writes_its_stored_signed_file(seed_study, tmp_path, set
 def test_an_unknown_report_number_is_an_error(demo, tmp_path):
     with pytest.raises(CommandError):
         call_command("render_report", "NOPE", "--output", str(tmp_path / "x.pdf"))
+
+
+def test_a_study_too_large_for_a_report_exits_non_zero_with_the_reason(demo, tmp_path, settings):
+    # CommandError: `manage.py render_report` prints the reason on stderr and exits 1.
+    settings.REPORT_MAX_ACTIVITIES = 9
+    with pytest.raises(CommandError, match="超过报告生成的上限 9 条"):
+        call_command("render_report", "202508175GHG", "--output", str(tmp_path / "x.pdf"))
+    assert not (tmp_path / "x.pdf").exists()

@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from footprint.services.calculation import (
@@ -126,3 +126,102 @@ def test_scaling_the_quantity_scales_the_result_in_any_unit(case, q, k, use_larg
     factor, large, small, _ratio = case
     unit = large if use_large else small
     assert _kg(factor, q * k, unit) == pytest.approx(_kg(factor, q, unit) * k, rel=1e-9)
+
+
+# ---- the grammar in front of pint (issue 10): only what a unit can be reaches pint
+@pytest.mark.parametrize("unit", [
+    "kg", "kWh", "kg/kWh", "t*km", "kg/(t*km)", "kg / kWh", "t km", "kg·km", "m²", "m³",
+    "m**3", "kg/m**3", "kg^2", "kg**-2", "1/kg", "%", "L", "µg",
+])
+def test_the_grammar_admits_what_a_unit_can_be(unit):
+    assert is_valid_unit(unit)
+
+
+@pytest.mark.parametrize(("unit", "reason"), [
+    ("kg**9**9**9", "指数只能是 -4 到 4 之间的非零整数"),  # pint computed 9^(9^9)
+    ("kg**2**3", "只能有一个"),                             # chained exponents
+    ("kg^2^3", "只能有一个"),
+    ("kg**5", "-4 到 4"),
+    ("kg**0", "-4 到 4"),
+    ("kg**2.5", "整数"),
+    ("kg**(1/2)", "不允许的字符"),
+    ("kg**1e3", "位置不对"),
+    ("(kg*m)**2", "只能跟在单位名称后面"),
+    ("kWh(", "位置不对"),                                  # answered 500
+    ("kWh)", "括号不配对"),
+    ("(kg", "括号不配对"),
+    ("((((kg))))", "嵌套过深"),
+    ("kg/", "不完整"),
+    ("kg*", "不完整"),
+    ("x" * 41, "不能超过 40 个字符"),
+    ("kg\x00", "不允许的字符"),
+    ("__import__('os')", "不允许的字符"),
+])
+def test_the_grammar_refuses_anything_else_with_the_reason(unit, reason):
+    import time
+
+    from footprint.services.units import UnitSyntaxError, parse_unit
+
+    start = time.monotonic()
+    with pytest.raises(UnitSyntaxError, match=reason) as caught:
+        parse_unit(unit)
+    assert isinstance(caught.value, UnitError)  # callers that catch UnitError still do
+    assert time.monotonic() - start < 1
+
+
+def test_a_fuel_derivation_reads_its_number_without_evaluating_it():
+    with pytest.raises(UnitError, match="-4 到 4"):
+        fuel_factor_value("1 kg**9**9**9", "20.20 t/TJ", 0.98, "kg/kg")
+    with pytest.raises(UnitError, match="不允许的字符 3"):
+        fuel_factor_value("2*3 GJ/t", "20.20 t/TJ", 0.98, "kg/kg")
+    with pytest.raises(UnitError, match="数字加单位"):
+        fuel_factor_value("GJ/t", "20.20 t/TJ", 0.98, "kg/kg")
+    with pytest.raises(UnitError, match="not finite"):
+        fuel_factor_value("1e999 GJ/t", "20.20 t/TJ", 0.98, "kg/kg")
+    assert fuel_factor_value("43.330GJ/t", "20.20 t/TJ", 0.98, "kg/kg") == pytest.approx(3.14512249, rel=1e-8)
+
+
+# ---- fuzzing: whatever text arrives, the answer is a unit or UnitError, quickly
+_UNIT_ALPHABET = st.sampled_from(list("kgmtWhJL*/^()²³ ·-+.0123456789eE%_") + ["**", "kWh", "km", "(", ")"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.lists(_UNIT_ALPHABET, max_size=20).map("".join), st.text(max_size=60)))
+def test_fuzzed_units_give_a_unit_or_unit_error(text):
+    from footprint.services.units import parse_unit
+
+    try:
+        parsed = parse_unit(text)
+    except UnitError:
+        return
+    assert str(parsed)  # a pint unit
+
+
+def test_the_grammar_needs_no_django_settings():
+    # The pure calculation imports this module without Django configured: a refused unit
+    # must still be a UnitError with a (source-language) message, not ImproperlyConfigured.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from footprint.services.units import parse_unit, UnitError\n"
+            "try:\n    parse_unit('kg**9**9**9')\nexcept UnitError as exc:\n    print(exc)\n")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[2], timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "无法识别的单位 kg**9**9**9：指数只能是 -4 到 4 之间的非零整数。" in done.stdout
+
+
+def test_a_refused_unit_says_why_in_the_active_language():
+    from django.utils import translation
+
+    from footprint.services.units import UnitSyntaxError, parse_unit
+
+    with pytest.raises(UnitSyntaxError) as caught:
+        parse_unit("kg**9")
+    with translation.override("en"):
+        assert str(caught.value) == (
+            "Unrecognised unit kg**9: An exponent must be a non-zero whole number from -4 to 4.")
+    assert str(caught.value) == "无法识别的单位 kg**9：指数只能是 -4 到 4 之间的非零整数。"

@@ -259,3 +259,18 @@ def test_a_failing_timestamp_server_leaves_the_study_approved(seed_study, demo_u
         workflow.study_issue(study=seed_study, user=demo_users["lead"])
     study = Study.objects.get(pk=seed_study.pk)
     assert study.status == S.APPROVED and not study.issued_sha256 and not study.issued_pdf
+
+
+def test_issuing_a_study_too_large_for_a_report_is_refused_and_changes_nothing(seed_study, demo_users, signing, settings):
+    from footprint.services import workflow
+
+    u = demo_users
+    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
+    workflow.study_confirm(study=seed_study, user=u["client"])
+    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    workflow.study_approve(study=seed_study, user=u["lead"])
+    settings.REPORT_MAX_ACTIVITIES = 9
+    with pytest.raises(workflow.WorkflowError, match="超过报告生成的上限 9 条"):
+        workflow.study_issue(study=seed_study, user=u["lead"])
+    seed_study.refresh_from_db()
+    assert seed_study.status == "approved" and not seed_study.issued_pdf

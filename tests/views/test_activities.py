@@ -254,3 +254,20 @@ def test_a_study_under_review_is_locked_in_the_stage_editor(auditor_client, lv):
     assert "数据已锁定" in response.content.decode()
     record.refresh_from_db()
     assert record.quantity != Decimal("1")
+
+
+@pytest.mark.parametrize("unit", ["kg**9**9**9", "kWh("])
+def test_a_unit_that_is_no_unit_is_a_form_error_not_a_crash(auditor_client, lv, grid_2022, unit):
+    # kg**9**9**9 made pint compute 9^(9^9) and the worker was killed; kWh( answered 500.
+    from footprint.models import ActivityRecord
+
+    before = ActivityRecord.objects.count()
+    stage = lv["production"]
+    data = _post_data(stage, new=[{"name": "新的一行", "quantity": "1", "unit": unit,
+                                   "factor": grid_2022.pk}])
+    response = auditor_client.post(_url("production"), data)
+    assert response.status_code == 200
+    assert f"无法识别的单位 {unit}：" in response.content.decode()
+    assert ActivityRecord.objects.count() == before
+    check = auditor_client.get(reverse("unit_check"), {"unit": unit, "factor": grid_2022.pk})
+    assert check.status_code == 200 and check.json()["ok"] is False

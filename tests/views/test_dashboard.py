@@ -32,3 +32,23 @@ def test_search_and_filters(auditor_client):
     html = auditor_client.get(url, {"company": seed_company.pk}).content.decode()
     assert "202508175GHG" in html and "DEMO-2" not in html
     assert "没有符合条件的报告" in auditor_client.get(url, {"q": "no-such-thing"}).content.decode()
+
+
+# ---- fuzzing the search (issue 10): whatever is typed, a page or a 400, never a 500
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TYPED = st.text(st.characters(exclude_categories=("Cs",)), max_size=80)  # Cs: not encodable
+_NUMBERISH = st.one_of(st.integers(min_value=-(10**30), max_value=10**30).map(str), _TYPED)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(q=_TYPED, status=_TYPED, company=_NUMBERISH, page=_NUMBERISH)
+@example(q="\x00", status="", company="", page="")
+@example(q="%", status="draft", company="99999999999999999999999", page="-1")
+@example(q="' OR 1=1 --", status="", company="1e5", page="9" * 5000)
+def test_fuzzed_searches_answer_a_page_or_a_bad_request(auditor_client, q, status, company, page):
+    response = auditor_client.get(reverse("dashboard"), {"q": q, "status": status, "company": company,
+                                                         "page": page})
+    assert response.status_code in (200, 400)

@@ -89,3 +89,17 @@ def test_the_factor_form_keeps_the_decimals_as_entered(auditor_client):
     # the new-version form shows the value as published, so an unchanged value keeps them
     form = auditor_client.get(reverse("factor_new_version", args=[factor.pk])).content.decode()
     assert 'value="2.100"' in form
+
+
+@pytest.mark.parametrize(("field", "value"), [("unit", "kg**9**9**9"), ("unit", "kWh("),
+                                              ("ncv", "1 GJ**9**9**9")])
+def test_a_unit_that_is_no_unit_is_a_form_error_on_the_factor_form(auditor_client, field, value):
+    from footprint.models import EmissionFactor
+
+    data = {"code": "BAD", "name_zh": "坏", "category": "other", "gas": "CO2", "unit": "kg/kg",
+            "source": "x", "ncv": "43.330 GJ/t", "carbon_content": "20.20 t/TJ", "oxidation_rate": "0.98"}
+    data[field] = value
+    response = auditor_client.post(reverse("factor_create"), data)
+    assert response.status_code == 200
+    assert "无法识别的单位" in response.content.decode()
+    assert not EmissionFactor.objects.filter(code="BAD").exists()

@@ -101,3 +101,81 @@ def test_an_issued_study_or_a_study_of_someone_else_is_not_replaced(client, audi
     seed.auditors.add(auditor)
     html = _upload(client, _document(seed, title="x"), replace=True).content.decode()
     assert "已签发" in html and 'id="confirm-import"' not in html
+
+
+# ---- upload limits and pending uploads (issue 10)
+def _pending_files():
+    from django.core.files.storage import default_storage
+
+    try:
+        return sorted(default_storage.listdir("imports")[1])
+    except FileNotFoundError:
+        return []
+
+
+def test_a_file_over_the_import_cap_is_refused_with_a_message(auditor_client, seed, settings):
+    doc = _document(seed, report_number="BIG-1")
+    size = len(json.dumps(doc, ensure_ascii=False).encode())
+    settings.IMPORT_MAX_BYTES = size - 1  # the web path had no cap at all: 50 MB went through
+    before = _pending_files()
+    response = _upload(auditor_client, doc)
+    assert response.status_code == 200
+    assert "文件太大（上限" in response.content.decode()
+    assert 'id="confirm-import"' not in response.content.decode()
+    assert _pending_files() == before  # nothing stored
+    settings.IMPORT_MAX_BYTES = size
+    assert 'id="confirm-import"' in _upload(auditor_client, doc).content.decode()
+
+
+def test_a_declared_length_far_over_the_cap_is_refused_before_the_body_is_read(auditor_client, seed, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    content = b"{" + b" " * (2**20 + 2000) + b"}"
+    response = auditor_client.post(reverse("study_import"), {
+        "file": SimpleUploadedFile("big.json", content, content_type="application/json")})
+    assert response.status_code == 413
+    assert "文件太大（上限" in response.content.decode()
+
+
+def test_the_api_uses_the_same_cap(client, demo_auditor, seed, settings):
+    doc = _document(seed, report_number="BIG-API")
+    body = json.dumps(doc, ensure_ascii=False)
+    settings.IMPORT_MAX_BYTES = len(body.encode()) - 1
+    client.force_login(demo_auditor)
+    response = client.post(reverse("api_study_import"), body, content_type="application/json")
+    assert response.status_code == 413 and "文件太大" in response.json()["detail"]
+    settings.IMPORT_MAX_BYTES = len(body.encode())
+    response = client.post(reverse("api_study_import"), body, content_type="application/json")
+    assert response.status_code == 201
+
+
+def test_cancelling_a_preview_removes_its_upload(auditor_client, seed):
+    before = _pending_files()
+    html = _upload(auditor_client, _document(seed, report_number="CANCEL-1")).content.decode()
+    assert len(_pending_files()) == len(before) + 1
+    response = auditor_client.post(reverse("study_import_cancel"), {"token": _token(html)})
+    assert response["Location"] == reverse("study_import")
+    assert _pending_files() == before
+    confirm = auditor_client.post(reverse("study_import_confirm"), {"token": _token(html), "replace": "0"})
+    assert confirm["Location"] == reverse("study_import")  # nothing left to confirm
+
+
+def test_abandoned_uploads_are_removed_on_the_next_upload_and_by_the_command(auditor_client, seed, settings):
+    import os
+    import time as time_module
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    settings.IMPORT_PENDING_MAX_AGE_HOURS = 24
+    _upload(auditor_client, _document(seed, report_number="OLD-1"))
+    _upload(auditor_client, _document(seed, report_number="OLD-2"))
+    old = _pending_files()[-2:]
+    two_days_ago = time_module.time() - 48 * 3600
+    os.utime(default_storage.path(f"imports/{old[0]}"), (two_days_ago, two_days_ago))
+    _upload(auditor_client, _document(seed, report_number="NEW-1"))
+    files = _pending_files()
+    assert old[0] not in files and old[1] in files  # the fresh one is kept
+    for name in files:
+        os.utime(default_storage.path(f"imports/{name}"), (two_days_ago, two_days_ago))
+    call_command("cleanup_uploads", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert _pending_files() == []

@@ -115,3 +115,20 @@ def test_it_really_renders_a_pdf(client, auditor, seed_study):
     client.force_login(auditor)
     response = client.get(pdf_url())
     assert response.content.startswith(b"%PDF-1.7") and len(response.content) > 50_000
+
+
+@pytest.mark.parametrize("name", ["report_pdf", "report_preview"])
+def test_a_study_too_large_for_a_report_is_refused_quickly_with_a_message(client, auditor, seed_study, settings, name):
+    # A 100,000-record study's PDF ran into the worker timeout; the seed has 10 records.
+    import time
+
+    settings.REPORT_MAX_ACTIVITIES = 9
+    client.force_login(auditor)
+    start = time.monotonic()
+    response = client.get(reverse(name, args=["202508175GHG"]))
+    assert time.monotonic() - start < 3
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/plain")
+    assert "有 10 条活动数据，超过报告生成的上限 9 条" in response.content.decode()
+    settings.REPORT_MAX_ACTIVITIES = 10
+    assert client.get(reverse("report_preview", args=["202508175GHG"])).status_code == 200

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from footprint.choices import StudyStatus
 from footprint.models import Study
-from footprint.reports.pdf import render_study_pdf
+from footprint.reports.pdf import ReportTooLarge, render_study_pdf
 from footprint.services.workflow import IssuedFileMissing, issued_pdf_bytes
 
 
@@ -29,7 +29,10 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             kind = "issued (signed)"
         else:
-            content = render_study_pdf(study, language=lang, final=False)
+            try:
+                content = render_study_pdf(study, language=lang, final=False)
+            except ReportTooLarge as exc:
+                raise CommandError(str(exc)) from exc
             kind = "draft"
         Path(output).write_bytes(content)
         self.stdout.write(f"wrote {output} ({kind}, {len(content):,} bytes)")
