@@ -104,6 +104,40 @@ def _emission_type(factor: FactorFacts | None) -> str:
 
 # Improvement measures per (stage, factor category), in our words; the report attaches each to
 # a hotspot found by the calculation and states its effect.
+def _market_based(factor) -> bool:
+    """An electricity factor for market-based accounting (a residual mix, a supplier's factor):
+    the starter library says so in its notes ("residual mix for market-based accounting")."""
+    notes = (factor.notes or "").lower()
+    return "residual" in notes or ("market" in notes and "location" not in notes)
+
+
+# Hotspots follow the Pareto rule of hotspot analysis: for each product, its largest groups
+# (stage × factor category) until together they make up at least 80 % of its footprint; and
+# never fewer than the three largest groups, so a study dominated by one source still gets
+# suggestions beyond it.
+HOTSPOT_CUMULATIVE_SHARE = 0.80
+MIN_HOTSPOTS = 3
+
+
+def hotspot_groups(groups: dict, products) -> list[dict]:
+    """The hotspot groups, largest share of any product first. `groups` maps (stage, category)
+    to {"products": {code: {"kg": ...}}, "max_share": ...}."""
+    hot = set()
+    for p in products:
+        if p.total_kgco2e <= 0:
+            continue
+        mine = sorted(((g["products"][p.code]["kg"], key) for key, g in groups.items()
+                       if p.code in g["products"]), key=lambda t: -t[0])
+        cumulative = 0.0
+        for kg, key in mine:
+            if cumulative >= HOTSPOT_CUMULATIVE_SHARE * p.total_kgco2e:
+                break
+            hot.add(key)
+            cumulative += kg
+    ranked = sorted(groups.items(), key=lambda item: -item[1]["max_share"])
+    return [g for i, (key, g) in enumerate(ranked) if key in hot or i < MIN_HOTSPOTS]
+
+
 def _measure(stage: str, category: str) -> str:
     if category == FactorCategory.ELECTRICITY:
         if stage == "raw_material_acquisition":
@@ -510,6 +544,7 @@ class _Builder:
             "gases": gases,
             "electricity": electricity,
             "electricity_table": electricity_table,
+            "electricity_treatment": self.electricity_treatment(),
             "gwp_set_code": s.gwp_set,
             "data_quality": self.narrative("data_quality"),
             "data_counts": self.data_counts(),
@@ -554,16 +589,68 @@ class _Builder:
             f = self.factor(key)
             if f is None or f.category != FactorCategory.ELECTRICITY:
                 continue
-            market = "residual" in f.notes.lower() or "market" in f.notes.lower()
+            market = _market_based(f)
             rows.append({
                 "code": f.code, "name": self.factor_name(f), "value": F.factor_value(f.value, f.value_decimals),
                 "unit": f.unit, "year": str(f.year) if f.year else "—", "region": f.region or "—",
                 "source": f.source,
                 "method": _("基于市场（剩余电力组合）") if market else _("基于位置（电网平均）"),
+                "market_based": market,
                 "year_gap": (self.i.study.period_end.year - f.year) if f.year else None,
                 "period_year": self.i.study.period_end.year,
             })
         return rows
+
+    def electricity_methods(self) -> dict[str, list[str]]:
+        """The activities whose electricity factor is location-based and those whose factor is
+        market-based, in report order (the same test as the factor table). An activity is named
+        alone, or with its product when the same name is under both methods."""
+        uses: list[tuple[str, str, str]] = []  # (method, product, activity)
+        for p in self.i.result.products:
+            for a in p.activities:
+                f = self.factor(a.factor_key)
+                if f is not None and f.category == FactorCategory.ELECTRICITY:
+                    uses.append(("market" if _market_based(f) else "location", p.name, a.name))
+        methods_of: dict[str, set[str]] = {}
+        for method, _product, name in uses:
+            methods_of.setdefault(name, set()).add(method)
+        names: dict[str, list[str]] = {"location": [], "market": []}
+        for method, product, name in uses:
+            label = name if len(methods_of[name]) == 1 else (
+                _("%(product)s的%(activity)s") % {"product": product, "activity": name})
+            if label not in names[method]:
+                names[method].append(label)
+        return names
+
+    def electricity_treatment(self) -> str:
+        """Chapter 3.8's paragraph: the method the study's electricity factors follow, naming the
+        activities under each method when it uses both ("" when it buys no electricity)."""
+        names = self.electricity_methods()
+        sep = "、" if self.zh else ", "
+        location, market = sep.join(names["location"]), sep.join(names["market"])
+        if location and market:
+            return _("外购电力的排放按两种方法计算：%(location)s按电网平均排放因子计算，即基于位置的方法；"
+                     "%(market)s按剩余电力组合等基于市场的排放因子计算，即基于市场的方法。每项活动只按其中一种"
+                     "方法计算，没有另行给出另一种方法的结果。所用电力排放因子如下：") % {
+                "location": location, "market": market}
+        if market:
+            return _("外购电力的排放按剩余电力组合等基于市场的排放因子计算，即基于市场的方法（%(market)s）："
+                     "电力排放取决于购电合同和市场化交易的电量。没有给出基于位置方法的结果。所用电力排放因子如下：") % {
+                "market": market}
+        if location:
+            return _("外购电力的排放按电网平均排放因子计算，即基于位置的方法：电力排放取决于用电所在电网的发电"
+                     "结构。计算中没有考虑绿色电力证书、购电协议等合同工具，因此没有给出基于市场方法的结果。"
+                     "所用电力排放因子如下：")
+        return ""
+
+    def electricity_value_choice(self) -> str:
+        """The value-choice line on electricity, agreeing with chapter 3.8."""
+        names = self.electricity_methods()
+        if names["market"] and names["location"]:
+            return _("外购电力按基于位置（电网平均）和基于市场（剩余电力组合）两种方法计算，各项活动所用的方法见 3.8 节。")
+        if names["market"]:
+            return _("外购电力按基于市场的排放因子计算（剩余电力组合）。")
+        return _("外购电力按电网平均排放因子计算（基于位置的方法）。")
 
     def data_counts(self) -> dict:
         acts = [a for p in self.i.products for a in p.activities]
@@ -578,7 +665,7 @@ class _Builder:
         return [
             _("特征化采用 %(set)s 的 100 年全球变暖潜势（GWP100），不考虑其他时间尺度。") % {
                 "set": _choice(GwpSet, s.gwp_set)},
-            _("外购电力按电网平均排放因子计算（基于位置的方法）。"),
+            self.electricity_value_choice(),
             _("碳抵消和碳信用不计入产品碳足迹。"),
             _("不对结果进行加权或归一化，只报告气候变化一个影响类别。"),
         ]
@@ -907,12 +994,8 @@ class _Builder:
                 facts = self.activity_facts.get(a.record_id)
                 if facts and facts.data_type == DataType.SECONDARY:
                     g["secondary"] = True
-        ranked = sorted(groups.values(), key=lambda g: -g["max_share"])
-        # Hotspots: the groups that together make up at least 80 % of some product, at least 3.
         suggestions = []
-        for g in ranked:
-            if len(suggestions) >= 3 and g["max_share"] < 0.05:
-                break
+        for g in hotspot_groups(groups, self.i.result.products):
             effects = []
             for code, e in g["products"].items():
                 p = self.results[code]

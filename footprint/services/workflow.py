@@ -64,40 +64,48 @@ def unresolved_comment_count(study: Study) -> int:
     return study.comments.filter(resolved=False).count()
 
 
-def completeness_problems(study: Study, result: StudyResult) -> list[str]:
-    """The blocking elements the report still lacks (issue 4's completeness check)."""
-    from .completeness import study_completeness
+def completeness_problems(study: Study, result: StudyResult, *, missing=None) -> list[str]:
+    """The blocking elements the report still lacks (issue 4's completeness check).
 
-    return [m.message for m in study_completeness(study, result=result) if m.blocking]
+    `missing`: the study's completeness items when the caller already has them (the study page)."""
+    if missing is None:
+        from .completeness import study_completeness
+
+        missing = study_completeness(study, result=result)
+    return [m.message for m in missing if m.blocking]
 
 
 def calculation_errors(result: StudyResult) -> list[str]:
     return [f"{p.code}: {c.message}" for p in result.products for c in p.checks if c.is_error]
 
 
-def approval_blockers(study: Study) -> list[str]:
+# Blockers take what a page has already computed (`result`, `missing`, `unresolved`) so that a
+# page asking for every action's blockers runs the calculation and the checks only once.
+def approval_blockers(study: Study, *, result: StudyResult | None = None, missing=None,
+                      unresolved: int | None = None) -> list[str]:
     """Everything that stops a study from being approved or issued, in words."""
     blockers = []
-    count = unresolved_comment_count(study)
+    count = unresolved_comment_count(study) if unresolved is None else unresolved
     if count:
         blockers.append(_("还有 %(count)s 条未解决的审阅意见。") % {"count": count})
-    result = study_results(study)
+    if result is None:
+        result = study_results(study)
     blockers += calculation_errors(result)
-    blockers += completeness_problems(study, result)
+    blockers += completeness_problems(study, result, missing=missing)
     return blockers
 
 
-def _comments_blocker(study: Study) -> list[str]:
-    count = unresolved_comment_count(study)
+def _comments_blocker(study: Study, *, unresolved: int | None = None, **_known) -> list[str]:
+    count = unresolved_comment_count(study) if unresolved is None else unresolved
     if count:
         return [_("还有 %(count)s 条未解决的审阅意见，解决后才能提交技术评审。") % {"count": count}]
     return []
 
 
-def _issue_blockers(study: Study) -> list[str]:
+def _issue_blockers(study: Study, **known) -> list[str]:
     from .signing import signing_available
 
-    blockers = approval_blockers(study)
+    blockers = approval_blockers(study, **known)
     available, message = signing_available()
     if not available:
         blockers.append(message)
@@ -112,7 +120,7 @@ class Action:
     sources: tuple[str, ...]
     target: str
     allowed: Callable[[object, Study], bool]
-    blockers: Callable[[Study], list[str]] | None = None
+    blockers: Callable[..., list[str]] | None = None  # (study, *, result, missing, unresolved)
     style: str = "primary"
     comment_hint: str = ""
 
@@ -153,12 +161,18 @@ class AvailableAction:
         return not self.blockers
 
 
-def available_actions(study: Study, user, *, with_blockers: bool = True) -> list[AvailableAction]:
-    """The transitions this user may make on this study now, with what blocks each."""
+def available_actions(study: Study, user, *, with_blockers: bool = True,
+                      result: StudyResult | None = None, missing=None,
+                      unresolved: int | None = None) -> list[AvailableAction]:
+    """The transitions this user may make on this study now, with what blocks each.
+
+    `result` (the calculation), `missing` (the completeness items) and `unresolved` (the open
+    comment count): pass them when the page already has them; otherwise they are computed."""
+    known = {"result": result, "missing": missing, "unresolved": unresolved}
     out = []
     for action in ACTIONS.values():
         if study.status in action.sources and action.allowed(user, study):
-            blockers = action.blockers(study) if (with_blockers and action.blockers) else []
+            blockers = action.blockers(study, **known) if (with_blockers and action.blockers) else []
             out.append(AvailableAction(action, tuple(blockers)))
     return out
 

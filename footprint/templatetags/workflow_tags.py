@@ -1,10 +1,9 @@
-"""Workflow panel on the study page: status, allowed actions, compact timeline, open comments."""
+"""Workflow panel on the study page (status, allowed actions, compact timeline, open comments)
+and the status badge filters."""
 
 from django import template
 
 from ..choices import StudyStatus
-from ..selectors import study_transitions
-from ..services import workflow
 
 register = template.Library()
 
@@ -35,14 +34,8 @@ def status_label(status: str) -> str:
 
 
 @register.inclusion_tag("footprint/workflow/_panel.html", takes_context=True)
-def workflow_panel(context, study):
-    user = context["user"]
-    return {
-        "study": study,
-        "user": user,
-        "request": context.get("request"),
-        "csrf_token": context.get("csrf_token"),
-        "actions": workflow.available_actions(study, user),
-        "transitions": study_transitions(study)[-5:],
-        "unresolved_count": workflow.unresolved_comment_count(study),
-    }
+def workflow_panel(context, panel: dict):
+    """`panel`: views.panels.workflow_panel(...) — study, actions, transitions, unresolved_count.
+    The tag only presents; the view computes the actions and their blockers once."""
+    return {**panel, "user": context.get("user"), "request": context.get("request"),
+            "csrf_token": context.get("csrf_token")}

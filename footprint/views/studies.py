@@ -18,7 +18,12 @@ from ..access import (
 )
 from ..choices import stages_in_boundary
 from ..forms import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductOutputForm
-from ..selectors import companies_visible_to, gwp_version_of, study_product_of
+from ..selectors import (
+    companies_visible_to,
+    gwp_version_of,
+    study_product_of,
+    study_products_with_data,
+)
 from ..services import studies as study_services
 from ..services.exporting import study_to_json, study_to_workbook
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
@@ -26,6 +31,7 @@ from ..services.gwp_corrections import study_gwp_correction
 from ..services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
 from ..services.results import study_results
 from ..services.study_format import NARRATIVE_FIELDS
+from .panels import study_panels
 
 
 def _refuse_if_frozen(request, study) -> bool:
@@ -62,8 +68,10 @@ def study_detail(request, report_number):
     editable = study_is_editable(study)
     may_edit = can_edit_study_data(request.user, study)
     can_edit = may_edit and editable
+    # The calculation runs once here; the panels, the completeness check and the workflow
+    # blockers all read this result (views/panels.py).
     result = study_results(study)
-    study_products = list(study.study_products.select_related("product").order_by("position", "id"))
+    study_products = study_products_with_data(study)
     rows = [
         {"sp": sp, "result": result.product(sp.product.code),
          "output_form": StudyProductOutputForm(prefix=f"out-{sp.pk}")}
@@ -73,6 +81,7 @@ def study_detail(request, report_number):
     errors = sum(1 for c in result.all_checks if c.is_error)
     correction = study_gwp_correction(study)
     return render(request, "footprint/studies/detail.html", {
+        **study_panels(study, request.user, result=result, study_products=study_products),
         "gwp_correction": correction,
         "correction_reason": correction and correction.to_version.reason_in(get_language()),
         "gwp_version": gwp_version_of(study),

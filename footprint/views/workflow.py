@@ -60,13 +60,15 @@ class CommentForm(forms.Form):
 def _page_context(request, study, *, comment_form=None) -> dict:
     activities = study_activities(study)
     comments = study_comments(study)
+    unresolved = sum(1 for c in comments if not c.resolved)
     return {
         "study": study,
-        "actions": workflow.available_actions(study, request.user),
+        # The blockers compute the calculation at most once, and only for an action that has them.
+        "actions": workflow.available_actions(study, request.user, unresolved=unresolved),
         "can_revise": workflow.can_revise(request.user, study),
         "transitions": study_transitions(study),
         "comments": comments,
-        "unresolved_count": sum(1 for c in comments if not c.resolved),
+        "unresolved_count": unresolved,
         "resolvable": {c.pk for c in comments if comment_services.can_resolve(request.user, c)},
         "comment_form": comment_form or CommentForm(activities=activities),
         "can_comment": not study.is_frozen,

@@ -6,6 +6,7 @@ import math
 import re
 
 import pytest
+from django.utils import translation
 
 from footprint.choices import StudyStatus
 from footprint.models import ActivityRecord, StudyTransition, User
@@ -211,3 +212,94 @@ def test_a_cradle_to_gate_report_labels_its_unit_as_declared_unit(demo):
     codes = [c["message"] for c in ctx["chapter6"]["checks"]]
     assert any("按声明单位表示" in m for m in codes)
     assert any(m.startswith("系统边界为摇篮到大门，以下阶段不在研究范围内") for m in codes)
+
+
+# ------------------------------------------------------------------ hotspots (chapter 7)
+def _group(**kg_by_product):
+    return {"products": {code: {"kg": kg} for code, kg in kg_by_product.items()},
+            "max_share": max(kg / 100 for kg in kg_by_product.values())}
+
+
+def test_hotspots_are_the_largest_groups_making_up_80_percent_of_a_product_at_least_three():
+    from types import SimpleNamespace
+
+    from footprint.reports.context import hotspot_groups
+
+    a = SimpleNamespace(code="A", total_kgco2e=100.0)
+    b = SimpleNamespace(code="B", total_kgco2e=100.0)
+    # A: 50 + 25 = 75 % < 80 %, + 10 = 85 %: g1..g3; g4 (8 %) is not needed to reach 80 %.
+    # B: g5 alone is 90 %.
+    groups = {"g1": _group(A=50), "g2": _group(A=25), "g3": _group(A=10), "g4": _group(A=8),
+              "g5": _group(A=7, B=90), "g6": _group(B=10)}
+    for key, g in groups.items():
+        g["key"] = key
+    assert [g["key"] for g in hotspot_groups(groups, [a, b])] == ["g5", "g1", "g2", "g3"]
+    # One dominant source (95 %): the three largest groups are still suggested.
+    c = SimpleNamespace(code="C", total_kgco2e=100.0)
+    groups = {"g1": _group(C=95), "g2": _group(C=3), "g3": _group(C=1.5), "g4": _group(C=0.5)}
+    for key, g in groups.items():
+        g["key"] = key
+    assert [g["key"] for g in hotspot_groups(groups, [c])] == ["g1", "g2", "g3"]
+
+
+def test_the_seed_report_suggests_the_groups_that_make_up_80_percent(seed_study, ctx):
+    # LV: raw materials 84.7 % alone; HV: raw materials 76.1 % + end of life 10.3 % = 86.4 %.
+    # Distribution is the third largest; raw material transport (HV 5.6 %) is not a hotspot.
+    titles = [s["title"] for s in ctx["chapter7"]["suggestions"]]
+    assert titles == ["原材料获取 · 电力", "生命末期（处置） · 电力", "成品运输（分销） · 燃料"]
+    # HV's raw material electricity divided by 10: HV is 71.290 kg, end of life 23.284 (32.7 %),
+    # raw materials 17.245, distribution 16.138 add up to 79.5 % < 80 %, so raw material
+    # transport (12.745) is needed too; production (1.878, 2.6 %) is not.
+    for a in ActivityRecord.objects.filter(stage__study_product__study=seed_study,
+                                           stage__study_product__product__code="HV",
+                                           stage__stage="raw_material_acquisition"):
+        a.quantity = a.quantity / 10
+        a.save()
+    titles = [s["title"] for s in build(seed_study)["chapter7"]["suggestions"]]
+    assert titles == ["原材料获取 · 电力", "生命末期（处置） · 电力", "成品运输（分销） · 燃料",
+                      "原材料运输 · 燃料"]
+
+
+# ------------------------------------------------------ electricity treatment (chapter 3.8)
+def test_the_electricity_paragraph_says_location_based_when_every_factor_is(ctx):
+    ch3 = ctx["chapter3"]
+    assert ch3["electricity_treatment"].startswith("外购电力的排放按电网平均排放因子计算，即基于位置的方法")
+    assert {e["method"] for e in ch3["electricity"]} == {"基于位置（电网平均）"}
+    assert "外购电力按电网平均排放因子计算（基于位置的方法）。" in ch3["value_choices"]
+
+
+def _use_residual_mix(study, **filters):
+    from footprint.models import EmissionFactor
+
+    residual = EmissionFactor.objects.filter(code="CN-GRID-RESIDUAL-2021").order_by("-version").first()
+    assert residual is not None
+    return ActivityRecord.objects.filter(stage__study_product__study=study,
+                                         factor__category="electricity", **filters).update(factor=residual)
+
+
+def test_the_electricity_paragraph_names_the_activities_under_each_method(seed_study):
+    assert _use_residual_mix(seed_study, name="报废拆解回收用电") == 2
+    ch3 = build(seed_study)["chapter3"]
+    assert ch3["electricity_treatment"].startswith(
+        "外购电力的排放按两种方法计算：原辅料获取及加工用电、生产用电按电网平均排放因子计算，即基于位置的方法；"
+        "报废拆解回收用电按剩余电力组合等基于市场的排放因子计算，即基于市场的方法。")
+    assert {e["code"]: e["market_based"] for e in ch3["electricity"]} == {
+        "CN-GRID-2022": False, "CN-GRID-RESIDUAL-2021": True}
+    assert any("两种方法" in v for v in ch3["value_choices"])
+    # The same activity under both methods is named with its product.
+    _use_residual_mix(seed_study, name="生产用电", stage__study_product__product__code="LV")
+    text = build(seed_study)["chapter3"]["electricity_treatment"]
+    assert "原辅料获取及加工用电、高压成套开关设备的生产用电按电网平均" in text
+    assert "低压成套开关设备的生产用电、报废拆解回收用电按剩余电力组合" in text
+
+
+def test_the_electricity_paragraph_says_market_based_when_every_factor_is(seed_study):
+    _use_residual_mix(seed_study)
+    ch3 = build(seed_study)["chapter3"]
+    assert ch3["electricity_treatment"].startswith(
+        "外购电力的排放按剩余电力组合等基于市场的排放因子计算，即基于市场的方法（原辅料获取及加工用电、生产用电、报废拆解回收用电）")
+    assert "基于位置的方法" not in ch3["electricity_treatment"].split("。")[0]
+    assert "外购电力按基于市场的排放因子计算（剩余电力组合）。" in ch3["value_choices"]
+    with translation.override("en"):
+        text = build(seed_study, language="en")["chapter3"]["electricity_treatment"]
+    assert "market-based" in text and "location-based method" not in text

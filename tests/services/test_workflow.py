@@ -274,3 +274,28 @@ def test_issuing_a_study_too_large_for_a_report_is_refused_and_changes_nothing(s
         workflow.study_issue(study=seed_study, user=u["lead"])
     seed_study.refresh_from_db()
     assert seed_study.status == "approved" and not seed_study.issued_pdf
+
+
+def test_blockers_use_what_the_page_already_computed(seed_study, demo_users, monkeypatch):
+    """The study page passes its result, completeness items and open comment count: the
+    blockers then neither recompute nor count again, and say the same as when they do."""
+    from footprint.services import results
+    from footprint.services.completeness import Missing
+
+    u = demo_users
+    _to_technical_review(seed_study, u)
+    study = Study.objects.get(pk=seed_study.pk)
+    computed = workflow.available_actions(study, u["lead"])
+    assert [a.action.name for a in computed] == ["return_to_auditor", "approve"]
+    result = results.study_results(study)
+
+    def refuse(_study):
+        raise AssertionError("recomputed")
+
+    monkeypatch.setattr(workflow, "study_results", refuse)
+    missing = [Missing("x", "缺少某项。", "w", "team")]
+    given = workflow.available_actions(study, u["lead"], result=result, missing=missing, unresolved=2)
+    approve = next(a for a in given if a.action.name == "approve")
+    # two open comments and the one blocking item given, no calculation error in the seed
+    assert list(approve.blockers) == ["还有 2 条未解决的审阅意见。", "缺少某项。"]
+    assert not approve.enabled

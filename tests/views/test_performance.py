@@ -1,4 +1,4 @@
-"""Big studies stay fast: the stage editor and the results page read a study of 2,000
+"""Big studies stay fast: the stage editor, the results, study and workflow pages read a study of 2,000
 activity records in as many queries as a study of 20 (timings are measured in bench/pages.py)."""
 
 import pytest
@@ -68,3 +68,67 @@ def test_the_dashboard_reads_all_totals_in_a_constant_number_of_queries(
     make_large_study("MORE-1", 10)
     make_large_study("MORE-2", 10)
     assert _count(auditor_client, reverse("dashboard")) == before
+
+
+# The study page: the study, its products with their data, the calculation input, the panels
+# (completeness, workflow actions, transitions, comments), the GWP edition and the team.
+STUDY_PAGE_QUERIES = 25
+# The workflow page with the approval blockers (the calculation and the completeness check).
+WORKFLOW_QUERIES = 23
+
+
+class _CountingCalculation:
+    """Wraps calculate_study where the views' services import it, and counts the calls."""
+
+    def __init__(self, monkeypatch):
+        from footprint.services import calculation, gwp_corrections, results
+
+        self.calls = 0
+        original = calculation.calculate_study
+
+        def counting(study_input):
+            self.calls += 1
+            return original(study_input)
+
+        for module in (results, gwp_corrections):
+            monkeypatch.setattr(module, "calculate_study", counting)
+
+
+def _in_technical_review(study, lead):
+    """A study awaiting approval by `lead`: the workflow panel shows the approve action with
+    its blockers, which need the calculation and the completeness check."""
+    from footprint.models import Study
+
+    Study.objects.filter(pk=study.pk).update(status="technical_review", lead_verifier=lead)
+
+
+@pytest.mark.parametrize("page", ["study_detail", "study_workflow"])
+def test_the_study_pages_need_no_more_queries_for_2000_records_than_for_20(
+    client, studies, demo_users, page, django_assert_max_num_queries, monkeypatch
+):
+    lead = demo_users["lead"]
+    for study in studies:
+        _in_technical_review(study, lead)
+    client.force_login(lead)
+    limit = STUDY_PAGE_QUERIES if page == "study_detail" else WORKFLOW_QUERIES
+    counter = _CountingCalculation(monkeypatch)
+    with django_assert_max_num_queries(limit):
+        response = client.get(reverse(page, args=["LARGE"]))
+    assert b'data-action="approve"' in response.content
+    # The calculation runs once per request, shared by the page, the completeness check and
+    # the approval blockers.
+    assert counter.calls == 1
+    assert _count(client, reverse(page, args=["LARGE"])) == _count(client, reverse(page, args=["SMALL"]))
+
+
+@pytest.mark.parametrize("who", ["auditor", "lead"])
+def test_the_seed_study_page_runs_the_calculation_once(
+    client, seed_study, demo_users, who, django_assert_max_num_queries, monkeypatch
+):
+    _in_technical_review(seed_study, demo_users["lead"])
+    client.force_login(demo_users[who])
+    counter = _CountingCalculation(monkeypatch)
+    with django_assert_max_num_queries(STUDY_PAGE_QUERIES):
+        response = client.get(reverse("study_detail", args=[seed_study.report_number]))
+    assert response.status_code == 200
+    assert counter.calls == 1

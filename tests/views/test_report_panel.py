@@ -5,14 +5,17 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from footprint.models import VerificationTeamMember
+from footprint.services.results import study_results
+from footprint.views.panels import study_panels
 
-PANEL = Template("{% load report_tags %}{% report_panel study %}")
+PANEL = Template("{% load report_tags %}{% report_panel report_panel %}")
 
 
 def render(study, user):
     request = RequestFactory().get("/")
     request.user = user
-    return PANEL.render(Context({"study": study, "user": user, "request": request}))
+    panels = study_panels(study, user, result=study_results(study))
+    return PANEL.render(Context({"user": user, "request": request, **panels}))
 
 
 def test_it_offers_both_languages_and_the_preview(seed_study, auditor):
@@ -40,7 +43,7 @@ def test_each_kind_of_missing_element_links_to_the_page_that_fills_it(seed_study
 
     from footprint.models import EmissionFactor
     from footprint.services.completeness import Missing
-    from footprint.templatetags.report_tags import completeness_url
+    from footprint.views.panels import completeness_url, completeness_urls
 
     n = seed_study.report_number
     detail = reverse("study_detail", args=[n])
@@ -66,6 +69,33 @@ def test_each_kind_of_missing_element_links_to_the_page_that_fills_it(seed_study
     }
     for field, url in expected.items():
         assert completeness_url(seed_study, Missing("x", "m", "w", field)) == url, field
+    # All at once, in the items' order.
+    items = [Missing("x", "m", "w", field) for field in expected]
+    assert completeness_urls(seed_study, items) == list(expected.values())
+
+
+def test_the_links_of_many_missing_items_cost_one_query_per_kind(
+    seed_study, django_assert_num_queries
+):
+    from footprint.models import EmissionFactor
+    from footprint.services.completeness import Missing
+    from footprint.views.panels import completeness_urls
+
+    factors = list(EmissionFactor.objects.order_by("pk")[:30])
+    items = [Missing("x", "m", "w", f"factor:{f.key}") for f in factors]
+    items += [Missing("x", "m", "w", f"product:{code}:functional_unit") for code in ("HV", "LV", "NOPE")]
+    items += [Missing("x", "m", "w", "team")] * 20
+    # One query for the products, one for the factors, whatever the number of items.
+    with django_assert_num_queries(2):
+        urls = completeness_urls(seed_study, items)
+    n = len(factors)
+    assert n > 5
+    assert urls[:n] == [f"/factors/{f.pk}/" for f in factors]
+    assert urls[n].startswith("/products/") and urls[n + 1].startswith("/products/")
+    assert urls[n + 2] == "/studies/202508175GHG/#study-products"
+    with django_assert_num_queries(0):
+        assert completeness_urls(seed_study, [Missing("x", "m", "w", "team")]) == [
+            "/studies/202508175GHG/team/#team"]
 
 
 def test_links_are_for_editors_of_a_draft(seed_study, demo_users):

@@ -119,8 +119,15 @@ def test_the_panel_tag_renders_status_actions_and_timeline(rf, demo_users):
     study = Study.objects.get(report_number=NUMBER)
     request = rf.get("/")
     request.user = demo_users["auditor"]
-    html = Template("{% load workflow_tags %}{% workflow_panel study %}").render(
-        Context({"study": study, "user": demo_users["auditor"], "request": request})
+    from footprint.services.completeness import study_completeness
+    from footprint.services.results import study_results
+    from footprint.views.panels import workflow_panel
+
+    result = study_results(study)
+    panel = workflow_panel(study, demo_users["auditor"], result=result,
+                           missing=study_completeness(study, result=result))
+    html = Template("{% load workflow_tags %}{% workflow_panel panel %}").render(
+        Context({"panel": panel, "user": demo_users["auditor"], "request": request})
     )
     assert 'id="workflow-panel"' in html and 'data-status="draft"' in html
     assert 'value="send_for_review"' in html

@@ -1,0 +1,131 @@
+"""The study page's side panels (workflow, report) as plain data, built once per request.
+
+The view computes the calculation result and passes it in; the completeness check and the
+workflow blockers read that same result, so the page runs the calculation once. The template
+tags in templatetags/ only present what is built here."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from ..access import can_edit_study_data
+from ..choices import StudyStatus
+from ..models import EmissionFactor, Product, Study
+from ..selectors import study_transitions
+from ..services import workflow
+from ..services.calculation import StudyResult
+from ..services.completeness import Missing, study_completeness
+from ..services.study_format import NARRATIVE_FIELDS
+
+_TEAM_FIELDS = {"team": "#team", "study.auditors": "#people", "study.lead_verifier": "#people"}
+# The panel shows the latest transitions; the workflow page shows them all.
+RECENT_TRANSITIONS = 5
+
+
+def _lookups(study: Study, missing: list[Missing]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Primary keys of the products and factors the items name: one query each, whatever the
+    number of items (none when no item needs them)."""
+    product_codes, factor_keys = set(), set()
+    for m in missing:
+        parts = m.field.split(":")
+        if parts[0] == "product" and len(parts) == 3 and parts[2] == "functional_unit":
+            product_codes.add(parts[1])
+        elif parts[0] == "factor" and len(parts) == 2:
+            code, _at, version = parts[1].rpartition("@")
+            if version.isdigit():
+                factor_keys.add((code, str(int(version))))
+    products = dict(Product.objects.filter(company_id=study.company_id, code__in=product_codes)
+                    .values_list("code", "pk")) if product_codes else {}
+    factors = {}
+    if factor_keys:
+        for code, version, pk in EmissionFactor.objects.filter(
+                code__in={c for c, _v in factor_keys}).values_list("code", "version", "pk"):
+            if (code, str(version)) in factor_keys:
+                factors[(code, str(version))] = pk
+    return products, factors
+
+
+def completeness_urls(study: Study, missing: list[Missing]) -> list[str | None]:
+    """Where each completeness item is filled in (None: no page for it), in the items' order.
+
+    `missing.field` is the stable key of services/completeness.py: "company.<attr>",
+    "study.<field>", "products", "product:<code>:<what>", "stage:<code>:<stage>",
+    "factor:<code>@<version>", "team", "translations.<language>"."""
+    products, factors = _lookups(study, missing)
+    return [_url(study, m.field, products, factors) for m in missing]
+
+
+def completeness_url(study: Study, missing: Missing) -> str | None:
+    """Where one completeness item is filled in (None: no page for it)."""
+    return completeness_urls(study, [missing])[0]
+
+
+def _url(study: Study, field: str, products: dict, factors: dict) -> str | None:
+    number = study.report_number
+    detail = reverse("study_detail", args=[number])
+    if field in _TEAM_FIELDS:
+        return reverse("study_team", args=[number]) + _TEAM_FIELDS[field]
+    kind, _sep, rest = field.partition(".")
+    if kind == "company" and rest:
+        return (reverse("company_edit", args=[study.company_id]) + "?"
+                + urlencode({"next": detail}) + f"#id_{rest}")
+    if kind == "study" and rest in NARRATIVE_FIELDS:
+        return reverse("study_narrative", args=[number]) + f"#id_{rest}"
+    if kind == "translations":
+        return reverse("study_translations", args=[number])
+    if kind == "study" and rest == "standards":
+        return reverse("study_edit", args=[number])
+    if field == "products":
+        return detail + "#study-products"
+    parts = field.split(":")
+    if parts[0] == "stage" and len(parts) == 3:
+        return reverse("study_product_stages", args=[number, parts[1]]) + "?" + urlencode({"stage": parts[2]})
+    if parts[0] == "product" and len(parts) == 3:
+        code, what = parts[1], parts[2]
+        if what == "activities":
+            return reverse("study_product_stages", args=[number, code])
+        if what == "functional_unit" and code in products:
+            return reverse("product_edit", args=[products[code]]) + "?" + urlencode({"next": detail})
+        return detail + "#study-products"
+    if parts[0] == "factor" and len(parts) == 2:
+        code, _at, version = parts[1].rpartition("@")
+        key = (code, str(int(version))) if version.isdigit() else None
+        if key in factors:
+            return reverse("factor_detail", args=[factors[key]])
+    return None
+
+
+def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
+    """What the report panel shows: downloads, and what is missing with where to fix it."""
+    # Links only for those who may change the study, and only while it can be changed.
+    linked = study.status == StudyStatus.DRAFT and can_edit_study_data(user, study)
+    urls = completeness_urls(study, missing) if linked else [None] * len(missing)
+    return {
+        "study": study,
+        "missing": missing,
+        "items": [{"m": m, "url": url} for m, url in zip(missing, urls, strict=True)],
+        "issued": study.status == StudyStatus.ISSUED and bool(study.issued_pdf),
+    }
+
+
+def workflow_panel(study: Study, user, *, result: StudyResult, missing: list[Missing]) -> dict:
+    """What the workflow panel shows: status, allowed actions with their blockers, recent
+    transitions and the open comment count."""
+    unresolved = workflow.unresolved_comment_count(study)
+    return {
+        "study": study,
+        "actions": workflow.available_actions(study, user, result=result, missing=missing,
+                                              unresolved=unresolved),
+        "transitions": study_transitions(study)[-RECENT_TRANSITIONS:],
+        "unresolved_count": unresolved,
+    }
+
+
+def study_panels(study: Study, user, *, result: StudyResult, study_products=None) -> dict:
+    """Both panels of the study page from one calculation result and one completeness check."""
+    missing = study_completeness(study, result=result, study_products=study_products)
+    return {
+        "workflow_panel": workflow_panel(study, user, result=result, missing=missing),
+        "report_panel": report_panel(study, user, missing=missing),
+    }
