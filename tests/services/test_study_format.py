@@ -523,3 +523,80 @@ def test_a_library_factor_may_be_referred_to_by_code():
     library = {"LIB-GRID": study_format.LibraryFactor("LIB-GRID", 3, "kg/kWh", 0.6)}
     clean, problems = validate_document(Document(data), library)
     assert problems == [] and clean.products[0].activities[0].factor_ref[0] == "LIB-GRID"
+
+
+# ---------------------------------------------------- the JSON Schema of docs/study-format.md
+from pathlib import Path  # noqa: E402
+
+import jsonschema  # noqa: E402
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "pcf-study-1.schema.json"
+
+
+@pytest.fixture(scope="module")
+def schema_validator():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _errors(validator, document) -> list[str]:
+    return sorted(f"{'/'.join(str(p) for p in e.absolute_path)}: {e.validator}"
+                  for e in validator.iter_errors(document))
+
+
+@pytest.mark.parametrize("name", ["202508175GHG.json", "DEMO-2.json"])
+def test_both_demo_fixtures_follow_the_schema(schema_validator, name):
+    document = json.loads((SEED_JSON.parent / name).read_text(encoding="utf-8"))
+    assert _errors(schema_validator, document) == []
+
+
+def test_an_export_follows_the_schema(schema_validator, seed_study):
+    from footprint.services.exporting import study_to_json
+
+    assert _errors(schema_validator, json.loads(study_to_json(seed_study))) == []
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    (lambda d: d.pop("report_number"), ": required"),
+    (lambda d: d.__setitem__("format", "pcf-study/2"), "format: const"),
+    (lambda d: d["products"][0]["activities"][1].__setitem__("stage", "mining"),
+     "products/0/activities/1/stage: enum"),
+    (lambda d: d["products"][0]["activities"][1].__setitem__("allocation", 1.5),
+     "products/0/activities/1/allocation: maximum"),
+    (lambda d: d["factors"][0].pop("value"), "factors/0: oneOf"),  # neither value nor derived_from
+    (lambda d: d["narrative"].__setitem__("preface", "…"), "narrative: enum"),
+    (lambda d: d["claims"][0].pop("stage"), "claims/0: required"),  # a stage claim names its stage
+    (lambda d: d["claims"][0].__setitem__("value", "ten"), "claims/0/value: oneOf"),
+])
+def test_the_schema_refuses_what_the_format_forbids(schema_validator, change, error):
+    document = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    change(document)
+    assert error in _errors(schema_validator, document)
+    # ... and so does the importer: the schema is not looser or stricter on these
+    clean, problems = validate_document(Document(document), {})
+    assert clean is None and problems
+
+
+def test_the_schema_allows_the_values_the_application_allows(schema_validator):
+    from footprint.choices import (
+        NARRATIVE_KEYS,
+        Basis,
+        Boundary,
+        DataType,
+        Gas,
+        GwpSet,
+        Language,
+        Stage,
+    )
+
+    schema = schema_validator.schema
+    defs, props = schema["$defs"], schema["properties"]
+    assert defs["stage"]["enum"] == Stage.values
+    assert defs["gas"]["enum"] == Gas.values
+    assert props["gwp_set"]["enum"] == GwpSet.values and props["boundary"]["enum"] == Boundary.values
+    assert props["language"]["enum"] == Language.values
+    assert defs["activity"]["properties"]["basis"]["enum"] == Basis.values
+    assert defs["activity"]["properties"]["data_type"]["enum"] == DataType.values
+    assert props["narrative"]["propertyNames"]["enum"] == list(study_format.NARRATIVE_FIELDS)
+    assert set(NARRATIVE_KEYS) < set(study_format.NARRATIVE_FIELDS)
