@@ -98,3 +98,28 @@ def test_compose_trusts_the_proxy_headers_only_behind_its_proxy():
         assert any("ports" in s and "Caddyfile" in str(s.get("volumes", [])) for s in services.values())
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "reverse_proxy web:8000" in caddyfile
+
+
+def test_tests_run_requests_in_a_transaction_as_production_does():
+    from django.conf import settings
+
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default'].get('ATOMIC_REQUESTS'))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+    assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is True
+
+
+def test_every_dependency_has_a_compatible_range():
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = [*project["build-system"]["requires"], *project["project"]["dependencies"],
+                    *(r for group in project["project"]["optional-dependencies"].values() for r in group)]
+    assert len(requirements) > 20
+    for requirement in requirements:
+        # a lower bound and an upper bound below the next release that may break us
+        assert re.search(r">=[\d.]+", requirement) and re.search(r",\s*<[\d.]+$", requirement), requirement

@@ -9,7 +9,9 @@ import pytest
 from footprint.choices import Stage
 from footprint.services import formatting as F
 
-pytestmark = pytest.mark.pdf
+# django_db: pytest-django sets up the test database only when a collected test asks for it,
+# and the session fixture `demo_reports` needs it even when this file runs alone.
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
 A4 = (595.28, 841.89)
 
@@ -67,16 +69,20 @@ def test_pdf_bookmarks_agree_with_the_table_of_contents(demo_reports):
     walk(reader.outline)
     texts = demo_reports["zh"].page_texts()
     toc_page = next(i for i, t in enumerate(texts) if t.startswith("目录"))
+    checked = 0
     for line in texts[toc_page].splitlines()[1:]:
         label, _sep, number = line.rpartition(" ")
         if label in pages:
             assert pages[label] == int(number)
+            checked += 1
+    assert checked > 30  # the TOC's lines were matched to bookmarks, not skipped
 
 
 def test_every_product_total_and_stage_value_appears(demo_reports):
     for key in ("zh", "en", "final", "demo2"):
         rendered = demo_reports[key]
         text = _normalise(" ".join(rendered.page_texts()))
+        assert rendered.results.products, key
         for product in rendered.results.products:
             assert F.kg(product.total_kgco2e) in text
             for stage in product.stages:
@@ -192,6 +198,7 @@ def test_issued_report_has_the_qr_code_url_signatures_and_dates(demo_reports):
 
 
 def test_stage_shares_add_up_to_exactly_100(demo_reports):
+    assert [p.code for p in demo_reports["zh"].results.products] == ["LV", "HV"]
     for product in demo_reports["zh"].results.products:
         assert sum(s.share_pct for s in product.stages) == 100
 
@@ -207,7 +214,10 @@ def test_each_page_was_rendered_to_png_for_inspection(demo_reports):
 def test_stage_labels_in_the_results_chapter_follow_the_report_order(demo_reports):
     text = " ".join(demo_reports["zh"].page_texts())
     start = text.rfind("5.2 计算结果")  # the heading, not its TOC entry
+    assert start > text.find("5.2 计算结果") >= 0  # both the TOC entry and the heading
     positions = [text.find(str(Stage(s).label), start) for s in Stage.values]
+    # find() answers -1 for a missing label: every label must be there before the order counts
+    assert all(p > start for p in positions), dict(zip(Stage.values, positions, strict=True))
     assert positions == sorted(positions)
 
 
@@ -217,6 +227,7 @@ def test_table_and_figure_numbers_appear_in_document_order(demo_reports):
         for word in ("表", "图"):
             numbers = [(int(c), int(n)) for c, n in re.findall(word + r" (\d+)-(\d+)\s", text)]
             captions = list(dict.fromkeys(numbers))  # a caption may be cited before it appears
+            assert len(captions) >= 3, (key, word, captions)  # the regex found the captions
             assert captions == sorted(captions), (key, word, captions)
             for chapter in {c for c, _n in captions}:
                 indexes = [n for c, n in captions if c == chapter]
@@ -235,7 +246,9 @@ def test_every_contradiction_of_the_source_report_is_in_chapter_6_with_places_va
         return re.sub(r"\s+", "", text)
 
     text = squash(" ".join(demo_reports["zh"].page_texts()))
-    claims_part = text.split(squash("6.2 声明值与重新计算值对比"))[-1]
+    heading = squash("6.2 声明值与重新计算值对比")
+    assert heading in text  # else split() would answer the whole report
+    claims_part = text.split(heading)[-1]
     assert "原报告中的矛盾及可能原因" in claims_part
     for needle in (
         # HV distribution: the summary's 10.542 against the tables' 16.138, copied from LV

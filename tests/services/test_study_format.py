@@ -433,3 +433,170 @@ def test_stages_or_activities_that_are_no_list_are_a_problem(value):
     assert clean is None
     assert "products[0].stages: 应为列表。" in messages
     assert "products[1].activities: 应为列表。" in messages
+
+
+# ----------------------------------------------------------- reading and validating the format
+import copy  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.utils import translation  # noqa: E402
+
+from footprint.services.study_format import (  # noqa: E402
+    Document,
+    PrintedNumber,
+    plain_number,
+    written_decimals,
+)
+
+
+def _seed_document() -> Document:
+    return read_json(SEED_JSON.read_bytes())
+
+
+def test_a_json_number_keeps_the_decimals_it_was_written_with():
+    doc = read_json(b'{"format": "pcf-study/1", "a": 0.5500, "b": 24.160, "c": 3, "d": 1e3}')
+    assert doc.data["a"] == 0.55 and isinstance(doc.data["a"], PrintedNumber)
+    assert [written_decimals(doc.data[k]) for k in "abc"] == [4, 3, 0]
+    assert written_decimals("1,234.50") == 2  # an xlsx text cell
+    assert written_decimals(0.25) == 2 and written_decimals(True) is None and written_decimals(None) is None
+
+
+@pytest.mark.parametrize(("value", "plain"), [
+    (Decimal("281683.000000"), 281683), (Decimal("0.53660"), 0.5366), (2.0, 2), (0.25, 0.25),
+    (None, None), (Decimal("1E+3"), 1000),
+])
+def test_plain_numbers_drop_trailing_zeros(value, plain):
+    assert plain_number(value) == plain and type(plain_number(value)) is type(plain)
+
+
+def test_a_json_location_is_a_path():
+    doc = Document({})
+    assert doc.where("products", 0, "activities", 1, "quantity") == "products[0].activities[1].quantity"
+    assert doc.where("format") == "format"
+
+
+def test_the_seed_document_validates_into_its_clean_study():
+    clean, problems = validate_document(_seed_document(), {})
+    assert problems == []
+    assert clean.study["report_number"] == "202508175GHG" and clean.study["gwp_set"] == "AR5"
+    assert [p.code for p in clean.products] == ["LV", "HV"]
+    assert [p.annual_output for p in clean.products] == [Decimal(281683), Decimal(84)]
+    assert clean.activity_count == 10
+    assert [(f.code, f.version) for f in clean.factors] == [("CN-GRID-2022", None), ("CN-DIESEL", None)]
+    first = clean.products[0].activities[0]
+    assert first.stage == "raw_material_acquisition" and first.factor_ref == ("CN-GRID-2022", None)
+    # numbers become Decimals exactly as written, not through a float
+    assert first.fields["quantity"] == Decimal("94594493.664")
+    assert first.fields["claimed_kgco2e_per_unit"] == Decimal("186.984")
+    assert first.location == "products[0].activities[0]"
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda d: d.pop("report_number"), "report_number: Required."),
+    (lambda d: d.__setitem__("format", "pcf-study/2"), "format: Must be pcf-study/1 (is pcf-study/2)."),
+    (lambda d: d.__setitem__("gwp_set", "AR7"), "gwp_set: Invalid value AR7; allowed: AR4, AR5, AR6."),
+    (lambda d: d["factors"][0].__setitem__("gas", "XE"),
+     "factors[0].gas: Invalid value XE; allowed: CO2e, CO2, CH4, N2O, SF6, NF3, CF4, HFC-134a."),
+    (lambda d: d["products"][0]["activities"][1].__setitem__("stage", "mining"),
+     "products[0].activities[1].stage: Invalid value mining; allowed: raw_material_acquisition, "
+     "raw_material_transport, production, distribution, use, end_of_life."),
+    (lambda d: d["products"][0]["activities"][1].__setitem__("allocation", 1.5),
+     "products[0].activities[1].allocation: Cannot be greater than 1 (is 1.5)."),
+    (lambda d: d["products"][0]["activities"][0].__setitem__("basis", "weekly"),
+     "products[0].activities[0].basis: Invalid value weekly; allowed: annual_total, per_unit."),
+    (lambda d: d["products"][0]["activities"][0].__setitem__("factor", "NOPE-1"),
+     "products[0].activities[0].factor: Emission factor NOPE-1 is neither defined in the file "
+     "nor in the factor library."),
+])
+def test_each_broken_field_is_one_problem_at_its_place(change, problem):
+    data = copy.deepcopy(_seed_document().data)
+    change(data)
+    with translation.override("en"):
+        clean, problems = validate_document(Document(data), {})
+        assert clean is None
+        assert [str(p) for p in problems] == [problem]
+
+
+def test_a_library_factor_may_be_referred_to_by_code():
+    data = copy.deepcopy(_seed_document().data)
+    data["products"][0]["activities"][0]["factor"] = "LIB-GRID"
+    library = {"LIB-GRID": study_format.LibraryFactor("LIB-GRID", 3, "kg/kWh", 0.6)}
+    clean, problems = validate_document(Document(data), library)
+    assert problems == [] and clean.products[0].activities[0].factor_ref[0] == "LIB-GRID"
+
+
+# ---------------------------------------------------- the JSON Schema of docs/study-format.md
+from pathlib import Path  # noqa: E402
+
+import jsonschema  # noqa: E402
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "pcf-study-1.schema.json"
+
+
+@pytest.fixture(scope="module")
+def schema_validator():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _errors(validator, document) -> list[str]:
+    return sorted(f"{'/'.join(str(p) for p in e.absolute_path)}: {e.validator}"
+                  for e in validator.iter_errors(document))
+
+
+@pytest.mark.parametrize("name", ["202508175GHG.json", "DEMO-2.json"])
+def test_both_demo_fixtures_follow_the_schema(schema_validator, name):
+    document = json.loads((SEED_JSON.parent / name).read_text(encoding="utf-8"))
+    assert _errors(schema_validator, document) == []
+
+
+def test_an_export_follows_the_schema(schema_validator, seed_study):
+    from footprint.services.exporting import study_to_json
+
+    assert _errors(schema_validator, json.loads(study_to_json(seed_study))) == []
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    (lambda d: d.pop("report_number"), ": required"),
+    (lambda d: d.__setitem__("format", "pcf-study/2"), "format: const"),
+    (lambda d: d["products"][0]["activities"][1].__setitem__("stage", "mining"),
+     "products/0/activities/1/stage: enum"),
+    (lambda d: d["products"][0]["activities"][1].__setitem__("allocation", 1.5),
+     "products/0/activities/1/allocation: maximum"),
+    (lambda d: d["factors"][0].pop("value"), "factors/0: oneOf"),  # neither value nor derived_from
+    (lambda d: d["narrative"].__setitem__("preface", "…"), "narrative: enum"),
+    (lambda d: d["claims"][0].pop("stage"), "claims/0: required"),  # a stage claim names its stage
+    (lambda d: d["claims"][0].__setitem__("value", "ten"), "claims/0/value: oneOf"),
+])
+def test_the_schema_refuses_what_the_format_forbids(schema_validator, change, error):
+    document = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    change(document)
+    assert error in _errors(schema_validator, document)
+    # ... and so does the importer: the schema is not looser or stricter on these
+    clean, problems = validate_document(Document(document), {})
+    assert clean is None and problems
+
+
+def test_the_schema_allows_the_values_the_application_allows(schema_validator):
+    from footprint.choices import (
+        NARRATIVE_KEYS,
+        Basis,
+        Boundary,
+        DataType,
+        Gas,
+        GwpSet,
+        Language,
+        Stage,
+    )
+
+    schema = schema_validator.schema
+    defs, props = schema["$defs"], schema["properties"]
+    assert defs["stage"]["enum"] == Stage.values
+    assert defs["gas"]["enum"] == Gas.values
+    assert props["gwp_set"]["enum"] == GwpSet.values and props["boundary"]["enum"] == Boundary.values
+    assert props["language"]["enum"] == Language.values
+    assert defs["activity"]["properties"]["basis"]["enum"] == Basis.values
+    assert defs["activity"]["properties"]["data_type"]["enum"] == DataType.values
+    assert props["narrative"]["propertyNames"]["enum"] == list(study_format.NARRATIVE_FIELDS)
+    assert set(NARRATIVE_KEYS) < set(study_format.NARRATIVE_FIELDS)
