@@ -16,9 +16,10 @@ from types import MappingProxyType
 from ..models import GwpSetVersion, Study, StudyGwpChange
 from ..selectors import gwp_values, gwp_version_of, study_calculation_input
 from .calculation import StudyResult, calculate_study
+from .formatting import KG_DECIMALS
 
 # A change smaller than this (kgCO₂e per functional unit) is below the printed precision.
-PRINTED_RESOLUTION = 0.0005
+PRINTED_RESOLUTION = 0.5 * 10**-KG_DECIMALS
 
 
 @dataclass(frozen=True)
@@ -78,27 +79,36 @@ def changed_gases(old: dict[str, float], new: dict[str, float]) -> tuple[tuple[s
     )
 
 
-def _compare(study: Study, old: GwpSetVersion, new: GwpSetVersion) -> tuple:
+def _compare(study: Study, old: GwpSetVersion, new: GwpSetVersion,
+             result: StudyResult | None) -> tuple:
+    """The study computed with `old` and with `new`; `result` (the page's own, computed with
+    the study's edition) stands for whichever of the two that is."""
     base = study_calculation_input(study)
     old_values, new_values = gwp_values(old), gwp_values(new)
-    before = calculate_study(dataclasses.replace(base, gwp=MappingProxyType(old_values)))
-    after = calculate_study(dataclasses.replace(base, gwp=MappingProxyType(new_values)))
+
+    def computed(version: GwpSetVersion, values: dict[str, float]) -> StudyResult:
+        if result is not None and version.pk == study.gwp_version_id:
+            return result
+        return calculate_study(dataclasses.replace(base, gwp=MappingProxyType(values)))
+
+    before, after = computed(old, old_values), computed(new, new_values)
     return changed_gases(old_values, new_values), result_changes(before, after)
 
 
-def study_gwp_correction(study: Study) -> GwpCorrection | None:
+def study_gwp_correction(study: Study, *, result: StudyResult | None = None) -> GwpCorrection | None:
     """For an issued (or superseded) study: the current edition of its set, if newer than the
-    one it was signed with. For any other study: the last move to a corrected edition."""
+    one it was signed with. For any other study: the last move to a corrected edition.
+    `result`, when given, is the study's own result (the page has it already)."""
     if study.is_frozen:
         pinned = gwp_version_of(study)
         current = GwpSetVersion.objects.filter(gwp_set=study.gwp_set, is_current=True).first()
         if pinned is None or current is None or current.version <= pinned.version:
             return None
-        gases, changes = _compare(study, pinned, current)
+        gases, changes = _compare(study, pinned, current, result)
         return GwpCorrection(False, pinned, current, gases, changes)
     move = (StudyGwpChange.objects.filter(study=study, to_version_id=study.gwp_version_id)
             .select_related("from_version", "to_version").first())
     if move is None:
         return None
-    gases, changes = _compare(study, move.from_version, move.to_version)
+    gases, changes = _compare(study, move.from_version, move.to_version, result)
     return GwpCorrection(True, move.from_version, move.to_version, gases, changes, move.created_at)

@@ -62,12 +62,7 @@ def pct(value) -> str:
 @register.filter
 def signed_kg(value) -> str:
     """A change in kgCO₂e with its sign (+0.123); a change that prints as zero has none."""
-    if value is None or value == "":
-        return "—"
-    number = float(value)
-    if abs(number) < 0.0005:
-        return f"{0:.3f}"
-    return f"{number:+,.3f}"
+    return F.kg(value, signed=True)
 
 
 @register.filter

@@ -79,7 +79,7 @@ def study_detail(request, report_number):
     ]
     add_form = StudyProductAddForm(study=study) if can_edit else None
     errors = sum(1 for c in result.all_checks if c.is_error)
-    correction = study_gwp_correction(study)
+    correction = study_gwp_correction(study, result=result)
     return render(request, "footprint/studies/detail.html", {
         **study_panels(study, request.user, result=result, study_products=study_products),
         "gwp_correction": correction,

@@ -95,3 +95,21 @@ def test_a_study_that_never_moved_shows_no_correction(client, demo_users):
     client.force_login(demo_users["auditor"])
     page = client.get(reverse("study_detail", args=[seed.report_number])).content.decode()
     assert 'id="gwp-correction"' not in page and 'id="gwp-edition"' in page
+
+
+def test_the_page_result_stands_for_the_study_edition_so_only_the_other_is_computed(
+        monkeypatch, issued_demo2):
+    from footprint.services import gwp_corrections
+    from footprint.services.results import study_results
+
+    study = Study.objects.get(pk=issued_demo2.pk)
+    result = study_results(study)
+    calls = []
+    original = gwp_corrections.calculate_study
+    monkeypatch.setattr(gwp_corrections, "calculate_study",
+                        lambda data: calls.append(data.gwp["SF6"]) or original(data))
+    correction = study_gwp_correction(study, result=result)
+    # only the corrected edition (SF6 25,200) is computed; the signed one is the page's result
+    assert calls == [25200.0]
+    assert correction.changes[0].before == pytest.approx(result.products[0].total_kgco2e)
+    assert correction.changes[0].delta == pytest.approx(2.7)
