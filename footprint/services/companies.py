@@ -28,17 +28,7 @@ def company_create(*, fields: dict[str, Any]) -> Company:
 def company_update(*, company: Company, fields: dict[str, Any]) -> Company:
     """Edit a company. Refused (naming them) while an issued study or one under review uses
     it: the report printed its particulars, and the study page, exports and history show them."""
-    # Compare with the stored row: a bound ModelForm has already copied its data onto `company`.
-    stored = Company.objects.get(pk=company.pk)
-    changes = {k: v for k, v in fields.items() if k in COMPANY_FIELDS and getattr(stored, k) != v}
-    if not changes:
-        return company
-    ensure_company_changeable(stored)
-    for name, value in changes.items():
-        setattr(company, name, value)
-    company.full_clean()
-    company.save()
-    return company
+    return _update_shared(company, fields, COMPANY_FIELDS, ensure_company_changeable)
 
 
 @transaction.atomic
@@ -54,13 +44,20 @@ def product_update(*, product: Product, fields: dict[str, Any]) -> Product:
     """Edit a product. Refused (naming them) while an issued study or one under review uses
     it: its name, code and functional unit are part of the issued figures (kgCO₂e per
     functional unit)."""
-    stored = Product.objects.get(pk=product.pk)  # not the form's copy (see company_update)
-    changes = {k: v for k, v in fields.items() if k in PRODUCT_FIELDS and getattr(stored, k) != v}
+    return _update_shared(product, fields, PRODUCT_FIELDS, ensure_product_changeable)
+
+
+def _update_shared(record, fields: dict[str, Any], allowed, ensure_changeable):
+    """Apply the changed `allowed` fields to a company or product that studies share, after
+    `ensure_changeable` said it may change. Changes are found against the stored row: a bound
+    ModelForm has already copied its data onto `record`."""
+    stored = type(record).objects.get(pk=record.pk)
+    changes = {k: v for k, v in fields.items() if k in allowed and getattr(stored, k) != v}
     if not changes:
-        return product
-    ensure_product_changeable(stored)
+        return record
+    ensure_changeable(stored)
     for name, value in changes.items():
-        setattr(product, name, value)
-    product.full_clean()
-    product.save()
-    return product
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    return record
