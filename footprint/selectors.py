@@ -136,7 +136,12 @@ def gwp_version_of(study: Study) -> GwpSetVersion | None:
     before pinning was possible) the current edition of its set."""
     if study.gwp_version_id:
         return study.gwp_version
-    return GwpSetVersion.objects.filter(gwp_set=study.gwp_set, is_current=True).first()
+    return current_gwp_version(study.gwp_set)
+
+
+def current_gwp_version(gwp_set: str) -> GwpSetVersion | None:
+    """The current edition of an IPCC set: what new and moved studies are computed with."""
+    return GwpSetVersion.objects.filter(gwp_set=gwp_set, is_current=True).first()
 
 
 def gwp_values(version: GwpSetVersion | None) -> dict[str, float]:

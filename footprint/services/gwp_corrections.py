@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..models import GwpSetVersion, Study, StudyGwpChange
-from ..selectors import gwp_values, gwp_version_of, study_calculation_input
+from ..selectors import (
+    current_gwp_version,
+    gwp_values,
+    gwp_version_of,
+    study_calculation_input,
+)
 from .calculation import StudyResult, calculate_study
 from .formatting import KG_DECIMALS
 
@@ -101,7 +106,7 @@ def study_gwp_correction(study: Study, *, result: StudyResult | None = None) -> 
     `result`, when given, is the study's own result (the page has it already)."""
     if study.is_frozen:
         pinned = gwp_version_of(study)
-        current = GwpSetVersion.objects.filter(gwp_set=study.gwp_set, is_current=True).first()
+        current = current_gwp_version(study.gwp_set)
         if pinned is None or current is None or current.version <= pinned.version:
             return None
         gases, changes = _compare(study, pinned, current, result)

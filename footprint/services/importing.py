@@ -27,7 +27,7 @@ from ..models import (
     StudyProduct,
     VerificationTeamMember,
 )
-from ..selectors import factor_value
+from ..selectors import current_gwp_version, factor_value
 from .freeze import (
     StudyFrozenError,
     company_change_refusal,
@@ -35,7 +35,6 @@ from .freeze import (
     ensure_study_editable,
     product_change_refusal,
 )
-from .reference import current_gwp_version
 from .study_format import (
     CleanFactor,
     CleanStudy,

@@ -187,12 +187,8 @@ def load_reference_data() -> LoadReport:
     return LoadReport(created, existing, gwp_created, gwp_existing, tuple(conflicts), moved)
 
 
-def current_gwp_version(gwp_set: str) -> GwpSetVersion | None:
-    return GwpSetVersion.objects.filter(gwp_set=gwp_set, is_current=True).first()
-
-
 @transaction.atomic
-def gwp_version_adopt(*, version: GwpSetVersion, user=None) -> list[Study]:
+def gwp_version_adopt(*, version: GwpSetVersion) -> list[Study]:
     """Move every study of `version`'s set that is not frozen to `version`: one history line
     and one StudyGwpChange each. Issued and superseded studies keep their edition."""
     moved = []

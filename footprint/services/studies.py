@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from ..choices import STAGE_ORDER, Role
 from ..models import Company, LifecycleStage, Product, Study, StudyProduct
+from ..selectors import current_gwp_version
 from ..services.study_format import NARRATIVE_FIELDS
 from .freeze import company_move_refusal, ensure_company_changeable, ensure_study_editable
-from .reference import current_gwp_version
 from .report_translation import TRANSLATION_LANGUAGES, normalise, with_language
 
 STUDY_FIELDS = (

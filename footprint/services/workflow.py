@@ -445,7 +445,7 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
         setattr(copy, field, value)
     # A revision is a new draft: it is computed with the current GWP edition, and its study
     # page says what moving from the issued study's edition changed.
-    from .reference import current_gwp_version
+    from ..selectors import current_gwp_version
 
     issued_version, current = copy.gwp_version, current_gwp_version(copy.gwp_set)
     if current is not None:
