@@ -103,8 +103,9 @@ def _semicolon() -> str:
     return pgettext("clause separator", "；")
 
 
-def _places(places) -> str:
-    return pgettext("list separator", "、").join(str(p) for p in places)
+def _listed(items) -> str:
+    """Items joined with the language's list separator (“、” in Chinese, “, ” in English)."""
+    return pgettext("list separator", "、").join(str(item) for item in items)
 
 
 def claim_subject(level: str, product: str = "", stage: str = "", factor: str = "") -> str:
@@ -124,7 +125,7 @@ def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
         subject = claim_subject(str(p["level"]), str(p["product"]), str(p["stage"]))
         if p.get("places"):
             return gettext("%(value)s 正是%(subject)s的数值（%(places)s）：可能抄错了行。") % {
-                "value": p["value"], "subject": subject, "places": _places(p["places"])}  # type: ignore[arg-type]
+                "value": p["value"], "subject": subject, "places": _listed(p["places"])}  # type: ignore[arg-type]
         return gettext("%(value)s 正是%(subject)s的重新计算值：可能抄错了行。") % {
             "value": p["value"], "subject": subject}
     if cause == CAUSE_ROWS:
@@ -144,10 +145,10 @@ def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
     if cause == CAUSE_LAST_DIGITS:
         return gettext("两个数值只在最后一位不同：可能是修约或录入错误。")
     if cause == CAUSE_SUBSTITUTE:
-        changes = pgettext("list separator", "、").join(
+        changes = _listed(
             gettext("“%(stage)s”%(from)s → %(to)s（%(places)s）") % {
                 "stage": stage_label(str(c["stage"])), "from": c["from"], "to": c["to"],
-                "places": _places(c["places"])}
+                "places": _listed(c["places"])}
             for c in p["changes"]  # type: ignore[attr-defined]
         )
         return gettext("改用其他位置印出的数值（%(changes)s）后合计相符。") % {"changes": changes}
@@ -155,12 +156,12 @@ def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
         if p.get("except"):
             return gettext(
                 "除%(stages)s外，这些占比都与同处印出的数值相符：差异来自那些数值（见其检查）。"
-            ) % {"stages": pgettext("list separator", "、").join(
+            ) % {"stages": _listed(
                 _quoted(stage_label(str(s))) for s in p["except"])}  # type: ignore[attr-defined]
         return gettext("这些占比与同处印出的数值相符：差异来自那些数值（见其检查）。")
     if cause == CAUSE_OTHER_PLACE:
         return gettext("该占比与%(places)s印出的数值 %(value)s 相符。") % {
-            "places": _places(p["places"]), "value": p["value"]}  # type: ignore[arg-type]
+            "places": _listed(p["places"]), "value": p["value"]}  # type: ignore[arg-type]
     return ""
 
 
@@ -260,7 +261,7 @@ class Check:
 
 # ------------------------------------------------------------------ domain check messages
 def _stage_list(stages) -> str:
-    return pgettext("list separator", "、").join(stage_label(str(s)) for s in stages)
+    return _listed(stage_label(str(s)) for s in stages)
 
 
 def _stages_outside_boundary(p: Mapping[str, object]) -> str:
@@ -305,7 +306,7 @@ def _allocation_sum(p: Mapping[str, object]) -> str:
         "quantity": _num(p["quantity"]),  # type: ignore[arg-type]
         "unit": p["unit"],
         "factor": p["factor"],
-        "shares": pgettext("list separator", "、").join(
+        "shares": _listed(
             f"{code} {_num(share)}" for code, share in p["shares"]  # type: ignore[attr-defined]
         ),
         "sum": _num(total),
@@ -362,7 +363,7 @@ def claim_finding(check: Check) -> dict[str, str]:
     stated = against = text = cause = ""
     if code == CLAIMS_CONFLICT:
         clusters = list(p["clusters"])  # type: ignore[call-overload]
-        parts = [gettext("%(places)s：%(value)s") % {"places": _places(c["places"]), "value": c["value"]}
+        parts = [gettext("%(places)s：%(value)s") % {"places": _listed(c["places"]), "value": c["value"]}
                  for c in clusters]
         stated, against = parts[0], _semicolon().join(parts[1:])
         text = gettext("原报告对%(subject)s印出了不同的数值：%(values)s。") % {
@@ -371,11 +372,11 @@ def claim_finding(check: Check) -> dict[str, str]:
         causes.append(cause_text(p.get("cause"), p))  # type: ignore[arg-type]
         cause = " ".join(c for c in causes if c)
     elif code == CLAIMED_TOTAL_MISMATCH:
-        stated = gettext("%(places)s：%(value)s") % {"places": _places(p["places"]), "value": p["claimed_text"]}  # type: ignore[arg-type]
+        stated = gettext("%(places)s：%(value)s") % {"places": _listed(p["places"]), "value": p["claimed_text"]}  # type: ignore[arg-type]
         against = gettext("重新计算 %(computed)s（%(deviation)s）") % {
             "computed": _num(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
         text = gettext("%(places)s 声明%(subject)s为 %(claimed)s kgCO₂e，重新计算为 %(computed)s kgCO₂e（%(deviation)s）。") % {
-            "places": _places(p["places"]), "subject": subject, "claimed": p["claimed_text"],  # type: ignore[arg-type]
+            "places": _listed(p["places"]), "subject": subject, "claimed": p["claimed_text"],  # type: ignore[arg-type]
             "computed": _num(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
         cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
     elif code == CLAIMED_SUM_MISMATCH:
@@ -388,12 +389,11 @@ def claim_finding(check: Check) -> dict[str, str]:
     elif code == CLAIMED_SHARE_MISMATCH and p.get("against") == "recomputed":
         subject = gettext("%(product)s 的各阶段占比") % {"product": p["product"]}
         gaps = list(p["stages"])  # type: ignore[call-overload]
-        sep = pgettext("list separator", "、")
-        stated = gettext("%(place)s：%(value)s") % {"place": p["place"], "value": sep.join(
+        stated = gettext("%(place)s：%(value)s") % {"place": p["place"], "value": _listed(
             f"{_quoted(stage_label(str(g['stage'])))}{g['claimed_text']} %" for g in gaps)}
-        against = gettext("重新计算 %(shares)s") % {"shares": sep.join(f"{g['share_text']} %" for g in gaps)}
+        against = gettext("重新计算 %(shares)s") % {"shares": _listed(f"{g['share_text']} %" for g in gaps)}
         text = gettext("%(place)s 印出的 %(product)s 各阶段占比与重新计算不符：%(stages)s。") % {
-            "place": p["place"], "product": p["product"], "stages": sep.join(
+            "place": p["place"], "product": p["product"], "stages": _listed(
                 gettext("“%(stage)s”%(claimed)s %%（重新计算 %(share)s %%）") % {
                     "stage": stage_label(str(g["stage"])), "claimed": g["claimed_text"],
                     "share": g["share_text"]}
@@ -411,10 +411,10 @@ def claim_finding(check: Check) -> dict[str, str]:
         rows = list(p["rows"])  # type: ignore[call-overload]
         unit = str(p["unit"])
         subject = claim_subject("factor", factor=str(p["factor"]))
-        stated = gettext("%(places)s：%(value)s %(unit)s") % {"places": _places(p["places"]), "value": p["stated_text"], "unit": unit}  # type: ignore[arg-type]
+        stated = gettext("%(places)s：%(value)s %(unit)s") % {"places": _listed(p["places"]), "value": p["stated_text"], "unit": unit}  # type: ignore[arg-type]
         against = _semicolon().join(gettext("“%(name)s”需要 %(implied)s") % {"name": r["name"], "implied": _num(r["implied"])} for r in rows)
         text = gettext("%(places)s 声明%(subject)s为 %(stated)s %(unit)s，但引用它的 %(cited)s 行中有 %(n)s 行不能由它得出：%(rows)s。") % {
-            "places": _places(p["places"]), "subject": subject, "stated": p["stated_text"], "unit": unit,  # type: ignore[arg-type]
+            "places": _listed(p["places"]), "subject": subject, "stated": p["stated_text"], "unit": unit,  # type: ignore[arg-type]
             "cited": p["cited"], "n": len(rows), "rows": _semicolon().join(_row_text(r, unit) for r in rows)}
         # The message names each row's cause beside it; the tables list each cause once.
         causes = dict.fromkeys(cause_text(r["cause"], r["cause_params"]) for r in rows)
