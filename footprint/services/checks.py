@@ -374,17 +374,17 @@ def claim_finding(check: Check) -> dict[str, str]:
     elif code == CLAIMED_TOTAL_MISMATCH:
         stated = gettext("%(places)s：%(value)s") % {"places": _listed(p["places"]), "value": p["claimed_text"]}  # type: ignore[arg-type]
         against = gettext("重新计算 %(computed)s（%(deviation)s）") % {
-            "computed": _num(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
+            "computed": _kg(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
         text = gettext("%(places)s 声明%(subject)s为 %(claimed)s kgCO₂e，重新计算为 %(computed)s kgCO₂e（%(deviation)s）。") % {
             "places": _listed(p["places"]), "subject": subject, "claimed": p["claimed_text"],  # type: ignore[arg-type]
-            "computed": _num(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
+            "computed": _kg(p["computed"]), "deviation": _pct(p["deviation"])}  # type: ignore[arg-type]
         cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
     elif code == CLAIMED_SUM_MISMATCH:
         subject = claim_subject("product", str(p["product"]))
         stated = gettext("%(place)s：%(value)s") % {"place": p["place"], "value": p["total_text"]}
-        against = gettext("同处各阶段之和 %(sum)s") % {"sum": _num(p["sum"])}  # type: ignore[arg-type]
+        against = gettext("同处各阶段之和 %(sum)s") % {"sum": _kg(p["sum"])}  # type: ignore[arg-type]
         text = gettext("%(place)s 印出的 %(product)s 各阶段数值之和为 %(sum)s，与同处印出的合计 %(total)s 不符。") % {
-            "place": p["place"], "product": p["product"], "sum": _num(p["sum"]), "total": p["total_text"]}  # type: ignore[arg-type]
+            "place": p["place"], "product": p["product"], "sum": _kg(p["sum"]), "total": p["total_text"]}  # type: ignore[arg-type]
         cause = cause_text(p.get("cause"), p.get("cause_params") or {})  # type: ignore[arg-type]
     elif code == CLAIMED_SHARE_MISMATCH and p.get("against") == "recomputed":
         subject = gettext("%(product)s 的各阶段占比") % {"product": p["product"]}

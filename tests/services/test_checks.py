@@ -157,3 +157,15 @@ def test_to_dict_carries_the_deviation_and_the_stage():
 def test_claim_kind_names_each_claim_check(code, kind):
     with translation.override("zh-hans"):
         assert C.claim_kind(code) == kind
+
+
+def test_recomputed_totals_in_claim_messages_print_like_the_kg_tables():
+    # a product total claimed as 220.101 against 212.852 recomputed; a place's stages adding up
+    # to 180.2: kgCO₂e print with three decimals in messages as in the tables (numbers.md)
+    total = _check(C.CLAIMED_TOTAL_MISMATCH, None, level="product", product="LV", stage="",
+                   places=("摘要",), claimed_text="220.101", computed=180.2, deviation=0.0344,
+                   cause=None, cause_params={})
+    assert "重新计算 180.200" in total.finding["against"] and "180.200 kgCO₂e" in total.message
+    summed = _check(C.CLAIMED_SUM_MISMATCH, None, product="LV", place="摘要", sum=180.2,
+                    total_text="220.101", cause=None, cause_params={})
+    assert "同处各阶段之和 180.200" in summed.finding["against"] and "180.200" in summed.message
