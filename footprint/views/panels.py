@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..access import can_edit_study_data
+from ..access import can_assign_lead_under_review, can_assign_team, can_edit_study_data
 from ..choices import StudyStatus
 from ..models import EmissionFactor, Product, Study
 from ..selectors import study_transitions
@@ -96,6 +96,26 @@ def _url(study: Study, field: str, products: dict, factors: dict) -> str | None:
     return None
 
 
+def action_items(study: Study, user, actions) -> list[dict]:
+    """The allowed workflow actions as the page shows them: each blocker with a link to where
+    it is fixed, for whoever may fix it there now (services/readiness.py names the place)."""
+    linked = study.status == StudyStatus.DRAFT and can_edit_study_data(user, study)
+    fields = {getattr(b, "field", "") for a in actions for b in a.blockers} - {""}
+    products, factors = _lookups(study, [Missing("", "", "", f) for f in fields]) if linked else ({}, {})
+    team_linked = can_assign_team(user, study) or can_assign_lead_under_review(user, study)
+    items = []
+    for available in actions:
+        blockers = []
+        for blocker in available.blockers:
+            field = getattr(blocker, "field", "")
+            url = None
+            if field and (linked or (team_linked and field in _TEAM_FIELDS)):
+                url = _url(study, field, products, factors)
+            blockers.append({"text": str(blocker), "url": url})
+        items.append({"action": available.action, "enabled": available.enabled, "blockers": blockers})
+    return items
+
+
 def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
     """What the report panel shows: downloads, and what is missing with where to fix it."""
     # Links only for those who may change the study, and only while it can be changed.
@@ -115,8 +135,8 @@ def workflow_panel(study: Study, user, *, result: StudyResult, missing: list[Mis
     unresolved = workflow.unresolved_comment_count(study)
     return {
         "study": study,
-        "actions": workflow.available_actions(study, user, result=result, missing=missing,
-                                              unresolved=unresolved),
+        "actions": action_items(study, user, workflow.available_actions(
+            study, user, result=result, missing=missing, unresolved=unresolved)),
         "transitions": study_transitions(study)[-RECENT_TRANSITIONS:],
         "unresolved_count": unresolved,
     }

@@ -29,6 +29,7 @@ from ..selectors import (
 from ..services import comments as comment_services
 from ..services import workflow
 from ..services.signing import SigningUnavailable
+from .panels import action_items
 
 ACTION_CHOICES = [(name, a.label) for name, a in workflow.ACTIONS.items()] + [
     ("revise", gettext_lazy("创建修订版"))
@@ -64,7 +65,8 @@ def _page_context(request, study, *, comment_form=None) -> dict:
     return {
         "study": study,
         # The blockers compute the calculation at most once, and only for an action that has them.
-        "actions": workflow.available_actions(study, request.user, unresolved=unresolved),
+        "actions": action_items(study, request.user,
+                                workflow.available_actions(study, request.user, unresolved=unresolved)),
         "can_revise": workflow.can_revise(request.user, study),
         "transitions": study_transitions(study),
         "comments": comments,
