@@ -37,6 +37,7 @@ from .units import (
     printed_factor_unit,
     printed_total_unit,
 )
+from .workbook_layout import column_label, is_label_row, labelled, with_name
 
 FORMAT = "pcf-study/1"
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -246,6 +247,8 @@ def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], 
     names = [str(h).strip() if h is not None else "" for h in header]
     out = []
     for row_number, values in enumerate(rows, start=2):
+        if row_number == 2 and is_label_row(sheet, names, values):
+            continue  # the column names below the codes (workbooks written since issue 13)
         record = {n: _cell(v) for n, v in zip(names, values, strict=False) if n}
         if all(v is None for v in record.values()):
             continue
@@ -255,8 +258,10 @@ def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], 
         if path is not None:
             locations[path] = _("工作表 %(sheet)s 第 %(row)s 行") % {"sheet": sheet, "row": row_number}
             for column in record:
+                # the column's code and its name in the user's language: "quantity（活动数据）"
+                label = column_label(sheet, column)
                 locations[(*path, column)] = _("工作表 %(sheet)s 第 %(row)s 行，列 %(column)s") % {
-                    "sheet": sheet, "row": row_number, "column": column,
+                    "sheet": sheet, "row": row_number, "column": with_name(column, label) if label else column,
                 }
     return out
 
@@ -548,7 +553,8 @@ class _Validator:
         if value not in allowed:
             self.problem(
                 (*path, key),
-                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value, "allowed": ", ".join(allowed)},
+                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value,
+                                                          "allowed": ", ".join(labelled(allowed))},
             )
             return None
         return value
@@ -1048,7 +1054,6 @@ def _text_stays_text(sheet) -> None:
 def write_workbook(document: dict) -> bytes:
     """The workbook form of a document (sheets study, factors, products, stages, activities)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -1093,10 +1098,11 @@ def write_workbook(document: dict) -> bytes:
             for key, text in entry.get(plural, {}).items()
         ))
     for sheet in wb.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
         _text_stays_text(sheet)
+    # Names rows in the study's language, drop-downs, sizes, read-me (issue 13).
+    from .workbook_layout import dress_workbook
+
+    dress_workbook(wb, document)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

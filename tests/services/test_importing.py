@@ -66,8 +66,9 @@ def test_workbook_problems_name_sheet_row_and_column(reference_data, seed_doc):
     with pytest.raises(ImportRejected) as info:
         import_file("study.xlsx", content)
     [problem] = info.value.problems
-    # LV has 5 activities (rows 2–6), HV's third activity is row 9 of the activities sheet
-    assert problem.location == "工作表 activities 第 9 行，列 quantity"
+    # row 1: the codes, row 2: the column names; LV has 5 activities (rows 3–7), HV's third
+    # activity is row 10 of the activities sheet
+    assert problem.location == "工作表 activities 第 10 行，列 quantity（活动数据）"
     assert "lots" in problem.message
 
 
@@ -231,7 +232,7 @@ def test_translations_sheet_problems_name_their_row(reference_data, seed_doc):
     with pytest.raises(ImportRejected) as info:
         import_file("study.xlsx", out.getvalue())
     [problem] = info.value.problems
-    assert problem.location.startswith("工作表 translations 第 4 行")
+    assert problem.location.startswith("工作表 translations 第 5 行")  # below codes and names
     assert "preface" in problem.message or "purpose" in problem.message
 
 
@@ -294,7 +295,7 @@ def test_claims_sheet_problems_name_their_row_and_column(reference_data, seed_do
     with pytest.raises(ImportRejected) as info:
         import_file("study.xlsx", write_workbook(bad))
     [problem] = info.value.problems
-    assert problem.location == "工作表 claims 第 5 行，列 stage"
+    assert problem.location == "工作表 claims 第 6 行，列 stage（生命周期阶段）"  # below codes and names
     assert "shipping" in problem.message
 
 
