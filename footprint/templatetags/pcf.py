@@ -86,7 +86,7 @@ def factor_value(factor) -> str:
 @register.filter
 def factor_note(note: str) -> str:
     """A factor's note; the starter library's in the current language."""
-    from ..services.reference_notes import note_text
+    from ..services.reference.notes import note_text
 
     return note_text(note)
 

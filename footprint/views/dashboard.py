@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ..choices import Role
-from ..forms import DashboardFilterForm
+from ..forms.dashboard import DashboardFilterForm
 from ..selectors import (
     companies_visible_to,
     dashboard_studies,
@@ -16,7 +16,7 @@ from ..selectors import (
     studies_waiting_for,
     study_calculation_inputs,
 )
-from ..services.calculation import calculate_study
+from ..services.calculation.study import calculate_study
 
 PAGE_SIZE = 25
 VIEWS = ("waiting", "all")

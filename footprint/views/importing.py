@@ -17,19 +17,20 @@ from django.views.decorators.http import require_POST
 
 from ..access import can_edit_study_data, can_import, require
 from ..choices import STAGE_ORDER, Boundary, GwpSet, Language, Role
-from ..forms import ImportForm, StudyPeopleForm
+from ..forms.importing import ImportForm
+from ..forms.team import StudyPeopleForm
 from ..reports.inputs import default_certification_body
 from ..services.freeze import StudyFrozenError, ensure_study_editable
-from ..services.import_assignment import import_file_with_people
-from ..services.import_dry_run import import_dry_run
-from ..services.importing import (
+from ..services.interchange.document import FormatError
+from ..services.interchange.import_assignment import import_file_with_people
+from ..services.interchange.import_dry_run import import_dry_run
+from ..services.interchange.importing import (
     ImportRejected,
     StudyExists,
     pending_upload_delete,
     pending_upload_store,
     preview_file,
 )
-from ..services.study_format import FormatError
 
 SESSION_KEY = "pending_imports"
 MAX_PENDING = 5

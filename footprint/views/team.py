@@ -14,10 +14,10 @@ from ..access import (
     get_study_for_user,
     require,
 )
-from ..forms import StudyPeopleForm, team_formset_class
+from ..forms.team import StudyPeopleForm, team_formset_class
 from ..reports.inputs import default_certification_body
-from ..services import review_assignment
-from ..services import team as team_services
+from ..services.entry import review_assignment
+from ..services.entry import team as team_services
 from ..services.freeze import StudyFrozenError, study_is_editable
 from .studies import _refuse_if_frozen
 

@@ -12,7 +12,7 @@ SEED = "202508175GHG"
 
 
 def _document(demo_study, **changes):
-    from footprint.services.exporting import study_to_document
+    from footprint.services.interchange.exporting import study_to_document
 
     doc = study_to_document(demo_study)
     doc.update(changes)
@@ -218,9 +218,9 @@ def test_the_preview_asks_for_the_people_and_applies_them_on_confirm(
     assert study.lead_verifier == demo_users["lead"] and study.certification_body == "某认证中心"
     assert list(study.auditors.all()) == [demo_auditor]
     # so nothing stands between it and the company but what the file lacks
-    from footprint.services import workflow
+    from footprint.services.workflow import transitions
 
-    send = next(a for a in workflow.available_actions(study, demo_auditor)
+    send = next(a for a in transitions.available_actions(study, demo_auditor)
                 if a.action.name == "send_for_review")
     assert not [b for b in send.blockers if "技术负责人" in b]
 
