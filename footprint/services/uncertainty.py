@@ -150,10 +150,12 @@ def from_absolute(kind: str, value: float, *, gsd2: float | None = None, sd: flo
         return Distribution(FIXED, source=source)
     if kind == NORMAL:
         return normal((sd or 0.0) / abs(value), source)
+    if low is None or high is None:
+        raise ValueError("low and high are needed")
     if kind == TRIANGULAR:
-        return triangular(low / value, high / value, source)  # type: ignore[operator]
+        return triangular(low / value, high / value, source)
     if kind == UNIFORM:
-        return uniform(low / value, high / value, source)  # type: ignore[operator]
+        return uniform(low / value, high / value, source)
     raise ValueError(f"unknown distribution {kind!r}")
 
 
@@ -176,6 +178,35 @@ def from_pedigree(scores: Sequence[int], basic_gsd2: float, source: str = PEDIGR
 
 def basic_factor(gas: str) -> Distribution:
     return lognormal(BASIC_FACTOR_GSD2.get(gas, BASIC_FACTOR_GSD2_OTHER), BASIC)
+
+
+def activity_distribution(*, quantity: float, kind: str = "", gsd2: float | None = None,
+                          sd: float | None = None, low: float | None = None,
+                          high: float | None = None, pct: float | None = None,
+                          ratings: Sequence[int | None] = (None,) * 5, data_type: str = "primary",
+                          category: str = "other") -> Distribution:
+    """An activity quantity's distribution, by precedence: an entered distribution, an entered
+    ±%, its data-quality ratings (an unrated indicator takes the data type's default score),
+    or the data type's default ratings. Raises ValueError for inconsistent parameters."""
+    if kind:
+        return from_absolute(kind, quantity, gsd2=gsd2, sd=sd, low=low, high=high, source=ENTERED)
+    if pct is not None:
+        return from_percent(pct)
+    basic = BASIC_QUANTITY_GSD2.get(category, BASIC_QUANTITY_GSD2["other"])
+    default = DEFAULT_RATINGS.get(data_type, DEFAULT_RATINGS["secondary"])
+    if any(r is not None for r in ratings):
+        scores = tuple(r if r is not None else d for r, d in zip(ratings, default, strict=True))
+        return from_pedigree(scores, basic, PEDIGREE)
+    return from_pedigree(default, basic, DEFAULT_PEDIGREE)
+
+
+def factor_distribution(*, value: float, gas: str, kind: str = "", gsd2: float | None = None,
+                        sd: float | None = None, low: float | None = None,
+                        high: float | None = None) -> Distribution:
+    """A factor's published distribution, or the basic uncertainty of its gas."""
+    if kind:
+        return from_absolute(kind, value, gsd2=gsd2, sd=sd, low=low, high=high, source=PUBLISHED)
+    return basic_factor(gas)
 
 
 # ------------------------------------------------------------------------------ inputs
