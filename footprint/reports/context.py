@@ -25,6 +25,8 @@ from ..services.calculation import ProductResult
 from . import sensitivity as S
 from .charts import boundary_diagram, contributors_chart, stage_chart
 from .facts import FactorFacts, Narrative, ReportInputs, TransitionFacts
+from .uncertainty import number_contributions
+from .uncertainty import report_section as monte_carlo_section
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -789,7 +791,10 @@ class _Builder:
         by_gas_table = o.table("5", _("按温室气体分列的结果"))
         o.section("ch5_5", "5.5", _("不确定性和敏感性分析"), level=2)
         uncertainty = {**self.uncertainty(), **o.table("5", _("活动数据的合成不确定度（95% 置信水平）"))}
+        monte_carlo = monte_carlo_section(self.i.uncertainty, o, stage_label=_stage_label,
+                                          unit_of=lambda code: self.fu(self.results[code]))
         sensitivity = self.sensitivity()
+        monte_carlo = number_contributions(monte_carlo, o)
         return {
             "stages": [_stage_label(st.stage) for st in (self.i.result.products[0].stages
                                                          if self.i.result.products else ())],
@@ -802,6 +807,7 @@ class _Builder:
             "by_gas": self.by_gas(),
             "uncertainty_narrative": self.narrative("uncertainty"),
             "uncertainty": uncertainty,
+            "monte_carlo": monte_carlo,
             "sensitivity": sensitivity,
         }
 
