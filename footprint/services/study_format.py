@@ -27,6 +27,12 @@ from django.utils.translation import gettext as _
 from ..choices import NARRATIVE_KEYS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
 from ..validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from . import formatting, report_translation
+from .distribution_fields import (
+    DISTRIBUTION_COLUMNS,
+    RATING_COLUMNS,
+    read_distribution,
+    read_ratings,
+)
 from .units import (
     UnitError,
     UnitSyntaxError,
@@ -51,6 +57,7 @@ NARRATIVE_FIELDS = ("purpose", *NARRATIVE_KEYS)
 FACTOR_COLUMNS = (
     "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
     "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate", "value_decimals",
+    *DISTRIBUTION_COLUMNS,
 )
 PRODUCT_COLUMNS = (
     "code", "name", "model", "functional_unit", "annual_output", "description", "energy_using",
@@ -59,6 +66,7 @@ STAGE_COLUMNS = ("product", "stage", "included", "excluded", "exclusion_reason")
 ACTIVITY_COLUMNS = (
     "product", "stage", "name", "quantity", "unit", "basis", "factor", "factor_version",
     "allocation", "data_type", "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
+    *DISTRIBUTION_COLUMNS, *RATING_COLUMNS,
 )
 TEAM_COLUMNS = ("name", "organisation", "certificate_number", "role")
 CLAIM_COLUMNS = ("level", "product", "stage", "factor", "value", "unit", "place", "note")
@@ -790,6 +798,7 @@ class _Validator:
                         self.problem(dpath, _("无法由推导参数计算因子：%(error)s") % {"error": exc})
             else:
                 self.problem(path, _("需要 value，或 derived_from（ncv、carbon_content、oxidation_rate）。"))
+            fields.update(read_distribution(self, f, path, fields["value"], integer_digits=14))
             if code:
                 out.append(CleanFactor(code=code, version=version, fields=fields, location=self.doc.where(*path)))
         return out
@@ -866,6 +875,8 @@ class _Validator:
             "uncertainty_pct": self.number(a, "uncertainty_pct", path, minimum=0, integer_digits=4),
             "notes": self.text(a, "notes", path) or "",
         }
+        fields.update(read_distribution(self, a, path, fields["quantity"], integer_digits=19))
+        fields.update(read_ratings(self, a, path))
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
             self.problem((*path, "basis"), _("按报告期总量填报的活动需要产品的报告期产量大于 0。"))
         unit_ok = False
