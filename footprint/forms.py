@@ -33,6 +33,12 @@ from .models import (
 )
 from .services import report_translation
 from .services.activities import activity_unit_problem
+from .services.distribution_fields import (
+    DISTRIBUTION_COLUMNS,
+    RATING_COLUMNS,
+    distribution_problems,
+)
+from .services.distribution_fields import PARAMETERS as DISTRIBUTION_PARAMETERS
 from .services.study_format import NARRATIVE_FIELDS
 from .services.units import (
     UnitError,
@@ -431,6 +437,14 @@ class _KnownRowField(forms.ModelChoiceField):
 
 
 
+def _check_distribution(form: forms.Form, cleaned: dict, value) -> None:
+    """The distribution's parameters fit its kind and the entered value (distribution_fields)."""
+    params = {name: cleaned.get(name) for name in DISTRIBUTION_PARAMETERS}
+    for name, message in distribution_problems(cleaned.get("distribution") or "", params, value).items():
+        if name not in form.errors:
+            form.add_error(name, message)
+
+
 class ActivityForm(forms.ModelForm):
     factor = FactorField(label=_("排放因子"), error_messages={
         "required": _("请选择排放因子。"),
@@ -454,7 +468,8 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = ActivityRecord
         fields = ("name", "quantity", "unit", "basis", "factor", "allocation", "data_type",
-                  "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes")
+                  "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
+                  *DISTRIBUTION_COLUMNS, *RATING_COLUMNS)
         widgets = {
             "name": forms.TextInput(attrs=_SMALL),
             "unit": forms.TextInput(attrs={**_SMALL, "data-unit-input": "", "autocomplete": "off"}),
@@ -471,7 +486,8 @@ class ActivityForm(forms.ModelForm):
         # The table's column headers are the visual labels; screen readers get aria-label.
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", str(field.label))
-        for name in ("quantity", "allocation", "claimed_kgco2e_per_unit", "uncertainty_pct"):
+        for name in ("quantity", "allocation", "claimed_kgco2e_per_unit", "uncertainty_pct",
+                     *DISTRIBUTION_PARAMETERS):
             value = self.initial.get(name)
             if value is not None:
                 self.initial[name] = plain_decimal(value)
@@ -503,6 +519,7 @@ class ActivityForm(forms.ModelForm):
             problem = activity_unit_problem(unit, factor)
             if problem:
                 self.add_error("unit", problem)
+        _check_distribution(self, cleaned, cleaned.get("quantity"))
         return cleaned
 
     def _get_validation_exclusions(self):
@@ -574,7 +591,7 @@ class FactorForm(forms.ModelForm):
         model = EmissionFactor
         fields = ("code", "name_zh", "name_en", "category", "gas", "value", "unit", "ncv",
                   "carbon_content", "oxidation_rate", "year", "region", "source", "published",
-                  "notes")
+                  "notes", *DISTRIBUTION_COLUMNS)
         widgets = {"source": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "ncv": _("例如 43.330 GJ/t"),
@@ -607,6 +624,8 @@ class FactorForm(forms.ModelForm):
                 Column("published", css_class="col-md-6")),
             Field("source"),
             Field("notes"),
+            # The uncertainty its source publishes (docs/uncertainty.md); blank: basic uncertainty.
+            Row(*(Column(name, css_class="col-md") for name in DISTRIBUTION_COLUMNS)),
         )
 
     def clean_unit(self):
@@ -640,6 +659,7 @@ class FactorForm(forms.ModelForm):
                     self.add_error("ncv", _("无法由推导参数计算因子：%(error)s") % {"error": exc})
         if value is not None and value < 0:
             self.add_error("value", _("因子值不能为负数。"))
+        _check_distribution(self, cleaned, value)
         return cleaned
 
     def _get_validation_exclusions(self):

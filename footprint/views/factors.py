@@ -23,12 +23,13 @@ from ..selectors import (
 )
 from ..services import factors as factor_services
 from ..services import formatting as F
+from ..services.distribution_fields import DISTRIBUTION_COLUMNS
 from ..services.factors import factor_derivation_text, factor_revise
 from ..services.units import UnitError, activity_unit_of
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
-           "unit", "gas", "year", "region", "source", "published", "notes")
+           "unit", "gas", "year", "region", "source", "published", "notes", *DISTRIBUTION_COLUMNS)
 
 
 @login_required
