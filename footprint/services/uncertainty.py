@@ -434,6 +434,7 @@ def run(inp: UncertaintyInput, *, iterations: int, seed: int,
     cross = {name: np.zeros((n, n_prod)) for name, n in sizes}
     buffer_q = np.empty((len(acts), chunk))
     buffer_f = np.zeros((n_f + 1, chunk))
+    buffer_kg = np.empty((len(acts), chunk))
     done = 0
     while done < iterations:
         size = min(chunk, iterations - done)
@@ -443,9 +444,10 @@ def run(inp: UncertaintyInput, *, iterations: int, seed: int,
         if n_f:
             factors.draw(f_rng, buffer_f[:n_f])
         xf = buffer_f
-        kg = _activity_draws(xq, xf, det, factor_of, factor_is_log, quantities)
+        if buffer_kg.shape[1] != size:
+            buffer_kg = np.empty((len(acts), size))
+        kg = _activity_draws(xq, xf, det, factor_of, factor_is_log, quantities, buffer_kg)
         stage_sums = group_matrix @ kg
-        del kg
         group_draws[:, done:done + size] = stage_sums
         y = (group_product @ stage_sums).T - base      # size × products
         for name, x in (("q", xq), ("f", xf[:n_f])):
@@ -505,9 +507,15 @@ def run(inp: UncertaintyInput, *, iterations: int, seed: int,
 
 
 def _activity_draws(xq: np.ndarray, xf: np.ndarray, det: np.ndarray, factor_of: np.ndarray,
-                    factor_is_log: np.ndarray, quantities: _Block) -> np.ndarray:
-    """kgCO₂e of every activity in every iteration of the chunk (activities × iterations)."""
-    per_activity = xf[factor_of]                       # the factor's draw, shared by its users
+                    factor_is_log: np.ndarray, quantities: _Block, out: np.ndarray) -> np.ndarray:
+    """kgCO₂e of every activity in every iteration of the chunk (activities × iterations), in
+    `out` (reused from chunk to chunk: a fresh 32 MB array costs its page faults each time)."""
+    if quantities.all_log and xf.shape[0] == 1:
+        # Every factor merged with its only user's quantity (the row of zeros is all there is).
+        kg = np.exp(xq, out=out)
+        kg *= det
+        return kg
+    per_activity = np.take(xf, factor_of, axis=0, out=out)  # the factor's draw, shared by its users
     if factor_is_log.all():
         exponent, linear = per_activity, None
     else:
