@@ -39,10 +39,11 @@ def present_uncertainty(analysis: StudyUncertainty, *, stage_label: Callable[[st
     and tornado), the histogram; the pairwise comparisons; the method's parameters."""
     result = analysis.result
     sources = source_labels()
-    products = []
+    products, empty = [], []
     for p in result.products:
         unit = unit_of(p.code)
         if p.total.sd == 0 and p.total.deterministic == 0:
+            empty.append(p.code)  # no data yet: nothing to show
             continue
         marks = [(_("确定性结果"), p.total.deterministic, "deterministic"),
                  ("2.5 %", p.total.p2_5, "interval"), ("97.5 %", p.total.p97_5, "interval")]
@@ -56,10 +57,9 @@ def present_uncertainty(analysis: StudyUncertainty, *, stage_label: Callable[[st
              "share": F.percent_text(c.share), "correlation": F.fixed(c.correlation, 2, signed=True)}
             for n, c in enumerate(p.contributors)
         ]
-        factor_mark = _("（因子）")
         tornado = tornado_chart(
-            [(c.label if c.kind == "quantity" else f"{c.label} {factor_mark}", c.share, c.correlation)
-             for c in p.contributors],
+            [(c.label if c.kind == "quantity" else _("%(code)s（因子）") % {"code": c.label},
+              c.share, c.correlation) for c in p.contributors],
             title=_("%(product)s对方差的贡献") % {"product": p.name},
             left_label=_("← 该输入增大时结果减小"), right_label=_("该输入增大时结果增大 →"),
             chart_id=f"{chart_prefix}-tornado-{p.code}") if p.contributors else ""
@@ -94,6 +94,7 @@ def present_uncertainty(analysis: StudyUncertainty, *, stage_label: Callable[[st
     ]
     return {
         "products": products,
+        "empty": empty,
         "comparisons": comparisons,
         "iterations": F.integer(result.iterations),
         "seed": str(result.seed),

@@ -45,22 +45,28 @@ def study_results_view(request, report_number):
         _present_product(p, editor_url(p.code) if can_edit else None, factor_pks)
         for p in result.products
     ]
-    # Cached per data change (services/study_uncertainty.py): computed once, then read.
-    uncertainty = present_uncertainty(
-        study_uncertainty(study, study_input=study_input, result=result),
-        stage_label=stage_label, unit_of=lambda code: _("kgCO₂e/%(unit)s") % {
-            "unit": result.product(code).functional_unit}, chart_prefix="mc")
-    by_code = {u["code"]: u for u in uncertainty["products"]}
-    for p in products:
-        p["uncertainty"] = by_code.get(p["code"])
     return render(request, "footprint/studies/results.html", {
         "study": study,
         "result": result,
         "products": products,
         "can_edit": can_edit,
         "may_edit": can_edit,
-        "uncertainty": uncertainty,
     })
+
+
+@login_required
+def study_results_uncertainty(request, report_number):
+    """The results page's Monte Carlo cards, fetched by the page once it is shown (htmx), so
+    that the page keeps its budget while an analysis runs; cached per data change
+    (services/study_uncertainty.py), so later views read it."""
+    study = get_study_for_user(request.user, report_number)
+    study_input = study_calculation_input(study)
+    result = calculate_study(study_input)
+    uncertainty = present_uncertainty(
+        study_uncertainty(study, study_input=study_input, result=result),
+        stage_label=stage_label, unit_of=lambda code: _("kgCO₂e/%(unit)s") % {
+            "unit": result.product(code).functional_unit}, chart_prefix="mc")
+    return render(request, "footprint/studies/_uncertainty.html", {"uncertainty": uncertainty})
 
 
 def _activity_rows_html(product: ProductResult, total: float, labels: dict, flagged: dict,

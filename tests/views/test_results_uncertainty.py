@@ -1,6 +1,7 @@
-"""The results page's Monte Carlo card: the histogram with the deterministic total marked, the
-summary beside it, the tornado of contributions to variance, and the comparison of the two
-products; the analysis runs once per data change (cached)."""
+"""The results page's Monte Carlo cards, fetched by the page with one htmx request: the histogram
+with the deterministic total marked, the summary beside it, the tornado of contributions to
+variance, and the comparison of the two products; the analysis runs once per data change
+(cached); the same access rules as the page."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -25,11 +26,23 @@ def _empty_cache():
 
 
 def _card(page: str, code: str) -> str:
-    return page.split(f'id="uncertainty-{code}"')[1].split('id="activities-')[0]
+    return page.split(f'id="uncertainty-{code}"')[1].split('id="uncertainty-')[0]
+
+
+def _cards(client) -> str:
+    return client.get(reverse("study_results_uncertainty", args=[SEED])).content.decode()
+
+
+def test_the_page_has_a_slot_per_product_and_asks_for_the_cards(auditor_client):
+    page = auditor_client.get(reverse("study_results", args=[SEED])).content.decode()
+    assert 'id="uncertainty-LV"' in page and 'id="uncertainty-HV"' in page
+    assert f'hx-get="{reverse("study_results_uncertainty", args=[SEED])}" hx-trigger="load"' in page
+    assert "pcf-histogram" not in page  # computed apart: the page keeps its budget
 
 
 def test_the_histogram_marks_the_deterministic_total_and_the_95_percent_interval(auditor_client):
-    page = auditor_client.get(reverse("study_results", args=[SEED])).content.decode()
+    page = _cards(auditor_client)
+    assert 'id="uncertainty-LV" hx-swap-oob="true"' in page
     card = _card(page, "LV")
     histogram = ET.fromstring(re.search(r'<svg [^>]*pcf-histogram.*?</svg>', card, flags=re.S).group(0))
     marks = {line.get("data-mark"): line for line in histogram.iter(f"{SVG}line") if line.get("data-mark")}
@@ -49,7 +62,7 @@ def test_the_histogram_marks_the_deterministic_total_and_the_95_percent_interval
 
 
 def test_the_two_products_are_compared_from_paired_draws(auditor_client):
-    page = auditor_client.get(reverse("study_results", args=[SEED])).content.decode()
+    page = _cards(auditor_client)
     comparison = page.split('id="uncertainty-comparison"')[1].split("</section>")[0]
     match = re.search(r"的碳足迹高于.*?的概率：([\d.]+) %", comparison)
     assert match and 0 <= float(match.group(1)) <= 100
@@ -67,7 +80,7 @@ def test_the_analysis_runs_once_per_data_change(auditor_client, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(study_uncertainty.U, "run", counting)
-    url = reverse("study_results", args=[SEED])
+    url = reverse("study_results_uncertainty", args=[SEED])
     first = auditor_client.get(url).content.decode()
     auditor_client.get(url)
     assert len(calls) == 1
@@ -77,3 +90,10 @@ def test_the_analysis_runs_once_per_data_change(auditor_client, monkeypatch):
     second = auditor_client.get(url).content.decode()
     assert len(calls) == 2
     assert _card(first, "LV") != _card(second, "LV") or _card(first, "HV") != _card(second, "HV")
+
+
+def test_outsiders_get_404(client, demo_users):
+    client.force_login(demo_users["client2"])
+    assert client.get(reverse("study_results_uncertainty", args=[SEED])).status_code == 404
+    client.logout()
+    assert client.get(reverse("study_results_uncertainty", args=[SEED])).status_code == 302
