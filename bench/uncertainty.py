@@ -1,4 +1,4 @@
-"""Benchmark: Monte Carlo uncertainty (services/uncertainty.py), 10,000 iterations.
+"""Benchmark: Monte Carlo uncertainty (services/calculation/uncertainty.py), 10,000 iterations.
 
     .venv/bin/python bench/uncertainty.py [--iterations 10000] [--activities 1000] [--repeat 5]
 
@@ -41,7 +41,7 @@ def main():
     args = parser.parse_args()
     setup("bench-uncertainty.sqlite3")
 
-    from footprint.services import uncertainty as U
+    from footprint.services.calculation import uncertainty as U
 
     n, iterations = args.activities, args.iterations
     gsd2 = 1.2 ** 2
@@ -82,8 +82,8 @@ def main():
 
     from footprint.models import Study
     from footprint.selectors import study_calculation_input
-    from footprint.services.calculation import calculate_study
-    from footprint.services.demo import load_demo
+    from footprint.services.calculation.study import calculate_study
+    from footprint.services.demo.seed import load_demo
     from footprint.services.study_uncertainty import study_uncertainty
 
     load_demo()

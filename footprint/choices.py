@@ -67,7 +67,7 @@ class DataType(models.TextChoices):
 
 
 class DistributionKind(models.TextChoices):
-    """A quantity's or factor's probability distribution (services/uncertainty.py)."""
+    """A quantity's or factor's probability distribution (services/calculation/uncertainty.py)."""
 
     LOGNORMAL = "lognormal", _("对数正态")
     NORMAL = "normal", _("正态")

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..services import formatting as F
-from ..services import uncertainty as U
+from ..services.calculation import uncertainty as U
 from ..services.study_uncertainty import StudyUncertainty
 from .charts import histogram_chart, tornado_chart
 

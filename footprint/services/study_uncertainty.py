@@ -16,8 +16,8 @@ from django.core.cache import cache
 
 from ..models import Study
 from ..selectors import study_uncertainty_rows
-from . import uncertainty as U
-from .calculation import ActivityResult, StudyInput, StudyResult
+from .calculation import uncertainty as U
+from .calculation.study import ActivityResult, StudyInput, StudyResult
 
 DEFAULT_ITERATIONS = 10_000
 # A fixed seed: the same data gives the same figures on the page, in the report and in the

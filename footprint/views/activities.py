@@ -30,7 +30,8 @@ from ..choices import (
     FactorCategory,
     stages_in_boundary,
 )
-from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
+from ..forms.activities import ActivityFormSet, StageBoundaryForm
+from ..forms.common import plain_decimal
 from ..models import ActivityRecord, EmissionFactor
 from ..selectors import (
     current_factors_by_code,
@@ -39,11 +40,11 @@ from ..selectors import (
     stages_of,
     study_product_of,
 )
-from ..services.activities import activity_unit_problem, stage_activities_save
-from ..services.distribution_fields import DISTRIBUTION_COLUMNS, RATING_COLUMNS
+from ..services.calculation.units import UnitError, activity_unit_of
+from ..services.entry.activities import activity_unit_problem, stage_activities_save
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
+from ..services.interchange.distribution_fields import DISTRIBUTION_COLUMNS, RATING_COLUMNS
 from ..services.results import study_results
-from ..services.units import UnitError, activity_unit_of
 from ..templatetags.pcf import factor_text
 
 PAGE_SIZE = 50

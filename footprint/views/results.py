@@ -19,9 +19,9 @@ from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
 from ..reports.uncertainty import present_uncertainty
 from ..selectors import study_calculation_input
-from ..services import checks as C
 from ..services import formatting as F
-from ..services.calculation import ProductResult, calculate_study
+from ..services.calculation import checks as C
+from ..services.calculation.study import ProductResult, calculate_study
 from ..services.study_uncertainty import study_uncertainty
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE

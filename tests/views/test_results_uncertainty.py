@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from footprint.services import uncertainty as U
+from footprint.services.calculation import uncertainty as U
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from footprint.choices import Stage
 from footprint.models import Study
 from footprint.selectors import study_calculation_input
 from footprint.services import formatting as F
-from footprint.services import uncertainty as U
-from footprint.services.calculation import calculate_study
+from footprint.services.calculation import uncertainty as U
+from footprint.services.calculation.study import calculate_study
 from footprint.services.study_uncertainty import (
     DEFAULT_ITERATIONS,
     DEFAULT_SEED,
