@@ -357,6 +357,26 @@ def dashboard_studies(user, *, q: str = "", status: str = "", company_id: int | 
     return qs.order_by("-updated_at", "-id")
 
 
+def studies_waiting_for(user, studies: QuerySet[Study]) -> QuerySet[Study]:
+    """Of `studies`, those waiting for this user's next step: the lead verifier's to review,
+    approve or issue; the auditors' drafts, corrections and confirmed studies to submit; the
+    company contact's to confirm."""
+    from django.db.models import Q
+
+    from .choices import Role
+    from .choices import StudyStatus as S
+
+    if user.role == Role.LEAD_VERIFIER:
+        return studies.filter(status__in=(S.TECHNICAL_REVIEW, S.APPROVED)).filter(
+            Q(lead_verifier=user) | Q(lead_verifier__isnull=True))
+    if user.role == Role.COMPANY_CONTACT:
+        return studies.filter(status=S.CLIENT_REVIEW)
+    waiting = studies.filter(status__in=(S.DRAFT, S.CHANGES_REQUESTED, S.CLIENT_CONFIRMED))
+    if user.role == Role.AUDITOR:
+        waiting = waiting.filter(Q(created_by=user) | Q(auditors=user)).distinct()
+    return waiting
+
+
 def study_product_of(study: Study, product_code: str) -> StudyProduct | None:
     return (
         StudyProduct.objects.select_related("product", "study")

@@ -38,6 +38,7 @@ from ..selectors import (
     factor_search,
     stage_activities,
     stages_of,
+    study_comments,
     study_product_of,
 )
 from ..services.calculation.units import UnitError, activity_unit_of
@@ -109,6 +110,13 @@ def study_product_stages(request, report_number, product_code):
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
                        result, product_result, extra=extra, editable=study_is_editable(study))
     context["saved"] = saved
+    from .comment_links import open_comments_by_activity
+
+    comments = study_comments(study)
+    open_comments = open_comments_by_activity(comments)
+    for row in context["rows"]:
+        row.open_comment = open_comments.get(row.pk)  # the row's marker links to it
+    context["unresolved_count"] = sum(1 for c in comments if not c.resolved)
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)
     return render(request, "footprint/stages/editor.html", context)
@@ -246,6 +254,7 @@ class ActivityRow:
     deleted: bool = False
     activity: object | None = None  # the calculation's ActivityResult
     checks: list = field(default_factory=list)
+    open_comment: int | None = None  # the first unresolved comment on the row
 
     @property
     def show_extra(self) -> bool:
@@ -309,7 +318,7 @@ def _row_labels() -> dict[str, str]:
         "name": _("活动名称"), "quantity": _("活动数据"), "unit": _("单位"), "basis": _("数据基准"),
         "allocation": _("分配比例"), "data_type": _("数据类型"), "source": _("数据来源"),
         "claimed": _("原报告声明值 (kgCO₂e/功能单位)"), "uncertainty": _("不确定性 (%)"),
-        "notes": _("备注"),
+        "notes": _("备注"), "open_comment": _("此行有未解决的审阅意见"),
         # The quantity's distribution and data-quality ratings (docs/uncertainty.md).
         "distribution": _("不确定性分布"), "distribution_none": _("未填（按 ±% 或数据质量）"),
         "distribution_choices": DistributionKind.choices,

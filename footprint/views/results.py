@@ -85,7 +85,7 @@ def _activity_rows_html(product: ProductResult, total: float, labels: dict, flag
         parts.append(
             f'<tr id="act-{escape(product.code)}-{a.index}"'
             f'{f" class={chr(34)}table-{flag}{chr(34)}" if flag else ""}>'
-            f'<td class="text-body-secondary small">{a.index + 1}</td>'
+            f'<td class="text-body-secondary small"><span id="record-{a.record_id}"></span>{a.index + 1}</td>'
             f'<td class="small">{escape(labels[a.stage])}</td>'
             f"<td>{name}</td>"
             f'<td class="num">{plain_text(a.quantity)}</td>'

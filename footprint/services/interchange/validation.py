@@ -42,6 +42,7 @@ from .document import (
     Problem,
 )
 from .reading import written_decimals
+from .workbook_layout import labelled
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -176,7 +177,8 @@ class _Validator:
         if value not in allowed:
             self.problem(
                 (*path, key),
-                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value, "allowed": ", ".join(allowed)},
+                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value,
+                                                          "allowed": ", ".join(labelled(allowed))},
             )
             return None
         return value
