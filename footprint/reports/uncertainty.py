@@ -156,3 +156,19 @@ def number_contributions(section: dict | None, outline) -> dict | None:
         p["tornado_figure"] = outline.figure("5", _("%(product)s对方差的贡献") % {"product": p["name"]}) \
             if p["tornado"] else None
     return section
+
+
+def factor_distribution_text(factor) -> str:
+    """A library factor's published uncertainty as one line, or what the analysis takes instead."""
+    if not factor.distribution:
+        basic = U.BASIC_FACTOR_GSD2.get(factor.gas, U.BASIC_FACTOR_GSD2_OTHER)
+        return _("未公布：蒙特卡洛分析取其温室气体的基本不确定性 GSD² %(gsd2)s") % {"gsd2": F.general(basic)}
+    kind = factor.get_distribution_display()
+    if factor.distribution == U.LOGNORMAL:
+        return _("%(kind)s，GSD² %(gsd2)s（因子值为中位数）") % {"kind": kind, "gsd2": F.plain(factor.distribution_gsd2)}
+    if factor.distribution == U.NORMAL:
+        return _("%(kind)s，标准差 %(sd)s %(unit)s") % {"kind": kind, "sd": F.plain(factor.distribution_sd),
+                                                    "unit": factor.unit}
+    return _("%(kind)s，%(low)s – %(high)s %(unit)s") % {
+        "kind": kind, "low": F.plain(factor.distribution_low), "high": F.plain(factor.distribution_high),
+        "unit": factor.unit}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..access import can_manage_factors, require
 from ..forms.factors import FactorFilterForm, FactorForm
 from ..models import EmissionFactor
+from ..reports.uncertainty import factor_distribution_text
 from ..selectors import (
     factor_filter_values,
     factor_search,
@@ -67,6 +68,7 @@ def factor_detail(request, pk):
         "value_text": F.factor_value(value, factor.value_decimals if factor.value is not None else None),
         "activity_unit": activity_unit,
         "derivation": factor_derivation_text(factor),
+        "distribution": factor_distribution_text(factor),
         "versions": factor_versions(factor),
         "studies": studies_using_factor(request.user, factor),
         "history": factor.history.select_related("history_user").order_by("-history_date")[:20],

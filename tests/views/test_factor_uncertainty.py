@@ -20,6 +20,16 @@ def test_a_factor_is_added_with_its_published_distribution(auditor_client):
     assert response.status_code == 302
     factor = EmissionFactor.objects.get(code="STEEL-BOF")
     assert (factor.distribution, factor.distribution_gsd2) == ("lognormal", Decimal("1.15"))
+    html = auditor_client.get(reverse("factor_detail", args=[factor.pk])).content.decode()
+    assert 'data-testid="factor-distribution">对数正态，GSD² 1.15（因子值为中位数）<' in html
+
+
+def test_a_factor_without_one_says_what_the_analysis_takes(auditor_client, demo):
+    from footprint.models import EmissionFactor
+
+    grid = EmissionFactor.objects.get(code="CN-GRID-2022")
+    html = auditor_client.get(reverse("factor_detail", args=[grid.pk])).content.decode()
+    assert "未公布：蒙特卡洛分析取其温室气体的基本不确定性 GSD² 1.05" in html
 
 
 @pytest.mark.parametrize(("extra", "message"), [

@@ -55,7 +55,10 @@ def distribution_problems(kind: str, params: dict[str, Decimal | None],
         problems["distribution_gsd2"] = _("GSD² 不能小于 1。")
     if sd is not None and sd < 0:
         problems["distribution_sd"] = _("标准差不能为负数。")
-    if low is not None and high is not None:
+    if low is not None and low < 0:
+        # quantities and factor values are never negative (model constraints): nor are their draws
+        problems["distribution_low"] = _("下限不能为负数。")
+    elif low is not None and high is not None:
         if low > high:
             problems["distribution_high"] = _("上限不能小于下限。")
         elif kind == DistributionKind.TRIANGULAR and value is not None and not low <= value <= high:

@@ -82,6 +82,7 @@ def test_distributions_and_ratings_are_saved_exported_and_read_back(reference_da
     ({"distribution": "uniform", "distribution_low": 5, "distribution_high": 2}, "distribution_high", "不能小于下限"),
     ({"distribution": "beta"}, "distribution", "无效的值"),
     ({"dq_reliability": 6}, "dq_reliability", "1 到 5"),
+    ({"distribution": "uniform", "distribution_low": -1, "distribution_high": 2}, "distribution_low", "不能为负数"),
 ])
 def test_inconsistent_uncertainty_keys_are_problems_with_their_place(reference_data, change, field, message):
     doc = json.loads(SEED_JSON.read_text(encoding="utf-8"))
