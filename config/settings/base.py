@@ -26,6 +26,13 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Persistent connections: opening a PostgreSQL connection per request cost more than most
+# pages (docs/performance.md). The health check at the start of each request replaces a
+# connection the server dropped (restart, failover) instead of failing the request with it.
+# SQLite opens a file, not a connection worth keeping: 0 there.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "CONN_MAX_AGE", default=0 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves a threaded server: writers queue (IMMEDIATE transactions,
     # up to 20 s) instead of failing with "database is locked" when two requests overlap.
