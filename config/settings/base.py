@@ -230,3 +230,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Background jobs (issuing, draft PDFs, large imports, e-mail): Celery on Redis. Workers run
+# `celery -A config worker`; docs/deployment.md. A task's message is acknowledged only when it
+# ends, and a worker that dies mid-task hands it back to the queue (issuing is idempotent:
+# footprint/services/issuing.py). Redis redelivers a message nobody acknowledged after the
+# visibility timeout: longer than any task may run.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+# Job state lives in BackgroundJob rows, not in Celery results.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that is down must not hold the user's request: fail fast, the page says so.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Run tasks inside the calling process instead of queueing them (tests; `make demo`).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# With eager tasks, run them in a thread of the web process so that a request that queues a
+# render returns at once (the embedded `make demo` server has no worker).
+JOBS_IN_THREAD = env.bool("JOBS_IN_THREAD", default=False)

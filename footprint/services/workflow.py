@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -45,6 +44,7 @@ from ..models import (
     VerificationTeamMember,
 )
 from .calculation import StudyResult, result_to_dict
+from .jobs import queue_notice
 from .results import study_results
 
 S = StudyStatus
@@ -241,7 +241,7 @@ def _transition(name: str, *, study: Study, user, comment: str = "", **changes) 
         study.save()
         transition = _record(study, from_status=from_status, to_status=action.target,
                              user=user, comment=comment)
-        transaction.on_commit(lambda: notify(transition))
+        transaction.on_commit(lambda: queue_notice(transition))
     return study
 
 
@@ -320,63 +320,11 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
 
 def study_issue(*, study: Study, user, comment: str = "") -> Study:
     """Render the final PDF, sign it, store it with its SHA-256 and a snapshot of the data,
-    and freeze the study. A revision's issue supersedes the study it revises."""
-    from ..reports.pdf import ReportTooLarge, render_study_pdf
-    from .signing import SigningUnavailable, sign_pdf
+    and freeze the study. A revision's issue supersedes the study it revises. Inline; the web
+    page queues the same work as a job (services/issuing.py)."""
+    from .issuing import study_issue_now
 
-    action = ACTIONS["issue"]
-    with transaction.atomic():
-        study = _locked(study)
-        _check(action, study, user)
-        now = timezone.now()
-        study.issued_at = now
-        study.issue_date = timezone.localdate(now)
-        study.verification_code = study.verification_code or new_verification_code()
-        if study.gwp_version_id is None:
-            # Issued means pinned: the edition it is signed with, whatever comes later.
-            from ..selectors import gwp_version_of
-
-            study.gwp_version = gwp_version_of(study)
-        with translation.override(study.language):
-            try:
-                pdf = render_study_pdf(study, final=True)
-            except ReportTooLarge as exc:
-                raise WorkflowError(str(exc)) from exc
-            try:
-                signed = sign_pdf(pdf, signer_name=user.display_name,
-                                  reason=_signature_reason(study), location=settings.SIGNING_LOCATION)
-            except SigningUnavailable:
-                raise
-            except Exception as exc:  # pyHanko, the timestamp server: say so, change nothing
-                logger.exception("signing %s failed", study.report_number)
-                raise WorkflowError(_("签名失败，报告未签发：%(error)s") % {"error": exc}) from exc
-            snapshot = issue_snapshot(study)
-        snapshot["issued_at"] = now.isoformat()
-        snapshot["issued_by"] = user.display_name
-        # The body the report names, as printed (the verification page shows it).
-        from ..reports.inputs import certification_body
-
-        snapshot["certification_body"] = certification_body(study, study.language)
-        study.issued_sha256 = hashlib.sha256(signed).hexdigest()
-        study.issued_snapshot = snapshot
-        study.status = S.ISSUED
-        study.issued_pdf.save(f"{study.report_number}.pdf", ContentFile(signed), save=False)
-        stored_name = study.issued_pdf.name
-        # The file is written before the row: if anything below fails, remove it again.
-        try:
-            study.full_clean()
-            _attribute(study, user)
-            study.save()
-            transition = _record(study, from_status=S.APPROVED, to_status=S.ISSUED, user=user,
-                                 comment=comment)
-            superseded = _supersede_previous(study, user=user)
-        except Exception:
-            study.issued_pdf.storage.delete(stored_name)
-            raise
-        transaction.on_commit(lambda: notify(transition))
-        if superseded is not None:
-            transaction.on_commit(lambda: notify(superseded))
-    return study
+    return study_issue_now(study=study, user=user, comment=comment)
 
 
 def _supersede_previous(study: Study, *, user) -> StudyTransition | None:
