@@ -138,6 +138,11 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = "production"
         elif param == "name" and segment == "images":
             values[param] = _study_image(study)
+        elif param == "job_id":
+            from footprint.models import BackgroundJob
+
+            values[param] = BackgroundJob.objects.get_or_create(study=study, kind="issue",
+                                                                status="failed")[0].pk
         elif param == "uidb64":
             values[param] = "MQ"
         elif param == "token":
