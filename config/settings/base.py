@@ -125,6 +125,29 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Every file the application keeps (issued and draft PDFs, import uploads) goes through
+# Django's storage API: local disk under MEDIA_ROOT by default, S3-compatible object storage
+# (django-storages) when STORAGE_S3_BUCKET is set, which several web and worker machines
+# share. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role.
+if env.str("STORAGE_S3_BUCKET", default=""):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("STORAGE_S3_BUCKET"),
+            "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_S3_REGION", default="") or None,
+            "location": env.str("STORAGE_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,  # files are served by the application, never public
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Largest study file (.json or .xlsx) imported, on the web page and through the API alike.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -5,7 +5,7 @@ it, .ci/run); docs/security.md lists the environment a deployment sets.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DEFAULT_STORAGE, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -36,6 +36,6 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
