@@ -260,6 +260,8 @@ LOGGING = {
 # footprint/services/issuing.py). Redis redelivers a message nobody acknowledged after the
 # visibility timeout: longer than any task may run.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+# Installations (or a benchmark) sharing one Redis keep their jobs apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -13,8 +13,8 @@ the signed file, verifies it and saves the row. So:
 - a failed transaction removes the file it wrote, and the file is read back and compared
   with its SHA-256 before the row says "issued".
 
-`issue_request` is what the page calls: it checks permission and blockers at once, then
-queues the job (footprint/tasks.py); `issue_job` is the task's body; `study_issue_now` does
+`issue_request` is what the page calls: it checks role and status at once, then queues the
+job (the job checks the blockers) (footprint/tasks.py); `issue_job` is the task's body; `study_issue_now` does
 both steps inline (the API, `load_demo`, tests).
 """
 
@@ -175,14 +175,19 @@ def study_issue_now(*, study: Study, user, comment: str = "") -> Study:
 
 # ------------------------------------------------------------------------------ the job
 def issue_request(*, study: Study, user, comment: str = "") -> BackgroundJob:
-    """Check that `user` may issue `study` now (WorkflowPermissionDenied / WorkflowError say
-    why not) and queue the job, or return the one already queued. JobNotQueued: the queue
+    """Check that `user` may issue `study` (WorkflowPermissionDenied / WorkflowError say why
+    not) and queue the job, or return the one already queued. JobNotQueued: the queue
     is down, nothing changed."""
     from ..tasks import issue_study
 
+    action = workflow.ACTIONS["issue"]
     with transaction.atomic():
         locked = workflow._locked(study)
-        workflow._check(workflow.ACTIONS["issue"], locked, user)
+        # Role and status here, at once; the blockers (a calculation, the signing key) cost
+        # hundreds of milliseconds and are checked by the job, which fails with them. The
+        # page shows them beside the button before anyone clicks.
+        if not action.allowed(user, locked) or locked.status not in action.sources:
+            workflow._check(action, locked, user)
         job, created = jobs.job_open(kind=JobKind.ISSUE, study=locked, user=user,
                                      payload={"comment": comment})
     if created:
@@ -206,6 +211,8 @@ def issue_job(job_id: int) -> None:
 
     with translation.override(study.language):
         try:
+            with transaction.atomic():
+                workflow._check(workflow.ACTIONS["issue"], workflow._locked(study), user)
             for attempt in range(2):
                 jobs.job_progress(job.pk, JobStatus.RENDERING)
                 prepared = issue_prepare(
@@ -221,6 +228,7 @@ def issue_job(job_id: int) -> None:
                             _("报告 %(number)s 在签发过程中被修改，请重新签发。")
                             % {"number": study.report_number}) from None
         except (workflow.WorkflowError, SigningUnavailable, OSError) as exc:
+            # WorkflowPermissionDenied too: the user lost the role since the click.
             jobs.job_fail(job.pk, str(exc))
             return
     jobs.job_done(job.pk, result=study.report_number)

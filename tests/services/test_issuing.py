@@ -159,3 +159,15 @@ def test_the_issued_file_is_verified_after_writing(approved, demo_users, queue_o
     assert job.status == JobStatus.FAILED and "校验失败" in job.reason
     study = Study.objects.get(pk=approved.pk)
     assert study.status == "approved" and not study.issued_sha256
+
+
+def test_a_blocker_is_found_by_the_job_and_said_as_its_reason(approved, demo_users, queue_only):
+    """The click checks role and status only (fast); the job checks the blockers."""
+    from footprint.services import comments
+
+    job = issuing.issue_request(study=approved, user=demo_users["lead"])
+    comments.comment_create(study=approved, user=demo_users["lead"], text="请补充说明")
+    issuing.issue_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "未解决的审阅意见" in job.reason
+    assert Study.objects.get(pk=approved.pk).status == "approved"
