@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,13 +48,11 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def _images_fingerprint(report_number: str) -> list[tuple[str, int, int]]:
-    folder = assets.study_images_dir(report_number)
-    out = []
-    for name in assets.study_images(report_number):
-        stat = os.stat(folder / name)
-        out.append((name, stat.st_size, stat.st_mtime_ns))
-    return out
+def _images_fingerprint(report_number: str) -> list[tuple[str, int, str]]:
+    folder = assets.study_images_folder(report_number)
+    return [(name, default_storage.size(f"{folder}/{name}"),
+             default_storage.get_modified_time(f"{folder}/{name}").isoformat())
+            for name in assets.study_images(report_number)]
 
 
 def draft_key(study: Study, language: str) -> str:

@@ -1,9 +1,11 @@
 """Draft PDF cache: a repeat download serves the stored file; every change that would alter a
 page changes the key (and so renders anew); nothing else does."""
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -76,7 +78,7 @@ def _auditor_name(study):
 def _image(study):
     from footprint.reports import assets
 
-    folder = assets.study_images_dir(study.report_number)
+    folder = (Path(settings.MEDIA_ROOT) / assets.study_images_folder(study.report_number))
     folder.mkdir(parents=True, exist_ok=True)
     from PIL import Image
 
