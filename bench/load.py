@@ -54,17 +54,17 @@ def _prepare(activities: int, media: Path, pki: Path) -> dict:
     from django.core.management import call_command
 
     from footprint.models import Study, User
-    from footprint.services import workflow
-    from footprint.services.demo import issue_demo_study, load_demo
+    from footprint.services.demo.seed import issue_demo_study, load_demo
+    from footprint.services.workflow import dispatch
 
     call_command("create_demo_pki", verbosity=0)
     load_demo()
     issue_demo_study()
     target = {"study": "202508175GHG", "product": "LV", "stage": "production"}
     if activities:
-        from footprint.services.importing import import_study
-        from footprint.services.study_format import Document
-        from footprint.services.synthetic import synthetic_study_document
+        from footprint.services.demo.synthetic import synthetic_study_document
+        from footprint.services.interchange.document import Document
+        from footprint.services.interchange.importing import import_study
 
         number = f"LOAD-{activities}"
         study = import_study(Document(synthetic_study_document(report_number=number, activities=activities)),
@@ -74,9 +74,9 @@ def _prepare(activities: int, media: Path, pki: Path) -> dict:
     # A study waiting to be issued, for the issuing measurement: a copy of the seed's data.
     users = {u.username: u for u in User.objects.all()}
     seed = Study.objects.get(report_number="202508175GHG")
-    from footprint.services.exporting import study_to_document
-    from footprint.services.importing import import_study
-    from footprint.services.study_format import Document
+    from footprint.services.interchange.document import Document
+    from footprint.services.interchange.exporting import study_to_document
+    from footprint.services.interchange.importing import import_study
 
     doc = study_to_document(seed)
     doc["report_number"] = "LOAD-ISSUE"
@@ -86,7 +86,7 @@ def _prepare(activities: int, media: Path, pki: Path) -> dict:
     issue.save(update_fields=["lead_verifier"])
     for action, who in (("send_for_review", "auditor"), ("confirm", "client"),
                         ("submit_for_technical_review", "auditor"), ("approve", "lead")):
-        issue = workflow.perform(action, study=issue, user=users[who])
+        issue = dispatch.perform(action, study=issue, user=users[who])
     target["verify_code"] = Study.objects.get(report_number="DEMO-2").verification_code
     return target
 

@@ -118,7 +118,6 @@ NARRATIVE_KEYS: tuple[str, ...] = (
 class JobKind(models.TextChoices):
     ISSUE = "issue", _("签发")
     DRAFT_PDF = "draft_pdf", _("草稿 PDF")
-    IMPORT = "import", _("导入")
 
 
 class JobStatus(models.TextChoices):

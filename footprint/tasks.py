@@ -10,7 +10,7 @@ from celery import shared_task
 
 @shared_task(name="footprint.issue_study")
 def issue_study(job_id: int) -> None:
-    from .services.issuing import issue_job
+    from .services.workflow.issue_jobs import issue_job
 
     issue_job(job_id)
 
@@ -22,17 +22,10 @@ def render_draft_pdf(job_id: int) -> None:
     render_draft_job(job_id)
 
 
-@shared_task(name="footprint.import_study_file")
-def import_study_file(job_id: int) -> None:
-    from .services.importing import import_job
-
-    import_job(job_id)
-
-
 @shared_task(name="footprint.send_transition_notice")
 def send_transition_notice(transition_id: int) -> None:
     from .models import StudyTransition
-    from .services.workflow import notify
+    from .services.workflow.notifications import notify
 
     transition = StudyTransition.objects.select_related("study", "user").filter(pk=transition_id).first()
     if transition is not None:

@@ -20,7 +20,7 @@ from django.db import connection
 
 from footprint.choices import JobStatus
 from footprint.models import BackgroundJob, Study, StudyTransition
-from footprint.services import issuing, workflow
+from footprint.services.workflow import issue_jobs, issuing, transitions
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pdf]
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,10 +84,10 @@ def queue(settings):
 @pytest.fixture
 def approved(seed_study, demo_users, signing):
     u = demo_users
-    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
-    workflow.study_confirm(study=seed_study, user=u["client"])
-    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    workflow.study_approve(study=seed_study, user=u["lead"])
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
     return Study.objects.get(pk=seed_study.pk)
 
 
@@ -124,8 +124,8 @@ def worker(queue, signing, settings, tmp_path):
 def test_a_worker_killed_mid_issue_leaves_the_study_approved_and_the_retry_issues_it(
         approved, demo_users, worker):
     lead = demo_users["lead"]
-    job = issuing.issue_request(study=approved, user=lead, comment="签发")
-    assert issuing.issue_request(study=approved, user=lead).pk == job.pk  # a second click
+    job = issue_jobs.issue_request(study=approved, user=lead, comment="签发")
+    assert issue_jobs.issue_request(study=approved, user=lead).pk == job.pk  # a second click
 
     # The worker renders, then starts signing: kill that process there.
     child = int(_wait(lambda: worker.marker.exists() and worker.marker.read_text(), 120,
@@ -153,5 +153,5 @@ def test_a_worker_killed_mid_issue_leaves_the_study_approved_and_the_retry_issue
     study.refresh_from_db()
     assert study.status == "issued"
     assert StudyTransition.objects.filter(study=study, to_status="issued").count() == 1
-    data = workflow.issued_pdf_bytes(study)
+    data = issuing.issued_pdf_bytes(study)
     assert hashlib.sha256(data).hexdigest() == study.issued_sha256

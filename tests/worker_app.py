@@ -14,7 +14,7 @@ import django  # noqa: E402
 django.setup()
 
 from config.celery import app  # noqa: E402
-from footprint.services import signing  # noqa: E402
+from footprint.services.workflow import signing  # noqa: E402
 
 _real_sign = signing.sign_pdf
 

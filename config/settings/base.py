@@ -254,7 +254,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
-# Background jobs (issuing, draft PDFs, large imports, e-mail): Celery on Redis. Workers run
+# Background jobs (issuing, draft PDFs, e-mail): Celery on Redis. Workers run
 # `celery -A config worker`; docs/deployment.md. A task's message is acknowledged only when it
 # ends, and a worker that dies mid-task hands it back to the queue (issuing is idempotent:
 # footprint/services/issuing.py). Redis redelivers a message nobody acknowledged after the

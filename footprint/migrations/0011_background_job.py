@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='BackgroundJob',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('issue', '签发'), ('draft_pdf', '草稿 PDF'), ('import', '导入')], max_length=20)),
+                ('kind', models.CharField(choices=[('issue', '签发'), ('draft_pdf', '草稿 PDF')], max_length=20)),
                 ('status', models.CharField(choices=[('queued', '排队中'), ('rendering', '正在生成'), ('signing', '正在签名'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=20)),
                 ('key', models.CharField(blank=True, default='', max_length=64)),
                 ('payload', models.JSONField(blank=True, default=dict)),

@@ -115,7 +115,7 @@ def _read(fileobj) -> tuple[dict, bytes, dict[str, bytes]]:
 def restore_from(fileobj) -> RestoreReport:
     """Replace the database's content and the kept files with the archive's."""
     from ..models import Study
-    from .workflow import IssuedFileMissing, issued_pdf_bytes
+    from .workflow.issuing import IssuedFileMissing, issued_pdf_bytes
 
     _manifest, database, files = _read(fileobj)  # everything verified before anything changes
     with transaction.atomic():

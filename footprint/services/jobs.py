@@ -104,7 +104,7 @@ def queue_notice(transition) -> None:
     """E-mail the people concerned by a transition from a worker; if the queue is down, send
     from here rather than not at all."""
     from ..tasks import send_transition_notice
-    from .workflow import notify
+    from .workflow.notifications import notify
 
     try:
         send_transition_notice.delay(transition.pk)

@@ -23,19 +23,21 @@ from django.utils.translation import gettext as _
 
 from ..access import get_study_for_edit, require_staff
 from ..choices import STAGE_ORDER, Basis, DataType, FactorCategory, stages_in_boundary
-from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
+from ..forms.activities import ActivityFormSet, StageBoundaryForm
+from ..forms.common import plain_decimal
 from ..models import EmissionFactor
 from ..selectors import (
     current_factors_by_code,
     factor_search,
     stage_activities,
     stages_of,
+    study_comments,
     study_product_of,
 )
-from ..services.activities import activity_unit_problem, stage_activities_save
+from ..services.calculation.units import UnitError, activity_unit_of
+from ..services.entry.activities import activity_unit_problem, stage_activities_save
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 from ..services.results import study_results
-from ..services.units import UnitError, activity_unit_of
 from ..templatetags.pcf import factor_text
 
 PAGE_SIZE = 50
@@ -96,6 +98,13 @@ def study_product_stages(request, report_number, product_code):
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
                        result, product_result, extra=extra, editable=study_is_editable(study))
     context["saved"] = saved
+    from .comment_links import open_comments_by_activity
+
+    comments = study_comments(study)
+    open_comments = open_comments_by_activity(comments)
+    for row in context["rows"]:
+        row.open_comment = open_comments.get(row.pk)  # the row's marker links to it
+    context["unresolved_count"] = sum(1 for c in comments if not c.resolved)
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)
     return render(request, "footprint/stages/editor.html", context)
@@ -233,6 +242,7 @@ class ActivityRow:
     deleted: bool = False
     activity: object | None = None  # the calculation's ActivityResult
     checks: list = field(default_factory=list)
+    open_comment: int | None = None  # the first unresolved comment on the row
 
     @property
     def show_extra(self) -> bool:
@@ -282,7 +292,7 @@ def _row_labels() -> dict[str, str]:
         "name": _("活动名称"), "quantity": _("活动数据"), "unit": _("单位"), "basis": _("数据基准"),
         "allocation": _("分配比例"), "data_type": _("数据类型"), "source": _("数据来源"),
         "claimed": _("原报告声明值 (kgCO₂e/功能单位)"), "uncertainty": _("不确定性 (%)"),
-        "notes": _("备注"),
+        "notes": _("备注"), "open_comment": _("此行有未解决的审阅意见"),
     }
 
 

@@ -15,7 +15,7 @@ from ..reports.inputs import report_language
 from ..reports.pdf import ReportTooLarge, check_report_size, render_study_html
 from ..services import pdf_cache
 from ..services.jobs import JobNotQueued
-from ..services.workflow import issued_pdf_bytes
+from ..services.workflow.issuing import issued_pdf_bytes
 
 
 def _language(request, study) -> str:

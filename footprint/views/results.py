@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from ..access import can_edit_study_data, get_study_for_user
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
-from ..services import checks as C
 from ..services import formatting as F
-from ..services.calculation import ProductResult
+from ..services.calculation import checks as C
+from ..services.calculation.study import ProductResult
 from ..services.results import study_results
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE
@@ -67,7 +67,7 @@ def _activity_rows_html(product: ProductResult, total: float, labels: dict, flag
         parts.append(
             f'<tr id="act-{escape(product.code)}-{a.index}"'
             f'{f" class={chr(34)}table-{flag}{chr(34)}" if flag else ""}>'
-            f'<td class="text-body-secondary small">{a.index + 1}</td>'
+            f'<td class="text-body-secondary small"><span id="record-{a.record_id}"></span>{a.index + 1}</td>'
             f'<td class="small">{escape(labels[a.stage])}</td>'
             f"<td>{name}</td>"
             f'<td class="num">{plain_text(a.quantity)}</td>'

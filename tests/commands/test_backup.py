@@ -9,8 +9,8 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from footprint.models import Study
-from footprint.services.exporting import study_to_json
-from footprint.services.workflow import issued_pdf_bytes
+from footprint.services.interchange.exporting import study_to_json
+from footprint.services.workflow.issuing import issued_pdf_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pdf]
 

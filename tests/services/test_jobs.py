@@ -6,7 +6,8 @@ from django.db import IntegrityError
 
 from footprint.choices import JobKind, JobStatus
 from footprint.models import BackgroundJob
-from footprint.services import jobs, workflow
+from footprint.services import jobs
+from footprint.services.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -47,5 +48,28 @@ def test_a_notice_is_sent_even_when_the_queue_is_down(seed_study, demo_users, mo
     monkeypatch.setattr(tasks.send_transition_notice, "delay", refuse)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.study_send_for_review(study=seed_study, user=demo_users["auditor"])
+        transitions.study_send_for_review(study=seed_study, user=demo_users["auditor"])
     assert [m.to for m in mail.outbox] == [[demo_users["client"].email]]
+
+
+def test_the_demo_runs_a_job_in_a_thread_and_returns_at_once(settings):
+    """`make demo` (no broker, eager tasks): the request that queues a render returns while
+    a thread of the server runs it."""
+    import threading
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.JOBS_IN_THREAD = True
+    started, release, ran = threading.Event(), threading.Event(), []
+
+    class SlowTask:
+        def apply(self, args):
+            started.set()
+            release.wait(5)
+            ran.append((threading.current_thread().name, args))
+
+    jobs.job_enqueue(BackgroundJob(pk=41, kind=JobKind.DRAFT_PDF), SlowTask())
+    assert started.wait(5) and ran == []  # job_enqueue returned while the task still runs
+    thread = next(t for t in threading.enumerate() if t.name == "job-41")
+    release.set()
+    thread.join(5)
+    assert ran == [("job-41", [41])]

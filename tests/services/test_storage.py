@@ -11,7 +11,10 @@ from PIL import Image
 
 from footprint.reports import assets
 from footprint.reports.pdf import ReportURLFetcher
-from footprint.services import images, importing, pdf_cache, workflow
+from footprint.services import pdf_cache
+from footprint.services.entry import images
+from footprint.services.interchange import importing
+from footprint.services.workflow import issuing
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +59,7 @@ def test_images_live_in_the_storage_and_reach_the_report(seed_study, object_stor
 def test_issued_and_draft_pdfs_live_in_the_storage(object_storage, issued_seed_study):
     study = issued_seed_study
     assert object_storage.exists(study.issued_pdf.name)
-    assert workflow.issued_pdf_bytes(study).startswith(b"%PDF")
+    assert issuing.issued_pdf_bytes(study).startswith(b"%PDF")
     pdf_cache.store_draft(study, "en", "k" * 64, b"%PDF-1.7 x\n%%EOF\n")
     assert pdf_cache.cached_draft(study, "en", "k" * 64) == b"%PDF-1.7 x\n%%EOF\n"
 

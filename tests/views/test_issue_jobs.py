@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from footprint.choices import JobStatus
 from footprint.models import BackgroundJob, Study
-from footprint.services import issuing, jobs, workflow
+from footprint.services import jobs
+from footprint.services.workflow import issue_jobs, transitions
 
 NUMBER = "202508175GHG"
 pytestmark = pytest.mark.django_db
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(seed_study, demo_users, signing):
     u = demo_users
-    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
-    workflow.study_confirm(study=seed_study, user=u["client"])
-    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    workflow.study_approve(study=seed_study, user=u["lead"])
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
     return Study.objects.get(pk=seed_study.pk)
 
 
@@ -48,7 +49,7 @@ def test_issuing_queues_a_job_and_the_page_follows_it(client, approved, demo_use
     fragment = client.get(poll).content.decode()
     assert 'data-job-status="signing"' in fragment and "正在用认证机构的证书签名" in fragment
 
-    issuing.issue_job(job.pk)
+    issue_jobs.issue_job(job.pk)
     fragment = client.get(poll).content.decode()
     assert 'data-job-status="done"' in fragment and "hx-get" not in fragment  # polling stops
     assert Study.objects.get(pk=approved.pk).status == "issued"
