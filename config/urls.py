@@ -12,3 +12,6 @@ urlpatterns = [
     path("api/", include("footprint.api.urls")),
     path("", include("footprint.urls")),
 ]
+
+# A database outage answers 503 with a page that says so (footprint/views/errors.py).
+handler500 = "footprint.views.errors.server_error"
