@@ -23,9 +23,12 @@ def activity_row_url(study: Study, activity: ActivityRecord, *, editor: bool) ->
     return f"{url}?stage={stage.stage}&page={before // PAGE_SIZE + 1}#row-{activity.pk}"
 
 
-def comment_row_urls(study: Study, comments: list[Comment], user) -> dict[int, str]:
-    """The row each comment about an activity links to, by comment pk."""
-    editor = can_edit_study_data(user, study)
+def comment_row_urls(study: Study, comments: list[Comment], user, *, editor: bool | None = None
+                     ) -> dict[int, str]:
+    """The row each comment about an activity links to, by comment pk. `editor`: whether the
+    user may edit the study's data, when the page already knows."""
+    if editor is None:
+        editor = can_edit_study_data(user, study)
     return {c.pk: activity_row_url(study, c.activity, editor=editor)
             for c in comments if c.activity_id is not None}
 

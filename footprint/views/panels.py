@@ -106,10 +106,12 @@ def _url(study: Study, field: str, products: dict, factors: dict) -> str | None:
 def action_items(study: Study, user, actions) -> list[dict]:
     """The allowed workflow actions as the page shows them: each blocker with a link to where
     it is fixed, for whoever may fix it there now (services/readiness.py names the place)."""
-    linked = study.status == StudyStatus.DRAFT and can_edit_study_data(user, study)
     fields = {getattr(b, "field", "") for a in actions for b in a.blockers} - {""}
+    linked = bool(fields) and study.status == StudyStatus.DRAFT and can_edit_study_data(user, study)
     products, factors = _lookups(study, [Missing("", "", "", f) for f in fields]) if linked else ({}, {})
-    team_linked = can_assign_team(user, study) or can_assign_lead_under_review(user, study)
+    # asked only when a blocker is fixed on the team page (one query less on most pages)
+    team_linked = bool(fields & set(_TEAM_FIELDS)) and (
+        can_assign_team(user, study) or can_assign_lead_under_review(user, study))
     items = []
     for available in actions:
         blockers = []

@@ -66,8 +66,9 @@ def _page_context(request, study, *, comment_form=None) -> dict:
     activities = study_activities(study)
     comments = study_comments(study)
     unresolved = sum(1 for c in comments if not c.resolved)
+    may_edit = can_edit_study_data(request.user, study)  # the study's tabs, the comments' links
     by_pk = {c.pk: c for c in comments}
-    for pk, url in comment_row_urls(study, comments, request.user).items():
+    for pk, url in comment_row_urls(study, comments, request.user, editor=may_edit).items():
         by_pk[pk].row_url = url  # the row the comment is about
     return {
         "study": study,
@@ -83,7 +84,7 @@ def _page_context(request, study, *, comment_form=None) -> dict:
         "can_comment": not study.is_frozen,
         "is_staff_user": is_staff_role(request.user),
         "next_revision": studies_visible_to(request.user).filter(supersedes=study).first(),
-        "may_edit": can_edit_study_data(request.user, study),  # the study's tabs
+        "may_edit": may_edit,
         "issue_job": issue_jobs.latest_issue_job(study),
     }
 
