@@ -22,6 +22,7 @@ from ..choices import Basis, Boundary, DataType, FactorCategory, Gas, GwpSet, St
 from ..services import checks as C
 from ..services import formatting as F
 from ..services.calculation import ProductResult
+from ..services.emission_types import FOSSIL, emission_type
 from . import sensitivity as S
 from .charts import boundary_diagram, contributors_chart, stage_chart
 from .facts import FactorFacts, Narrative, ReportInputs, TransitionFacts
@@ -82,24 +83,10 @@ class _Outline:
         return self._caption(_("图"), self._figures, chapter, title, "fig")
 
 
-# Which share of emissions the standard asks to report separately, recognised from the
-# factor's own words because the library has no separate field for it.
-_AIRCRAFT_WORDS = ("航空", "飞机", "aircraft", "air freight", "aviation")
-_BIOGENIC_WORDS = ("生物质", "生物源", "biogenic", "biomass")
-_LUC_WORDS = ("土地利用", "land use", "luc")
-
-
 def _emission_type(factor: FactorFacts | None) -> str:
     if factor is None:
-        return "fossil"
-    text = f"{factor.code} {factor.name_zh} {factor.name_en} {factor.notes}".lower()
-    if any(w in text for w in _LUC_WORDS if w != "luc") or "-luc" in text:
-        return "luc"
-    if any(w in text for w in _BIOGENIC_WORDS):
-        return "biogenic"
-    if any(w in text for w in _AIRCRAFT_WORDS):
-        return "aircraft"
-    return "fossil"
+        return FOSSIL
+    return emission_type(factor.code, factor.name_zh, factor.name_en, factor.notes)
 
 
 # Improvement measures per (stage, factor category), in our words; the report attaches each to

@@ -370,6 +370,9 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
             transition = _record(study, from_status=S.APPROVED, to_status=S.ISSUED, user=user,
                                  comment=comment)
             superseded = _supersede_previous(study, user=user)
+            from .pact_exchange import study_issued
+
+            study_issued(study)  # PACT footprint ids, Published events to granted clients
         except Exception:
             study.issued_pdf.storage.delete(stored_name)
             raise
