@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .choices import Role
 from .models import (
@@ -439,3 +439,12 @@ def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:
 
 def company_studies(user, company: Company) -> QuerySet[Study]:
     return studies_visible_to(user).filter(company=company).order_by("-updated_at")
+
+
+def products_lacking_pact_particulars(study: Study) -> list[str]:
+    """Codes of the study's products whose mass or fossil carbon content PACT still needs."""
+    return list(
+        StudyProduct.objects.filter(study=study)
+        .filter(Q(mass_per_unit_kg=None) | Q(fossil_carbon_kg=None))
+        .order_by("position", "id").values_list("product__code", flat=True)
+    )

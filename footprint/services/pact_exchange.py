@@ -302,5 +302,32 @@ def study_issued(study: Study) -> None:
     its company hear of them (and of the footprints they replace)."""
     from django.conf import settings
 
-    ensure_footprint_ids(study)
-    study_published(study, source=f"{settings.PUBLIC_BASE_URL.rstrip('/')}/3/events")
+    # The signed report is issued whatever happens here: a failure is logged, the ids are
+    # then made on first export, and no event is sent.
+    try:
+        with transaction.atomic():
+            ensure_footprint_ids(study)
+            study_published(study, source=f"{settings.PUBLIC_BASE_URL.rstrip('/')}/3/events")
+    except Exception:
+        logger.exception("PACT footprints of %s not published", study.report_number)
+
+
+def particulars_update(*, study_product: StudyProduct, values: dict) -> StudyProduct:
+    """Save a product's PACT particulars: like all study data, only while the study is a
+    draft (they are issued with it and never change afterwards)."""
+    from .freeze import ensure_study_editable
+
+    ensure_study_editable(study_product.study)
+    for name in ("mass_per_unit_kg", "fossil_carbon_kg", "biogenic_carbon_kg", "exempted_emissions_pct"):
+        if name in values:
+            setattr(study_product, name, values[name])
+    study_product.full_clean()
+    study_product.save()
+    study_product.study.save(update_fields=["updated_at"])
+    return study_product
+
+
+def grant_overview(company) -> list[tuple[PactClient, PactGrant | None]]:
+    """Every active client, with the company's grant to it (or None)."""
+    grants = {g.client_id: g for g in PactGrant.objects.filter(company=company)}
+    return [(c, grants.get(c.pk)) for c in PactClient.objects.filter(is_active=True).order_by("name")]

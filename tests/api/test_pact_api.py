@@ -35,7 +35,7 @@ def _issue_without_pdf(study: Study) -> Study:
     snapshot["certification_body"] = "测试认证机构"
     study.issued_snapshot = snapshot
     study.status = StudyStatus.ISSUED
-    study.issued_at = timezone.now()
+    study.issued_at = study.sent_to_client_at = timezone.now()
     study.issue_date = timezone.localdate()
     study.verification_code = f"code-{study.pk}"
     study.issued_sha256 = "0" * 64

@@ -104,3 +104,19 @@ def test_a_revision_deprecates_and_names_its_predecessor(issued_demo2, demo_user
     assert deprecated.data["validityPeriodEnd"] == new.data["created"]
     assert_valid(new.data)
     assert_valid(deprecated.data)
+
+
+def test_a_pact_failure_never_stops_issuing(seed_study, demo_users, signing, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("mapping bug")
+
+    monkeypatch.setattr(pact_exchange, "study_published", broken)
+    u = demo_users
+    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
+    workflow.study_confirm(study=seed_study, user=u["client"])
+    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    workflow.study_approve(study=seed_study, user=u["lead"])
+    study = workflow.study_issue(study=seed_study, user=u["lead"])
+    assert study.status == "issued"
+    assert not PactFootprint.objects.filter(study_product__study=study).exists()  # rolled back
+    assert len(pact_exchange.study_footprints(study)) == 2  # made on first need

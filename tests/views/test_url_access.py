@@ -49,7 +49,7 @@ POST_DATA = {
 # credential there: every persona, logged in or not, gets a 4xx from these.
 PACT = {"pact_auth_token", "pact_footprint_list", "pact_footprint_detail", "pact_events"}
 # Patterns whose object must be an issued study (DEMO-2, of client2's company).
-ISSUED_SCENARIO = {"issued_pdf", "verify_report"}
+ISSUED_SCENARIO = {"issued_pdf", "verify_report", "study_pact_json"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -141,6 +141,10 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = "production"
         elif param == "name" and segment == "images":
             values[param] = _study_image(study)
+        elif param == "client_pk":
+            from footprint.models import PactClient
+
+            values[param] = PactClient.objects.get(client_id="pact-demo").pk
         elif param == "pf_id":
             values[param] = "00000000-0000-0000-0000-000000000000"
         elif param == "uidb64":
