@@ -16,9 +16,9 @@ from ..access import (
     can_manage_pact_grants,
     require,
 )
-from ..forms import CompanyForm, ProductForm
+from ..forms.companies import CompanyForm, ProductForm
 from ..selectors import companies_visible_to, company_studies, products_visible_to
-from ..services import companies as company_services
+from ..services.entry import companies as company_services
 from ..services.freeze import StudyFrozenError
 
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from footprint.choices import StudyStatus
 from footprint.models import PactClient, PactOutboundEvent, Study, StudyProduct
 from footprint.services import pact_exchange
-from footprint.services.demo import PACT_DEMO_CLIENT
+from footprint.services.demo.seed import PACT_DEMO_CLIENT
 from footprint.services.pact_auth import set_secret
 from footprint.services.pact_delivery import deliver
-from footprint.services.workflow import issue_snapshot
+from footprint.services.workflow.issuing import issue_snapshot
 from tests.pact_schema import assert_valid
 
 pytestmark = pytest.mark.django_db

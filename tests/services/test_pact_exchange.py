@@ -4,7 +4,8 @@ DEMO-2's footprints valid against the official v3 schema, ids kept, revisions de
 import pytest
 
 from footprint.models import PactFootprint, Study, StudyProduct
-from footprint.services import pact_exchange, workflow
+from footprint.services import pact_exchange
+from footprint.services.workflow import dispatch, issuing, revisions, transitions
 from tests.pact_schema import assert_valid
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ SEED_PARTICULARS = {"mass_per_unit_kg": "680", "fossil_carbon_kg": "18.2",
 
 @pytest.fixture
 def issued_demo2(demo_users, signing):
-    from footprint.services.demo import issue_demo_study
+    from footprint.services.demo.seed import issue_demo_study
 
     return issue_demo_study()
 
@@ -25,11 +26,11 @@ def issued_demo2(demo_users, signing):
 def issued_seed(seed_study, demo_users, signing):
     StudyProduct.objects.filter(study=seed_study).update(**SEED_PARTICULARS)
     u = demo_users
-    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
-    workflow.study_confirm(study=seed_study, user=u["client"])
-    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    workflow.study_approve(study=seed_study, user=u["lead"])
-    return workflow.study_issue(study=seed_study, user=u["lead"], comment="签发")
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    return issuing.study_issue(study=seed_study, user=u["lead"], comment="签发")
 
 
 def test_demo2_footprint_is_valid_and_hand_computed(issued_demo2):
@@ -74,11 +75,11 @@ def test_seed_footprints_are_valid_and_cradle_to_gate(issued_seed):
 
 def test_a_product_lacking_pact_particulars_gets_no_footprint(seed_study, demo_users, signing):
     u = demo_users
-    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
-    workflow.study_confirm(study=seed_study, user=u["client"])
-    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    workflow.study_approve(study=seed_study, user=u["lead"])
-    study = workflow.study_issue(study=seed_study, user=u["lead"])
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    study = issuing.study_issue(study=seed_study, user=u["lead"])
     items = pact_exchange.study_footprints(study)
     assert all(i.data is None for i in items)
     assert items[0].missing == ("productMassPerDeclaredUnit", "fossilCarbonContent",
@@ -89,11 +90,11 @@ def test_a_product_lacking_pact_particulars_gets_no_footprint(seed_study, demo_u
 def test_a_revision_deprecates_and_names_its_predecessor(issued_demo2, demo_users):
     u = demo_users
     (old,) = pact_exchange.study_footprints(issued_demo2)
-    revision = workflow.study_revise(study=issued_demo2, user=u["auditor"])
+    revision = revisions.study_revise(study=issued_demo2, user=u["auditor"])
     for action, who in (("send_for_review", "auditor"), ("confirm", "client2"),
                         ("submit_for_technical_review", "auditor"), ("approve", "lead"),
                         ("issue", "lead")):
-        revision = workflow.perform(action, study=revision, user=u[who])
+        revision = dispatch.perform(action, study=revision, user=u[who])
     (new,) = pact_exchange.study_footprints(revision)
     (deprecated,) = pact_exchange.study_footprints(Study.objects.get(pk=issued_demo2.pk))
     assert deprecated.id == old.id
@@ -112,11 +113,11 @@ def test_a_pact_failure_never_stops_issuing(seed_study, demo_users, signing, mon
 
     monkeypatch.setattr(pact_exchange, "study_published", broken)
     u = demo_users
-    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
-    workflow.study_confirm(study=seed_study, user=u["client"])
-    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    workflow.study_approve(study=seed_study, user=u["lead"])
-    study = workflow.study_issue(study=seed_study, user=u["lead"])
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    study = issuing.study_issue(study=seed_study, user=u["lead"])
     assert study.status == "issued"
     assert not PactFootprint.objects.filter(study_product__study=study).exists()  # rolled back
     assert len(pact_exchange.study_footprints(study)) == 2  # made on first need

@@ -75,10 +75,10 @@ def test_the_auditor_enters_the_particulars_of_a_draft(client, demo_users, demo)
 
 @pytest.mark.parametrize("who", ["lead", "client"])
 def test_others_cannot_change_the_particulars(client, demo_users, demo, who):
-    from footprint.services import workflow
+    from footprint.services.workflow import transitions
 
     seed = Study.objects.get(report_number="202508175GHG")
-    workflow.study_send_for_review(study=seed, user=demo_users["auditor"])  # the contact sees it
+    transitions.study_send_for_review(study=seed, user=demo_users["auditor"])  # the contact sees it
     login(client, demo_users, who)
     response = client.post("/studies/202508175GHG/products/LV/pact/", {"mass_per_unit_kg": "1"})
     assert response.status_code == 403
@@ -108,10 +108,10 @@ def test_the_companys_contact_grants_and_revokes(client, demo_users, demo2):
 
 @pytest.mark.parametrize(("who", "status"), [("client", 404), ("auditor", 403), ("lead", 403)])
 def test_nobody_else_grants_a_companys_footprints(client, demo_users, demo2, who, status):
-    from footprint.services import workflow
+    from footprint.services.workflow import transitions
 
     seed = Study.objects.get(report_number="202508175GHG")
-    workflow.study_send_for_review(study=seed, user=demo_users["auditor"])
+    transitions.study_send_for_review(study=seed, user=demo_users["auditor"])
     other = PactClient.objects.create(client_id="customer-x", name="Customer X", secret_hash="!")
     login(client, demo_users, who)
     company = demo2.company
