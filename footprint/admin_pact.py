@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import PactClient, PactFootprint, PactGrant, PactOutboundEvent
-from .services.pact_auth import set_secret
+from .services.pact.auth import set_secret
 
 
 class PactClientForm(forms.ModelForm):

@@ -3,7 +3,7 @@
 Plain Django views, because the specification fixes every status and body: errors are PACT
 `Error` objects (`{"code": …, "message": …}`), the token endpoint answers as RFC 6749 says.
 Only HTTPS is served (`PACT_REQUIRE_HTTPS`); a client sees the footprints of the companies
-that granted it access (services/pact_exchange.py), nothing else. Bad input is a 4xx, never
+that granted it access (services/pact/publishing.py), nothing else. Bad input is a 4xx, never
 a crash.
 """
 
@@ -22,15 +22,16 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..services import pact_exchange
-from ..services.pact_auth import (
+from ..services.pact import events as pact_events
+from ..services.pact import publishing as pact_publishing
+from ..services.pact.auth import (
     TOKEN_TYPE,
     authenticate_client,
     check_token,
     issue_token,
     token_lifetime,
 )
-from ..services.pact_filters import KNOWN, FilterError, filter_footprints, parse_time
+from ..services.pact.filters import KNOWN, FilterError, filter_footprints, parse_time
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,8 @@ MAX_QUERY_VALUES = 50
 # Per client (API) and per address (token endpoint), per minute.
 API_REQUESTS_PER_MINUTE = 300
 TOKEN_REQUESTS_PER_MINUTE = 30
-EVENT_TYPES = (pact_exchange.REQUEST_CREATED_EVENT, pact_exchange.REQUEST_FULFILLED_EVENT,
-               pact_exchange.REQUEST_REJECTED_EVENT, pact_exchange.PUBLISHED_EVENT)
+EVENT_TYPES = (pact_events.REQUEST_CREATED_EVENT, pact_events.REQUEST_FULFILLED_EVENT,
+               pact_events.REQUEST_REJECTED_EVENT, pact_events.PUBLISHED_EVENT)
 
 
 def error(status: int, code: str, message: str, **headers) -> JsonResponse:
@@ -194,7 +195,7 @@ def footprint_list(request):
         criteria = _criteria(request)
         limit = _number(request, "limit", DEFAULT_PAGE, MAX_PAGE)
         offset = _number(request, "offset", 0, 10**9)
-        matches = filter_footprints(pact_exchange.client_footprints(client), criteria)
+        matches = filter_footprints(pact_publishing.client_footprints(client), criteria)
     except FilterError as exc:
         return error(400, "BadRequest", str(exc))
     response = JsonResponse({"data": matches[offset:offset + limit]})
@@ -214,10 +215,10 @@ def footprint_detail(request, pf_id: str):
         wanted = str(uuid.UUID(pf_id))
     except ValueError:
         return error(400, "BadRequest", "The footprint id is not a UUID.")
-    for fp in pact_exchange.client_footprints(client):
+    for fp in pact_publishing.client_footprints(client):
         if fp["id"] == wanted:
             return JsonResponse({"data": fp})
-    if pact_exchange.footprint_exists(wanted):
+    if pact_publishing.footprint_exists(wanted):
         return error(403, "AccessDenied", "Access to this footprint has not been granted.")
     return error(404, "NotFound", f"Footprint with ID '{wanted}' does not exist")
 
@@ -242,7 +243,7 @@ def _event_problem(event) -> str:
     if not isinstance(data, dict):
         return "The event lacks its data object."
     kind = event["type"]
-    if kind == pact_exchange.PUBLISHED_EVENT:
+    if kind == pact_events.PUBLISHED_EVENT:
         ids = data.get("pfIds")
         if not isinstance(ids, list) or not ids:
             return "data.pfIds must be a non-empty list of footprint ids."
@@ -251,7 +252,7 @@ def _event_problem(event) -> str:
                 uuid.UUID(str(value))
             except ValueError:
                 return f"data.pfIds holds a value that is not a UUID: {str(value)[:200]}"
-    elif kind == pact_exchange.REQUEST_CREATED_EVENT:
+    elif kind == pact_events.REQUEST_CREATED_EVENT:
         for key, value in data.items():
             if key == "comment":
                 continue
@@ -290,8 +291,8 @@ def events(request):
     if problem:
         return error(400, "BadRequest", problem)
     source = request.build_absolute_uri("/3/events")
-    if event["type"] == pact_exchange.REQUEST_CREATED_EVENT:
-        pact_exchange.answer_request(client, event, source=source)
+    if event["type"] == pact_events.REQUEST_CREATED_EVENT:
+        pact_events.answer_request(client, event, source=source)
     else:
         logger.info("PACT event %s from client %s accepted", event["type"], client.client_id)
     return HttpResponse(status=200)

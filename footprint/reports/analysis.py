@@ -5,13 +5,13 @@ the hotspots. Pure: facts and results in, plain values out.
 
 from __future__ import annotations
 
-from ..services.emission_types import FOSSIL
-from ..services.emission_types import emission_type as kind_of_factor
+from ..services.calculation.emission_types import FOSSIL
+from ..services.calculation.emission_types import emission_type as kind_of_factor
 from .facts import FactorFacts
 
 
 def emission_type(factor: FactorFacts | None) -> str:
-    """The rule lives in services/emission_types.py: the PACT export asks it too."""
+    """The rule lives in services/calculation/emission_types.py: the PACT export asks it too."""
     if factor is None:
         return FOSSIL
     return kind_of_factor(factor.code, factor.name_zh, factor.name_en, factor.notes)

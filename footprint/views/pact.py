@@ -20,11 +20,11 @@ from ..access import (
     get_study_for_user,
     require,
 )
+from ..forms.pact import PactParticularsForm
 from ..models import PactClient
-from ..pact_forms import PactParticularsForm
 from ..selectors import companies_visible_to, study_product_of
-from ..services import pact_exchange
 from ..services.freeze import StudyFrozenError
+from ..services.pact import publishing as pact_publishing
 
 
 @login_required
@@ -32,12 +32,12 @@ from ..services.freeze import StudyFrozenError
 def study_pact_json(request, report_number):
     """The issued study's ProductFootprints, for everyone who may see the study."""
     study = get_study_for_user(request.user, report_number)
-    if study.status not in pact_exchange.PUBLISHED_STATUSES:
+    if study.status not in pact_publishing.PUBLISHED_STATUSES:
         raise Http404(_("这份报告尚未签发。"))
-    items = pact_exchange.study_footprints(study)
+    items = pact_publishing.study_footprints(study)
     data = [item.data for item in items if item.data is not None]
     if not data:  # issued, but no product has what PACT requires: say what
-        return HttpResponse("\n".join(pact_exchange.missing_message(i) for i in items),
+        return HttpResponse("\n".join(pact_publishing.missing_message(i) for i in items),
                             status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(json.dumps({"data": data}, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
@@ -57,7 +57,7 @@ def study_product_pact(request, report_number, product_code):
         study = get_study_for_edit(request.user, report_number)
         if form.is_valid():
             try:
-                pact_exchange.particulars_update(study_product=sp, values=form.cleaned_data)
+                pact_publishing.particulars_update(study_product=sp, values=form.cleaned_data)
             except StudyFrozenError as exc:
                 messages.error(request, str(exc))
             except ValidationError as exc:
@@ -82,7 +82,7 @@ def _company_for_grants(user, pk):
 def company_pact_grants(request, pk):
     company = _company_for_grants(request.user, pk)
     return render(request, "footprint/pact/grants.html",
-                  {"company": company, "rows": pact_exchange.grant_overview(company)})
+                  {"company": company, "rows": pact_publishing.grant_overview(company)})
 
 
 @login_required
@@ -91,9 +91,9 @@ def company_pact_grant(request, pk, client_pk):
     company = _company_for_grants(request.user, pk)
     client = get_object_or_404(PactClient, pk=client_pk, is_active=True)
     if request.POST.get("grant") == "1":
-        pact_exchange.grant(client=client, company=company, user=request.user)
+        pact_publishing.grant(client=client, company=company, user=request.user)
         messages.success(request, _("已授权 %(client)s 读取本企业已签发的产品碳足迹。") % {"client": client.name})
     else:
-        pact_exchange.revoke(client=client, company=company)
+        pact_publishing.revoke(client=client, company=company)
         messages.success(request, _("已撤销 %(client)s 的授权。") % {"client": client.name})
     return redirect("company_pact_grants", pk=company.pk)

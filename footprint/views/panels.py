@@ -113,7 +113,7 @@ def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
 def _pact_panel(study: Study, user) -> dict:
     """An issued study's PACT data: the download, and the products that have none, and why."""
     from ..selectors import products_lacking_pact_particulars
-    from ..services.pact_exchange import PUBLISHED_STATUSES, missing_message, study_footprints
+    from ..services.pact.publishing import PUBLISHED_STATUSES, missing_message, study_footprints
 
     if study.status not in PUBLISHED_STATUSES:
         # In draft: the products whose PACT particulars are still empty, for those who

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from footprint.choices import StudyStatus
 from footprint.models import PactClient, PactOutboundEvent, Study, StudyProduct
-from footprint.services import pact_exchange
 from footprint.services.demo.seed import PACT_DEMO_CLIENT
-from footprint.services.pact_auth import set_secret
-from footprint.services.pact_delivery import deliver
+from footprint.services.pact import events as pact_events
+from footprint.services.pact import publishing as pact_publishing
+from footprint.services.pact.auth import set_secret
+from footprint.services.pact.delivery import deliver
 from footprint.services.workflow.issuing import issue_snapshot
 from tests.pact_schema import assert_valid
 
@@ -40,7 +41,7 @@ def _issue_without_pdf(study: Study) -> Study:
     study.verification_code = f"code-{study.pk}"
     study.issued_sha256 = "0" * 64
     study.save()
-    pact_exchange.ensure_footprint_ids(study)
+    pact_publishing.ensure_footprint_ids(study)
     return study
 
 
@@ -211,7 +212,7 @@ def test_cases_9_10_11_17_http_gives_no_token_and_no_data(client, world):
     for url in ("/3/footprints", f"/3/footprints/{fp_id}"):
         response = get(client, url, bearer, secure=False)
         assert response.status_code == 403 and "data" not in response.json()
-    response = post_event(client, event(pact_exchange.PUBLISHED_EVENT,
+    response = post_event(client, event(pact_events.PUBLISHED_EVENT,
                                         {"pfIds": ["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]}),
                           bearer, secure=False)
     assert response.status_code == 403 and "data" not in response.json()
@@ -263,7 +264,7 @@ def recipient(world):
 def test_cases_12_and_13_request_created_is_fulfilled_asynchronously(client, world, recipient):
     bearer = token(client)
     fp = all_footprints(client, bearer)[0]
-    response = post_event(client, event(pact_exchange.REQUEST_CREATED_EVENT, {
+    response = post_event(client, event(pact_events.REQUEST_CREATED_EVENT, {
         "productId": fp["productIds"], "comment": "Please send PCF data for this year."}), bearer)
     assert response.status_code == 200
     assert response.content == b""
@@ -282,7 +283,7 @@ def test_cases_12_and_13_request_created_is_fulfilled_asynchronously(client, wor
 
 def test_cases_14a_and_14b_unknown_product_is_rejected(client, world, recipient):
     bearer = token(client)
-    response = post_event(client, event(pact_exchange.REQUEST_CREATED_EVENT, {
+    response = post_event(client, event(pact_events.REQUEST_CREATED_EVENT, {
         "productId": ["urn:pact:null"], "comment": "Please send PCF data for this year."}), bearer)
     assert response.status_code == 200
     assert deliver(PactOutboundEvent.objects.get().pk) is True
@@ -296,7 +297,7 @@ def test_cases_14a_and_14b_unknown_product_is_rejected(client, world, recipient)
 
 def test_a_request_never_answers_with_another_clients_footprints(client, world, recipient):
     seed_product = all_footprints(client, token(client, "customer-b", "customer-b-secret"))[0]
-    post_event(client, event(pact_exchange.REQUEST_CREATED_EVENT,
+    post_event(client, event(pact_events.REQUEST_CREATED_EVENT,
                              {"productId": seed_product["productIds"]}), token(client))
     assert PactOutboundEvent.objects.get().event["type"].endswith("RequestRejectedEvent.3")
 
@@ -305,7 +306,7 @@ def test_undeliverable_events_stay_queued_and_are_retried_later(client, world):
     a = world["a"]
     a.events_url, a.events_client_id, a.events_client_secret = "http://127.0.0.1:9", "x", "y"
     a.save()
-    post_event(client, event(pact_exchange.REQUEST_CREATED_EVENT, {"productId": ["urn:pact:null"]}),
+    post_event(client, event(pact_events.REQUEST_CREATED_EVENT, {"productId": ["urn:pact:null"]}),
                token(client))
     queued = PactOutboundEvent.objects.get()
     assert deliver(queued.pk) is False
@@ -315,7 +316,7 @@ def test_undeliverable_events_stay_queued_and_are_retried_later(client, world):
 
 
 def test_case_15_published_event_is_accepted(client, world):
-    response = post_event(client, event(pact_exchange.PUBLISHED_EVENT, {
+    response = post_event(client, event(pact_events.PUBLISHED_EVENT, {
         "pfIds": ["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]}, "123e4567-e89b-12d3-a456-426614174000"),
         token(client))
     assert response.status_code == 200
@@ -323,18 +324,18 @@ def test_case_15_published_event_is_accepted(client, world):
 
 
 def test_case_16_events_with_invalid_token(client, world):
-    response = post_event(client, event(pact_exchange.PUBLISHED_EVENT, {
+    response = post_event(client, event(pact_events.PUBLISHED_EVENT, {
         "pfIds": ["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]}), "very-invalid-access-token-x")
     assert response.status_code in (400, 401)
     assert response.json()["code"] == "BadRequest"
 
 
 @pytest.mark.parametrize("body", [
-    event(pact_exchange.PUBLISHED_EVENT, {"pfIds": ["urn:gtin:4712345060507"]}),  # case 40
+    event(pact_events.PUBLISHED_EVENT, {"pfIds": ["urn:gtin:4712345060507"]}),  # case 40
     event("org.example.Unknown", {}),
-    {**event(pact_exchange.PUBLISHED_EVENT, {"pfIds": []}), "specversion": "0.3"},
-    {"type": pact_exchange.PUBLISHED_EVENT},
-    event(pact_exchange.REQUEST_CREATED_EVENT, {"validOn": "not a date"}),
+    {**event(pact_events.PUBLISHED_EVENT, {"pfIds": []}), "specversion": "0.3"},
+    {"type": pact_events.PUBLISHED_EVENT},
+    event(pact_events.REQUEST_CREATED_EVENT, {"validOn": "not a date"}),
     [1, 2, 3],
 ])
 def test_case_40_malformed_events_are_refused(client, world, body):
@@ -449,7 +450,7 @@ def test_each_client_sees_exactly_what_was_granted_to_it(client, world):
 def test_a_revoked_grant_ends_access_at_once(client, world):
     b = token(client, "customer-b", "customer-b-secret")
     fp_id = all_footprints(client, b)[0]["id"]
-    pact_exchange.revoke(client=world["b"], company=world["seed"].company)
+    pact_publishing.revoke(client=world["b"], company=world["seed"].company)
     assert all_footprints(client, b) == []
     assert get(client, f"/3/footprints/{fp_id}", b).status_code == 403
 
@@ -465,14 +466,14 @@ def test_issuing_tells_granted_clients_and_only_them(world, django_capture_on_co
     b = world["b"]
     b.events_url = "https://recipient.example.com"
     b.save()
-    with mock.patch("footprint.services.pact_exchange._deliver_soon") as soon, \
+    with mock.patch("footprint.services.pact.events._deliver_soon") as soon, \
             django_capture_on_commit_callbacks(execute=True):
-        pact_exchange.study_issued(world["seed"])
+        pact_events.study_issued(world["seed"])
     (queued,) = PactOutboundEvent.objects.all()
     assert queued.client == b
     assert queued.event["type"] == "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
     assert sorted(queued.event["data"]["pfIds"]) == sorted(
-        i.id for i in pact_exchange.study_footprints(world["seed"]))
+        i.id for i in pact_publishing.study_footprints(world["seed"]))
     assert_valid(queued.event, "PublishedEvent")
     soon.assert_called_once_with(queued.pk)
 

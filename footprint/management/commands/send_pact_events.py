@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from footprint.services.pact_delivery import deliver_due
+from footprint.services.pact.delivery import deliver_due
 
 
 class Command(BaseCommand):

@@ -85,7 +85,7 @@ def load_demo() -> list[DemoUser]:
 
 
 def _register_pact_demo_client() -> None:
-    from ..pact_auth import set_secret
+    from ..pact.auth import set_secret
 
     client_id, secret = PACT_DEMO_CLIENT
     client = PactClient.objects.filter(client_id=client_id).first()

@@ -128,7 +128,7 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
             transition = record_transition(study, from_status=S.APPROVED, to_status=S.ISSUED, user=user,
                                  comment=comment)
             superseded = _supersede_previous(study, user=user)
-            from ..pact_exchange import study_issued
+            from ..pact.events import study_issued
 
             study_issued(study)  # PACT footprint ids, Published events to granted clients
         except Exception:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 
-from ..models import PactClient
+from ...models import PactClient
 
 _SALT = "footprint.pact.token"
 TOKEN_TYPE = "Bearer"

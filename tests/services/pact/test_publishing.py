@@ -1,10 +1,11 @@
-"""PACT footprints of issued studies (footprint/services/pact_exchange.py): the seed's and
+"""PACT footprints of issued studies (footprint/services/pact/publishing.py): the seed's and
 DEMO-2's footprints valid against the official v3 schema, ids kept, revisions deprecating."""
 
 import pytest
 
 from footprint.models import PactFootprint, Study, StudyProduct
-from footprint.services import pact_exchange
+from footprint.services.pact import events as pact_events
+from footprint.services.pact import publishing as pact_publishing
 from footprint.services.workflow import dispatch, issuing, revisions, transitions
 from tests.pact_schema import assert_valid
 
@@ -34,7 +35,7 @@ def issued_seed(seed_study, demo_users, signing):
 
 
 def test_demo2_footprint_is_valid_and_hand_computed(issued_demo2):
-    (item,) = pact_exchange.study_footprints(issued_demo2)
+    (item,) = pact_publishing.study_footprints(issued_demo2)
     assert item.missing == ()
     fp = item.data
     assert_valid(fp)
@@ -56,11 +57,11 @@ def test_demo2_footprint_is_valid_and_hand_computed(issued_demo2):
     assert issued_demo2.issued_sha256 in v["comments"]
     # The id was made at issue and is the same in every later export.
     assert PactFootprint.objects.get().id.hex == fp["id"].replace("-", "")
-    assert pact_exchange.study_footprints(issued_demo2)[0].data == fp
+    assert pact_publishing.study_footprints(issued_demo2)[0].data == fp
 
 
 def test_seed_footprints_are_valid_and_cradle_to_gate(issued_seed):
-    items = pact_exchange.study_footprints(issued_seed)
+    items = pact_publishing.study_footprints(issued_seed)
     assert [i.code for i in items] == ["LV", "HV"]
     results = {p["code"]: p for p in issued_seed.issued_snapshot["results"]["products"]}
     for item in items:
@@ -80,23 +81,23 @@ def test_a_product_lacking_pact_particulars_gets_no_footprint(seed_study, demo_u
     transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
     transitions.study_approve(study=seed_study, user=u["lead"])
     study = issuing.study_issue(study=seed_study, user=u["lead"])
-    items = pact_exchange.study_footprints(study)
+    items = pact_publishing.study_footprints(study)
     assert all(i.data is None for i in items)
     assert items[0].missing == ("productMassPerDeclaredUnit", "fossilCarbonContent",
                                 "exemptedEmissionsPercent")
-    assert "productMassPerDeclaredUnit" in pact_exchange.missing_message(items[0])
+    assert "productMassPerDeclaredUnit" in pact_publishing.missing_message(items[0])
 
 
 def test_a_revision_deprecates_and_names_its_predecessor(issued_demo2, demo_users):
     u = demo_users
-    (old,) = pact_exchange.study_footprints(issued_demo2)
+    (old,) = pact_publishing.study_footprints(issued_demo2)
     revision = revisions.study_revise(study=issued_demo2, user=u["auditor"])
     for action, who in (("send_for_review", "auditor"), ("confirm", "client2"),
                         ("submit_for_technical_review", "auditor"), ("approve", "lead"),
                         ("issue", "lead")):
         revision = dispatch.perform(action, study=revision, user=u[who])
-    (new,) = pact_exchange.study_footprints(revision)
-    (deprecated,) = pact_exchange.study_footprints(Study.objects.get(pk=issued_demo2.pk))
+    (new,) = pact_publishing.study_footprints(revision)
+    (deprecated,) = pact_publishing.study_footprints(Study.objects.get(pk=issued_demo2.pk))
     assert deprecated.id == old.id
     assert deprecated.data["status"] == "Deprecated"
     assert new.data["status"] == "Active"
@@ -111,7 +112,7 @@ def test_a_pact_failure_never_stops_issuing(seed_study, demo_users, signing, mon
     def broken(*args, **kwargs):
         raise RuntimeError("mapping bug")
 
-    monkeypatch.setattr(pact_exchange, "study_published", broken)
+    monkeypatch.setattr(pact_events, "study_published", broken)
     u = demo_users
     transitions.study_send_for_review(study=seed_study, user=u["auditor"])
     transitions.study_confirm(study=seed_study, user=u["client"])
@@ -120,4 +121,4 @@ def test_a_pact_failure_never_stops_issuing(seed_study, demo_users, signing, mon
     study = issuing.study_issue(study=seed_study, user=u["lead"])
     assert study.status == "issued"
     assert not PactFootprint.objects.filter(study_product__study=study).exists()  # rolled back
-    assert len(pact_exchange.study_footprints(study)) == 2  # made on first need
+    assert len(pact_publishing.study_footprints(study)) == 2  # made on first need

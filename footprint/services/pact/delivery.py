@@ -20,7 +20,7 @@ import urllib.request
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from ..models import PactOutboundEvent
+from ...models import PactOutboundEvent
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
-"""PACT data exchange around the pure mapping (`pact.py`): footprint ids, the facts of an issued
-study, what a client may see, and the events we owe clients.
+"""Publishing an issued study's products as PACT footprints, around the pure mapping
+(`mapping.py`): footprint ids, the facts of an issued study, what a client may see, grants.
 
 Everything an issued footprint says comes from the issued snapshot (results, factors, the
 pcf-study/1 document as signed) and from rows that never change once a study is issued (the
@@ -14,15 +14,14 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..choices import Boundary, DataType, Stage, StudyStatus, stages_in_boundary
-from ..models import PactClient, PactFootprint, PactGrant, PactOutboundEvent, Study, StudyProduct
-from . import pact
-from .emission_types import emission_type
+from ...choices import Boundary, DataType, Stage, StudyStatus, stages_in_boundary
+from ...models import PactClient, PactFootprint, PactGrant, Study, StudyProduct
+from ..calculation.emission_types import emission_type
+from . import mapping as pact
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ def _decimal(value) -> Decimal | None:
 
 
 def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.FootprintFacts:
-    from ..reports.inputs import verification_url
+    from ...reports.inputs import verification_url
 
     snapshot = study.issued_snapshot or {}
     document = snapshot.get("document") or {}
@@ -226,96 +225,16 @@ def revoke(*, client: PactClient, company) -> None:
     PactGrant.objects.filter(client=client, company=company).delete()
 
 
-# ----------------------------------------------------------------------------- events
-PUBLISHED_EVENT = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
-REQUEST_CREATED_EVENT = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
-REQUEST_FULFILLED_EVENT = "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3"
-REQUEST_REJECTED_EVENT = "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3"
-
-
-def _event(kind: str, data: dict, source: str) -> dict:
-    return {"type": kind, "specversion": "1.0", "id": str(uuid.uuid4()), "source": source,
-            "time": timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data}
-
-
-def queue_event(client: PactClient, kind: str, data: dict, *, source: str) -> PactOutboundEvent | None:
-    """Keep an event for a client with an events endpoint; it is sent after the commit."""
-    if not client.events_url:
-        logger.info("PACT client %s has no events endpoint; %s not sent", client.client_id, kind)
-        return None
-    event = PactOutboundEvent.objects.create(client=client, event=_event(kind, data, source))
-    transaction.on_commit(lambda: _deliver_soon(event.pk))
-    return event
-
-
-def answer_request(client: PactClient, request_event: dict, *, source: str) -> PactOutboundEvent | None:
-    """RequestCreated → RequestFulfilled with the matching footprints the client may see, or
-    RequestRejected (NotFound) when there are none."""
-    from .pact_filters import FilterError, filter_footprints
-
-    criteria = request_event.get("data") or {}
-    try:
-        matches = filter_footprints(client_footprints(client), criteria)
-    except FilterError as exc:
-        return queue_event(client, REQUEST_REJECTED_EVENT, {
-            "requestEventId": request_event["id"],
-            "error": {"code": "BadRequest", "message": str(exc)}}, source=source)
-    if not matches:
-        return queue_event(client, REQUEST_REJECTED_EVENT, {
-            "requestEventId": request_event["id"],
-            "error": {"code": "NotFound", "message": "The requested footprint could not be found."}},
-            source=source)
-    return queue_event(client, REQUEST_FULFILLED_EVENT,
-                       {"requestEventId": request_event["id"], "pfs": matches}, source=source)
-
-
-def study_published(study: Study, *, source: str) -> None:
-    """A study was issued (its footprints are new) and the one it revises deprecated: tell
-    every client granted the company, with the ids of both."""
-    ids = [item.id for item in study_footprints(study) if item.data is not None]
-    if study.supersedes_id:
-        ids += [item.id for item in study_footprints(study.supersedes) if item.data is not None]
-    if not ids:
-        return
-    for client in PactClient.objects.filter(is_active=True, grants__company=study.company_id):
-        queue_event(client, PUBLISHED_EVENT, {"pfIds": ids}, source=source)
-
-
-def _deliver_soon(event_pk: int) -> None:
-    """Send in the background so the request that caused it is answered first (the spec's
-    asynchronous answer); what fails stays queued for `send_pact_events`."""
-    import threading
-
-    from .pact_delivery import deliver_in_thread
-
-    threading.Thread(target=deliver_in_thread, args=(event_pk,), daemon=True).start()
-
-
 def footprint_exists(pf_id: str) -> bool:
     """Whether a published footprint has this id (for 403 rather than 404, as the spec says)."""
     return PactFootprint.objects.filter(
         pk=pf_id, study_product__study__status__in=PUBLISHED_STATUSES).exists()
 
 
-def study_issued(study: Study) -> None:
-    """Called as a study is issued: its footprints get their ids, and the clients granted
-    its company hear of them (and of the footprints they replace)."""
-    from django.conf import settings
-
-    # The signed report is issued whatever happens here: a failure is logged, the ids are
-    # then made on first export, and no event is sent.
-    try:
-        with transaction.atomic():
-            ensure_footprint_ids(study)
-            study_published(study, source=f"{settings.PUBLIC_BASE_URL.rstrip('/')}/3/events")
-    except Exception:
-        logger.exception("PACT footprints of %s not published", study.report_number)
-
-
 def particulars_update(*, study_product: StudyProduct, values: dict) -> StudyProduct:
     """Save a product's PACT particulars: like all study data, only while the study is a
     draft (they are issued with it and never change afterwards)."""
-    from .freeze import ensure_study_editable
+    from ..freeze import ensure_study_editable
 
     ensure_study_editable(study_product.study)
     for name in ("mass_per_unit_kg", "fossil_carbon_kg", "biogenic_carbon_kg", "exempted_emissions_pct"):

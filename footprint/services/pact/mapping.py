@@ -1,7 +1,7 @@
 """PACT v3 ProductFootprints from the facts of an issued study: pure, plain data in and out.
 
 `FootprintFacts` holds what an issued study knows about one of its products (read from the
-issued snapshot and the study's frozen rows by `pact_exchange.footprint_facts`); `footprint`
+issued snapshot and the study's frozen rows by `pact_publishing.footprint_facts`); `footprint`
 turns it into a ProductFootprint of the PACT Technical Specifications v3.0 (a dict ready for
 JSON). What the study does not know is left out; a field the specification requires and the
 study cannot know makes `missing_particulars` name it, and no footprint is published for that
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from . import formatting as F
+from .. import formatting as F
 
 SPEC_VERSION = "3.0.0"
 ACTIVE = "Active"

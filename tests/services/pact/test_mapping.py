@@ -1,4 +1,4 @@
-"""The pure PACT mapping (footprint/services/pact.py): hand-made facts, hand-computed fields,
+"""The pure PACT mapping (footprint/services/pact/mapping.py): hand-made facts, hand-computed fields,
 and every footprint valid against the official v3 schema."""
 
 import datetime as dt
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from footprint.services import pact
+from footprint.services.pact import mapping as pact
 from tests.pact_schema import assert_valid, errors
 
 ISSUED = dt.datetime(2026, 3, 2, 8, 30, tzinfo=dt.UTC)

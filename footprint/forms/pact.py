@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import StudyProduct
+from ..models import StudyProduct
 
 PARTICULAR_FIELDS = ("mass_per_unit_kg", "fossil_carbon_kg", "biogenic_carbon_kg",
                      "exempted_emissions_pct")
