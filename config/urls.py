@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("footprint.api.pact_urls")),
     path("", include("footprint.urls")),
 ]
+
+# A database outage answers 503 with a page that says so (footprint/views/errors.py).
+handler500 = "footprint.views.errors.server_error"

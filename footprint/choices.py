@@ -126,3 +126,16 @@ NARRATIVE_KEYS: tuple[str, ...] = (
     "uncertainty",
     "improvements",
 )
+
+
+class JobKind(models.TextChoices):
+    ISSUE = "issue", _("签发")
+    DRAFT_PDF = "draft_pdf", _("草稿 PDF")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RENDERING = "rendering", _("正在生成")
+    SIGNING = "signing", _("正在签名")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

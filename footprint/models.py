@@ -32,6 +32,8 @@ from .choices import (
     FactorCategory,
     Gas,
     GwpSet,
+    JobKind,
+    JobStatus,
     Language,
     Role,
     Stage,
@@ -860,3 +862,45 @@ class PactOutboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.event.get('type', '')}"
+class BackgroundJob(models.Model):
+    """Work done by a task worker (footprint/tasks.py) that a user waits for: issuing a study,
+    rendering a draft PDF. The page reads its status, so the user may
+    leave and come back; a job that failed says why."""
+
+    ACTIVE = (JobStatus.QUEUED, JobStatus.RENDERING, JobStatus.SIGNING)
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    study = models.ForeignKey(Study, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="jobs")
+    # What makes two requests the same job: the draft PDF's cache key; empty for issuing.
+    key = models.CharField(max_length=64, blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    # A storage name (a draft PDF in the cache) or a report number (an imported study).
+    result = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = pgettext_lazy("plural", "后台任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Two clicks on "issue" (or two downloads of the same draft) are one job.
+            models.UniqueConstraint(
+                fields=["kind", "study", "key"],
+                condition=Q(status__in=["queued", "rendering", "signing"]),
+                name="one_active_job_per_study_and_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

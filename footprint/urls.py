@@ -78,6 +78,8 @@ urlpatterns += [
     path("studies/<str:report_number>/workflow/", workflow_views.study_workflow, name="study_workflow"),
     path("studies/<str:report_number>/workflow/transition/", workflow_views.study_transition,
          name="study_transition"),
+    path("studies/<str:report_number>/workflow/issue-jobs/<int:job_id>/", workflow_views.study_issue_job,
+         name="study_issue_job"),
     path("studies/<str:report_number>/comments/", workflow_views.comment_create, name="comment_create"),
     path("studies/<str:report_number>/comments/<int:comment_id>/resolve/",
          workflow_views.comment_resolve, name="comment_resolve"),

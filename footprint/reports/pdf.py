@@ -49,7 +49,7 @@ class ReportURLFetcher(URLFetcher):
         except assets.AssetRefused:
             logger.warning("report renderer refused to fetch %r", url[:200])
             raise
-        return URLFetcherResponse(url, asset.path.read_bytes(), {"Content-Type": asset.mime_type})
+        return URLFetcherResponse(url, asset.read_bytes(), {"Content-Type": asset.mime_type})
 
 
 class ReportTooLarge(Exception):
@@ -83,7 +83,7 @@ def _render_html(study: Study, *, language: str | None, final: bool, for_pdf: bo
             # The preview has no media view of its own: embed the (size-capped) image.
             asset = assets.resolve(assets.media_url(study.report_number, name),
                                    report_number=study.report_number)
-            data = base64.b64encode(asset.path.read_bytes()).decode("ascii")
+            data = base64.b64encode(asset.read_bytes()).decode("ascii")
             return f"data:{asset.mime_type};base64,{data}"
 
     inputs = load_report_inputs(study, language=language, final=final, asset_urls=asset_urls,

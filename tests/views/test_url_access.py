@@ -12,8 +12,10 @@ A pattern with a parameter this test cannot fill fails loudly: add it to `_fill`
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -147,6 +149,11 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = PactClient.objects.get(client_id="pact-demo").pk
         elif param == "pf_id":
             values[param] = "00000000-0000-0000-0000-000000000000"
+        elif param == "job_id":
+            from footprint.models import BackgroundJob
+
+            values[param] = BackgroundJob.objects.get_or_create(study=study, kind="issue",
+                                                                status="failed")[0].pk
         elif param == "uidb64":
             values[param] = "MQ"
         elif param == "token":
@@ -183,7 +190,7 @@ def _study_image(study) -> str:
 
     from footprint.reports import assets
 
-    folder = assets.study_images_dir(study.report_number)
+    folder = (Path(settings.MEDIA_ROOT) / assets.study_images_folder(study.report_number))
     if not assets.study_images(study.report_number):
         folder.mkdir(parents=True, exist_ok=True)
         out = io.BytesIO()
@@ -515,7 +522,7 @@ def _reset_images(study) -> None:
 
     from footprint.reports import assets
 
-    shutil.rmtree(assets.study_images_dir(study.report_number), ignore_errors=True)
+    shutil.rmtree((Path(settings.MEDIA_ROOT) / assets.study_images_folder(study.report_number)), ignore_errors=True)
     _study_image(study)
 
 

@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('footprint', '0011_uncertainty_distributions'),
+        ('footprint', '0012_background_job'),
     ]
 
     operations = [
