@@ -113,3 +113,6 @@ NARRATIVE_KEYS: tuple[str, ...] = (
     "uncertainty",
     "improvements",
 )
+# Every narrative section of a study, in report order: its purpose and the narrative fields
+# above (pcf-study/1 names those; `purpose` is our extension of the format).
+NARRATIVE_SECTIONS: tuple[str, ...] = ("purpose", *NARRATIVE_KEYS)

@@ -5,7 +5,7 @@ the hotspots. Pure: facts and results in, plain values out.
 
 from __future__ import annotations
 
-from .facts import FactorFacts
+from ..services.facts.model import FactorFacts
 
 # Which share of emissions the standard asks to report separately, recognised from the
 # factor's own words because the library has no separate field for it.

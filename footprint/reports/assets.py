@@ -21,11 +21,11 @@ from urllib.parse import unquote
 
 from django.conf import settings
 
+from ..services.entry.images import IMAGE_TYPES, MAX_BYTES, study_images_dir
+
 ASSET_SCHEME = "report-asset"
 MEDIA_SCHEME = "study-media"
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-MAX_BYTES = 10 * 1024 * 1024
 
 
 class AssetRefused(ValueError):
@@ -40,10 +40,6 @@ class Asset:
 
 def assets_dir() -> Path:
     return Path(settings.BASE_DIR) / "static" / "reports"
-
-
-def study_images_dir(report_number: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "studies" / report_number / "images"
 
 
 def asset_url(name: str) -> str:
@@ -87,17 +83,6 @@ def resolve(url: str, *, report_number: str) -> Asset:
             raise AssetRefused(url)
         return _inside(study_images_dir(report_number), name, IMAGE_TYPES)
     raise AssetRefused(url)
-
-
-def study_images(report_number: str) -> list[str]:
-    """File names of the study's uploaded product images, sorted (captions are the names)."""
-    folder = study_images_dir(report_number)
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p.name for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in IMAGE_TYPES and p.stat().st_size <= MAX_BYTES
-    )
 
 
 def guess_type(name: str) -> str:

@@ -5,8 +5,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ..forms.dashboard import DashboardFilterForm
-from ..selectors import companies_visible_to, dashboard_studies, study_calculation_inputs
+from ..selectors import companies_visible_to, dashboard_studies
 from ..services.calculation.study import calculate_study
+from ..services.results import study_calculation_inputs
 
 PAGE_SIZE = 25
 

@@ -17,14 +17,13 @@ from ..models import EmissionFactor
 from ..selectors import (
     factor_filter_values,
     factor_search,
-    factor_value,
     factor_versions,
     studies_using_factor,
 )
 from ..services import formatting as F
 from ..services.calculation.units import UnitError, activity_unit_of
 from ..services.reference import factors as factor_services
-from ..services.reference.factors import factor_derivation_text, factor_revise
+from ..services.reference.factors import factor_derivation_text, factor_revise, factor_value
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",

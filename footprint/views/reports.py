@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from ..access import get_study_for_user
 from ..choices import StudyStatus
 from ..reports.inputs import report_language
-from ..reports.pdf import ReportTooLarge, render_study_html, render_study_pdf
+from ..reports.pdf import render_study_html, render_study_pdf
+from ..services.report_size import ReportTooLarge
 from ..services.workflow.issuing import issued_pdf_bytes
 
 

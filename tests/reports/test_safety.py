@@ -31,7 +31,7 @@ TEXT = " ".join(HOSTILE)
 def hostile_study(seed_study, settings, tmp_path):
     from PIL import Image
 
-    from footprint.reports.assets import study_images_dir
+    from footprint.services.entry.images import study_images_dir
 
     settings.MEDIA_ROOT = tmp_path
     folder = study_images_dir(seed_study.report_number)

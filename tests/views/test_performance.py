@@ -12,7 +12,7 @@ from .conftest import make_large_study
 
 pytestmark = pytest.mark.django_db
 
-# One query each for the study's claims of its source report (selectors.study_calculation_inputs).
+# One query each for the study's claims of its source report (services.results.study_calculation_inputs).
 STAGE_EDITOR_QUERIES = 18
 RESULTS_QUERIES = 13
 DASHBOARD_QUERIES = 14

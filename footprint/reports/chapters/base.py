@@ -10,7 +10,8 @@ from ...choices import Gas, Stage
 from ...services import formatting as F
 from ...services.calculation import checks as C
 from ...services.calculation.study import ProductResult
-from ..facts import FactorFacts, Narrative, ReportInputs
+from ...services.facts.model import FactorFacts
+from ..facts import Narrative, ReportInputs
 
 
 def stage_label(stage: str) -> str:

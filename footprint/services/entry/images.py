@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ...models import Study
-from ...reports import assets
 from ..freeze import ensure_study_editable
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
@@ -39,6 +38,26 @@ THUMBNAIL_SIDE = 320
 CAPTION_MAX_LENGTH = 80
 # Characters that file systems or URLs reserve; a caption cannot contain them.
 _RESERVED = set('/\\:*?"<>|%#')
+
+
+# What a report may embed of a study's images (reports/assets.py serves them from here).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def study_images_dir(report_number: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "studies" / report_number / "images"
+
+
+def study_image_names(report_number: str) -> list[str]:
+    """File names of the study's uploaded product images, sorted (captions are the names)."""
+    folder = study_images_dir(report_number)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in IMAGE_TYPES and p.stat().st_size <= MAX_BYTES
+    )
 
 
 @dataclass(frozen=True)
@@ -57,9 +76,9 @@ def max_upload_bytes() -> int:
 
 def study_images(study: Study) -> list[StudyImage]:
     """The study's images in report order."""
-    folder = assets.study_images_dir(study.report_number)
+    folder = study_images_dir(study.report_number)
     images = []
-    for name in assets.study_images(study.report_number):
+    for name in study_image_names(study.report_number):
         path = folder / name
         try:
             with Image.open(path) as image:
@@ -94,15 +113,15 @@ def clean_caption(caption: str) -> str:
 def existing_image(study: Study, name: str) -> Path | None:
     """The file of the study's image called `name`, only if the folder lists it (no path
     built from what a request says)."""
-    if name in assets.study_images(study.report_number):
-        return assets.study_images_dir(study.report_number) / name
+    if name in study_image_names(study.report_number):
+        return study_images_dir(study.report_number) / name
     return None
 
 
 def _caption_taken(study: Study, caption: str, *, other_than: str | None = None) -> bool:
     wanted = caption.casefold()
     return any(caption_of(n).casefold() == wanted and n != other_than
-               for n in assets.study_images(study.report_number))
+               for n in study_image_names(study.report_number))
 
 
 def _locked(study: Study) -> Study:
@@ -169,7 +188,7 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
     limit = max_upload_bytes()
     if len(data) > limit:
         raise ValidationError({"image": [_("图片不能超过 %(mb)s MB。") % {"mb": f"{limit / 1024 / 1024:g}"}]})
-    if Path(filename).suffix.lower() not in assets.IMAGE_TYPES:
+    if Path(filename).suffix.lower() not in IMAGE_TYPES:
         raise ValidationError({"image": [_("只能上传 JPEG 或 PNG 图片（.jpg、.jpeg、.png）。")]})
     try:
         caption = clean_caption(caption or caption_of(Path(filename.replace("\\", "/")).name))
@@ -181,10 +200,10 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
         encoded, extension = _reencoded(data)
     except ValidationError as exc:
         raise ValidationError({"image": exc.messages}) from exc
-    if len(encoded) > assets.MAX_BYTES:
+    if len(encoded) > MAX_BYTES:
         raise ValidationError({"image": [_("图片重新编码后过大，请缩小后再上传。")]})
     name = caption + extension
-    _write_new(assets.study_images_dir(study.report_number), name, encoded)
+    _write_new(study_images_dir(study.report_number), name, encoded)
     study.save(update_fields=["updated_at"])
     with Image.open(io.BytesIO(encoded)) as image:
         width, height = image.size
@@ -236,8 +255,8 @@ def study_image_thumbnail(path: Path) -> tuple[bytes, str]:
 
 def copy_study_images(*, source: Study, target: Study) -> int:
     """Copy the images of a study to another (a revision starts with the issued images)."""
-    folder = assets.study_images_dir(source.report_number)
-    names = assets.study_images(source.report_number)
+    folder = study_images_dir(source.report_number)
+    names = study_image_names(source.report_number)
     for name in names:
-        _write_new(assets.study_images_dir(target.report_number), name, (folder / name).read_bytes())
+        _write_new(study_images_dir(target.report_number), name, (folder / name).read_bytes())
     return len(names)

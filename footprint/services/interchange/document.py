@@ -8,16 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...choices import NARRATIVE_KEYS
-
 FORMAT = "pcf-study/1"
 
 COMPANY_FIELDS = (
     "name", "credit_code", "address", "legal_representative", "contact_name", "contact_phone",
     "overview",
 )
-# Narrative keys of the format plus our optional extension `purpose`.
-NARRATIVE_FIELDS = ("purpose", *NARRATIVE_KEYS)
 FACTOR_COLUMNS = (
     "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
     "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate", "value_decimals",

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ...choices import Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
+from ...choices import NARRATIVE_SECTIONS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
 from ...validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from .. import formatting
 from ..calculation.units import (
@@ -34,7 +34,6 @@ from ..report_prose import translation as report_translation
 from .document import (
     COMPANY_FIELDS,
     FORMAT,
-    NARRATIVE_FIELDS,
     TEAM_COLUMNS,
     TRANSLATION_KINDS,
     Document,
@@ -279,9 +278,9 @@ class _Validator:
             self.problem(("narrative",), _("应为对象。"))
             narrative = {}
         for key in narrative:
-            if key not in NARRATIVE_FIELDS:
+            if key not in NARRATIVE_SECTIONS:
                 self.problem(("narrative", key), _("未知的叙述章节。"))
-        for key in NARRATIVE_FIELDS:
+        for key in NARRATIVE_SECTIONS:
             out[key] = self.text(narrative, key, ("narrative",)) or ""
         out["translations"] = self.translations(data.get("translations"))
         return out

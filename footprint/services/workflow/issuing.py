@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ...choices import StudyStatus
@@ -22,6 +23,8 @@ from ...models import (
     StudyTransition,
 )
 from ..calculation.study import StudyResult, result_to_dict
+from ..facts.reading import certification_body
+from ..report_size import ReportTooLarge
 from ..results import study_results
 from .notifications import notify
 from .transitions import (
@@ -76,10 +79,15 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
     }
 
 
+def _render_final_report(study: Study) -> bytes:
+    """The issued report's PDF, from the report layer (settings.REPORT_RENDERER): the report
+    layer is built on the services, so they name it by setting, not by import."""
+    return import_string(settings.REPORT_RENDERER)(study, final=True)
+
+
 def study_issue(*, study: Study, user, comment: str = "") -> Study:
     """Render the final PDF, sign it, store it with its SHA-256 and a snapshot of the data,
     and freeze the study. A revision's issue supersedes the study it revises."""
-    from ...reports.pdf import ReportTooLarge, render_study_pdf
     from .signing import SigningUnavailable, sign_pdf
 
     action = ACTIONS["issue"]
@@ -97,7 +105,7 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
             study.gwp_version = gwp_version_of(study)
         with translation.override(study.language):
             try:
-                pdf = render_study_pdf(study, final=True)
+                pdf = _render_final_report(study)
             except ReportTooLarge as exc:
                 raise WorkflowError(str(exc)) from exc
             try:
@@ -112,8 +120,6 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
         snapshot["issued_at"] = now.isoformat()
         snapshot["issued_by"] = user.display_name
         # The body the report names, as printed (the verification page shows it).
-        from ...reports.inputs import certification_body
-
         snapshot["certification_body"] = certification_body(study, study.language)
         study.issued_sha256 = hashlib.sha256(signed).hexdigest()
         study.issued_snapshot = snapshot
