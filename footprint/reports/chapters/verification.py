@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ...services import formatting as F
 from ...services.calculation import checks as C
+from ...services.calculation.study import claimed_activities
 from .base import Report, stage_label
 from .summary import claimed_totals
 
@@ -34,12 +35,8 @@ def chapter6(r: Report) -> dict:
     claims = []
     totals = {t["code"]: t for t in claimed_totals(r)}
     for p in r.i.result.products:
-        checks_by_index = {c.activity: c for c in p.checks if c.code == C.CLAIMED_MISMATCH}
         rows = []
-        for a in p.activities:
-            if a.claimed_kgco2e is None:
-                continue
-            check = checks_by_index.get(a.index)
+        for a, check in claimed_activities(p):
             implied = check.params.get("implied_value") if check else None
             factor = r.factor(a.factor_key)
             rows.append({

@@ -17,7 +17,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ...choices import NARRATIVE_SECTIONS, Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
+from ...choices import (
+    NARRATIVE_SECTIONS,
+    Basis,
+    Boundary,
+    DataType,
+    FactorCategory,
+    Gas,
+    GwpSet,
+    Language,
+    Stage,
+)
 from ...validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from .. import formatting
 from ..calculation.units import (
@@ -103,6 +113,10 @@ class LibraryFactor:
     value: float
 
 
+def _not_one_of(value, allowed) -> str:
+    return _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value, "allowed": ", ".join(allowed)}
+
+
 class _Validator:
     def __init__(self, doc: Document, library: dict[str, LibraryFactor]):
         self.doc = doc
@@ -172,12 +186,21 @@ class _Validator:
             return None
         allowed = list(choices)
         if value not in allowed:
-            self.problem(
-                (*path, key),
-                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value, "allowed": ", ".join(allowed)},
-            )
+            self.problem((*path, key), _not_one_of(value, allowed))
             return None
         return value
+
+    def unit(self, text: str, path: tuple) -> bool:
+        """Whether `text` is a unit the converter reads; if not, the problem is at path/unit."""
+        try:
+            parse_unit(text)
+        except UnitSyntaxError as exc:
+            self.problem((*path, "unit"), str(exc))
+        except UnitError:
+            self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": text})
+        else:
+            return True
+        return False
 
     def date(self, obj: dict, key: str, path: tuple, *, required=True) -> dt.date | None:
         value = obj.get(key)
@@ -362,7 +385,8 @@ class _Validator:
             fields: dict[str, Any] = {
                 "name_zh": self.text(f, "name", path, required=True, max_length=200),
                 "name_en": self.text(f, "name_en", path, max_length=200) or "",
-                "category": f.get("category") or "other",
+                "category": self.choice(f, "category", path, FactorCategory.values,
+                                        default=FactorCategory.OTHER),
                 "unit": self.text(f, "unit", path, required=True, max_length=40),
                 "gas": self.choice(f, "gas", path, Gas.values),
                 "year": self.integer(f, "year", path),
@@ -373,20 +397,7 @@ class _Validator:
                 "value": None, "ncv": "", "carbon_content": "", "oxidation_rate": None,
                 "value_decimals": None,
             }
-            from ...choices import FactorCategory
-
-            if fields["category"] not in FactorCategory.values:
-                self.problem((*path, "category"), _("无效的值 %(value)s，可选：%(allowed)s。") % {
-                    "value": fields["category"], "allowed": ", ".join(FactorCategory.values)})
-            unit_ok = False
-            if fields["unit"]:
-                try:
-                    parse_unit(fields["unit"])
-                    unit_ok = True
-                except UnitSyntaxError as exc:
-                    self.problem((*path, "unit"), str(exc))
-                except UnitError:
-                    self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
+            unit_ok = bool(fields["unit"]) and self.unit(fields["unit"], path)
             derived = f.get("derived_from")
             has_value = f.get("value") not in (None, "")
             if has_value and derived:
@@ -494,15 +505,7 @@ class _Validator:
         }
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
             self.problem((*path, "basis"), _("按报告期总量填报的活动需要产品的报告期产量大于 0。"))
-        unit_ok = False
-        if fields["unit"]:
-            try:
-                parse_unit(fields["unit"])
-                unit_ok = True
-            except UnitSyntaxError as exc:
-                self.problem((*path, "unit"), str(exc))
-            except UnitError:
-                self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
+        unit_ok = bool(fields["unit"]) and self.unit(fields["unit"], path)
         code = self.text(a, "factor", path, required=True, max_length=64)
         version = self.integer(a, "factor_version", path)
         ref, factor_unit = None, None
@@ -574,8 +577,7 @@ class _Validator:
                 if not stage:
                     self.problem((*path, "stage"), _("阶段和占比声明需要生命周期阶段。"))
                 elif stage not in Stage.values:
-                    self.problem((*path, "stage"), _("无效的值 %(value)s，可选：%(allowed)s。") % {
-                        "value": stage, "allowed": ", ".join(Stage.values)})
+                    self.problem((*path, "stage"), _not_one_of(stage, Stage.values))
             elif stage:
                 self.problem((*path, "stage"), _("只有阶段和占比声明有生命周期阶段。"))
             if level == "factor":
