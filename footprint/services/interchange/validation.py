@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -190,6 +190,26 @@ class _Validator:
             return None
         return value
 
+    def code(self, obj: dict, key: str, path: tuple, *, max_length: int,
+             path_segment: bool = False) -> str | None:
+        """A required code: letters, digits, dot, underscore and hyphen; `path_segment`: one that
+        names a folder or a URL part, so never "." or ".."."""
+        code = self.text(obj, key, path, required=True, max_length=max_length)
+        if code and not CODE_RE.match(code):
+            self.problem((*path, key), _("只能包含字母、数字、点、下划线和连字符。"))
+        elif path_segment and code in DOT_SEGMENTS:
+            self.problem((*path, key), str(DOT_SEGMENT_MESSAGE))
+        return code
+
+    def objects(self, items: list, path: tuple) -> Iterator[tuple[tuple, dict]]:
+        """(path of the item, item) for each item of a list that is an object; a problem for
+        each item that is not."""
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                self.problem((*path, i), _("应为对象。"))
+                continue
+            yield (*path, i), item
+
     def unit(self, text: str, path: tuple) -> bool:
         """Whether `text` is a unit the converter reads; if not, the problem is at path/unit."""
         try:
@@ -267,12 +287,7 @@ class _Validator:
 
     def study(self, data: dict) -> dict:
         out: dict[str, Any] = {}
-        number = self.text(data, "report_number", (), required=True, max_length=64)
-        if number and not CODE_RE.match(number):
-            self.problem(("report_number",), _("只能包含字母、数字、点、下划线和连字符。"))
-        elif number in DOT_SEGMENTS:
-            self.problem(("report_number",), str(DOT_SEGMENT_MESSAGE))
-        out["report_number"] = number
+        out["report_number"] = self.code(data, "report_number", (), max_length=64, path_segment=True)
         out["title"] = self.text(data, "title", (), required=True, max_length=300)
         out["language"] = self.choice(data, "language", (), Language.values, default=Language.ZH_HANS)
         standards = data.get("standards", [])
@@ -370,14 +385,8 @@ class _Validator:
             return []
         out: list[CleanFactor] = []
         seen: set[tuple[str, int | None]] = set()
-        for i, f in enumerate(factors):
-            path = ("factors", i)
-            if not isinstance(f, dict):
-                self.problem(path, _("应为对象。"))
-                continue
-            code = self.text(f, "code", path, required=True, max_length=64)
-            if code and not CODE_RE.match(code):
-                self.problem((*path, "code"), _("只能包含字母、数字、点、下划线和连字符。"))
+        for path, f in self.objects(factors, ("factors",)):
+            code = self.code(f, "code", path, max_length=64)
             version = self.integer(f, "version", path)
             if code and (code, version) in seen:
                 self.problem((*path, "code"), _("因子代码 %(code)s 重复定义。") % {"code": code})
@@ -440,16 +449,8 @@ class _Validator:
             doc_factors.setdefault(f.code, []).append(f)
         out: list[CleanProduct] = []
         seen: set[str] = set()
-        for i, p in enumerate(products):
-            path = ("products", i)
-            if not isinstance(p, dict):
-                self.problem(path, _("应为对象。"))
-                continue
-            code = self.text(p, "code", path, required=True, max_length=40)
-            if code and not CODE_RE.match(code):
-                self.problem((*path, "code"), _("只能包含字母、数字、点、下划线和连字符。"))
-            elif code in DOT_SEGMENTS:
-                self.problem((*path, "code"), str(DOT_SEGMENT_MESSAGE))
+        for path, p in self.objects(products, ("products",)):
+            code = self.code(p, "code", path, max_length=40, path_segment=True)
             if code in seen:
                 self.problem((*path, "code"), _("产品代码 %(code)s 重复。") % {"code": code})
             seen.add(code)
@@ -462,11 +463,7 @@ class _Validator:
             }
             output = self.number(p, "annual_output", path, required=True, minimum=0)
             stages: dict[str, dict[str, str]] = {}
-            for j, s in enumerate(self.list_of(p, "stages", path)):
-                spath = (*path, "stages", j)
-                if not isinstance(s, dict):
-                    self.problem(spath, _("应为对象。"))
-                    continue
+            for spath, s in self.objects(self.list_of(p, "stages", path), (*path, "stages")):
                 stage = self.choice(s, "stage", spath, Stage.values)
                 if stage in stages:
                     self.problem((*spath, "stage"), _("阶段 %(stage)s 重复。") % {"stage": stage})
@@ -475,8 +472,8 @@ class _Validator:
                         k: self.text(s, k, spath) or "" for k in ("included", "excluded", "exclusion_reason")
                     }
             activities = []
-            for j, a in enumerate(self.list_of(p, "activities", path)):
-                activity = self.activity(a, (*path, "activities", j), doc_factors, output)
+            for apath, a in self.objects(self.list_of(p, "activities", path), (*path, "activities")):
+                activity = self.activity(a, apath, doc_factors, output)
                 if activity:
                     activities.append(activity)
             if code and output is not None:
@@ -484,11 +481,8 @@ class _Validator:
                                         stages=stages, activities=activities))
         return out
 
-    def activity(self, a: Any, path: tuple, doc_factors: dict[str, list[CleanFactor]],
+    def activity(self, a: dict, path: tuple, doc_factors: dict[str, list[CleanFactor]],
                  output: Decimal | None) -> CleanActivity | None:
-        if not isinstance(a, dict):
-            self.problem(path, _("应为对象。"))
-            return None
         before = len(self.problems)
         stage = self.choice(a, "stage", path, Stage.values)
         fields: dict[str, Any] = {
@@ -540,11 +534,7 @@ class _Validator:
             self.problem(("team",), _("应为列表。"))
             return []
         out = []
-        for i, member in enumerate(team):
-            path = ("team", i)
-            if not isinstance(member, dict):
-                self.problem(path, _("应为对象。"))
-                continue
+        for path, member in self.objects(team, ("team",)):
             out.append({k: self.text(member, k, path, required=k == "name") or "" for k in TEAM_COLUMNS})
         return out
 
@@ -559,11 +549,7 @@ class _Validator:
         product_codes = {str(p.get("code")) for p in products or [] if isinstance(p, dict)}
         factor_codes = {f.code for f in factors} | set(self.library)
         out = []
-        for i, claim in enumerate(claims):
-            path = ("claims", i)
-            if not isinstance(claim, dict):
-                self.problem(path, _("应为对象。"))
-                continue
+        for path, claim in self.objects(claims, ("claims",)):
             before = len(self.problems)
             level = self.choice(claim, "level", path, CLAIM_LEVELS)
             product = self.text(claim, "product", path, max_length=40)
