@@ -48,6 +48,7 @@ class ReportInputs:
     verification_url: str = ""
     qr_svg: str = ""            # segno's inline SVG of verification_url (made by the loader)
     generated_at: dt.datetime | None = None
+    uncertainty: object | None = None   # services.study_uncertainty.StudyUncertainty
 
     # The chapters read the study's rows through these.
     @property

@@ -28,6 +28,7 @@ from ..services.report_prose.translation import (
     translator_for,
 )
 from ..services.results import study_calculation_input
+from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow.completeness import study_completeness, translation_missing
 from .facts import ImageFacts, Narrative, ReportInputs, TransitionFacts
 
@@ -118,6 +119,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         verification_url=url,
         qr_svg=qr_svg,
         generated_at=timezone.localtime() if not final else _issued_at(study),
+        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
     )
 
 

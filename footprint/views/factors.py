@@ -22,12 +22,13 @@ from ..selectors import (
 )
 from ..services import formatting as F
 from ..services.calculation.units import UnitError, activity_unit_of
+from ..services.interchange.distribution_fields import DISTRIBUTION_COLUMNS
 from ..services.reference import factors as factor_services
 from ..services.reference.factors import factor_derivation_text, factor_revise, factor_value
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
-           "unit", "gas", "year", "region", "source", "published", "notes")
+           "unit", "gas", "year", "region", "source", "published", "notes", *DISTRIBUTION_COLUMNS)
 
 
 @login_required

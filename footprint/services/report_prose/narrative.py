@@ -283,8 +283,9 @@ def _data_quality(facts: StudyFacts, result: StudyResult | None) -> str:
 def _uncertainty(facts: StudyFacts, result: StudyResult | None) -> str:
     return _sentences([
         _("结果的不确定性来自活动数据的计量和分摊、排放因子与实际供应链的差异，以及排除过程和假设。"),
-        _("第 5 章用两种方式给出其大小：各项活动数据不确定度的合成（未给出不确定度的活动按数据类型取"
-          "缺省值），以及主要参数改变时结果的变化（敏感性分析）。"),
+        _("第 5 章用三种方式给出其大小：各项活动数据不确定度的合成（未给出不确定度的活动按数据类型取"
+          "缺省值），蒙特卡洛模拟得到的结果分布及各输入对方差的贡献，以及主要参数改变时结果的变化"
+          "（敏感性分析）。"),
     ])
 
 
