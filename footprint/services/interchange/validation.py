@@ -463,7 +463,7 @@ class _Validator:
                     continue
                 stage = self.choice(s, "stage", spath, Stage.values)
                 if stage in stages:
-                    self.problem((*spath, "stage"), _("阶段 %(stage)s 重复。") % {"stage": stage})
+                    self.problem((*spath, "stage"), _("阶段 %(stage)s 重复。") % {"stage": labelled([stage])[0]})
                 if stage:
                     stages[stage] = {
                         k: self.text(s, k, spath) or "" for k in ("included", "excluded", "exclusion_reason")
