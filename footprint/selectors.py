@@ -6,7 +6,7 @@ views turn "not in my queryset" into 404.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .choices import Role
 from .models import (
@@ -322,3 +322,12 @@ def study_uncertainty_rows(study: Study) -> tuple[dict[int, tuple], dict[str, tu
             "distribution_low", "distribution_high")
     }
     return activities, factors
+
+
+def products_lacking_pact_particulars(study: Study) -> list[str]:
+    """Codes of the study's products whose mass or fossil carbon content PACT still needs."""
+    return list(
+        StudyProduct.objects.filter(study=study)
+        .filter(Q(mass_per_unit_kg=None) | Q(fossil_carbon_kg=None))
+        .order_by("position", "id").values_list("product__code", flat=True)
+    )

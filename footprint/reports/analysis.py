@@ -9,27 +9,17 @@ from __future__ import annotations
 import math
 
 from ..services import formatting as F
+from ..services.calculation.emission_types import FOSSIL
+from ..services.calculation.emission_types import emission_type as kind_of_factor
 from ..services.calculation.study import StudyResult
 from ..services.facts.model import FactorFacts
 
-# Which share of emissions the standard asks to report separately, recognised from the
-# factor's own words because the library has no separate field for it.
-_AIRCRAFT_WORDS = ("航空", "飞机", "aircraft", "air freight", "aviation")
-_BIOGENIC_WORDS = ("生物质", "生物源", "biogenic", "biomass")
-_LUC_WORDS = ("土地利用", "land use", "luc")
-
 
 def emission_type(factor: FactorFacts | None) -> str:
+    """The rule lives in services/calculation/emission_types.py: the PACT export asks it too."""
     if factor is None:
-        return "fossil"
-    text = f"{factor.code} {factor.name_zh} {factor.name_en} {factor.notes}".lower()
-    if any(w in text for w in _LUC_WORDS if w != "luc") or "-luc" in text:
-        return "luc"
-    if any(w in text for w in _BIOGENIC_WORDS):
-        return "biogenic"
-    if any(w in text for w in _AIRCRAFT_WORDS):
-        return "aircraft"
-    return "fossil"
+        return FOSSIL
+    return kind_of_factor(factor.code, factor.name_zh, factor.name_en, factor.notes)
 
 
 # Improvement measures per (stage, factor category), in our words; the report attaches each to

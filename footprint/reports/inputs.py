@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 
 import segno
-from django.conf import settings
 from django.utils import timezone
 
 from ..choices import NARRATIVE_SECTIONS
@@ -30,6 +29,7 @@ from ..services.report_prose.translation import (
 from ..services.results import study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow.completeness import study_completeness, translation_missing
+from ..services.workflow.verification import verification_url
 from .facts import ImageFacts, Narrative, ReportInputs, TransitionFacts
 
 LANGUAGES = ("zh-hans", "en")
@@ -40,10 +40,6 @@ def report_language(study: Study, language: str | None) -> str:
     if language in LANGUAGES:
         return language
     return study.language if study.language in LANGUAGES else "zh-hans"
-
-
-def verification_url(code: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{code}/"
 
 
 def load_report_inputs(study: Study, *, language: str | None = None, final: bool = False,

@@ -139,7 +139,26 @@ def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
         "items": [{"m": m, "url": url} for m, url in zip(missing, urls, strict=True)],
         "issued": issued,
         "internal": is_staff_role(user),
+        **_pact_panel(study, user),
     }
+
+
+def _pact_panel(study: Study, user) -> dict:
+    """An issued study's PACT data: the download, and the products that have none, and why."""
+    from ..selectors import products_lacking_pact_particulars
+    from ..services.pact.publishing import PUBLISHED_STATUSES, missing_message, study_footprints
+
+    if study.status not in PUBLISHED_STATUSES:
+        # In draft: the products whose PACT particulars are still empty, for those who
+        # enter them (the footprint is published only with them).
+        todo = []
+        if study.status == StudyStatus.DRAFT and can_edit_study_data(user, study):
+            todo = [{"code": code, "url": reverse("study_product_pact", args=[study.report_number, code])}
+                    for code in products_lacking_pact_particulars(study)]
+        return {"pact_available": False, "pact_missing": [], "pact_todo": todo}
+    items = study_footprints(study)
+    return {"pact_available": any(i.data is not None for i in items),
+            "pact_missing": [missing_message(i) for i in items if i.missing]}
 
 
 def asked_of(study: Study, user) -> str:

@@ -48,8 +48,11 @@ POST_DATA = {
     "study_transition": {"action": "send_for_review"},
     "api_study_transition": {"action": "send_for_review"},
 }
+# The PACT host API (docs/pact.md): OAuth client credentials only, HTTPS only. A session is no
+# credential there: every persona, logged in or not, gets a 4xx from these.
+PACT = {"pact_auth_token", "pact_footprint_list", "pact_footprint_detail", "pact_events"}
 # Patterns whose object must be an issued study (DEMO-2, of client2's company).
-ISSUED_SCENARIO = {"issued_pdf", "verify_report"}
+ISSUED_SCENARIO = {"issued_pdf", "verify_report", "study_pact_json"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -141,6 +144,12 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = "production"
         elif param == "name" and segment == "images":
             values[param] = _study_image(study)
+        elif param == "client_pk":
+            from footprint.models import PactClient
+
+            values[param] = PactClient.objects.get(client_id="pact-demo").pk
+        elif param == "pf_id":
+            values[param] = "00000000-0000-0000-0000-000000000000"
         elif param == "job_id":
             from footprint.models import BackgroundJob
 
@@ -254,6 +263,9 @@ def test_every_url_pattern_answers_each_persona_by_scope_and_role(scenario, pers
             where = f"{persona} {method} {url} ({name}) → {code}"
             if code >= 500 and code != 501:
                 problems.append(f"{where}: server error")
+            elif name in PACT:
+                if not 400 <= code < 500:
+                    problems.append(f"{where}: the PACT API answers a session with a 4xx")
             elif name in PUBLIC:
                 if code in (302,) and "login" in response.get("Location", "") and name != "logout":
                     problems.append(f"{where}: public page asks for login")

@@ -208,6 +208,9 @@ def issue_commit(prepared: PreparedIssue, *, user, comment: str = "", file_name:
             transition = record_transition(study, from_status=S.APPROVED, to_status=S.ISSUED, user=user,
                                           comment=comment)
             superseded = _supersede_previous(study, user=user)
+            from ..pact.events import study_issued
+
+            study_issued(study)  # PACT footprint ids, Published events to granted clients
         except Exception:
             study.issued_pdf.storage.delete(stored_name)
             raise
