@@ -17,11 +17,10 @@ from ..access import (
     is_staff_role,
     is_study_contact,
 )
-from ..choices import StudyStatus
+from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import EmissionFactor, Product, Study
 from ..selectors import study_transitions
 from ..services.calculation.study import StudyResult
-from ..services.interchange.document import NARRATIVE_FIELDS
 from ..services.workflow import transitions
 from ..services.workflow.completeness import Missing, study_completeness
 
@@ -77,7 +76,7 @@ def _url(study: Study, field: str, products: dict, factors: dict) -> str | None:
     if kind == "company" and rest:
         return (reverse("company_edit", args=[study.company_id]) + "?"
                 + urlencode({"next": detail}) + f"#id_{rest}")
-    if kind == "study" and rest in NARRATIVE_FIELDS:
+    if kind == "study" and rest in NARRATIVE_SECTIONS:
         return reverse("study_narrative", args=[number]) + f"#id_{rest}"
     if kind == "translations":
         return reverse("study_translations", args=[number])

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from footprint.choices import StudyStatus as S
 from footprint.models import ActivityRecord, Comment, Study
+from footprint.services.entry.images import study_image_names, study_images_folder
 from footprint.services.workflow import transitions
 
 PERSONAS = ["anonymous", "auditor", "alice", "lead", "client", "client2", "admin"]
@@ -188,15 +189,14 @@ def _study_image(study) -> str:
 
     from PIL import Image
 
-    from footprint.reports import assets
 
-    folder = (Path(settings.MEDIA_ROOT) / assets.study_images_folder(study.report_number))
-    if not assets.study_images(study.report_number):
+    folder = (Path(settings.MEDIA_ROOT) / study_images_folder(study.report_number))
+    if not study_image_names(study.report_number):
         folder.mkdir(parents=True, exist_ok=True)
         out = io.BytesIO()
         Image.new("RGB", (8, 8)).save(out, "PNG")
         (folder / "外观.png").write_bytes(out.getvalue())
-    return assets.study_images(study.report_number)[0]
+    return study_image_names(study.report_number)[0]
 
 
 def _segment_before(route: str, param: str) -> str:
@@ -414,7 +414,6 @@ def _state(study) -> tuple:
     from django.apps import apps
 
     from footprint.models import Company, EmissionFactor, Product, StudyTransition, User
-    from footprint.reports import assets
 
     histories = tuple(m.objects.count() for m in apps.get_models() if m.__name__.startswith("Historical"))
     return (
@@ -425,7 +424,7 @@ def _state(study) -> tuple:
         tuple(Company.objects.order_by("pk").values_list()),
         tuple(Product.objects.order_by("pk").values_list()),
         EmissionFactor.objects.count(),
-        tuple(assets.study_images(study.report_number)),
+        tuple(study_image_names(study.report_number)),
     )
 
 
@@ -520,9 +519,8 @@ def _reset_images(study) -> None:
     """Files are not rolled back with the database: put the one image back as it was."""
     import shutil
 
-    from footprint.reports import assets
 
-    shutil.rmtree((Path(settings.MEDIA_ROOT) / assets.study_images_folder(study.report_number)), ignore_errors=True)
+    shutil.rmtree((Path(settings.MEDIA_ROOT) / study_images_folder(study.report_number)), ignore_errors=True)
     _study_image(study)
 
 

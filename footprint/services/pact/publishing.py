@@ -84,7 +84,7 @@ def _decimal(value) -> Decimal | None:
 
 
 def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.FootprintFacts:
-    from ...reports.inputs import verification_url
+    from ..workflow.verification import verification_url
 
     snapshot = study.issued_snapshot or {}
     document = snapshot.get("document") or {}
