@@ -21,10 +21,12 @@ from simple_history.models import HistoricalRecords
 
 from .choices import (
     FROZEN_STATUSES,
+    PEDIGREE_SCORES,
     Basis,
     Boundary,
     ClaimLevel,
     DataType,
+    DistributionKind,
     FactorCategory,
     Gas,
     GwpSet,
@@ -157,7 +159,7 @@ class EmissionFactor(models.Model):
 
     Either `value` is given, or it is derived from a fuel's net calorific value × carbon content
     × oxidation rate × 44/12. A factor used by a study is never edited in place: a change
-    creates a new `version` with the same code (see services.factors.factor_revise).
+    creates a new `version` with the same code (see services.reference.factors.factor_revise).
     """
 
     code = models.CharField(
@@ -197,6 +199,18 @@ class EmissionFactor(models.Model):
     source = models.TextField(_("来源"))
     published = models.CharField(_("发布日期"), max_length=20, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # The uncertainty its source publishes, if any (blank: the basic uncertainty of its gas,
+    # docs/uncertainty.md). Parameters in the factor's own unit, as for an activity.
+    distribution = models.CharField(
+        _("不确定性分布"), max_length=12, choices=DistributionKind.choices, blank=True)
+    distribution_gsd2 = models.DecimalField(
+        _("几何标准差平方 GSD²"), max_digits=12, decimal_places=6, null=True, blank=True)
+    distribution_sd = models.DecimalField(
+        _("标准差"), max_digits=24, decimal_places=10, null=True, blank=True)
+    distribution_low = models.DecimalField(
+        _("下限"), max_digits=24, decimal_places=10, null=True, blank=True)
+    distribution_high = models.DecimalField(
+        _("上限"), max_digits=24, decimal_places=10, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -255,7 +269,7 @@ class GwpSetVersion(models.Model):
 
     GWP values are reference data like factors: an edition is never edited in place once a
     study uses it. A correction is a new version with its reason; issued studies keep the
-    version they were computed with, drafts move to the new one (services/reference.py).
+    version they were computed with, drafts move to the new one (services/reference/loading.py).
     """
 
     gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices)
@@ -365,7 +379,7 @@ class Study(models.Model):
     period_end = models.DateField(_("报告期结束"))
     gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices, default=GwpSet.AR6)
     # The edition of the set the numbers are computed with: pinned, so that a correction
-    # of reference data never changes an issued study (services/reference.py).
+    # of reference data never changes an issued study (services/reference/loading.py).
     gwp_version = models.ForeignKey(
         GwpSetVersion,
         verbose_name=_("GWP 值版次"),
@@ -395,7 +409,7 @@ class Study(models.Model):
     uncertainty = models.TextField(_("不确定性"), blank=True)
     improvements = models.TextField(_("改进建议"), blank=True)
 
-    # The study's own text in other report languages (services/report_translation.py):
+    # The study's own text in other report languages (services/report_prose/translation.py):
     # {"en": {"texts": {section: text}, "terms": {text as entered: translation}}}.
     translations = models.JSONField(_("报告译文"), default=dict, blank=True)
 
@@ -545,6 +559,31 @@ class ActivityRecord(models.Model):
     uncertainty_pct = models.DecimalField(
         _("不确定性 (%)"), max_digits=7, decimal_places=3, null=True, blank=True
     )
+    # The quantity's distribution, in its own unit (docs/uncertainty.md); it takes precedence
+    # over uncertainty_pct. Lognormal: GSD², the entered quantity is the median; normal: SD;
+    # triangular: low and high, the quantity is the mode; uniform: low and high.
+    distribution = models.CharField(
+        _("不确定性分布"), max_length=12, choices=DistributionKind.choices, blank=True)
+    distribution_gsd2 = models.DecimalField(
+        _("几何标准差平方 GSD²"), max_digits=12, decimal_places=6, null=True, blank=True)
+    distribution_sd = models.DecimalField(
+        _("标准差"), max_digits=28, decimal_places=9, null=True, blank=True)
+    distribution_low = models.DecimalField(
+        _("下限"), max_digits=28, decimal_places=9, null=True, blank=True)
+    distribution_high = models.DecimalField(
+        _("上限"), max_digits=28, decimal_places=9, null=True, blank=True)
+    # Data-quality ratings (pedigree matrix, 1 best … 5 worst): without an entered distribution
+    # or ±%, they give the quantity's lognormal spread.
+    dq_reliability = models.PositiveSmallIntegerField(
+        _("可靠性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_completeness = models.PositiveSmallIntegerField(
+        _("完整性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_temporal = models.PositiveSmallIntegerField(
+        _("时间相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_geographical = models.PositiveSmallIntegerField(
+        _("地理相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_technological = models.PositiveSmallIntegerField(
+        _("技术相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
@@ -567,6 +606,11 @@ class ActivityRecord(models.Model):
                 condition=Q(uncertainty_pct__isnull=True) | Q(uncertainty_pct__gte=0),
                 name="activity_uncertainty_non_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(distribution_gsd2__isnull=True) | Q(distribution_gsd2__gte=1),
+                name="activity_distribution_gsd2_at_least_1",
+                violation_error_message=_("GSD² 不能小于 1。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -577,7 +621,7 @@ class StudyClaim(models.Model):
     """A figure the source report prints: a product total, a stage total, a stage's share or a
     stated factor value, with where it is printed. Like `ActivityRecord.claimed_kgco2e_per_unit`
     it is never used as a result, only checked against the recomputation and against the
-    report's other figures (services/calculation.py, checks `claims_conflict`, …)."""
+    report's other figures (services/calculation/study.py, checks `claims_conflict`, …)."""
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="claims")
     level = models.CharField(_("声明类型"), max_length=10, choices=ClaimLevel.choices)

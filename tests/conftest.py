@@ -28,7 +28,7 @@ def snapshot_tracker():
 
 @pytest.fixture
 def reference_data(db, snapshot_tracker):
-    from footprint.services.reference import load_reference_data
+    from footprint.services.reference.loading import load_reference_data
 
     replay_or_build("reference_data", lambda: bool(load_reference_data()), snapshot_tracker)
 
@@ -36,7 +36,7 @@ def reference_data(db, snapshot_tracker):
 @pytest.fixture
 def demo(db, snapshot_tracker):
     """The full demo: seed study 202508175GHG, DEMO-2 and the demo users."""
-    from footprint.services.demo import load_demo
+    from footprint.services.demo.seed import load_demo
 
     replay_or_build("demo", lambda: bool(load_demo()), snapshot_tracker)
 
@@ -97,7 +97,7 @@ PKI_PASSPHRASE = "test-passphrase"
 @pytest.fixture(scope="session")
 def demo_pki_dir(tmp_path_factory):
     """A demo CA and signer, created once per test run in a tmp dir (never var/)."""
-    from footprint.services.pki import create_demo_pki
+    from footprint.services.demo.pki import create_demo_pki
 
     directory = tmp_path_factory.mktemp("pki")
     create_demo_pki(pkcs12_path=directory / "signer.p12", passphrase=PKI_PASSPHRASE,
@@ -127,15 +127,15 @@ def demo_users(demo):
 def issued_seed_study(seed_study, demo_users, signing, snapshot_tracker):
     """The seed study taken through the whole workflow by the demo users: issued and signed."""
     from footprint.models import Study
-    from footprint.services import workflow
+    from footprint.services.workflow import issuing, transitions
 
     def issue():
         u = demo_users
-        workflow.study_send_for_review(study=seed_study, user=u["auditor"])
-        workflow.study_confirm(study=seed_study, user=u["client"])
-        workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-        workflow.study_approve(study=seed_study, user=u["lead"])
-        return workflow.study_issue(study=seed_study, user=u["lead"], comment="签发").pk
+        transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+        transitions.study_confirm(study=seed_study, user=u["client"])
+        transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+        transitions.study_approve(study=seed_study, user=u["lead"])
+        return issuing.study_issue(study=seed_study, user=u["lead"], comment="签发").pk
 
     return Study.objects.get(pk=replay_or_build("issued_seed_study", issue, snapshot_tracker))
 

@@ -18,19 +18,19 @@ def _never():
 
 def _issue_seed_study():
     from footprint.models import Study, User
-    from footprint.services import workflow
+    from footprint.services.workflow import issuing, transitions
 
     seed = Study.objects.get(report_number="202508175GHG")
     u = {user.username: user for user in User.objects.all()}
-    workflow.study_send_for_review(study=seed, user=u["auditor"])
-    workflow.study_confirm(study=seed, user=u["client"])
-    workflow.study_submit_for_technical_review(study=seed, user=u["auditor"])
-    workflow.study_approve(study=seed, user=u["lead"])
-    return workflow.study_issue(study=seed, user=u["lead"]).pk
+    transitions.study_send_for_review(study=seed, user=u["auditor"])
+    transitions.study_confirm(study=seed, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed, user=u["auditor"])
+    transitions.study_approve(study=seed, user=u["lead"])
+    return issuing.study_issue(study=seed, user=u["lead"]).pk
 
 
 def test_a_replay_leaves_the_rows_and_files_of_the_real_build(db, signing, monkeypatch):
-    from footprint.services.demo import load_demo
+    from footprint.services.demo.seed import load_demo
 
     monkeypatch.setattr(snapshots, "_recordings", {})
     media = Path(settings.MEDIA_ROOT)
@@ -62,7 +62,7 @@ def test_a_replay_leaves_the_rows_and_files_of_the_real_build(db, signing, monke
 
 
 def _record_demo(monkeypatch):
-    from footprint.services.demo import load_demo
+    from footprint.services.demo.seed import load_demo
 
     monkeypatch.setattr(snapshots, "_recordings", {})
     savepoint = transaction.savepoint()

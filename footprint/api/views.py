@@ -12,18 +12,25 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from ..access import can_edit_study_data, can_import, get_study_for_user, require
-from ..forms import ImportForm
+from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study
-from ..selectors import studies_visible_to, study_comments, study_transitions
-from ..services import comments as comment_services
-from ..services import workflow
-from ..services.calculation import result_to_dict
-from ..services.exporting import study_to_document
+from ..selectors import (
+    studies_visible_to,
+    study_calculation_input,
+    study_comments,
+    study_transitions,
+)
+from ..services.calculation.study import calculate_study, result_to_dict
+from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
 from ..services.freeze import StudyFrozenError, ensure_study_editable
-from ..services.importing import ImportRejected, StudyExists, import_study
-from ..services.results import study_results
-from ..services.signing import SigningUnavailable
-from ..services.study_format import FormatError, read_json
+from ..services.interchange.document import FormatError
+from ..services.interchange.exporting import study_to_document
+from ..services.interchange.importing import ImportRejected, StudyExists, import_study
+from ..services.interchange.reading import read_json
+from ..services.study_uncertainty import study_uncertainty
+from ..services.workflow import comments as comment_services
+from ..services.workflow import dispatch, transitions
+from ..services.workflow.signing import SigningUnavailable
 from .serializers import (
     CommentSerializer,
     StudyDetailSerializer,
@@ -34,10 +41,14 @@ from .serializers import (
 
 
 def _results(study: Study) -> dict:
-    """Issued studies answer with the results they were issued with (the snapshot)."""
+    """Issued studies answer with the results they were issued with (the snapshot); others
+    with the recomputed results and their Monte Carlo summary (cached per data change)."""
     if study.is_frozen and study.issued_snapshot:
         return study.issued_snapshot["results"]
-    return result_to_dict(study_results(study))
+    study_input = study_calculation_input(study)
+    result = calculate_study(study_input)
+    analysis = study_uncertainty(study, study_input=study_input, result=result)
+    return {**result_to_dict(result), "uncertainty": uncertainty_to_dict(analysis.result)}
 
 
 @extend_schema(responses=StudyListSerializer(many=True))
@@ -56,7 +67,7 @@ def study_detail(request, report_number):
     data["results"] = _results(study)
     data["allowed_actions"] = [
         {"action": a.action.name, "blockers": list(a.blockers)}
-        for a in workflow.available_actions(study, request.user)
+        for a in transitions.available_actions(study, request.user)
     ]
     return Response(data)
 
@@ -77,11 +88,11 @@ def study_transition(request, report_number):
     serializer = TransitionRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     try:
-        result = workflow.perform(serializer.validated_data["action"], study=study,
+        result = dispatch.perform(serializer.validated_data["action"], study=study,
                                   user=request.user, comment=serializer.validated_data["comment"])
-    except workflow.WorkflowPermissionDenied as exc:
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except (workflow.WorkflowError, SigningUnavailable) as exc:
+    except (transitions.WorkflowError, SigningUnavailable) as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return Response(StudyListSerializer(result).data)
 
@@ -106,9 +117,9 @@ def study_comments_view(request, report_number):
         comment = comment_services.comment_create(
             study=study, user=request.user, text=serializer.validated_data["text"], activity=activity
         )
-    except workflow.WorkflowPermissionDenied as exc:
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except workflow.WorkflowError as exc:
+    except transitions.WorkflowError as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     except ValidationError as exc:
         return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)

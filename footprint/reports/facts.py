@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..choices import Basis, DataType, FactorCategory
-from ..services.calculation import StudyInput, StudyResult
-from ..services.completeness import Missing
+from ..services.calculation.study import StudyInput, StudyResult
+from ..services.workflow.completeness import Missing
 
 
 @dataclass(frozen=True)
@@ -150,5 +150,6 @@ class ReportInputs:
     verification_url: str = ""
     qr_svg: str = ""            # segno's inline SVG of verification_url (made by the loader)
     generated_at: dt.datetime | None = None
+    uncertainty: object | None = None   # services.study_uncertainty.StudyUncertainty
 
 

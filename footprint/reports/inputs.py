@@ -23,15 +23,16 @@ from ..selectors import (
     study_calculation_input,
     study_products_with_data,
 )
-from ..services.calculation import calculate_study
-from ..services.completeness import study_completeness, translation_missing
-from ..services.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
-from ..services.report_translation import (
+from ..services.calculation.study import calculate_study
+from ..services.report_prose.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
+from ..services.report_prose.translation import (
     SOURCE_LANGUAGE,
     translate_calculation_input,
     translate_narrative_facts,
     translator_for,
 )
+from ..services.study_uncertainty import study_uncertainty
+from ..services.workflow.completeness import study_completeness, translation_missing
 from . import assets
 from .facts import (
     ActivityFacts,
@@ -202,6 +203,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         verification_url=url,
         qr_svg=qr_svg,
         generated_at=timezone.localtime() if not final else _issued_at(study),
+        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import get_study_for_user
+from ..access import can_edit_study_data, get_study_for_user
 from ..models import Comment
 from ..selectors import (
     is_staff_role,
@@ -26,11 +26,13 @@ from ..selectors import (
     study_comments,
     study_transitions,
 )
-from ..services import comments as comment_services
-from ..services import workflow
-from ..services.signing import SigningUnavailable
+from ..services.workflow import comments as comment_services
+from ..services.workflow import dispatch, issuing, transitions
+from ..services.workflow.signing import SigningUnavailable
+from .comment_links import comment_row_urls
+from .panels import action_items
 
-ACTION_CHOICES = [(name, a.label) for name, a in workflow.ACTIONS.items()] + [
+ACTION_CHOICES = [(name, a.label) for name, a in transitions.ACTIONS.items()] + [
     ("revise", gettext_lazy("创建修订版"))
 ]
 
@@ -61,11 +63,15 @@ def _page_context(request, study, *, comment_form=None) -> dict:
     activities = study_activities(study)
     comments = study_comments(study)
     unresolved = sum(1 for c in comments if not c.resolved)
+    by_pk = {c.pk: c for c in comments}
+    for pk, url in comment_row_urls(study, comments, request.user).items():
+        by_pk[pk].row_url = url  # the row the comment is about
     return {
         "study": study,
         # The blockers compute the calculation at most once, and only for an action that has them.
-        "actions": workflow.available_actions(study, request.user, unresolved=unresolved),
-        "can_revise": workflow.can_revise(request.user, study),
+        "actions": action_items(study, request.user,
+                                transitions.available_actions(study, request.user, unresolved=unresolved)),
+        "can_revise": transitions.can_revise(request.user, study),
         "transitions": study_transitions(study),
         "comments": comments,
         "unresolved_count": unresolved,
@@ -74,6 +80,7 @@ def _page_context(request, study, *, comment_form=None) -> dict:
         "can_comment": not study.is_frozen,
         "is_staff_user": is_staff_role(request.user),
         "next_revision": studies_visible_to(request.user).filter(supersedes=study).first(),
+        "may_edit": can_edit_study_data(request.user, study),  # the study's tabs
     }
 
 
@@ -97,10 +104,10 @@ def study_transition(request, report_number):
         return HttpResponseBadRequest(_("未知的操作。"))
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     try:
-        result = workflow.perform(action, study=study, user=request.user, comment=comment)
-    except workflow.WorkflowPermissionDenied as exc:
+        result = dispatch.perform(action, study=study, user=request.user, comment=comment)
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except (workflow.WorkflowError, SigningUnavailable) as exc:
+    except (transitions.WorkflowError, SigningUnavailable) as exc:
         messages.error(request, str(exc))
         return _back(study)
     if action == "revise":
@@ -122,9 +129,9 @@ def comment_create(request, report_number):
         try:
             comment_services.comment_create(study=study, user=request.user,
                                             text=form.cleaned_data["text"], activity=activity)
-        except workflow.WorkflowPermissionDenied as exc:
+        except transitions.WorkflowPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
-        except workflow.WorkflowError as exc:
+        except transitions.WorkflowError as exc:
             messages.error(request, str(exc))
             return _back(study)
         except ValidationError as exc:
@@ -158,9 +165,9 @@ def _set_resolved(request, report_number, comment_id, *, resolved: bool):
     comment = _comment_for(request, report_number, comment_id)
     try:
         comment_services.comment_set_resolved(comment=comment, user=request.user, resolved=resolved)
-    except workflow.WorkflowPermissionDenied as exc:
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except workflow.WorkflowError as exc:
+    except transitions.WorkflowError as exc:
         messages.error(request, str(exc))
     return _back(comment.study, "#comments")
 
@@ -173,8 +180,8 @@ def issued_pdf(request, report_number):
     if not study.issued_sha256:
         raise Http404(_("这份报告尚未签发。"))
     try:
-        data = workflow.issued_pdf_bytes(study)
-    except (workflow.IssuedFileMissing, OSError) as exc:
+        data = issuing.issued_pdf_bytes(study)
+    except (issuing.IssuedFileMissing, OSError) as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{study.report_number}.pdf"'

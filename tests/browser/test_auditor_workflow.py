@@ -169,7 +169,7 @@ def _cabinet_photo(path: Path) -> Path:
 
 def _complete_the_report(page, screenshot_dir, tmp_path):
     from footprint.models import Study
-    from footprint.services import workflow
+    from footprint.services.workflow import transitions
 
     # Cradle to grave: three more stages, empty, each needs the reason it is excluded.
     page.goto(page.base + "/studies/WEB-1/edit/")
@@ -250,7 +250,7 @@ def _complete_the_report(page, screenshot_dir, tmp_path):
     page.goto(page.base + "/studies/WEB-1/")
     assert _blocking(page) == {}
     assert page.locator('#report-missing li[data-blocking="false"]').count() >= 1  # only advice left
-    assert workflow.approval_blockers(Study.objects.get(report_number="WEB-1")) == []
+    assert transitions.approval_blockers(Study.objects.get(report_number="WEB-1")) == []
 
 
 def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
@@ -259,7 +259,7 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
     from openpyxl import load_workbook
 
     from footprint.models import Study
-    from footprint.services.exporting import study_to_workbook
+    from footprint.services.interchange.exporting import study_to_workbook
 
     seed = Study.objects.get(report_number="202508175GHG")
     workbook = load_workbook(io.BytesIO(study_to_workbook(seed)))
@@ -269,7 +269,9 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
             row[1].value = "UPLOAD-1"
     activities = workbook["activities"]
     header = [c.value for c in activities[1]]
-    activities.cell(row=3, column=header.index("unit") + 1, value="bogus-unit")
+    unit = activities.cell(row=3, column=header.index("unit") + 1)  # row 2: the column names
+    original_unit = unit.value
+    unit.value = "bogus-unit"
     path = Path(tmp_path) / "with-error.xlsx"
     workbook.save(path)
 
@@ -287,7 +289,7 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
     assert not Study.objects.filter(report_number="UPLOAD-1").exists()
 
     # Fixed, the same file previews cleanly and imports whole on confirmation.
-    activities.cell(row=3, column=header.index("unit") + 1, value="kg")
+    activities.cell(row=3, column=header.index("unit") + 1, value=original_unit)
     workbook.save(path)
     page.click("text=重新上传")
     page.set_input_files("#id_file", str(path))
