@@ -27,3 +27,7 @@ WHITENOISE_AUTOREFRESH = True
 SIGNING_PKCS12_PATH = str(BASE_DIR / "var" / "no-pki-in-tests" / "signer.p12")
 SIGNING_SEAL_IMAGE = ""
 SIGNING_TIMESTAMP_URL = ""
+# Jobs run inline, to completion, in the request that queues them; tests/test_worker.py runs a
+# real worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+JOBS_IN_THREAD = False
