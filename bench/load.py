@@ -88,7 +88,24 @@ def _prepare(activities: int, media: Path, pki: Path) -> dict:
                         ("submit_for_technical_review", "auditor"), ("approve", "lead")):
         issue = dispatch.perform(action, study=issue, user=users[who])
     target["verify_code"] = Study.objects.get(report_number="DEMO-2").verification_code
+    target["sessions"] = ",".join(_logged_in_sessions(users["auditor"], 200))
     return target
+
+
+def _logged_in_sessions(user, count: int) -> list[str]:
+    """Session keys of `user`, as if logged in (the load measures pages, not logins)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    keys = []
+    for _ in range(count):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return keys
 
 
 def _fresh_database(url: str) -> None:
@@ -212,7 +229,8 @@ def main():
         _wait_up(f"{HOST}/healthz/")
         at_rest = _at_rest(target)
         locust_env = {**os.environ, "LOAD_STUDY": target["study"], "LOAD_PRODUCT": target["product"],
-                      "LOAD_STAGE": target["stage"], "LOAD_VERIFY_CODE": target["verify_code"]}
+                      "LOAD_STAGE": target["stage"], "LOAD_VERIFY_CODE": target["verify_code"],
+                      "LOAD_SESSIONS": target["sessions"]}
         subprocess.run(
             [str(python), "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(max(1, args.users // 5)), "-t", f"{args.seconds}s",

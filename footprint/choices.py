@@ -126,6 +126,9 @@ NARRATIVE_KEYS: tuple[str, ...] = (
     "uncertainty",
     "improvements",
 )
+# Every narrative section of a study, in report order: its purpose and the narrative fields
+# above (pcf-study/1 names those; `purpose` is our extension of the format).
+NARRATIVE_SECTIONS: tuple[str, ...] = ("purpose", *NARRATIVE_KEYS)
 
 
 class JobKind(models.TextChoices):

@@ -17,7 +17,7 @@ def issue_study(job_id: int) -> None:
 
 @shared_task(name="footprint.render_draft_pdf")
 def render_draft_pdf(job_id: int) -> None:
-    from .services.pdf_cache import render_draft_job
+    from .reports.draft_cache import render_draft_job
 
     render_draft_job(job_id)
 

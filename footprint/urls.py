@@ -107,3 +107,15 @@ urlpatterns += [
          name="study_image_delete"),
     path("profile/", profile_views.profile, name="profile"),
 ]
+
+# PACT data exchange (docs/pact.md); the host API itself is in api/pact_urls.py.
+from .views import pact as pact_views  # noqa: E402
+
+urlpatterns += [
+    path("studies/<str:report_number>/pact.json", pact_views.study_pact_json, name="study_pact_json"),
+    path("studies/<str:report_number>/products/<str:product_code>/pact/",
+         pact_views.study_product_pact, name="study_product_pact"),
+    path("companies/<int:pk>/pact/", pact_views.company_pact_grants, name="company_pact_grants"),
+    path("companies/<int:pk>/pact/<int:client_pk>/", pact_views.company_pact_grant,
+         name="company_pact_grant"),
+]

@@ -205,6 +205,8 @@ STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024
 # record (docs/performance.md), so 2,000 records stay within a worker's 30 s. Larger studies
 # are refused with a message before rendering starts.
 REPORT_MAX_ACTIVITIES = env.int("REPORT_MAX_ACTIVITIES", default=2000)
+# What renders the issued report for the issuing step (services do not import the report layer).
+REPORT_RENDERER = "footprint.reports.pdf.render_study_pdf"
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # Behind a reverse proxy that terminates HTTPS (docker-compose's `proxy` service), the proxy's

@@ -23,11 +23,11 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from ..services.entry.images import IMAGE_TYPES, MAX_BYTES, study_images_folder
+
 ASSET_SCHEME = "report-asset"
 MEDIA_SCHEME = "study-media"
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-MAX_BYTES = 10 * 1024 * 1024
 
 
 class AssetRefused(ValueError):
@@ -49,11 +49,6 @@ class Asset:
 
 def assets_dir() -> Path:
     return Path(settings.BASE_DIR) / "static" / "reports"
-
-
-def study_images_folder(report_number: str) -> str:
-    """The folder of the study's images in the default storage."""
-    return f"studies/{report_number}/images"
 
 
 def asset_url(name: str) -> str:
@@ -122,20 +117,6 @@ def resolve(url: str, *, report_number: str) -> Asset:
             raise AssetRefused(url)
         return _study_image(report_number, name)
     raise AssetRefused(url)
-
-
-def study_images(report_number: str) -> list[str]:
-    """File names of the study's uploaded product images, sorted (captions are the names)."""
-    folder = study_images_folder(report_number)
-    try:
-        _dirs, files = default_storage.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(
-        name for name in files
-        if not name.startswith(".") and Path(name).suffix.lower() in IMAGE_TYPES
-        and default_storage.size(f"{folder}/{name}") <= MAX_BYTES
-    )
 
 
 def guess_type(name: str) -> str:

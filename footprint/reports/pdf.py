@@ -13,16 +13,15 @@ from __future__ import annotations
 import base64
 import logging
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
-from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..models import ActivityRecord, Study
+from ..models import Study
+from ..services.report_size import check_report_size
 from . import assets
 from .context import build_report_context
 from .inputs import load_report_inputs, report_language
@@ -50,22 +49,6 @@ class ReportURLFetcher(URLFetcher):
             logger.warning("report renderer refused to fetch %r", url[:200])
             raise
         return URLFetcherResponse(url, asset.read_bytes(), {"Content-Type": asset.mime_type})
-
-
-class ReportTooLarge(Exception):
-    """The study has more activity records than a report is rendered for (REPORT_MAX_ACTIVITIES)."""
-
-
-def check_report_size(study: Study) -> None:
-    """Refuse, in one COUNT query and before anything is rendered, a study whose report would
-    take longer than a request may (a 100,000-record study's PDF timed out the worker)."""
-    limit = settings.REPORT_MAX_ACTIVITIES
-    count = ActivityRecord.objects.filter(stage__study_product__study=study).count()
-    if count > limit:
-        raise ReportTooLarge(_(
-            "报告 %(number)s 有 %(count)s 条活动数据，超过报告生成的上限 %(limit)s 条，无法生成报告。"
-            "请合并活动数据，或请管理员调整 REPORT_MAX_ACTIVITIES。"
-        ) % {"number": study.report_number, "count": f"{count:,}", "limit": f"{limit:,}"})
 
 
 def _render_html(study: Study, *, language: str | None, final: bool, for_pdf: bool) -> str:

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET
 
 from ..access import get_study_for_user
 from ..choices import JobStatus, StudyStatus
+from ..reports import draft_cache
 from ..reports.inputs import report_language
-from ..reports.pdf import ReportTooLarge, check_report_size, render_study_html
-from ..services import pdf_cache
+from ..reports.pdf import render_study_html
 from ..services.jobs import JobNotQueued
+from ..services.report_size import ReportTooLarge, check_report_size
 from ..services.workflow.issuing import issued_pdf_bytes
 
 
@@ -68,17 +69,17 @@ def report_pdf(request, report_number):
 def _draft(request, study, language: str) -> bytes | HttpResponse:
     """The cached draft, or the render job's answer: 202 while it renders (the page asks
     again), the reason when it failed or could not be queued."""
-    key = pdf_cache.draft_key(study, language)
-    content = pdf_cache.cached_draft(study, language, key)
+    key = draft_cache.draft_key(study, language)
+    content = draft_cache.cached_draft(study, language, key)
     if content is not None:
         return content
     try:
-        job = pdf_cache.draft_request(study=study, user=request.user, language=language, key=key)
+        job = draft_cache.draft_request(study=study, user=request.user, language=language, key=key)
     except JobNotQueued as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     job.refresh_from_db()
     if job.status == JobStatus.DONE:  # rendered in this request (eager jobs)
-        content = pdf_cache.cached_draft(study, language, key)
+        content = draft_cache.cached_draft(study, language, key)
         if content is not None:
             return content
     elif job.status == JobStatus.FAILED and job.reason:

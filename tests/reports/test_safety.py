@@ -32,7 +32,7 @@ TEXT = " ".join(HOSTILE)
 def hostile_study(seed_study, settings, tmp_path):
     from PIL import Image
 
-    from footprint.reports.assets import study_images_folder
+    from footprint.services.entry.images import study_images_folder
 
     settings.MEDIA_ROOT = tmp_path
     folder = (Path(settings.MEDIA_ROOT) / study_images_folder(seed_study.report_number))

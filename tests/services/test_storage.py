@@ -9,9 +9,8 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from footprint.reports import assets
+from footprint.reports import assets, draft_cache
 from footprint.reports.pdf import ReportURLFetcher
-from footprint.services import pdf_cache
 from footprint.services.entry import images
 from footprint.services.interchange import importing
 from footprint.services.workflow import issuing
@@ -50,9 +49,9 @@ def test_images_live_in_the_storage_and_reach_the_report(seed_study, object_stor
     with pytest.raises(assets.AssetRefused):
         assets.resolve(assets.media_url("DEMO-2", "外观.png"), report_number=seed_study.report_number)
     assert images.study_image_rename(study=seed_study, name="外观.png", caption="正面") == "正面.png"
-    assert assets.study_images(seed_study.report_number) == ["正面.png"]
+    assert images.study_image_names(seed_study.report_number) == ["正面.png"]
     images.study_image_delete(study=seed_study, name="正面.png")
-    assert assets.study_images(seed_study.report_number) == []
+    assert images.study_image_names(seed_study.report_number) == []
 
 
 @pytest.mark.pdf
@@ -60,8 +59,8 @@ def test_issued_and_draft_pdfs_live_in_the_storage(object_storage, issued_seed_s
     study = issued_seed_study
     assert object_storage.exists(study.issued_pdf.name)
     assert issuing.issued_pdf_bytes(study).startswith(b"%PDF")
-    pdf_cache.store_draft(study, "en", "k" * 64, b"%PDF-1.7 x\n%%EOF\n")
-    assert pdf_cache.cached_draft(study, "en", "k" * 64) == b"%PDF-1.7 x\n%%EOF\n"
+    draft_cache.store_draft(study, "en", "k" * 64, b"%PDF-1.7 x\n%%EOF\n")
+    assert draft_cache.cached_draft(study, "en", "k" * 64) == b"%PDF-1.7 x\n%%EOF\n"
 
 
 def test_import_uploads_live_in_the_storage(object_storage):

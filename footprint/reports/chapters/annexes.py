@@ -43,6 +43,7 @@ def annexes(r: Report) -> dict:
         "issue_date": issue_date(r),
     }
 
+
 def signatures(r: Report) -> list[dict]:
     def last(status: str) -> TransitionFacts | None:
         found = [t for t in r.i.transitions if t.to_status == status]

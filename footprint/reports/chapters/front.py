@@ -23,6 +23,7 @@ def meta(r: Report) -> dict:
         "created": created.isoformat(timespec="seconds") if created else "",
     }
 
+
 def page_strings(r: Report) -> dict:
     # One translatable pattern, cut into the literal pieces around the two CSS counters.
     pattern = _("第 %(page)s 页 / 共 %(pages)s 页")
@@ -35,9 +36,11 @@ def page_strings(r: Report) -> dict:
         "watermark": _("草稿 / DRAFT"),
     }
 
+
 def products_text(r: Report) -> str:
     sep = "、" if r.zh else ", "
     return sep.join(p.name for p in r.i.products)
+
 
 def issue_date(r: Report) -> str:
     """The issue date; an issued report rendered before the date was stored gets the day it
@@ -49,11 +52,13 @@ def issue_date(r: Report) -> str:
         return r.date(r.i.generated_at)
     return ""
 
+
 def revision_text(r: Report) -> str:
     s = r.i.study
     if s.revision == 0:
         return _("初版")
     return _("第 %(n)s 次修订") % {"n": s.revision}
+
 
 def cover(r: Report) -> dict:
     s = r.i.study
@@ -69,6 +74,7 @@ def cover(r: Report) -> dict:
         "verification_url": r.i.verification_url if s.verification_code else "",
         "qr_svg": mark_safe(r.i.qr_svg) if (s.verification_code and r.i.qr_svg) else "",
     }
+
 
 def info(r: Report) -> dict:
     s = r.i.study

@@ -12,7 +12,6 @@ from ...services import formatting as F
 from ..analysis import market_based
 from ..charts import boundary_diagram
 from .base import Report, choice_label, gas_label, stage_label
-from .summary import stage_is_excluded, used_factor_keys
 
 
 def chapter3(r: Report) -> dict:
@@ -31,7 +30,7 @@ def chapter3(r: Report) -> dict:
         for st in p.stages:
             if st.stage not in in_boundary:
                 continue
-            excluded_stage = stage_is_excluded(r, p.code, st.stage)
+            excluded_stage = r.stage_is_excluded(p.code, st.stage)
             rows.append({
                 "stage": stage_label(st.stage),
                 "included": st.included or ("—" if excluded_stage else "/"),
@@ -87,17 +86,19 @@ def chapter3(r: Report) -> dict:
         "value_choices": value_choices(r),
     }
 
+
 def boundary_figure(r: Report) -> SafeString:
     result_products = r.i.result.products
     stages = [st.stage for st in (result_products[0].stages if result_products else ())]
     boxes = []
     for st in stages:
-        excluded = all(stage_is_excluded(r, p.code, st) for p in result_products)
+        excluded = all(r.stage_is_excluded(p.code, st) for p in result_products)
         boxes.append((stage_label(st), not excluded))
     return mark_safe(boundary_diagram(
         boxes, boundary_label=_("系统边界"), excluded_label=_("未纳入（无活动数据）"),
         chart_id="boundary",
     ))
+
 
 def allocated_rows(r: Report) -> list[dict]:
     rows = []
@@ -107,6 +108,7 @@ def allocated_rows(r: Report) -> list[dict]:
                 rows.append({"product": p.name, "activity": a.name,
                              "allocation": F.allocation(a.allocation)})
     return rows
+
 
 def gases_considered(r: Report) -> list[dict]:
     gwp = r.i.gwp_values.get(r.i.study.gwp_set, {})
@@ -119,9 +121,10 @@ def gases_considered(r: Report) -> list[dict]:
                      "used": gas in used, "used_text": _("是") if gas in used else _("否")})
     return rows
 
+
 def electricity_rows(r: Report) -> list[dict]:
     rows = []
-    for key in used_factor_keys(r):
+    for key in r.used_factor_keys():
         f = r.factor(key)
         if f is None or f.category != FactorCategory.ELECTRICITY:
             continue
@@ -136,6 +139,7 @@ def electricity_rows(r: Report) -> list[dict]:
             "period_year": r.i.study.period_end.year,
         })
     return rows
+
 
 def electricity_methods(r: Report) -> dict[str, list[str]]:
     """The activities whose electricity factor is location-based and those whose factor is
@@ -158,6 +162,7 @@ def electricity_methods(r: Report) -> dict[str, list[str]]:
             names[method].append(label)
     return names
 
+
 def electricity_treatment(r: Report) -> str:
     """Chapter 3.8's paragraph: the method the study's electricity factors follow, naming the
     activities under each method when it uses both ("" when it buys no electricity)."""
@@ -179,6 +184,7 @@ def electricity_treatment(r: Report) -> str:
                  "所用电力排放因子如下：")
     return ""
 
+
 def electricity_value_choice(r: Report) -> str:
     """The value-choice line on electricity, agreeing with chapter 3.8."""
     names = electricity_methods(r)
@@ -188,6 +194,7 @@ def electricity_value_choice(r: Report) -> str:
         return _("外购电力按基于市场的排放因子计算（剩余电力组合）。")
     return _("外购电力按电网平均排放因子计算（基于位置的方法）。")
 
+
 def data_counts(r: Report) -> dict:
     acts = [a for p in r.i.products for a in p.activities]
     return {
@@ -195,6 +202,7 @@ def data_counts(r: Report) -> dict:
         "secondary": sum(1 for a in acts if a.data_type == DataType.SECONDARY),
         "total": len(acts),
     }
+
 
 def value_choices(r: Report) -> list[str]:
     s = r.i.study

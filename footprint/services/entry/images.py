@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ...models import Study
-from ...reports import assets
 from ..freeze import ensure_study_editable
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
@@ -40,6 +39,30 @@ THUMBNAIL_SIDE = 320
 CAPTION_MAX_LENGTH = 80
 # Characters that file systems or URLs reserve; a caption cannot contain them.
 _RESERVED = set('/\\:*?"<>|%#')
+
+
+# What a report may embed of a study's images (reports/assets.py serves them from here).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def study_images_folder(report_number: str) -> str:
+    """The folder of the study's images in the default storage."""
+    return f"studies/{report_number}/images"
+
+
+def study_image_names(report_number: str) -> list[str]:
+    """File names of the study's uploaded product images, sorted (captions are the names)."""
+    folder = study_images_folder(report_number)
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(
+        name for name in files
+        if not name.startswith(".") and Path(name).suffix.lower() in IMAGE_TYPES
+        and default_storage.size(f"{folder}/{name}") <= MAX_BYTES
+    )
 
 
 @dataclass(frozen=True)
@@ -58,9 +81,9 @@ def max_upload_bytes() -> int:
 
 def study_images(study: Study) -> list[StudyImage]:
     """The study's images in report order."""
-    folder = assets.study_images_folder(study.report_number)
+    folder = study_images_folder(study.report_number)
     images = []
-    for name in assets.study_images(study.report_number):
+    for name in study_image_names(study.report_number):
         stored = f"{folder}/{name}"
         try:
             with default_storage.open(stored, "rb") as handle, Image.open(handle) as image:
@@ -96,15 +119,15 @@ def clean_caption(caption: str) -> str:
 def existing_image(study: Study, name: str) -> str | None:
     """The storage name of the study's image called `name`, only if the folder lists it (no
     path built from what a request says)."""
-    if name in assets.study_images(study.report_number):
-        return f"{assets.study_images_folder(study.report_number)}/{name}"
+    if name in study_image_names(study.report_number):
+        return f"{study_images_folder(study.report_number)}/{name}"
     return None
 
 
 def _caption_taken(study: Study, caption: str, *, other_than: str | None = None) -> bool:
     wanted = caption.casefold()
     return any(caption_of(n).casefold() == wanted and n != other_than
-               for n in assets.study_images(study.report_number))
+               for n in study_image_names(study.report_number))
 
 
 def _locked(study: Study) -> Study:
@@ -167,7 +190,7 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
     limit = max_upload_bytes()
     if len(data) > limit:
         raise ValidationError({"image": [_("图片不能超过 %(mb)s MB。") % {"mb": f"{limit / 1024 / 1024:g}"}]})
-    if Path(filename).suffix.lower() not in assets.IMAGE_TYPES:
+    if Path(filename).suffix.lower() not in IMAGE_TYPES:
         raise ValidationError({"image": [_("只能上传 JPEG 或 PNG 图片（.jpg、.jpeg、.png）。")]})
     try:
         caption = clean_caption(caption or caption_of(Path(filename.replace("\\", "/")).name))
@@ -179,10 +202,10 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
         encoded, extension = _reencoded(data)
     except ValidationError as exc:
         raise ValidationError({"image": exc.messages}) from exc
-    if len(encoded) > assets.MAX_BYTES:
+    if len(encoded) > MAX_BYTES:
         raise ValidationError({"image": [_("图片重新编码后过大，请缩小后再上传。")]})
     name = caption + extension
-    _store(f"{assets.study_images_folder(study.report_number)}/{name}", encoded)
+    _store(f"{study_images_folder(study.report_number)}/{name}", encoded)
     study.save(update_fields=["updated_at"])
     with Image.open(io.BytesIO(encoded)) as image:
         width, height = image.size
@@ -210,9 +233,9 @@ def study_image_rename(*, study: Study, name: str, caption: str) -> str:
         if new_name.casefold() == name.casefold():
             # Only the case changes: on a case-insensitive disk both names are one file.
             default_storage.delete(stored)
-            _store(f"{assets.study_images_folder(study.report_number)}/{new_name}", data)
+            _store(f"{study_images_folder(study.report_number)}/{new_name}", data)
         else:
-            _store(f"{assets.study_images_folder(study.report_number)}/{new_name}", data)
+            _store(f"{study_images_folder(study.report_number)}/{new_name}", data)
             default_storage.delete(stored)
         study.save(update_fields=["updated_at"])
     return new_name
@@ -243,9 +266,9 @@ def study_image_thumbnail(stored: str) -> tuple[bytes, str]:
 
 def copy_study_images(*, source: Study, target: Study) -> int:
     """Copy the images of a study to another (a revision starts with the issued images)."""
-    names = assets.study_images(source.report_number)
+    names = study_image_names(source.report_number)
     for name in names:
-        with default_storage.open(f"{assets.study_images_folder(source.report_number)}/{name}", "rb") as handle:
+        with default_storage.open(f"{study_images_folder(source.report_number)}/{name}", "rb") as handle:
             data = handle.read()
-        _store(f"{assets.study_images_folder(target.report_number)}/{name}", data)
+        _store(f"{study_images_folder(target.report_number)}/{name}", data)
     return len(names)

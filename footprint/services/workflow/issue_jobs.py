@@ -86,9 +86,9 @@ def issue_job(job_id: int) -> None:
 def latest_issue_job(study: Study) -> BackgroundJob | None:
     """The issue job the workflow page shows: the one under way, or the last one that failed
     while the study is still waiting to be issued."""
+    if study.status != S.APPROVED:  # no query: only an approved study has one to show
+        return None
     job = study.jobs.filter(kind=JobKind.ISSUE).order_by("-created_at", "-id").first()
     if job is None or job.status == JobStatus.DONE:
-        return None
-    if job.status == JobStatus.FAILED and study.status != S.APPROVED:
         return None
     return job

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ...choices import StudyStatus
@@ -37,7 +38,9 @@ from ...models import (
     StudyTransition,
 )
 from ..calculation.study import StudyResult, result_to_dict
+from ..facts.reading import certification_body
 from ..jobs import queue_notice
+from ..report_size import ReportTooLarge
 from ..results import study_results
 from .transitions import (
     ACTIONS,
@@ -91,6 +94,12 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
     }
 
 
+def _render_final_report(study: Study) -> bytes:
+    """The issued report's PDF, from the report layer (settings.REPORT_RENDERER): the report
+    layer is built on the services, so they name it by setting, not by import."""
+    return import_string(settings.REPORT_RENDERER)(study, final=True)
+
+
 @dataclass
 class PreparedIssue:
     """A signed report not yet recorded: the study as it was read, and what issuing sets."""
@@ -107,8 +116,6 @@ class StudyChangedWhileIssuing(Exception):
 
 def issue_prepare(*, study: Study, user, on_signing=None) -> PreparedIssue:
     """Render and sign the final report of an approved study; writes nothing."""
-    from ...reports.inputs import certification_body
-    from ...reports.pdf import ReportTooLarge, render_study_pdf
     from ...selectors import gwp_version_of
     from .signing import SigningUnavailable, sign_pdf
 
@@ -128,7 +135,7 @@ def issue_prepare(*, study: Study, user, on_signing=None) -> PreparedIssue:
         study.gwp_version = gwp_version_of(study)
     with translation.override(study.language):
         try:
-            pdf = render_study_pdf(study, final=True)
+            pdf = _render_final_report(study)
         except ReportTooLarge as exc:
             raise WorkflowError(str(exc)) from exc
         if on_signing is not None:
@@ -201,6 +208,9 @@ def issue_commit(prepared: PreparedIssue, *, user, comment: str = "", file_name:
             transition = record_transition(study, from_status=S.APPROVED, to_status=S.ISSUED, user=user,
                                           comment=comment)
             superseded = _supersede_previous(study, user=user)
+            from ..pact.events import study_issued
+
+            study_issued(study)  # PACT footprint ids, Published events to granted clients
         except Exception:
             study.issued_pdf.storage.delete(stored_name)
             raise

@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from footprint.choices import JobStatus
 from footprint.models import ActivityRecord, BackgroundJob, Company, User
-from footprint.services import jobs, pdf_cache
+from footprint.reports import draft_cache
+from footprint.services import jobs
+from footprint.services.entry.images import study_images_folder
 
 pytestmark = pytest.mark.django_db
 NUMBER = "202508175GHG"
@@ -47,8 +49,8 @@ def test_a_repeat_download_serves_the_stored_file(client, seed_study, demo_users
 
 
 def test_the_key_is_stable_while_nothing_changes(seed_study):
-    assert pdf_cache.draft_key(seed_study, "zh-hans") == pdf_cache.draft_key(seed_study, "zh-hans")
-    assert pdf_cache.draft_key(seed_study, "zh-hans") != pdf_cache.draft_key(seed_study, "en")
+    assert draft_cache.draft_key(seed_study, "zh-hans") == draft_cache.draft_key(seed_study, "zh-hans")
+    assert draft_cache.draft_key(seed_study, "zh-hans") != draft_cache.draft_key(seed_study, "en")
 
 
 def _title(study):
@@ -76,9 +78,8 @@ def _auditor_name(study):
 
 
 def _image(study):
-    from footprint.reports import assets
 
-    folder = (Path(settings.MEDIA_ROOT) / assets.study_images_folder(study.report_number))
+    folder = (Path(settings.MEDIA_ROOT) / study_images_folder(study.report_number))
     folder.mkdir(parents=True, exist_ok=True)
     from PIL import Image
 
@@ -92,18 +93,18 @@ def _image(study):
 ])
 def test_a_change_that_alters_a_page_changes_the_key(seed_study, change, languages, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    before = {lang: pdf_cache.draft_key(seed_study, lang) for lang in ("zh-hans", "en")}
+    before = {lang: draft_cache.draft_key(seed_study, lang) for lang in ("zh-hans", "en")}
     change(seed_study)
     seed_study.refresh_from_db()
-    changed = {lang for lang in ("zh-hans", "en") if pdf_cache.draft_key(seed_study, lang) != before[lang]}
+    changed = {lang for lang in ("zh-hans", "en") if draft_cache.draft_key(seed_study, lang) != before[lang]}
     assert changed == languages
 
 
 def test_code_templates_and_translations_are_part_of_the_key(seed_study, monkeypatch):
-    before = pdf_cache.draft_key(seed_study, "zh-hans")
-    monkeypatch.setattr(pdf_cache, "code_version", lambda: "another deployment")
-    assert pdf_cache.draft_key(seed_study, "zh-hans") != before
-    sources = pdf_cache._CODE_GLOBS
+    before = draft_cache.draft_key(seed_study, "zh-hans")
+    monkeypatch.setattr(draft_cache, "code_version", lambda: "another deployment")
+    assert draft_cache.draft_key(seed_study, "zh-hans") != before
+    sources = draft_cache._CODE_GLOBS
     assert "templates/reports/**/*" in sources and "locale/**/*.mo" in sources
 
 
@@ -117,9 +118,9 @@ def test_after_a_change_the_download_renders_again_and_the_old_file_goes(client,
 
 
 def test_a_file_cut_short_is_not_a_hit(seed_study, renders):
-    key = pdf_cache.draft_key(seed_study, "zh-hans")
+    key = draft_cache.draft_key(seed_study, "zh-hans")
     default_storage.save(f"drafts/{NUMBER}/zh-hans-{key}.pdf", ContentFile(b"%PDF-1.7 half"))
-    assert pdf_cache.cached_draft(seed_study, "zh-hans", key) is None
+    assert draft_cache.cached_draft(seed_study, "zh-hans", key) is None
 
 
 def test_while_a_worker_renders_the_download_answers_202_then_the_file(client, seed_study, demo_users,
@@ -131,7 +132,7 @@ def test_while_a_worker_renders_the_download_answers_202_then_the_file(client, s
     assert waiting.status_code == again.status_code == 202
     assert waiting["Retry-After"] == "2" and 'id="pdf-rendering"' in waiting.content.decode()
     assert len(queued) == 1 and renders == []
-    pdf_cache.render_draft_job(queued[0])
+    draft_cache.render_draft_job(queued[0])
     assert BackgroundJob.objects.get(pk=queued[0]).status == JobStatus.DONE
     done = _download(client, demo_users["auditor"])
     assert done.status_code == 200 and done.content.startswith(b"%PDF") and renders == ["zh-hans"]

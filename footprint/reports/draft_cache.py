@@ -28,8 +28,9 @@ from django.utils import translation
 
 from ..choices import JobKind, JobStatus
 from ..models import BackgroundJob, Study
-from ..reports import assets
-from . import jobs
+from ..services import jobs
+from ..services.entry.images import study_image_names, study_images_folder
+from . import assets
 
 DRAFT_DIR = "drafts"
 # The sources whose change alters a rendered page (relative to BASE_DIR).
@@ -49,16 +50,16 @@ def code_version() -> str:
 
 
 def _images_fingerprint(report_number: str) -> list[tuple[str, int, str]]:
-    folder = assets.study_images_folder(report_number)
+    folder = study_images_folder(report_number)
     return [(name, default_storage.size(f"{folder}/{name}"),
              default_storage.get_modified_time(f"{folder}/{name}").isoformat())
-            for name in assets.study_images(report_number)]
+            for name in study_image_names(report_number)]
 
 
 def draft_key(study: Study, language: str) -> str:
     """The cache key of the study's draft PDF in `language` (see the module's docstring)."""
-    from ..reports.inputs import load_report_inputs
-    from ..reports.pdf import ASSET_NAMES
+    from .inputs import load_report_inputs
+    from .pdf import ASSET_NAMES
 
     asset_urls = {key: assets.asset_url(name) for key, name in ASSET_NAMES.items()}
     with translation.override(language):
@@ -118,7 +119,8 @@ def draft_request(*, study: Study, user, language: str, key: str) -> BackgroundJ
 
 def render_draft_job(job_id: int) -> None:
     """The task: render the draft, store it under the key of what was rendered."""
-    from ..reports.pdf import ReportTooLarge, render_study_pdf
+    from ..services.report_size import ReportTooLarge
+    from .pdf import render_study_pdf
 
     job = jobs.job_claim(job_id)
     if job is None:
