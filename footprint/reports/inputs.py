@@ -14,6 +14,7 @@ import segno
 from django.conf import settings
 from django.utils import timezone
 
+from ..choices import StudyStatus
 from ..models import Study
 from ..selectors import (
     activities_of,
@@ -81,9 +82,11 @@ def _person(user, tr) -> PersonFacts:
 
 
 def load_report_inputs(study: Study, *, language: str | None = None, final: bool = False,
-                       asset_urls: dict[str, str], image_url=None) -> ReportInputs:
+                       asset_urls: dict[str, str], image_url=None, issued_by: str = "") -> ReportInputs:
     """`asset_urls` maps asset names to URLs (the PDF's private scheme or /static/ for the
-    browser); `image_url(name)` gives the URL of an uploaded study image."""
+    browser); `image_url(name)` gives the URL of an uploaded study image. `issued_by` names
+    the person issuing the study now (the issuing step, whose transition is recorded only
+    after the signed file exists)."""
     language = report_language(study, language)
     # The study's own text in the report language (Study.translations; identity in Chinese).
     tr = translator_for(study.translations, language)
@@ -146,6 +149,9 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
                         tr.term(t.user.get_full_name() or t.user.username) if t.user else "")
         for t in study.transitions.select_related("user").order_by("created_at", "id")
     )
+    if final and issued_by and study.issued_at and not any(
+            t.to_status == StudyStatus.ISSUED and t.at >= study.issued_at for t in transitions):
+        transitions += (TransitionFacts(StudyStatus.ISSUED, study.issued_at, tr.term(issued_by)),)
     images = ()
     if image_url is not None:
         images = tuple(ImageFacts(image_url(name), name.rsplit(".", 1)[0])

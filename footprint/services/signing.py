@@ -1,9 +1,10 @@
 """Signing issued reports and checking signatures: the only module that uses pyHanko.
 
 An issued report carries one PAdES certification signature (DocMDP "no changes"): any later
-change to the file, even a valid incremental update, breaks it. The visible signature sits in
-the seal area of the cover (SIGNATURE_BOX) and shows the certification body's seal, its name,
-the person who issued the report and the time.
+change to the file, even a valid incremental update, breaks it. The visible signature goes in
+the box the cover reserves for it (reports/signature_block.py finds it in the layout): the
+certification body's seal on the left, its name, the person who issued the report and the
+time on the right, side by side so that neither covers the other.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Where the visible signature goes: page index and box in PDF points (x1, y1, x2, y2) from the
-# bottom-left corner of an A4 page (595 × 842 pt). The cover's "seal area" is bottom right.
-SIGNATURE_PAGE = 0
-SIGNATURE_BOX = (335, 60, 560, 190)
+from ..reports.signature_block import SignatureBox
+
 SIGNATURE_FIELD = "CertificationBodySignature"
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 CJK_FONT_INDEX = 2  # Noto Sans CJK SC inside the collection
@@ -140,7 +139,7 @@ def _font_subset(text: str) -> bytes:
     return out.getvalue()
 
 
-def _stamp_style(text: str):
+def _stamp_style(text: str, *, width: float, height: float):
     from pyhanko.pdf_utils.font.api import FontEngineFactory
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
     from pyhanko.pdf_utils.text import TextBoxStyle
@@ -152,9 +151,11 @@ def _stamp_style(text: str):
     class SubsetFont(FontEngineFactory):
         def create_font_engine(self, writer, obj_stream=None):
             return GlyphAccumulator(
-                writer=writer, font_handle=io.BytesIO(font_bytes), font_size=9,
+                writer=writer, font_handle=io.BytesIO(font_bytes), font_size=STAMP_FONT_SIZE,
                 obj_stream=obj_stream,
             )
+
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 
     background = None
     seal = Path(settings.SIGNING_SEAL_IMAGE) if settings.SIGNING_SEAL_IMAGE else None
@@ -163,13 +164,36 @@ def _stamp_style(text: str):
         from pyhanko.pdf_utils.images import PdfImage
 
         background = PdfImage(Image.open(seal), writer=None)
+    seal_side, text_left = stamp_columns(width=width, height=height, with_seal=background is not None)
     return TextStampStyle(
         stamp_text=text,
-        text_box_style=TextBoxStyle(font=SubsetFont(), leading=12),
+        text_box_style=TextBoxStyle(font=SubsetFont(), font_size=STAMP_FONT_SIZE,
+                                    leading=STAMP_FONT_SIZE + 3),
+        # the seal: a square at the left edge, as tall as the box
         background=background,
-        background_opacity=0.85,
+        background_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=0, right=int(max(width - seal_side, 0)), top=0, bottom=0)),
+        background_opacity=1,
+        # the text: right of the seal, shrunk to fit what is left of the box
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=int(text_left), right=0, top=0, bottom=0)),
         border_width=0,
     )
+
+
+STAMP_FONT_SIZE = 8
+STAMP_GAP = 6  # points between the seal and the text
+
+
+def stamp_columns(*, width: float, height: float, with_seal: bool) -> tuple[float, float]:
+    """The seal's side and where the text starts, in points from the box's left edge: the seal
+    is a square as tall as the box (at most half its width), the text begins after a gap."""
+    if not with_seal:
+        return 0.0, 0.0
+    side = min(height, width / 2)
+    return side, side + STAMP_GAP
 
 
 def stamp_text(*, signer_name: str, signed_at: dt.datetime) -> str:
@@ -184,9 +208,11 @@ def stamp_text(*, signer_name: str, signed_at: dt.datetime) -> str:
     return "\n".join(lines)
 
 
-def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -> bytes:
-    """Certify `pdf` (PAdES, DocMDP no changes) with the configured key; visible signature on
-    the cover; RFC 3161 timestamp when SIGNING_TIMESTAMP_URL is set."""
+def sign_pdf(pdf: bytes, *, box: SignatureBox, signer_name: str, reason: str,
+             location: str = "") -> bytes:
+    """Certify `pdf` (PAdES, DocMDP no changes) with the configured key; the visible signature
+    fills `box` (the place the cover reserves); RFC 3161 timestamp when SIGNING_TIMESTAMP_URL
+    is set."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -211,10 +237,8 @@ def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -
         meta,
         signer,
         timestamper=timestamper,
-        stamp_style=_stamp_style(text),
-        new_field_spec=fields.SigFieldSpec(
-            SIGNATURE_FIELD, on_page=SIGNATURE_PAGE, box=SIGNATURE_BOX
-        ),
+        stamp_style=_stamp_style(text, width=box.rect[2] - box.rect[0], height=box.rect[3] - box.rect[1]),
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=box.page, box=box.rect),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     return _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()

@@ -321,7 +321,7 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
 def study_issue(*, study: Study, user, comment: str = "") -> Study:
     """Render the final PDF, sign it, store it with its SHA-256 and a snapshot of the data,
     and freeze the study. A revision's issue supersedes the study it revises."""
-    from ..reports.pdf import ReportTooLarge, render_study_pdf
+    from ..reports.pdf import ReportTooLarge, render_issued_pdf
     from .signing import SigningUnavailable, sign_pdf
 
     action = ACTIONS["issue"]
@@ -339,11 +339,11 @@ def study_issue(*, study: Study, user, comment: str = "") -> Study:
             study.gwp_version = gwp_version_of(study)
         with translation.override(study.language):
             try:
-                pdf = render_study_pdf(study, final=True)
+                rendering = render_issued_pdf(study, issued_by=user.display_name)
             except ReportTooLarge as exc:
                 raise WorkflowError(str(exc)) from exc
             try:
-                signed = sign_pdf(pdf, signer_name=user.display_name,
+                signed = sign_pdf(rendering.pdf, box=rendering.signature_box, signer_name=user.display_name,
                                   reason=_signature_reason(study), location=settings.SIGNING_LOCATION)
             except SigningUnavailable:
                 raise

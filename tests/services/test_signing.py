@@ -53,15 +53,46 @@ def test_a_ca_we_do_not_know_is_not_trusted(issued_bytes, tmp_path):
     assert status.intact and not status.trusted
 
 
-def test_the_visible_signature_has_the_seal_on_the_cover(issued_bytes):
+def test_the_visible_signature_fills_the_box_the_cover_reserves(issued_bytes):
+    """The stamp sits where the layout left room: no page text under it, no placeholder left
+    on the cover, and the seal and the stamp's text side by side, not over each other."""
     from pypdf import PdfReader
+
+    from tests.reports.pdfcheck import (
+        is_dark,
+        is_red,
+        page_image,
+        pdftotext,
+        pixels_in,
+        placed_text,
+        signature_widget_rect,
+    )
 
     reader = PdfReader(io.BytesIO(issued_bytes))
     widgets = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
     sig = next(w for w in widgets if w.get("/FT") == "/Sig")
-    assert [round(float(v)) for v in sig["/Rect"]] == list(signing.SIGNATURE_BOX)
     appearance = sig["/AP"]["/N"].get_object()
     assert appearance["/Resources"]["/XObject"]  # the seal image (and nested form)
+
+    rect = signature_widget_rect(issued_bytes)
+    x1, y1, x2, y2 = rect
+    assert x2 - x1 > 200 and y2 - y1 > 80  # the reserved 88 × 34 mm, not a fallback
+    runs = placed_text(issued_bytes, 0)
+    assert len(runs) > 10
+    under = [r.text for r in runs if x1 - 2 <= r.x <= x2 and y1 - 2 <= r.y <= y2 + r.size]
+    assert under == []
+    assert "认证机构盖章处" not in pdftotext(issued_bytes, first=1, last=1)
+
+    dpi, height = 100, float(reader.pages[0].mediabox.height)
+    image = page_image(issued_bytes, 0, dpi=dpi)
+    seal = pixels_in(image, rect, dpi=dpi, page_height_pt=height, keep=is_red)
+    text = pixels_in(image, rect, dpi=dpi, page_height_pt=height, keep=is_dark)
+    assert seal and text
+    assert seal[2] < text[0]  # the seal ends left of where the stamp's text begins
+    # and no red anywhere else on the cover: the draft's dashed placeholder seal is gone
+    whole_page = (0, 0, float(reader.pages[0].mediabox.width), height)
+    red = pixels_in(image, whole_page, dpi=dpi, page_height_pt=height, keep=is_red)
+    assert red == seal
 
 
 def test_check_pdf_signature_reports_an_intact_certified_signature(issued_bytes):
