@@ -18,13 +18,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ..choices import Basis, Boundary, DataType, FactorCategory, Gas, GwpSet, Stage, StudyStatus
+from ..choices import Basis, Boundary, DataType, FactorCategory, Gas, GwpSet, Stage
 from ..services import checks as C
 from ..services import formatting as F
 from ..services.calculation import ProductResult
 from . import sensitivity as S
 from .charts import boundary_diagram, contributors_chart, stage_chart
-from .facts import FactorFacts, Narrative, ReportInputs, TransitionFacts
+from .facts import FactorFacts, Narrative, ReportInputs
+from .signoff import signoff_rows, signoff_statement
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -1050,22 +1051,10 @@ class _Builder:
             "gwp_rows": gwp_rows,
             "gwp_table": o.table(_("附2"), _("100 年全球变暖潜势（GWP100）")),
             "signatures": self.signatures(),
+            "signoff_statement": signoff_statement(self.i),
             "certification_body": s.certification_body,
             "issue_date": self.issue_date(),
         }
 
     def signatures(self) -> list[dict]:
-        def last(status: str) -> TransitionFacts | None:
-            found = [t for t in self.i.transitions if t.to_status == status]
-            return found[-1] if found else None
-
-        compiled = last(StudyStatus.TECHNICAL_REVIEW)
-        approved = last(StudyStatus.APPROVED)
-        issued = last(StudyStatus.ISSUED)
-        auditors = "、".join(a.name for a in self.i.auditors) if self.zh else ", ".join(a.name for a in self.i.auditors)
-        lead = self.i.lead_verifier.name if self.i.lead_verifier else ""
-        return [
-            {"role": _("编制"), "name": auditors, "date": self.date(compiled.at) if compiled else ""},
-            {"role": _("审核"), "name": lead, "date": self.date(approved.at) if approved else ""},
-            {"role": _("批准"), "name": lead, "date": self.date(issued.at) if issued else ""},
-        ]
+        return signoff_rows(self.i)

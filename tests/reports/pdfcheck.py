@@ -69,8 +69,9 @@ def page_image(pdf: bytes, page_index: int, *, dpi: int = 100):
         return Image.open(Path(folder) / "p.png").convert("RGB").copy()
 
 
-def pdftotext(pdf: bytes, *, first: int | None = None, last: int | None = None) -> str:
-    args = ["pdftotext"]
+def pdftotext(pdf: bytes, *, first: int | None = None, last: int | None = None,
+              layout: bool = False) -> str:
+    args = ["pdftotext"] + (["-layout"] if layout else [])
     if first:
         args += ["-f", str(first)]
     if last:

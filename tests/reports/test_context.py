@@ -146,13 +146,16 @@ def test_tables_and_figures_are_numbered_in_order_per_chapter(ctx):
 
 def test_signatures_are_blank_until_the_workflow_dates_them(seed_study):
     blank = build(seed_study)["annexes"]["signatures"]
-    assert [s["date"] for s in blank] == ["", "", ""]
-    assert blank[0]["name"] == "审核员" and blank[1]["name"] == blank[2]["name"] == "技术负责人"
+    assert [s["role"] for s in blank] == ["编制", "企业确认", "技术审核", "批准", "签发"]
+    assert [s["date"] for s in blank] == [""] * 5 and [s["signature"] for s in blank] == [""] * 5
+    assert blank[0]["name"] == "张明远" and blank[2]["name"] == blank[4]["name"] == "陈静"
+    assert blank[1]["name"] == "肖飞"  # the company's contact, until a person confirms
     lead = User.objects.get(username="lead")
     StudyTransition.objects.create(study=seed_study, from_status=StudyStatus.CLIENT_CONFIRMED,
                                    to_status=StudyStatus.TECHNICAL_REVIEW, user=lead)
     dated = build(seed_study)["annexes"]["signatures"]
-    assert dated[0]["date"] and not dated[1]["date"]
+    assert dated[0]["date"] and not dated[1]["date"] and not dated[3]["date"]
+    assert dated[0]["signature"] == "本人在系统中确认（工作流记录）"
 
 
 def test_english_context_has_english_labels(seed_study):

@@ -190,7 +190,7 @@ def test_issued_report_has_the_qr_code_url_signatures_and_dates(demo_reports):
     assert f"/verify/{code}/" in _normalise(texts[0])
     assert "2025年4月3日" in texts[0]
     annex = texts[-1]
-    assert "技术负责人" in annex and "审核员" in annex
+    assert "陈静" in annex and "张明远" in annex
     assert "2025年4月1日" in annex and "2025年4月2日" in annex and "2025年4月3日" in annex
     assert "segno" in final.html and "<svg" in final.html
     # only the issued report states the verification conclusion

@@ -37,7 +37,7 @@ def test_pyhanko_validates_the_issued_pdf_against_the_demo_ca(issued_bytes, demo
     assert embedded.sig_object["/Filter"] == "/Adobe.PPKLite"
     assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
     assert "演示" in str(embedded.sig_object["/Reason"])  # the demo says so in the reason
-    assert str(embedded.sig_object["/Name"]) == "技术负责人"
+    assert str(embedded.sig_object["/Name"]) == "陈静"
 
 
 def test_a_ca_we_do_not_know_is_not_trusted(issued_bytes, tmp_path):
