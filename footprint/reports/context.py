@@ -22,6 +22,7 @@ from ..choices import Basis, Boundary, DataType, FactorCategory, Gas, GwpSet, St
 from ..services import checks as C
 from ..services import formatting as F
 from ..services.calculation import ProductResult
+from . import partial_cfp, scope_statements
 from . import sensitivity as S
 from .charts import boundary_diagram, contributors_chart, stage_chart
 from .facts import FactorFacts, Narrative, ReportInputs
@@ -195,15 +196,14 @@ class _Builder:
 
     @property
     def declared_unit(self) -> bool:
-        """A cradle-to-gate study quantifies a partial CFP, expressed per declared unit rather
-        than per functional unit (ISO 14067:2018)."""
-        return self.i.study.boundary == "cradle_to_gate"
+        """A partial CFP (boundary at the gate, or a stage left out) is expressed per declared
+        unit rather than per functional unit (ISO 14067:2018 6.3.3); see partial_cfp.py."""
+        return partial_cfp.is_partial(self.i)
 
     def partial_cfp_sentence(self) -> str:
         """Said in the summary when the result is a partial CFP: the boundary stops at the gate,
         or an energy-using product's use stage is left out (`use_stage_excluded`)."""
-        if not (self.declared_unit
-                or any(c.code == C.USE_STAGE_EXCLUDED for c in self.i.result.all_checks)):
+        if not self.declared_unit:
             return ""
         return _("因此，本报告的结果是部分碳足迹（ISO 14067:2018，3.1.1.2），不是完整生命周期的产品碳足迹。")
 
@@ -306,6 +306,7 @@ class _Builder:
             "certification_body": s.certification_body,
             "issue_date": self.issue_date(),
             "revision": self.revision_text(),
+            "kind_of_result": partial_cfp.kind_of_result(self.i),
             "supersedes": s.supersedes,
             "verification_url": self.i.verification_url if s.verification_code else "",
             "qr_svg": mark_safe(self.i.qr_svg) if (s.verification_code and self.i.qr_svg) else "",
@@ -350,7 +351,7 @@ class _Builder:
                 cells = []
                 for p in group:
                     sr = p.stage(stage)
-                    cells.append({"kg": F.kg(sr.kgco2e), "share": F.share(sr.share_pct)})
+                    cells.append(self.stage_cells(p.code, sr))
                 rows.append({"stage": _stage_label(stage), "cells": cells,
                              "excluded": self.stage_is_excluded(group[0].code, stage)})
             totals = [{"kg": F.kg(p.total_kgco2e), "share": "100.0"} for p in group]
@@ -359,6 +360,12 @@ class _Builder:
                 "rows": rows, "totals": totals,
             })
         return tables
+
+    def stage_cells(self, product_code: str, sr) -> dict:
+        """A stage's kgCO₂e and share, or "not included" for a stage left out (never 0.000)."""
+        if self.stage_is_excluded(product_code, sr.stage):
+            return {"kg": partial_cfp.not_included_text(), "share": "—"}
+        return {"kg": F.kg(sr.kgco2e), "share": F.share(sr.share_pct)}
 
     def stage_is_excluded(self, product_code: str, stage: str) -> bool:
         result = self.results.get(product_code)
@@ -462,10 +469,10 @@ class _Builder:
         o.section("ch2_2", "2.2", _("产品及其功能"), level=2)
         table = o.table("2", _("研究对象产品"))
         o.section("ch2_3", "2.3", _("工艺流程"), level=2)
-        figures = []
-        if self.i.images:
-            o.section("ch2_4", "2.4", _("产品图片"), level=2)
-            figures = [{"url": img.url, **o.figure("2", img.caption)} for img in self.i.images]
+        # The section is always there: a report without pictures says what it lacks.
+        o.section("ch2_4", "2.4", _("产品图片"), level=2)
+        figures = [{"url": img.url, **o.figure("2", img.caption)} for img in self.i.images]
+        has_flow_figure = any(w in img.caption.lower() for img in self.i.images for w in ("流程", "flow"))
         return {
             "overview": F.paragraphs(self.i.study.company.overview),
             "products_table": table,
@@ -477,6 +484,9 @@ class _Builder:
             "function": self.narrative("product_function"),
             "process_flow": self.narrative("process_flow"),
             "images": figures,
+            "flow_figure_missing": "" if has_flow_figure else _(
+                "未提供工艺流程图：本节只有文字说明。上传文件名含“流程”的图片后，该图印在这里。"),
+            "images_missing": "" if figures else _("未提供产品图片：核查资料中没有上传产品照片。"),
         }
 
     # -- chapter 3
@@ -485,7 +495,8 @@ class _Builder:
         s = self.i.study
         o.section("ch3", "3", _("目标与范围"))
         o.section("ch3_1", "3.1", _("评价目的和预期用途"), level=2)
-        o.section("ch3_2", "3.2", _("功能单位和基准流"), level=2)
+        o.section("ch3_2", "3.2", _("声明单位和基准流") if self.declared_unit else _("功能单位和基准流"),
+                  level=2)
         fu_table = o.table("3", _("声明单位和基准流") if self.declared_unit else _("功能单位和基准流"))
         o.section("ch3_3", "3.3", _("系统边界"), level=2)
         boundary_tables = []
@@ -529,10 +540,14 @@ class _Builder:
                 for p in self.i.products
             ],
             "unit_label": _("声明单位") if self.declared_unit else _("功能单位"),
-            "declared_unit_note": _(
-                "本研究的系统边界为摇篮到大门，量化的是部分碳足迹；按 ISO 14067:2018，部分碳足迹不按"
-                "功能单位而按声明单位表示，下表的单位即声明单位，本报告中的“功能单位”均指声明单位。"
-            ) if self.declared_unit else "",
+            "declared_unit_note": partial_cfp.declared_unit_note(self.i),
+            "kind_of_result": partial_cfp.kind_of_result(self.i),
+            "limitations": partial_cfp.major_limitations(self.i),
+            "pcr": scope_statements.pcr_statement(self.i),
+            "scenarios": scope_statements.scenarios(self.i),
+            "allocation_sensitivity": scope_statements.allocation_sensitivity(self.i),
+            "biogenic": scope_statements.biogenic_statement(self.i),
+            "data_quality_statement": scope_statements.data_quality_statement(self.i),
             "boundary_label": _choice(Boundary, s.boundary),
             "boundary_tables": boundary_tables,
             "boundary_figure": {**o.figure("3", _("产品系统边界")), "svg": diagram},
@@ -553,14 +568,10 @@ class _Builder:
         }
 
     def boundary_diagram(self) -> SafeString:
-        result_products = self.i.result.products
-        stages = [st.stage for st in (result_products[0].stages if result_products else ())]
-        boxes = []
-        for st in stages:
-            excluded = all(self.stage_is_excluded(p.code, st) for p in result_products)
-            boxes.append((_stage_label(st), not excluded))
+        excluded = partial_cfp.excluded_stages(self.i)
+        boxes = [(_stage_label(st), st not in excluded) for st in Stage.values]
         return mark_safe(boundary_diagram(
-            boxes, boundary_label=_("系统边界"), excluded_label=_("未纳入（无活动数据）"),
+            boxes, boundary_label=_("系统边界"), excluded_label=_("系统边界外：未纳入的阶段（理由见 3.3 节）"),
             chart_id="boundary",
         ))
 
@@ -760,10 +771,11 @@ class _Builder:
         for p in self.i.result.products:
             table = o.table("5", _("%(product)s各生命周期阶段的碳足迹") % {"product": p.name})
             figure = o.figure("5", _("%(product)s各生命周期阶段的碳足迹") % {"product": p.name})
-            rows = [{"stage": _stage_label(sr.stage), "kg": F.kg(sr.kgco2e), "share": F.share(sr.share_pct),
+            rows = [{"stage": _stage_label(sr.stage), **self.stage_cells(p.code, sr),
                      "excluded": sr.activity_count == 0} for sr in p.stages]
             chart = stage_chart(
-                [(_stage_label(sr.stage), sr.kgco2e, F.share(sr.share_pct)) for sr in p.stages],
+                [(_stage_label(sr.stage), sr.kgco2e, F.share(sr.share_pct)) if sr.activity_count
+                 else (_stage_label(sr.stage), None, partial_cfp.not_included_text()) for sr in p.stages],
                 unit=self.fu(p), chart_id=f"stages-{p.code}")
             results.append({"product": p.name, "code": p.code, "unit": self.fu(p), "rows": rows,
                             "total": F.kg(p.total_kgco2e), "table": table,
