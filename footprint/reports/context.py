@@ -27,6 +27,7 @@ from . import sensitivity as S
 from .charts import boundary_diagram, contributors_chart, stage_chart
 from .facts import FactorFacts, Narrative, ReportInputs
 from .signoff import signoff_rows, signoff_statement
+from .watermark import watermark_svg
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -273,6 +274,7 @@ class _Builder:
             "middle": F.css_string(middle),
             "after": F.css_string(after),
             "watermark": _("草稿 / DRAFT"),
+            "watermark_svg": mark_safe(watermark_svg(_("草稿 / DRAFT"))) if not self.i.final else "",
         }
 
     def products_text(self) -> str:
@@ -911,6 +913,7 @@ class _Builder:
             "factor_rows": rows,
             "factor_table": o.table("5", _("排放因子和 GWP 版本的敏感性")) if len(rows) > 1 else None,
             "stage_rows": stage_rows,
+            "gwp_note": scope_statements.gwp_sensitivity_note(self.i),
             "stage_table": o.table("5", _("各阶段活动数据变化 ±10% 时的结果")) if stage_rows else None,
         }
 

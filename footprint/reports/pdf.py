@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = "reports/report.html"
 ASSET_NAMES = {"css": "report.css", "seal": "seal-placeholder.svg"}
+_NUMBER_PERCENT = re.compile(r"(?<=\d) %")
+_WORD_SLASH_PERCENT = re.compile(r"([^\s<>\"'/]+/%)")
 
 
 class ReportURLFetcher(URLFetcher):
@@ -95,7 +98,15 @@ def _render_html(study: Study, *, language: str | None, final: bool, for_pdf: bo
     context = build_report_context(inputs)
     context["for_pdf"] = for_pdf
     with translation.override(language):
-        return render_to_string(TEMPLATE, context)
+        html = render_to_string(TEMPLATE, context)
+    return keep_symbols_together(html)
+
+
+def keep_symbols_together(html: str) -> str:
+    """A number and its percent sign, and a header's "/%", never part at a line end
+    ("84.7↵%", "Deviation/↵%"): a no-break space, a no-wrap span."""
+    html = _NUMBER_PERCENT.sub("\u00a0%", html)
+    return _WORD_SLASH_PERCENT.sub(r'<span class="nowrap">\1</span>', html)
 
 
 def render_study_html(study: Study, *, language: str | None = None, final: bool = False) -> str:

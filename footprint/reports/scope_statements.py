@@ -56,7 +56,10 @@ def allocation_sensitivity(inputs: ReportInputs) -> str:
     """How much the allocation matters: the results if nothing were allocated (6.4.6)."""
     scenario = S.allocation_scenario(inputs.calculation_input)
     if scenario is None:
-        return _("本研究没有分配，无需分配的敏感性分析。")
+        # Quantities may have been split before entry (the allocation statement says so):
+        # then there is nothing to recompute here, and the report must not claim otherwise.
+        return _("活动数据均按分配比例 1 录入，本报告没有可重新计算的分配；若数量在录入前已经分摊（见上文），"
+                 "其他分配方式的影响未作敏感性分析。")
     parts = []
     for product in inputs.result.products:
         without = scenario.totals.get(product.code)
@@ -81,3 +84,17 @@ def biogenic_statement(inputs: ReportInputs) -> str:
 def data_quality_statement(inputs: ReportInputs) -> str:
     return _("本研究未按数据质量指标（时间、地理和技术代表性，精确度，完整性，一致性等，ISO 14067:2018 6.3.5）"
              "对各项数据逐项评分；每项数据的类型（初级或次级）、来源和不确定度见第 4 章和 5.5 节。")
+
+
+def gwp_sensitivity_note(inputs: ReportInputs) -> str:
+    """Said where the GWP-set scenarios would be when there are none: with CO₂ alone (GWP 1 in
+    every IPCC set) another set changes nothing, and the report says so instead of silence."""
+    study = inputs.calculation_input
+    gases = {study.factors[a.factor_key].gas
+             for p in study.products for a in p.activities if a.factor_key in study.factors}
+    if not gases or not gases <= {"CO2", "CO2e"}:
+        return ""
+    if gases == {"CO2"}:
+        return _("本研究的排放只有 CO₂，其 GWP 在 IPCC 各版本中均为 1：改用其他 GWP 版本，结果不变，因此没有列出 GWP 版本的情景。")
+    return _("本研究的排放因子只涉及 CO₂ 或已按 CO₂e 给出：改用其他 GWP 版本不改变本报告的计算结果（以 CO₂e 给出的因子已含"
+             "其来源采用的 GWP 值），因此没有列出 GWP 版本的情景。")

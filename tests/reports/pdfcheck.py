@@ -108,3 +108,30 @@ def is_dark(r, g, b) -> bool:
 
 def is_ink(r, g, b) -> bool:
     return min(r, g, b) < 235
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int  # 0-based
+    text: str
+    words: tuple[tuple[float, float, str], ...]  # (x_min, x_max, word)
+    y_min: float
+    y_max: float  # from the top of the page, in points
+
+
+def lines(pdf: bytes) -> list[Line]:
+    """Every line pdftotext finds, with its words' horizontal extents (pdftotext -bbox-layout)."""
+    import xml.etree.ElementTree as ET
+
+    xml = subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=pdf, capture_output=True,
+                         check=True).stdout.decode()
+    xml = xml[xml.index("<doc>"):xml.index("</doc>") + len("</doc>")]
+    ns = "{http://www.w3.org/1999/xhtml}"
+    out = []
+    for n, page in enumerate(ET.fromstring(xml.replace('xmlns="http://www.w3.org/1999/xhtml"', "")).iter("page")):
+        for line in page.iter("line"):
+            words = tuple((float(w.get("xMin")), float(w.get("xMax")), w.text or "") for w in line.iter("word"))
+            out.append(Line(n, " ".join(w[2] for w in words), words, float(line.get("yMin")),
+                            float(line.get("yMax"))))
+    del ns
+    return out

@@ -79,7 +79,7 @@ def test_the_boundary_diagram_draws_excluded_stages_outside_the_frame(seed_study
 def test_chapter3_says_what_iso_14067_7_3_asks_even_when_the_answer_is_none(seed_study):
     ch3 = build(seed_study)["chapter3"]
     assert ch3["pcr"].startswith("本研究未采用产品类别规则（PCR）")
-    assert ch3["allocation_sensitivity"] == "本研究没有分配，无需分配的敏感性分析。"
+    assert ch3["allocation_sensitivity"].startswith("活动数据均按分配比例 1 录入，本报告没有可重新计算的分配")
     assert "生物源碳含量未量化" in ch3["biogenic"]
     assert "未按数据质量指标" in ch3["data_quality_statement"]
     scenarios = {s["label"]: s["text"] for s in ch3["scenarios"]}
