@@ -31,9 +31,9 @@ def main():
 
     from footprint.choices import Role
     from footprint.models import User
-    from footprint.services.importing import import_study
-    from footprint.services.study_format import Document
-    from footprint.services.synthetic import synthetic_study_document
+    from footprint.services.demo.synthetic import synthetic_study_document
+    from footprint.services.interchange.document import Document
+    from footprint.services.interchange.importing import import_study
 
     # replace=True: a PostgreSQL database given by DATABASE_URL is reused between runs.
     small = import_study(Document(synthetic_study_document(report_number="PAGES-20", activities=20)),

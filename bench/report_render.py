@@ -82,8 +82,8 @@ def prepare(db: str) -> None:
     _setup_django(db)
     from django.core.management import call_command
 
-    from footprint.services.demo import load_demo
-    from footprint.services.importing import import_file
+    from footprint.services.demo.seed import load_demo
+    from footprint.services.interchange.importing import import_file
 
     call_command("migrate", verbosity=0)
     load_demo()

@@ -35,11 +35,11 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from footprint.selectors import study_calculation_input
-    from footprint.services.calculation import calculate_study
-    from footprint.services.importing import import_study
+    from footprint.services.calculation.study import calculate_study
+    from footprint.services.demo.synthetic import synthetic_study_document
+    from footprint.services.interchange.document import Document
+    from footprint.services.interchange.importing import import_study
     from footprint.services.results import study_results
-    from footprint.services.study_format import Document
-    from footprint.services.synthetic import synthetic_study_document
 
     small_doc = synthetic_study_document(report_number="BENCH-10", activities=10, products=2)
     big_doc = synthetic_study_document(report_number="BENCH-BIG", activities=args.activities, products=2)

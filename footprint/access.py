@@ -141,7 +141,7 @@ def can_change_product(user, product: Product) -> bool:
 
 def can_manage_factors(user) -> bool:
     """The factor library is the certification body's reference data (new versions, never
-    edits of a version in use: services/factors.py)."""
+    edits of a version in use: services/reference/factors.py)."""
     return is_staff_role(user)
 
 

@@ -24,7 +24,7 @@ from .models import (
     User,
     VerificationTeamMember,
 )
-from .services import factors as factor_services
+from .services.entry.team import user_delete_refusal
 from .services.formatting import value_decimals
 from .services.freeze import (
     StudyFrozenError,
@@ -34,7 +34,7 @@ from .services.freeze import (
     study_has_been_sent,
     study_is_editable,
 )
-from .services.team import user_delete_refusal
+from .services.reference import factors as factor_services
 
 
 @admin.register(User)

@@ -157,7 +157,7 @@ class EmissionFactor(models.Model):
 
     Either `value` is given, or it is derived from a fuel's net calorific value × carbon content
     × oxidation rate × 44/12. A factor used by a study is never edited in place: a change
-    creates a new `version` with the same code (see services.factors.factor_revise).
+    creates a new `version` with the same code (see services.reference.factors.factor_revise).
     """
 
     code = models.CharField(
@@ -255,7 +255,7 @@ class GwpSetVersion(models.Model):
 
     GWP values are reference data like factors: an edition is never edited in place once a
     study uses it. A correction is a new version with its reason; issued studies keep the
-    version they were computed with, drafts move to the new one (services/reference.py).
+    version they were computed with, drafts move to the new one (services/reference/loading.py).
     """
 
     gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices)
@@ -365,7 +365,7 @@ class Study(models.Model):
     period_end = models.DateField(_("报告期结束"))
     gwp_set = models.CharField(_("GWP 版本"), max_length=3, choices=GwpSet.choices, default=GwpSet.AR6)
     # The edition of the set the numbers are computed with: pinned, so that a correction
-    # of reference data never changes an issued study (services/reference.py).
+    # of reference data never changes an issued study (services/reference/loading.py).
     gwp_version = models.ForeignKey(
         GwpSetVersion,
         verbose_name=_("GWP 值版次"),
@@ -395,7 +395,7 @@ class Study(models.Model):
     uncertainty = models.TextField(_("不确定性"), blank=True)
     improvements = models.TextField(_("改进建议"), blank=True)
 
-    # The study's own text in other report languages (services/report_translation.py):
+    # The study's own text in other report languages (services/report_prose/translation.py):
     # {"en": {"texts": {section: text}, "terms": {text as entered: translation}}}.
     translations = models.JSONField(_("报告译文"), default=dict, blank=True)
 
@@ -577,7 +577,7 @@ class StudyClaim(models.Model):
     """A figure the source report prints: a product total, a stage total, a stage's share or a
     stated factor value, with where it is printed. Like `ActivityRecord.claimed_kgco2e_per_unit`
     it is never used as a result, only checked against the recomputation and against the
-    report's other figures (services/calculation.py, checks `claims_conflict`, …)."""
+    report's other figures (services/calculation/study.py, checks `claims_conflict`, …)."""
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="claims")
     level = models.CharField(_("声明类型"), max_length=10, choices=ClaimLevel.choices)

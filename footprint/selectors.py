@@ -25,7 +25,7 @@ from .models import (
     StudyProduct,
     StudyTransition,
 )
-from .services.calculation import (
+from .services.calculation.study import (
     ActivityInput,
     ClaimInput,
     FactorInput,
@@ -33,7 +33,7 @@ from .services.calculation import (
     StageInput,
     StudyInput,
 )
-from .services.units import fuel_factor_value
+from .services.calculation.units import fuel_factor_value
 
 
 # ------------------------------------------------------------------------------ scoping
@@ -192,7 +192,7 @@ def activities_of(study_product: StudyProduct) -> list[ActivityRecord]:
 
 def study_report_terms(study: Study, *, study_products: list[StudyProduct] | None = None) -> list[str]:
     """Every short text of the study's own that its report prints, once each, in report
-    order: what an English version needs a translation of (services/report_translation.py).
+    order: what an English version needs a translation of (services/report_prose/translation.py).
     Three queries beyond `study_products` (team, auditors, lead verifier)."""
     if study_products is None:
         study_products = study_products_with_data(study)

@@ -11,7 +11,7 @@ SEED_JSON = Path(__file__).resolve().parent.parent / "footprint" / "fixtures" / 
 
 @pytest.fixture
 def reference_data(db):
-    from footprint.services.reference import load_reference_data
+    from footprint.services.reference.loading import load_reference_data
 
     load_reference_data()
 
@@ -19,7 +19,7 @@ def reference_data(db):
 @pytest.fixture
 def demo(db):
     """The full demo: seed study 202508175GHG, DEMO-2 and the demo users."""
-    from footprint.services.demo import load_demo
+    from footprint.services.demo.seed import load_demo
 
     load_demo()
 
@@ -80,7 +80,7 @@ PKI_PASSPHRASE = "test-passphrase"
 @pytest.fixture(scope="session")
 def demo_pki_dir(tmp_path_factory):
     """A demo CA and signer, created once per test run in a tmp dir (never var/)."""
-    from footprint.services.pki import create_demo_pki
+    from footprint.services.demo.pki import create_demo_pki
 
     directory = tmp_path_factory.mktemp("pki")
     create_demo_pki(pkcs12_path=directory / "signer.p12", passphrase=PKI_PASSPHRASE,
@@ -109,14 +109,14 @@ def demo_users(demo):
 @pytest.fixture
 def issued_seed_study(seed_study, demo_users, signing):
     """The seed study taken through the whole workflow by the demo users: issued and signed."""
-    from footprint.services import workflow
+    from footprint.services.workflow import issuing, transitions
 
     u = demo_users
-    workflow.study_send_for_review(study=seed_study, user=u["auditor"])
-    workflow.study_confirm(study=seed_study, user=u["client"])
-    workflow.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    workflow.study_approve(study=seed_study, user=u["lead"])
-    return workflow.study_issue(study=seed_study, user=u["lead"], comment="签发")
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    return issuing.study_issue(study=seed_study, user=u["lead"], comment="签发")
 
 
 @pytest.fixture(scope="session")

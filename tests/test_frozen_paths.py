@@ -9,9 +9,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from footprint.models import ActivityRecord, EmissionFactor, GwpValue, Study
-from footprint.services.exporting import study_to_document, study_to_json
-from footprint.services.importing import ImportRejected, import_study
-from footprint.services.study_format import read_json
+from footprint.services.interchange.exporting import study_to_document, study_to_json
+from footprint.services.interchange.importing import ImportRejected, import_study
+from footprint.services.interchange.reading import read_json
 
 
 @pytest.fixture

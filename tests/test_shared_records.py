@@ -14,9 +14,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from footprint.models import Company, Product, Study
-from footprint.services.exporting import study_to_document
-from footprint.services.importing import ImportRejected, import_study
-from footprint.services.study_format import Document
+from footprint.services.interchange.document import Document
+from footprint.services.interchange.exporting import study_to_document
+from footprint.services.interchange.importing import ImportRejected, import_study
 
 NUMBER = "202508175GHG"
 COPY = "COPY-OF-ISSUED"
@@ -140,9 +140,9 @@ def test_the_company_form_refuses_it(client, demo_users, issued):
 
 
 def test_the_narrative_of_another_study_cannot_change_the_shared_company_overview(issued, demo_users):
-    from footprint.services import studies as study_services
+    from footprint.services.entry import studies as study_services
+    from footprint.services.entry.studies import study_create
     from footprint.services.freeze import SharedRecordFrozenError
-    from footprint.services.studies import study_create
 
     draft = study_create(user=demo_users["auditor"], company=issued.company, fields={
         "report_number": "NEXT-1", "title": "下一份", "period_start": issued.period_start,

@@ -154,7 +154,7 @@ def test_msgfmt_accepts_the_catalogue(tmp_path):
 
 # ----------------------------------------------------------------------- behaviour
 def test_check_messages_are_rendered_in_the_active_language(seed_study):
-    from footprint.services.checks import CLAIMED_MISMATCH
+    from footprint.services.calculation.checks import CLAIMED_MISMATCH
     from footprint.services.results import study_results
 
     result = study_results(seed_study)
@@ -208,12 +208,12 @@ def test_the_results_page_is_english_outside_user_data(client, demo_users, seed_
 
 def test_workflow_e_mails_follow_the_report_language(seed_study, demo_users,
                                                      django_capture_on_commit_callbacks):
-    from footprint.services import workflow
+    from footprint.services.workflow import transitions
 
     seed_study.language = "en"
     seed_study.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.study_send_for_review(study=seed_study, user=demo_users["auditor"])
+        transitions.study_send_for_review(study=seed_study, user=demo_users["auditor"])
     message = mail.outbox[-1]
     assert message.subject == "[Carbon footprint] 202508175GHG: In company review"
     assert "Status: Draft → In company review" in message.body

@@ -69,7 +69,7 @@ def test_the_product_form_refuses_them(auditor_client):
 
 
 def _document(**changes):
-    from footprint.services.exporting import study_to_document
+    from footprint.services.interchange.exporting import study_to_document
 
     doc = study_to_document(Study.objects.get(report_number=SEED))
     doc.update(changes)

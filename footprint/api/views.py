@@ -12,18 +12,19 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from ..access import can_edit_study_data, can_import, get_study_for_user, require
-from ..forms import ImportForm
+from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study
 from ..selectors import studies_visible_to, study_comments, study_transitions
-from ..services import comments as comment_services
-from ..services import workflow
-from ..services.calculation import result_to_dict
-from ..services.exporting import study_to_document
+from ..services.calculation.study import result_to_dict
 from ..services.freeze import StudyFrozenError, ensure_study_editable
-from ..services.importing import ImportRejected, StudyExists, import_study
+from ..services.interchange.document import FormatError
+from ..services.interchange.exporting import study_to_document
+from ..services.interchange.importing import ImportRejected, StudyExists, import_study
+from ..services.interchange.reading import read_json
 from ..services.results import study_results
-from ..services.signing import SigningUnavailable
-from ..services.study_format import FormatError, read_json
+from ..services.workflow import comments as comment_services
+from ..services.workflow import dispatch, transitions
+from ..services.workflow.signing import SigningUnavailable
 from .serializers import (
     CommentSerializer,
     StudyDetailSerializer,
@@ -56,7 +57,7 @@ def study_detail(request, report_number):
     data["results"] = _results(study)
     data["allowed_actions"] = [
         {"action": a.action.name, "blockers": list(a.blockers)}
-        for a in workflow.available_actions(study, request.user)
+        for a in transitions.available_actions(study, request.user)
     ]
     return Response(data)
 
@@ -77,11 +78,11 @@ def study_transition(request, report_number):
     serializer = TransitionRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     try:
-        result = workflow.perform(serializer.validated_data["action"], study=study,
+        result = dispatch.perform(serializer.validated_data["action"], study=study,
                                   user=request.user, comment=serializer.validated_data["comment"])
-    except workflow.WorkflowPermissionDenied as exc:
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except (workflow.WorkflowError, SigningUnavailable) as exc:
+    except (transitions.WorkflowError, SigningUnavailable) as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return Response(StudyListSerializer(result).data)
 
@@ -106,9 +107,9 @@ def study_comments_view(request, report_number):
         comment = comment_services.comment_create(
             study=study, user=request.user, text=serializer.validated_data["text"], activity=activity
         )
-    except workflow.WorkflowPermissionDenied as exc:
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except workflow.WorkflowError as exc:
+    except transitions.WorkflowError as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     except ValidationError as exc:
         return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..choices import Basis, DataType, FactorCategory
-from ..services.calculation import StudyInput, StudyResult
-from ..services.completeness import Missing
+from ..services.calculation.study import StudyInput, StudyResult
+from ..services.workflow.completeness import Missing
 
 
 @dataclass(frozen=True)

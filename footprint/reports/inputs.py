@@ -24,15 +24,15 @@ from ..selectors import (
     study_calculation_input,
     study_products_with_data,
 )
-from ..services.calculation import calculate_study
-from ..services.completeness import study_completeness, translation_missing
-from ..services.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
-from ..services.report_translation import (
+from ..services.calculation.study import calculate_study
+from ..services.report_prose.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
+from ..services.report_prose.translation import (
     SOURCE_LANGUAGE,
     translate_calculation_input,
     translate_narrative_facts,
     translator_for,
 )
+from ..services.workflow.completeness import study_completeness, translation_missing
 from . import assets
 from .facts import (
     ActivityFacts,

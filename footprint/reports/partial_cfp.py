@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ..choices import STAGE_ORDER, Boundary, FactorCategory, Stage
-from ..services import checks as C
+from ..services.calculation import checks as C
 from .facts import ReportInputs
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import Boundary, FactorCategory, Stage
 from ..services import formatting as F
-from . import sensitivity as S
+from ..services.calculation import sensitivity as S
 from .facts import ReportInputs
 from .partial_cfp import stage_label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import Study
 from ..selectors import study_calculation_input
-from .calculation import StudyResult, calculate_study
+from .calculation.study import StudyResult, calculate_study
 
 
 def study_results(study: Study) -> StudyResult:

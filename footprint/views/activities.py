@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from ..access import get_study_for_edit, require_staff
 from ..choices import STAGE_ORDER, Basis, DataType, FactorCategory, stages_in_boundary
-from ..forms import ActivityFormSet, StageBoundaryForm, plain_decimal
+from ..forms.activities import ActivityFormSet, StageBoundaryForm
+from ..forms.common import plain_decimal
 from ..models import EmissionFactor
 from ..selectors import (
     current_factors_by_code,
@@ -32,10 +33,10 @@ from ..selectors import (
     stages_of,
     study_product_of,
 )
-from ..services.activities import activity_unit_problem, stage_activities_save
+from ..services.calculation.units import UnitError, activity_unit_of
+from ..services.entry.activities import activity_unit_problem, stage_activities_save
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 from ..services.results import study_results
-from ..services.units import UnitError, activity_unit_of
 from ..templatetags.pcf import factor_text
 
 PAGE_SIZE = 50

@@ -15,9 +15,9 @@ from ..access import (
     can_create_study,
     require,
 )
-from ..forms import CompanyForm, ProductForm
+from ..forms.companies import CompanyForm, ProductForm
 from ..selectors import companies_visible_to, company_studies, products_visible_to
-from ..services import companies as company_services
+from ..services.entry import companies as company_services
 from ..services.freeze import StudyFrozenError
 
 

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from ..forms import DashboardFilterForm
+from ..forms.dashboard import DashboardFilterForm
 from ..selectors import companies_visible_to, dashboard_studies, study_calculation_inputs
-from ..services.calculation import calculate_study
+from ..services.calculation.study import calculate_study
 
 PAGE_SIZE = 25
 

@@ -1,6 +1,6 @@
 """The emission factor library: browse, search, provenance, add a factor or a new version.
 
-A factor that a study uses is never edited in place (services.factors): a change is a new
+A factor that a study uses is never edited in place (services.reference.factors): a change is a new
 version, and the studies that used the old one keep their numbers.
 """
 
@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ..access import can_manage_factors, require
-from ..forms import FactorFilterForm, FactorForm
+from ..forms.factors import FactorFilterForm, FactorForm
 from ..models import EmissionFactor
 from ..selectors import (
     factor_filter_values,
@@ -21,10 +21,10 @@ from ..selectors import (
     factor_versions,
     studies_using_factor,
 )
-from ..services import factors as factor_services
 from ..services import formatting as F
-from ..services.factors import factor_derivation_text, factor_revise
-from ..services.units import UnitError, activity_unit_of
+from ..services.calculation.units import UnitError, activity_unit_of
+from ..services.reference import factors as factor_services
+from ..services.reference.factors import factor_derivation_text, factor_revise
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ..access import get_study_for_user
-from ..services.history import study_history
+from ..services.entry.history import study_history
 
 
 @login_required

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import get_study_for_edit, get_study_for_user
-from ..forms import StudyImageCaptionForm, StudyImageUploadForm
-from ..services import images as image_services
+from ..forms.images import StudyImageCaptionForm, StudyImageUploadForm
+from ..services.entry import images as image_services
 from ..services.freeze import StudyFrozenError, study_is_editable
 from .studies import _refuse_if_frozen
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import can_edit_study_data, can_import, require
-from ..forms import ImportForm
+from ..forms.importing import ImportForm
 from ..services.freeze import StudyFrozenError, ensure_study_editable
-from ..services.importing import (
+from ..services.interchange.document import FormatError
+from ..services.interchange.importing import (
     ImportRejected,
     StudyExists,
     import_file,
@@ -25,7 +26,6 @@ from ..services.importing import (
     pending_upload_store,
     preview_file,
 )
-from ..services.study_format import FormatError
 
 SESSION_KEY = "pending_imports"
 MAX_PENDING = 5

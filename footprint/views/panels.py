@@ -13,10 +13,10 @@ from ..access import can_edit_study_data
 from ..choices import StudyStatus
 from ..models import EmissionFactor, Product, Study
 from ..selectors import study_transitions
-from ..services import workflow
-from ..services.calculation import StudyResult
-from ..services.completeness import Missing, study_completeness
-from ..services.study_format import NARRATIVE_FIELDS
+from ..services.calculation.study import StudyResult
+from ..services.interchange.document import NARRATIVE_FIELDS
+from ..services.workflow import transitions
+from ..services.workflow.completeness import Missing, study_completeness
 
 _TEAM_FIELDS = {"team": "#team", "study.auditors": "#people", "study.lead_verifier": "#people"}
 # The panel shows the latest transitions; the workflow page shows them all.
@@ -49,7 +49,7 @@ def _lookups(study: Study, missing: list[Missing]) -> tuple[dict[str, int], dict
 def completeness_urls(study: Study, missing: list[Missing]) -> list[str | None]:
     """Where each completeness item is filled in (None: no page for it), in the items' order.
 
-    `missing.field` is the stable key of services/completeness.py: "company.<attr>",
+    `missing.field` is the stable key of services/workflow/completeness.py: "company.<attr>",
     "study.<field>", "products", "product:<code>:<what>", "stage:<code>:<stage>",
     "factor:<code>@<version>", "team", "translations.<language>"."""
     products, factors = _lookups(study, missing)
@@ -112,10 +112,10 @@ def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
 def workflow_panel(study: Study, user, *, result: StudyResult, missing: list[Missing]) -> dict:
     """What the workflow panel shows: status, allowed actions with their blockers, recent
     transitions and the open comment count."""
-    unresolved = workflow.unresolved_comment_count(study)
+    unresolved = transitions.unresolved_comment_count(study)
     return {
         "study": study,
-        "actions": workflow.available_actions(study, user, result=result, missing=missing,
+        "actions": transitions.available_actions(study, user, result=result, missing=missing,
                                               unresolved=unresolved),
         "transitions": study_transitions(study)[-RECENT_TRANSITIONS:],
         "unresolved_count": unresolved,

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ..forms import ProfileForm
+from ..forms.profile import ProfileForm
 from ..selectors import is_staff_role
-from ..services.profiles import user_profile_update
+from ..services.entry.profiles import user_profile_update
 from .companies import _next_url
 
 

@@ -11,7 +11,7 @@ from ..access import get_study_for_user
 from ..choices import StudyStatus
 from ..reports.inputs import report_language
 from ..reports.pdf import ReportTooLarge, render_study_html, render_study_pdf
-from ..services.workflow import issued_pdf_bytes
+from ..services.workflow.issuing import issued_pdf_bytes
 
 
 def _language(request, study) -> str:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from ..access import can_edit_study_data, get_study_for_user
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
-from ..services import checks as C
 from ..services import formatting as F
-from ..services.calculation import ProductResult
+from ..services.calculation import checks as C
+from ..services.calculation.study import ProductResult
 from ..services.results import study_results
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE

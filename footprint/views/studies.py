@@ -17,20 +17,20 @@ from ..access import (
     require,
 )
 from ..choices import stages_in_boundary
-from ..forms import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductOutputForm
+from ..forms.studies import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductOutputForm
 from ..selectors import (
     companies_visible_to,
     gwp_version_of,
     study_product_of,
     study_products_with_data,
 )
-from ..services import studies as study_services
-from ..services.exporting import study_to_json, study_to_workbook
+from ..services.entry import studies as study_services
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
-from ..services.gwp_corrections import study_gwp_correction
-from ..services.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
+from ..services.interchange.document import NARRATIVE_FIELDS
+from ..services.interchange.exporting import study_to_json, study_to_workbook
+from ..services.reference.gwp_corrections import study_gwp_correction
+from ..services.report_prose.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
 from ..services.results import study_results
-from ..services.study_format import NARRATIVE_FIELDS
 from .panels import study_panels
 
 

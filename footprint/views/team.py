@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ..access import can_assign_team, can_edit_study_data, get_study_for_user, require
-from ..forms import StudyPeopleForm, team_formset_class
+from ..forms.team import StudyPeopleForm, team_formset_class
 from ..reports.inputs import default_certification_body
-from ..services import team as team_services
+from ..services.entry import team as team_services
 from ..services.freeze import StudyFrozenError, study_is_editable
 from .studies import _refuse_if_frozen
 

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ..access import get_study_for_edit
-from ..forms import TranslationForm
+from ..forms.translations import TranslationForm
 from ..selectors import study_report_terms, translation_suggestions
-from ..services import studies as study_services
+from ..services.entry import studies as study_services
 from ..services.freeze import StudyFrozenError, study_is_editable
-from ..services.report_translation import (
+from ..services.report_prose.translation import (
     TEXT_KEYS,
     needs_translation,
     passage_labels,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from ..services import verification
+from ..services.workflow import verification
 
 
 class UploadForm(forms.Form):

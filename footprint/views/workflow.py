@@ -26,11 +26,11 @@ from ..selectors import (
     study_comments,
     study_transitions,
 )
-from ..services import comments as comment_services
-from ..services import workflow
-from ..services.signing import SigningUnavailable
+from ..services.workflow import comments as comment_services
+from ..services.workflow import dispatch, issuing, transitions
+from ..services.workflow.signing import SigningUnavailable
 
-ACTION_CHOICES = [(name, a.label) for name, a in workflow.ACTIONS.items()] + [
+ACTION_CHOICES = [(name, a.label) for name, a in transitions.ACTIONS.items()] + [
     ("revise", gettext_lazy("创建修订版"))
 ]
 
@@ -64,8 +64,8 @@ def _page_context(request, study, *, comment_form=None) -> dict:
     return {
         "study": study,
         # The blockers compute the calculation at most once, and only for an action that has them.
-        "actions": workflow.available_actions(study, request.user, unresolved=unresolved),
-        "can_revise": workflow.can_revise(request.user, study),
+        "actions": transitions.available_actions(study, request.user, unresolved=unresolved),
+        "can_revise": transitions.can_revise(request.user, study),
         "transitions": study_transitions(study),
         "comments": comments,
         "unresolved_count": unresolved,
@@ -97,10 +97,10 @@ def study_transition(request, report_number):
         return HttpResponseBadRequest(_("未知的操作。"))
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     try:
-        result = workflow.perform(action, study=study, user=request.user, comment=comment)
-    except workflow.WorkflowPermissionDenied as exc:
+        result = dispatch.perform(action, study=study, user=request.user, comment=comment)
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except (workflow.WorkflowError, SigningUnavailable) as exc:
+    except (transitions.WorkflowError, SigningUnavailable) as exc:
         messages.error(request, str(exc))
         return _back(study)
     if action == "revise":
@@ -122,9 +122,9 @@ def comment_create(request, report_number):
         try:
             comment_services.comment_create(study=study, user=request.user,
                                             text=form.cleaned_data["text"], activity=activity)
-        except workflow.WorkflowPermissionDenied as exc:
+        except transitions.WorkflowPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
-        except workflow.WorkflowError as exc:
+        except transitions.WorkflowError as exc:
             messages.error(request, str(exc))
             return _back(study)
         except ValidationError as exc:
@@ -158,9 +158,9 @@ def _set_resolved(request, report_number, comment_id, *, resolved: bool):
     comment = _comment_for(request, report_number, comment_id)
     try:
         comment_services.comment_set_resolved(comment=comment, user=request.user, resolved=resolved)
-    except workflow.WorkflowPermissionDenied as exc:
+    except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except workflow.WorkflowError as exc:
+    except transitions.WorkflowError as exc:
         messages.error(request, str(exc))
     return _back(comment.study, "#comments")
 
@@ -173,8 +173,8 @@ def issued_pdf(request, report_number):
     if not study.issued_sha256:
         raise Http404(_("这份报告尚未签发。"))
     try:
-        data = workflow.issued_pdf_bytes(study)
-    except (workflow.IssuedFileMissing, OSError) as exc:
+        data = issuing.issued_pdf_bytes(study)
+    except (issuing.IssuedFileMissing, OSError) as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{study.report_number}.pdf"'

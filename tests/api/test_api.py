@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from footprint.models import Study
-from footprint.services import workflow
+from footprint.services.workflow import transitions
 
 NUMBER = "202508175GHG"
 
@@ -24,7 +24,7 @@ def api(client):
 
 
 def test_the_list_is_scoped(api, demo_users):
-    workflow.study_send_for_review(study=Study.objects.get(report_number=NUMBER), user=demo_users["auditor"])
+    transitions.study_send_for_review(study=Study.objects.get(report_number=NUMBER), user=demo_users["auditor"])
     numbers = lambda who: [s["report_number"] for s in api(demo_users[who], "get", "api_study_list").json()]  # noqa: E731
     assert numbers("auditor") == ["202508175GHG", "DEMO-2"]
     assert numbers("client") == [NUMBER]
@@ -60,7 +60,7 @@ def test_transitions_check_role_and_state(api, demo_users):
 
 
 def test_import_is_for_staff_and_refuses_frozen_studies(api, demo_users, issued_seed_study):
-    from footprint.services.exporting import study_to_document
+    from footprint.services.interchange.exporting import study_to_document
 
     study = Study.objects.get(pk=issued_seed_study.pk)
     doc = study_to_document(study)
@@ -87,7 +87,7 @@ def test_json_nested_too_deep_is_a_400_not_a_500(client, demo_users):
 
 
 def test_an_imported_document_with_a_nul_is_refused(client, demo_users):
-    from footprint.services.exporting import study_to_document
+    from footprint.services.interchange.exporting import study_to_document
 
     doc = study_to_document(Study.objects.get(report_number=NUMBER))
     doc["report_number"] = "NUL-1"

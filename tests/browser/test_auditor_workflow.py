@@ -169,7 +169,7 @@ def _cabinet_photo(path: Path) -> Path:
 
 def _complete_the_report(page, screenshot_dir, tmp_path):
     from footprint.models import Study
-    from footprint.services import workflow
+    from footprint.services.workflow import transitions
 
     # Cradle to grave: three more stages, empty, each needs the reason it is excluded.
     page.goto(page.base + "/studies/WEB-1/edit/")
@@ -250,7 +250,7 @@ def _complete_the_report(page, screenshot_dir, tmp_path):
     page.goto(page.base + "/studies/WEB-1/")
     assert _blocking(page) == {}
     assert page.locator('#report-missing li[data-blocking="false"]').count() >= 1  # only advice left
-    assert workflow.approval_blockers(Study.objects.get(report_number="WEB-1")) == []
+    assert transitions.approval_blockers(Study.objects.get(report_number="WEB-1")) == []
 
 
 def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
@@ -259,7 +259,7 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
     from openpyxl import load_workbook
 
     from footprint.models import Study
-    from footprint.services.exporting import study_to_workbook
+    from footprint.services.interchange.exporting import study_to_workbook
 
     seed = Study.objects.get(report_number="202508175GHG")
     workbook = load_workbook(io.BytesIO(study_to_workbook(seed)))

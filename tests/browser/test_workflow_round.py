@@ -95,7 +95,7 @@ def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, 
     study = Study.objects.get(report_number=NUMBER)
     assert hashlib.sha256(data).hexdigest() == study.issued_sha256
 
-    from footprint.services.signing import check_pdf_signature
+    from footprint.services.workflow.signing import check_pdf_signature
 
     assert check_pdf_signature(data).ok
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from footprint.models import ActivityRecord, GwpSetVersion, GwpValue, Study
-from footprint.services.importing import ImportRejected, import_file
+from footprint.services.interchange.importing import ImportRejected, import_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "footprint" / "fixtures" / "demo"

@@ -59,7 +59,7 @@ def test_the_demo_issues_and_signs_demo_2(demo, signing, tmp_path):
     import hashlib
 
     from footprint.choices import StudyStatus
-    from footprint.services.demo import issue_demo_study
+    from footprint.services.demo.seed import issue_demo_study
 
     study = issue_demo_study()
     assert study is not None and study.status == StudyStatus.ISSUED

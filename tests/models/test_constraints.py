@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from footprint.models import ActivityRecord, EmissionFactor
-from footprint.services.factors import factor_update
+from footprint.services.reference.factors import factor_update
 
 
 def _first_activity():
@@ -55,7 +55,7 @@ def test_factor_family_strips_the_year(reference_data):
 
 
 def test_diesel_factor_shows_its_derivation(reference_data):
-    from footprint.services.factors import factor_derivation_text
+    from footprint.services.reference.factors import factor_derivation_text
 
     diesel = EmissionFactor.objects.get(code="CN-DIESEL")
     assert factor_derivation_text(diesel) == "43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.145 kg/kg"

@@ -117,7 +117,7 @@ def demo_reports(django_db_setup, django_db_blocker):
     """The seed study rendered as Chinese draft, English draft and issued (final) report,
     and DEMO-2 as Chinese draft."""
     from footprint.models import Study, User
-    from footprint.services.demo import load_demo
+    from footprint.services.demo.seed import load_demo
 
     out: dict[str, Rendered] = {}
     with django_db_blocker.unblock(), transaction.atomic():

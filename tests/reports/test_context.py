@@ -230,7 +230,7 @@ def _group(**kg_by_product):
 def test_hotspots_are_the_largest_groups_making_up_80_percent_of_a_product_at_least_three():
     from types import SimpleNamespace
 
-    from footprint.reports.context import hotspot_groups
+    from footprint.reports.analysis import hotspot_groups
 
     a = SimpleNamespace(code="A", total_kgco2e=100.0)
     b = SimpleNamespace(code="B", total_kgco2e=100.0)

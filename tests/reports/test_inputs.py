@@ -10,7 +10,7 @@ from django.test import override_settings
 from footprint.choices import StudyStatus
 from footprint.models import Study
 from footprint.reports import inputs as I
-from footprint.services.narrative import NARRATIVE_SECTIONS
+from footprint.services.report_prose.narrative import NARRATIVE_SECTIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -110,7 +110,7 @@ def test_the_results_page_prints_deviations_and_factors_like_the_messages(result
 
 
 def test_the_check_messages_print_like_the_tables(study):
-    from footprint.services import checks as C
+    from footprint.services.calculation import checks as C
     from footprint.services.results import study_results
 
     lv = study_results(study).product("LV")
@@ -126,7 +126,7 @@ def test_the_check_messages_print_like_the_tables(study):
 
 
 def test_the_narrative_prints_the_display_shares(study):
-    from footprint.services.narrative import default_narrative
+    from footprint.services.report_prose.narrative import default_narrative
 
     text = default_narrative("improvements", study=study, language="zh-hans")
     # LV raw materials: 84.6526 % prints as its display share 84.6, as in the tables

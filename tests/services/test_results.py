@@ -3,11 +3,11 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from footprint.services.calculation import result_to_dict
-from footprint.services.importing import import_study
+from footprint.services.calculation.study import result_to_dict
+from footprint.services.demo.synthetic import synthetic_study_document
+from footprint.services.interchange.document import Document
+from footprint.services.interchange.importing import import_study
 from footprint.services.results import study_results
-from footprint.services.study_format import Document
-from footprint.services.synthetic import synthetic_study_document
 
 
 def _queries(study):

@@ -33,9 +33,9 @@ def outsider_client(client, other_contact):
 
 def make_large_study(report_number: str, activities: int, products: int = 2):
     """A generated study of `activities` rows (through the real importer)."""
-    from footprint.services.importing import import_study
-    from footprint.services.study_format import Document
-    from footprint.services.synthetic import synthetic_study_document
+    from footprint.services.demo.synthetic import synthetic_study_document
+    from footprint.services.interchange.document import Document
+    from footprint.services.interchange.importing import import_study
 
     return import_study(Document(synthetic_study_document(
         report_number=report_number, activities=activities, products=products)))

@@ -220,7 +220,7 @@ def test_the_factor_picker_finds_factors_by_code_or_name_with_their_provenance(a
 
 def test_the_factor_lookup_gives_pasted_codes_their_current_factor(auditor_client, demo):
     from footprint.models import EmissionFactor
-    from footprint.services.factors import factor_revise
+    from footprint.services.reference.factors import factor_revise
 
     grid = EmissionFactor.objects.get(code="CN-GRID-2022", is_current=True)
     newer = factor_revise(factor=grid, changes={"value": Decimal("0.5400")})

@@ -12,7 +12,7 @@ SEED = "202508175GHG"
 
 
 def _document(demo_study, **changes):
-    from footprint.services.exporting import study_to_document
+    from footprint.services.interchange.exporting import study_to_document
 
     doc = study_to_document(demo_study)
     doc.update(changes)

@@ -81,7 +81,9 @@ class _CountingCalculation:
     """Wraps calculate_study where the views' services import it, and counts the calls."""
 
     def __init__(self, monkeypatch):
-        from footprint.services import calculation, gwp_corrections, results
+        from footprint.services import results
+        from footprint.services.calculation import study as calculation
+        from footprint.services.reference import gwp_corrections
 
         self.calls = 0
         original = calculation.calculate_study

@@ -42,7 +42,7 @@ def test_each_kind_of_missing_element_links_to_the_page_that_fills_it(seed_study
     from django.urls import reverse
 
     from footprint.models import EmissionFactor
-    from footprint.services.completeness import Missing
+    from footprint.services.workflow.completeness import Missing
     from footprint.views.panels import completeness_url, completeness_urls
 
     n = seed_study.report_number
@@ -78,7 +78,7 @@ def test_the_links_of_many_missing_items_cost_one_query_per_kind(
     seed_study, django_assert_num_queries
 ):
     from footprint.models import EmissionFactor
-    from footprint.services.completeness import Missing
+    from footprint.services.workflow.completeness import Missing
     from footprint.views.panels import completeness_urls
 
     factors = list(EmissionFactor.objects.order_by("pk")[:30])

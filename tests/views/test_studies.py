@@ -156,7 +156,7 @@ def test_exports_are_the_pcf_study_documents(auditor_client, demo):
     from openpyxl import load_workbook
 
     from footprint.models import Study
-    from footprint.services.exporting import study_to_json
+    from footprint.services.interchange.exporting import study_to_json
 
     response = auditor_client.get(reverse("study_export", args=[SEED, "json"]))
     assert response["Content-Disposition"] == f'attachment; filename="{SEED}.json"'

@@ -4,7 +4,7 @@ untranslated, saving translations, and who may do so."""
 import pytest
 from django.urls import reverse
 
-from footprint.forms import term_field_name
+from footprint.forms.translations import term_field_name
 
 pytestmark = pytest.mark.django_db
 
@@ -92,10 +92,10 @@ def test_a_company_contact_may_not_edit_and_an_outsider_does_not_see_it(client, 
     assert outsider_client.get(_url()).status_code == 404
     assert outsider_client.post(_url(), {"text_title": "x"}).status_code == 404
     from footprint.models import Study
-    from footprint.services import workflow
+    from footprint.services.workflow import transitions
 
     study = Study.objects.get(report_number=SEED)
-    workflow.study_send_for_review(study=study, user=User.objects.get(username="auditor"))
+    transitions.study_send_for_review(study=study, user=User.objects.get(username="auditor"))
     client.force_login(User.objects.get(username="client"))
     assert client.get(_url()).status_code == 403
     assert client.post(_url(), {"text_title": "x"}).status_code == 403

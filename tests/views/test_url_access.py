@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from footprint.choices import StudyStatus as S
 from footprint.models import ActivityRecord, Comment, Study
-from footprint.services import workflow
+from footprint.services.workflow import transitions
 
 PERSONAS = ["anonymous", "auditor", "alice", "lead", "client", "client2", "admin"]
 # URL names anyone may open without logging in.
@@ -74,7 +74,7 @@ def all_patterns():
 def scenario(demo_users, auditor, signing):
     """The seed study sent to its company (client's); DEMO-2 issued (client2's company)."""
     seed = Study.objects.get(report_number="202508175GHG")
-    workflow.study_send_for_review(study=seed, user=demo_users["auditor"])
+    transitions.study_send_for_review(study=seed, user=demo_users["auditor"])
     comment = Comment.objects.create(study=seed, author=demo_users["auditor"], text="检查")
     demo2 = Study.objects.get(report_number="DEMO-2")
     # Issued without rendering a PDF: this test is about access, not signing.
@@ -377,8 +377,8 @@ def change_scenario(demo_users, auditor, lead_verifier, settings, tmp_path):
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     seed = Study.objects.get(report_number="202508175GHG")
-    workflow.study_send_for_review(study=seed, user=demo_users["auditor"])
-    workflow.study_withdraw(study=seed, user=demo_users["auditor"])
+    transitions.study_send_for_review(study=seed, user=demo_users["auditor"])
+    transitions.study_withdraw(study=seed, user=demo_users["auditor"])
     seed.refresh_from_db()
     open_comment = Comment.objects.create(study=seed, author=demo_users["auditor"], text="检查")
     resolved = Comment.objects.create(study=seed, author=demo_users["auditor"], text="已改",
@@ -424,7 +424,7 @@ def _changes(case) -> list[tuple[str, list, object, set, str]]:
     doc = None
 
     def import_doc():
-        from footprint.services.exporting import study_to_document
+        from footprint.services.interchange.exporting import study_to_document
 
         nonlocal doc
         if doc is None:

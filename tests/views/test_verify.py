@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from footprint.models import Study
-from footprint.services import workflow
+from footprint.services.workflow import issuing, revisions, transitions
 
 
 def _upload(client, url, data, name="report.pdf"):
@@ -65,12 +65,12 @@ def test_hostile_uploads_get_a_clear_answer(client, issued_seed_study, settings)
 def test_a_superseded_report_says_so(client, issued_seed_study, demo_users):
     u = demo_users
     original = Study.objects.get(pk=issued_seed_study.pk)
-    revision = workflow.study_revise(study=original, user=u["auditor"])
-    workflow.study_send_for_review(study=revision, user=u["auditor"])
-    workflow.study_confirm(study=revision, user=u["client"])
-    workflow.study_submit_for_technical_review(study=revision, user=u["auditor"])
-    workflow.study_approve(study=revision, user=u["lead"])
-    workflow.study_issue(study=revision, user=u["lead"])
+    revision = revisions.study_revise(study=original, user=u["auditor"])
+    transitions.study_send_for_review(study=revision, user=u["auditor"])
+    transitions.study_confirm(study=revision, user=u["client"])
+    transitions.study_submit_for_technical_review(study=revision, user=u["auditor"])
+    transitions.study_approve(study=revision, user=u["lead"])
+    issuing.study_issue(study=revision, user=u["lead"])
     page = client.get(reverse("verify_report", args=[original.verification_code])).content.decode()
     assert 'data-status="superseded"' in page and "202508175GHG-R1" in page
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from footprint.choices import StudyStatus as S
 from footprint.models import ActivityRecord, Comment, Study
-from footprint.services import workflow
+from footprint.services.workflow import transitions
 
 NUMBER = "202508175GHG"
 
@@ -56,7 +56,7 @@ def test_an_unknown_action_is_a_bad_request(client, demo_users):
 
 def test_comments_on_an_activity_and_resolving_them(client, demo_users):
     u = demo_users
-    workflow.study_send_for_review(study=Study.objects.get(report_number=NUMBER), user=u["auditor"])
+    transitions.study_send_for_review(study=Study.objects.get(report_number=NUMBER), user=u["auditor"])
     activity = ActivityRecord.objects.get(stage__study_product__study__report_number=NUMBER,
                                           stage__study_product__product__code="HV", name="生产用电")
     client.force_login(u["client"])
@@ -119,8 +119,8 @@ def test_the_panel_tag_renders_status_actions_and_timeline(rf, demo_users):
     study = Study.objects.get(report_number=NUMBER)
     request = rf.get("/")
     request.user = demo_users["auditor"]
-    from footprint.services.completeness import study_completeness
     from footprint.services.results import study_results
+    from footprint.services.workflow.completeness import study_completeness
     from footprint.views.panels import workflow_panel
 
     result = study_results(study)
@@ -141,7 +141,7 @@ def test_history_shows_who_changed_what_from_which_value(client, demo_users, who
     activity._history_user = demo_users["auditor"]
     activity.quantity = 1500
     activity.save()
-    workflow.study_send_for_review(study=study, user=demo_users["auditor"])
+    transitions.study_send_for_review(study=study, user=demo_users["auditor"])
     client.force_login(demo_users[who])
     page = client.get(reverse("study_history", args=[NUMBER])).content.decode()
     assert "生产用电" in page and "1,500" in page

@@ -7,7 +7,7 @@ from django.utils import translation
 from footprint.choices import Stage
 from footprint.models import Study
 from footprint.services import formatting as F
-from footprint.services.calculation import result_to_dict
+from footprint.services.calculation.study import result_to_dict
 from footprint.services.results import study_results
 
 

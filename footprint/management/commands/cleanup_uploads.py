@@ -3,7 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from footprint.services.importing import pending_uploads_cleanup
+from footprint.services.interchange.importing import pending_uploads_cleanup
 
 
 class Command(BaseCommand):

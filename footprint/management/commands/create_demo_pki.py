@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from footprint.services.pki import create_demo_pki
+from footprint.services.demo.pki import create_demo_pki
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from footprint.models import Study
-from footprint.services.exporting import study_to_json, study_to_workbook
+from footprint.services.interchange.exporting import study_to_json, study_to_workbook
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from footprint.models import ActivityRecord
-from footprint.services.importing import ImportRejected, StudyExists, import_file
-from footprint.services.study_format import FormatError
+from footprint.services.interchange.document import FormatError
+from footprint.services.interchange.importing import ImportRejected, StudyExists, import_file
 
 
 class Command(BaseCommand):

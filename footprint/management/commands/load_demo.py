@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from footprint.services.demo import SECOND_REPORT, issue_demo_study, load_demo
-from footprint.services.signing import SigningUnavailable
-from footprint.services.workflow import WorkflowError
+from footprint.services.demo.seed import SECOND_REPORT, issue_demo_study, load_demo
+from footprint.services.workflow.signing import SigningUnavailable
+from footprint.services.workflow.transitions import WorkflowError
 
 
 class Command(BaseCommand):

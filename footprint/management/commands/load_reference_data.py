@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from footprint.services.reference import load_reference_data
+from footprint.services.reference.loading import load_reference_data
 
 
 class Command(BaseCommand):

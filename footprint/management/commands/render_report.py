@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from footprint.choices import StudyStatus
 from footprint.models import Study
 from footprint.reports.pdf import ReportTooLarge, render_study_pdf
-from footprint.services.workflow import IssuedFileMissing, issued_pdf_bytes
+from footprint.services.workflow.issuing import IssuedFileMissing, issued_pdf_bytes
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from footprint.services import formatting as F
-from footprint.services.verification import public_facts, verify_pdf
+from footprint.services.workflow.verification import public_facts, verify_pdf
 
 
 class Command(BaseCommand):

@@ -1,0 +1,97 @@
+"""Activity records and stage boundaries, edited stage by stage in the web application."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from ...models import ActivityRecord, EmissionFactor, LifecycleStage
+from ..calculation.units import (
+    UnitError,
+    UnitSyntaxError,
+    activity_unit_of,
+    emission_multiplier,
+    parse_unit,
+)
+from ..freeze import ensure_study_editable
+
+STAGE_BOUNDARY_FIELDS = ("included", "excluded", "exclusion_reason")
+
+
+def activity_unit_problem(unit: str, factor: EmissionFactor | None) -> str | None:
+    """Why `unit` cannot be used with `factor`, in the active language; None when it can."""
+    unit = (unit or "").strip()
+    if not unit:
+        return _("必填。")
+    try:
+        parse_unit(unit)
+    except UnitSyntaxError as exc:
+        return str(exc)  # says why it is not a unit (an exponent, a bracket, its length)
+    except UnitError:
+        return _("无法识别的单位 %(unit)s。") % {"unit": unit}
+    if factor is None:
+        return None
+    try:
+        emission_multiplier(unit, factor.unit)
+    except UnitError:
+        try:
+            expected = activity_unit_of(factor.unit)
+        except UnitError:
+            expected = "?"
+        return _(
+            "单位 %(unit)s 无法与排放因子 %(factor)s 的单位 %(factor_unit)s 相乘得到质量"
+            "（应为 %(expected)s 或可换算的单位）。"
+        ) % {"unit": unit, "factor": factor.code, "factor_unit": factor.unit, "expected": expected}
+    return None
+
+
+@transaction.atomic
+def stage_activities_save(
+    *,
+    stage: LifecycleStage,
+    boundary: dict[str, str] | None = None,
+    new: Sequence[ActivityRecord] = (),
+    changed: Sequence[ActivityRecord] = (),
+    deleted: Sequence[ActivityRecord] = (),
+) -> None:
+    """Save one stage's boundary statement and its added, changed and deleted activity rows,
+    all or nothing. New rows go to the end of the product's document order."""
+    study_product = stage.study_product
+    ensure_study_editable(study_product.study)
+    for record in (*changed, *deleted):
+        if record.stage_id != stage.pk:
+            raise ValidationError(_("活动数据不属于该阶段。"))
+
+    if boundary is not None:
+        for name in STAGE_BOUNDARY_FIELDS:
+            if name in boundary:
+                setattr(stage, name, (boundary[name] or "").strip())
+        stage.full_clean()
+        stage.save()
+
+    for record in deleted:
+        record.delete()
+    next_position = (
+        ActivityRecord.objects.filter(stage__study_product=study_product)
+        .aggregate(m=Max("position"))["m"]
+    )
+    next_position = -1 if next_position is None else next_position
+    for record in new:
+        next_position += 1
+        record.stage = stage
+        record.position = next_position
+    for record in (*new, *changed):
+        _validate(record)
+        record.save()
+    study_product.study.save(update_fields=["updated_at"])
+
+
+def _validate(record: ActivityRecord) -> None:
+    record.full_clean()
+    problem = activity_unit_problem(record.unit, record.factor)
+    if problem:
+        raise ValidationError({"unit": problem})

@@ -1,0 +1,410 @@
+"""Default paragraphs for the report's narrative sections, written from the study's own data.
+
+A study's narrative field (purpose, allocation, …) is printed as the auditor wrote it; when it
+is empty the report prints the paragraph composed here instead. The paragraphs state what
+ISO 14067:2018 clause 7 / GB/T 24067-2024 ask the report to say about the study and fill in
+this study's facts (products, boundary, excluded stages, data types, factor years, hotspots),
+so that a default is never an empty formula.
+
+`compose_narrative` is pure (plain facts in, text out); `default_narrative` reads the facts
+of a study from the database first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ...choices import NARRATIVE_KEYS, Boundary, Stage, stages_in_boundary
+from .. import formatting as F
+from ..calculation.study import StudyResult
+
+# Every narrative section of the report, in report order: the study's purpose and the
+# narrative fields of `choices.NARRATIVE_KEYS`.
+NARRATIVE_SECTIONS: tuple[str, ...] = ("purpose", *NARRATIVE_KEYS)
+# What the narrative editor offers a default for: the sections plus the company overview,
+# which is stored on the company (Company.overview), not on the study.
+NARRATIVE_DEFAULT_KEYS: tuple[str, ...] = ("company_overview", *NARRATIVE_SECTIONS)
+
+
+@dataclass(frozen=True)
+class NarrativeActivity:
+    record_id: int | None
+    stage: str
+    name: str
+    data_type: str
+    allocation: float
+    factor_category: str
+    factor_year: int | None
+    factor_region: str
+
+
+@dataclass(frozen=True)
+class NarrativeStage:
+    stage: str
+    included: str = ""
+    excluded: str = ""
+    exclusion_reason: str = ""
+    activity_count: int = 0
+
+
+@dataclass(frozen=True)
+class NarrativeProduct:
+    code: str
+    name: str
+    functional_unit: str
+    model: str = ""
+    description: str = ""
+    stages: tuple[NarrativeStage, ...] = ()
+    activities: tuple[NarrativeActivity, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompanyFacts:
+    address: str = ""
+    credit_code: str = ""
+    legal_representative: str = ""
+    contact_name: str = ""
+
+
+@dataclass(frozen=True)
+class NarrativeFacts:
+    company: str
+    standards: tuple[str, ...]
+    boundary: str
+    period_start: dt.date
+    period_end: dt.date
+    gwp_set: str
+    products: tuple[NarrativeProduct, ...] = ()
+    result: StudyResult | None = field(default=None, compare=False)
+    company_facts: CompanyFacts = field(default_factory=CompanyFacts)
+
+
+# ------------------------------------------------------------------------------ public API
+def default_narrative(key: str, *, study, language: str, result: StudyResult | None = None,
+                      study_products=None) -> str:
+    """Our default paragraph for `key` of `study` in `language` (zh-hans or en)."""
+    facts = narrative_facts(study, study_products=study_products, result=result)
+    return compose_narrative(key, facts, language=language)
+
+
+def default_narratives(*, study, language: str, result: StudyResult | None = None) -> dict[str, str]:
+    """Every default paragraph at once (the narrative editor), reading the study once."""
+    facts = narrative_facts(study, result=result)
+    return {key: compose_narrative(key, facts, language=language) for key in NARRATIVE_DEFAULT_KEYS}
+
+
+def compose_narrative(key: str, facts: NarrativeFacts, *, language: str) -> str:
+    if key not in _COMPOSERS:
+        raise KeyError(key)
+    with translation.override(language):
+        return _COMPOSERS[key](facts)
+
+
+def narrative_facts(study, *, study_products=None, result: StudyResult | None = None) -> NarrativeFacts:
+    """The facts the defaults are written from (constant number of queries)."""
+    from ...selectors import study_products_with_data
+
+    if study_products is None:
+        study_products = study_products_with_data(study)
+    if result is None and any(True for _sp in study_products):
+        from ..results import study_results
+
+        result = study_results(study)
+    products = []
+    for sp in study_products:
+        stages = []
+        activities = []
+        for stage in sp.stages.all():
+            rows = list(stage.activities.all())
+            stages.append(NarrativeStage(stage.stage, stage.included, stage.excluded,
+                                         stage.exclusion_reason, len(rows)))
+            for a in rows:
+                activities.append(NarrativeActivity(
+                    a.pk, stage.stage, a.name, a.data_type, float(a.allocation),
+                    a.factor.category, a.factor.year, a.factor.region,
+                ))
+        order = {s: i for i, s in enumerate(Stage.values)}
+        stages.sort(key=lambda s: order.get(s.stage, 99))
+        products.append(NarrativeProduct(
+            code=sp.product.code, name=sp.product.name, functional_unit=sp.product.functional_unit,
+            model=sp.product.model, description=sp.product.description,
+            stages=tuple(stages), activities=tuple(activities),
+        ))
+    return NarrativeFacts(
+        company=study.company.name,
+        standards=tuple(study.standards or ()),
+        boundary=study.boundary,
+        period_start=study.period_start,
+        period_end=study.period_end,
+        gwp_set=study.gwp_set,
+        products=tuple(products),
+        result=result,
+        company_facts=CompanyFacts(
+            address=study.company.address,
+            credit_code=study.company.credit_code,
+            legal_representative=study.company.legal_representative,
+            contact_name=study.company.contact_name,
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------- helpers
+def _join(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if translation.get_language().startswith("zh"):
+        return "、".join(items)
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def _sentences(parts: list[str]) -> str:
+    separator = "" if translation.get_language().startswith("zh") else " "
+    return separator.join(p for p in parts if p)
+
+
+def _stage(stage: str) -> str:
+    return str(Stage(stage).label)
+
+
+def _products(facts: NarrativeFacts) -> str:
+    return _join([p.name for p in facts.products])
+
+
+def _functional_units(facts: NarrativeFacts) -> str:
+    return _join([f"{p.functional_unit} {p.name}" for p in facts.products])
+
+
+def _standards(facts: NarrativeFacts) -> str:
+    return _join(list(facts.standards)) or "GB/T 24067-2024/ISO 14067:2018"
+
+
+def _boundary(facts: NarrativeFacts) -> str:
+    return str(Boundary(facts.boundary).label) if facts.boundary in Boundary.values else facts.boundary
+
+
+def _excluded_stages(facts: NarrativeFacts) -> list[tuple[str, str]]:
+    """(stage label, reason) for stages in the boundary that have no activity data."""
+    seen: dict[str, str] = {}
+    boundary = stages_in_boundary(facts.boundary)
+    for p in facts.products:
+        for s in p.stages:
+            if s.stage in boundary and s.activity_count == 0 and s.stage not in seen:
+                seen[s.stage] = s.exclusion_reason.strip()
+    return [(_stage(s), r) for s, r in seen.items()]
+
+
+def _excluded_processes(facts: NarrativeFacts) -> list[str]:
+    found: list[str] = []
+    for p in facts.products:
+        for s in p.stages:
+            text = s.excluded.strip()
+            if text and text not in found:
+                found.append(text)
+    return found
+
+
+def _share_by(facts: NarrativeFacts, key) -> dict[str, dict[str, Decimal]]:
+    """Per product: the calculation's display shares (%) summed by key(activity facts), so a
+    sentence prints the same share as the tables (docs/numbers.md)."""
+    out: dict[str, dict[str, Decimal]] = {}
+    if facts.result is None:
+        return out
+    for p in facts.products:
+        result = facts.result.product(p.code)
+        if result is None:
+            continue
+        by_id = {a.record_id: a for a in p.activities}
+        sums: dict[str, Decimal] = {}
+        for a in result.activities:
+            info = by_id.get(a.record_id)
+            if info is not None:
+                k = key(info)
+                sums[k] = sums.get(k, Decimal("0.0")) + a.share_pct
+        out[p.code] = sums
+    return out
+
+
+def _pct(value: float) -> str:
+    """A fraction that is not a display share, as percent text: '3.8 %'."""
+    return F.percent_text(value)
+
+
+# ---------------------------------------------------------------------------- composers
+def _company_overview(facts: NarrativeFacts) -> str:
+    c = facts.company_facts
+    products = _join([f"{p.name}（{p.code}）" if translation.get_language().startswith("zh")
+                      else f"{p.name} ({p.code})" for p in facts.products])
+    parts = [
+        _("%(company)s是本研究所评价产品的生产者。") % {"company": facts.company},
+        _("企业地址：%(address)s。") % {"address": c.address} if c.address else "",
+        _("统一社会信用代码：%(code)s。") % {"code": c.credit_code} if c.credit_code else "",
+        _("本研究评价的产品为%(products)s。") % {"products": products} if products else "",
+        _("法定代表人为%(name)s。") % {"name": c.legal_representative} if c.legal_representative else "",
+        _("本研究的企业联系人为%(name)s。") % {"name": c.contact_name} if c.contact_name else "",
+    ]
+    return _sentences(parts)
+
+
+def _purpose(facts: NarrativeFacts) -> str:
+    return _sentences([
+        _("本研究依据 %(standards)s，量化%(company)s生产的%(products)s在报告期内的产品碳足迹（CFP），"
+          "即产品系统在%(boundary)s边界内温室气体排放和清除的总和，以二氧化碳当量表示。")
+        % {"standards": _standards(facts), "company": facts.company, "products": _products(facts),
+           "boundary": _boundary(facts)},
+        _("研究结果用于企业识别产品生命周期中的排放热点、制定减排措施，并向客户、认证机构和其他相关方"
+          "提供经核查的产品碳足迹信息。"),
+        _("预期读者为企业管理、设计、采购和生产人员，认证机构，以及客户、供应商和主管部门等外部相关方。"),
+        _("本报告不构成与其他企业同类产品的比较声明；如需进行比较，应确保功能单位、系统边界、"
+          "数据质量和计算规则一致。"),
+    ])
+
+
+def _product_function(facts: NarrativeFacts) -> str:
+    parts = []
+    for p in facts.products:
+        model = _("（型号：%(model)s）") % {"model": p.model} if p.model else ""
+        parts.append(
+            _("%(name)s%(model)s是本研究的对象产品之一，其碳足迹以“%(unit)s%(name)s”为功能单位表示。")
+            % {"name": p.name, "model": model, "unit": p.functional_unit}
+        )
+        if p.description:
+            parts.append(p.description.strip())
+    parts.append(_("产品的技术参数和用途以企业提供的产品说明为准。"))
+    return _sentences(parts)
+
+
+def _process_flow(facts: NarrativeFacts) -> str:
+    parts = [_("产品生命周期按以下阶段划分，各阶段包含的主要过程如下：")]
+    boundary = stages_in_boundary(facts.boundary)
+    described: list[str] = []
+    for stage in boundary:
+        included = []
+        for p in facts.products:
+            for s in p.stages:
+                if s.stage == stage and s.included.strip() and s.included.strip() not in included:
+                    included.append(s.included.strip())
+        if included:
+            described.append(_("%(stage)s：%(processes)s。") % {
+                "stage": _stage(stage), "processes": "；".join(included)
+                if translation.get_language().startswith("zh") else "; ".join(included)})
+    if not described:
+        return _("企业尚未提供工艺流程说明。")
+    return _sentences(parts + described)
+
+
+def _allocation(facts: NarrativeFacts) -> str:
+    allocated = [
+        (p.name, a.name, a.allocation)
+        for p in facts.products for a in p.activities if a.allocation < 1
+    ]
+    parts = [
+        _("ISO 14067 要求优先通过细分过程或扩大系统边界来避免分配；无法避免时，按反映输入与产品之间"
+          "物理关系的基准（如产量、质量）分配，最后才考虑经济价值等其他关系。"),
+    ]
+    if allocated:
+        listed = _join([f"{product}/{name} {F.allocation(share)}{F.PERCENT}"
+                        for product, name, share in allocated[:8]])
+        parts.append(_("本研究中以下活动数据按分配比例计入产品：%(list)s。") % {"list": listed})
+    else:
+        parts.append(_("本研究的活动数据均已按产品计量或在录入前分摊到各产品，表中分配比例均为 100%。"))
+    return _sentences(parts)
+
+
+def _cut_off(facts: NarrativeFacts) -> str:
+    parts = [
+        _("对产品碳足迹贡献估计低于 1% 的单项输入可以不纳入，但被舍去输入的贡献合计不得超过 5%；"
+          "已知温室气体排放强度高的输入不论数量多少都予以纳入。"),
+    ]
+    excluded = _excluded_processes(facts)
+    if excluded:
+        parts.append(_("据此未纳入的过程为：%(list)s。") % {
+            "list": "；".join(excluded) if translation.get_language().startswith("zh")
+            else "; ".join(excluded)})
+    return _sentences(parts)
+
+
+def _assumptions(facts: NarrativeFacts) -> str:
+    parts = [
+        _("以报告期总量表示的活动数据按产品在报告期内的产量折算到功能单位，即假定报告期内各单位产品的"
+          "资源消耗相同。"),
+        _("排放因子采用所列来源的公开数据，假定其能代表实际供应链的技术和地域条件。"),
+    ]
+    for label, reason in _excluded_stages(facts):
+        if reason:
+            parts.append(_("%(stage)s阶段未纳入：%(reason)s") % {"stage": label, "reason": reason})
+        else:
+            parts.append(_("%(stage)s阶段没有活动数据。") % {"stage": label})
+    return _sentences(parts)
+
+
+def _data_quality(facts: NarrativeFacts) -> str:
+    parts = [
+        _("数据质量按 ISO 14067 的要求从时间、地域和技术代表性，以及精确度、完整性、一致性和"
+          "可重现性几方面评价；优先采用企业现场的初级数据，无法获得时采用公开发布的次级数据。"),
+    ]
+    shares = _share_by(facts, lambda a: a.data_type)
+    for p in facts.products:
+        result = facts.result.product(p.code) if facts.result is not None else None
+        sums = shares.get(p.code, {})
+        if result is not None and result.total_kgco2e > 0:
+            parts.append(
+                _("%(product)s的碳足迹中，%(primary)s 来自初级活动数据，%(secondary)s 来自次级活动数据。")
+                % {"product": p.name, "primary": F.share_text(sums.get("primary", Decimal("0.0"))),
+                   "secondary": F.share_text(sums.get("secondary", Decimal("0.0")))}
+            )
+    years = sorted({a.factor_year for p in facts.products for a in p.activities if a.factor_year})
+    if years:
+        gap = facts.period_end.year - min(years)
+        parts.append(
+            _("所用排放因子的数据年份为 %(years)s，报告期为 %(year)s 年，时间差最多 %(gap)s 年。")
+            % {"years": _join([str(y) for y in years]), "year": facts.period_end.year, "gap": max(gap, 0)}
+        )
+    regions = sorted({a.factor_region for p in facts.products for a in p.activities if a.factor_region})
+    if regions:
+        parts.append(_("排放因子的地域为 %(regions)s。") % {"regions": _join(regions)})
+    return _sentences(parts)
+
+
+def _uncertainty(facts: NarrativeFacts) -> str:
+    return _sentences([
+        _("结果的不确定性来自活动数据的计量和分摊、排放因子与实际供应链的差异，以及排除过程和假设。"),
+        _("第 5 章用两种方式给出其大小：各项活动数据不确定度的合成（未给出不确定度的活动按数据类型取"
+          "缺省值），以及主要参数改变时结果的变化（敏感性分析）。"),
+    ])
+
+
+def _improvements(facts: NarrativeFacts) -> str:
+    if facts.result is None or not facts.result.products:
+        return _("完成计算后，根据排放热点提出改进建议。")
+    parts = []
+    for p in facts.result.products:
+        if p.total_kgco2e <= 0:
+            continue
+        ranked = sorted(p.stages, key=lambda s: -s.kgco2e)
+        top = [s for s in ranked if s.kgco2e > 0][:2]
+        listed = _join([f"{_stage(s.stage)}（{F.share_text(s.share_pct)}）"
+                        if translation.get_language().startswith("zh")
+                        else f"{_stage(s.stage)} ({F.share_text(s.share_pct)})" for s in top])
+        parts.append(_("%(product)s的排放主要来自%(stages)s。") % {"product": p.name, "stages": listed})
+    parts.append(_("以下建议按对结果的影响从大到小排列，并给出相应活动减少 10% 时碳足迹的降低量。"))
+    return _sentences(parts)
+
+
+_COMPOSERS = {
+    "company_overview": _company_overview,
+    "purpose": _purpose,
+    "product_function": _product_function,
+    "process_flow": _process_flow,
+    "allocation": _allocation,
+    "cut_off": _cut_off,
+    "assumptions": _assumptions,
+    "data_quality": _data_quality,
+    "uncertainty": _uncertainty,
+    "improvements": _improvements,
+}

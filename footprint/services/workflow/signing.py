@@ -1,0 +1,289 @@
+"""Signing issued reports and checking signatures: the only module that uses pyHanko.
+
+An issued report carries one PAdES certification signature (DocMDP "no changes"): any later
+change to the file, even a valid incremental update, breaks it. The visible signature goes in
+the box the cover reserves for it (reports/signature_block.py finds it in the layout): the
+certification body's seal on the left, its name, the person who issued the report and the
+time on the right, side by side so that neither covers the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ...reports.signature_block import SignatureBox
+
+SIGNATURE_FIELD = "CertificationBodySignature"
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+CJK_FONT_INDEX = 2  # Noto Sans CJK SC inside the collection
+
+
+class SigningUnavailable(Exception):
+    """The signing key cannot be loaded (missing file, wrong passphrase)."""
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What pyHanko says about the signature of a PDF."""
+
+    present: bool
+    intact: bool = False  # the signed bytes are unchanged
+    valid: bool = False  # the signature is cryptographically sound
+    trusted: bool = False  # the signer's certificate chains to our trust roots
+    certified_no_changes: bool = False  # certification signature forbidding any change
+    covers_whole_file: bool = False  # nothing was appended after signing
+    signer: str = ""
+    signing_time: dt.datetime | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return (self.present and self.intact and self.valid and self.trusted
+                and self.certified_no_changes and self.covers_whole_file)
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous API calls asyncio.run(), which fails in a thread whose event loop
+    is running (an ASGI worker, Playwright's sync API): run it in a fresh thread there."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
+# ------------------------------------------------------------------------------ key material
+def _load_pkcs12():
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    path = Path(settings.SIGNING_PKCS12_PATH)
+    if not path.is_file():
+        raise SigningUnavailable(
+            _("找不到签名证书文件 %(path)s。演示环境请运行 python manage.py create_demo_pki；"
+              "正式环境请在 SIGNING_PKCS12_PATH 中配置认证机构的 PKCS#12 文件。") % {"path": path}
+        )
+    data = path.read_bytes()
+    try:
+        pkcs12.load_key_and_certificates(data, settings.SIGNING_PKCS12_PASSPHRASE.encode())
+    except ValueError as exc:
+        raise SigningUnavailable(
+            _("无法打开签名证书文件 %(path)s：口令（SIGNING_PKCS12_PASSPHRASE）不正确或文件已损坏。")
+            % {"path": path}
+        ) from exc
+    return data
+
+
+def load_signer():
+    from pyhanko.sign import signers
+
+    data = _load_pkcs12()
+    return signers.SimpleSigner.load_pkcs12_data(
+        data, other_certs=[], passphrase=settings.SIGNING_PKCS12_PASSPHRASE.encode()
+    )
+
+
+def trust_roots() -> list:
+    """The CA certificates that come with the signing key: signatures must chain to them."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    try:
+        data = _load_pkcs12()
+    except SigningUnavailable:
+        return []
+    _key, _cert, others = pkcs12.load_key_and_certificates(
+        data, settings.SIGNING_PKCS12_PASSPHRASE.encode()
+    )
+    return [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others]
+
+
+def signing_available() -> tuple[bool, str]:
+    try:
+        _load_pkcs12()
+    except SigningUnavailable as exc:
+        return False, str(exc)
+    return True, ""
+
+
+# ---------------------------------------------------------------------------------- signing
+@lru_cache(maxsize=32)
+def _font_subset(text: str) -> bytes:
+    """The Simplified Chinese face of Noto Sans CJK, cut down to the characters of `text`.
+
+    pyHanko embeds OpenType fonts but cannot open a font collection (.ttc), and the full face
+    is 16 MB; a subset of a few dozen glyphs keeps signing fast and the file small."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(CJK_FONT, fontNumber=CJK_FONT_INDEX)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(face)
+    out = io.BytesIO()
+    face.save(out)
+    return out.getvalue()
+
+
+def _stamp_style(text: str, *, width: float, height: float):
+    from pyhanko.pdf_utils.font.api import FontEngineFactory
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    # Digits and punctuation always included: the cache key then only changes with names.
+    font_bytes = _font_subset("".join(sorted(set(text) | set("0123456789:-+()UTC "))))
+
+    class SubsetFont(FontEngineFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            return GlyphAccumulator(
+                writer=writer, font_handle=io.BytesIO(font_bytes), font_size=STAMP_FONT_SIZE,
+                obj_stream=obj_stream,
+            )
+
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+
+    background = None
+    seal = Path(settings.SIGNING_SEAL_IMAGE) if settings.SIGNING_SEAL_IMAGE else None
+    if seal and seal.is_file():
+        from PIL import Image
+        from pyhanko.pdf_utils.images import PdfImage
+
+        background = PdfImage(Image.open(seal), writer=None)
+    seal_side, text_left = stamp_columns(width=width, height=height, with_seal=background is not None)
+    return TextStampStyle(
+        stamp_text=text,
+        text_box_style=TextBoxStyle(font=SubsetFont(), font_size=STAMP_FONT_SIZE,
+                                    leading=STAMP_FONT_SIZE + 3),
+        # the seal: a square at the left edge, as tall as the box
+        background=background,
+        background_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=0, right=int(max(width - seal_side, 0)), top=0, bottom=0)),
+        background_opacity=1,
+        # the text: right of the seal, shrunk to fit what is left of the box
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=int(text_left), right=0, top=0, bottom=0)),
+        border_width=0,
+    )
+
+
+STAMP_FONT_SIZE = 8
+STAMP_GAP = 6  # points between the seal and the text
+
+
+def stamp_columns(*, width: float, height: float, with_seal: bool) -> tuple[float, float]:
+    """The seal's side and where the text starts, in points from the box's left edge: the seal
+    is a square as tall as the box (at most half its width), the text begins after a gap."""
+    if not with_seal:
+        return 0.0, 0.0
+    side = min(height, width / 2)
+    return side, side + STAMP_GAP
+
+
+def stamp_text(*, signer_name: str, signed_at: dt.datetime) -> str:
+    local = timezone.localtime(signed_at)
+    lines = [
+        settings.CERTIFICATION_BODY_NAME,
+        f"签发人 Signed by: {signer_name}",
+        f"时间 Date: {local:%Y-%m-%d %H:%M} (UTC{local:%z})",
+    ]
+    if settings.SIGNING_IS_DEMO:
+        lines.append("演示签名，不具法律效力 DEMO ONLY")
+    return "\n".join(lines)
+
+
+def sign_pdf(pdf: bytes, *, box: SignatureBox, signer_name: str, reason: str,
+             location: str = "") -> bytes:
+    """Certify `pdf` (PAdES, DocMDP no changes) with the configured key; the visible signature
+    fills `box` (the place the cover reserves); RFC 3161 timestamp when SIGNING_TIMESTAMP_URL
+    is set."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = load_signer()
+    timestamper = None
+    if settings.SIGNING_TIMESTAMP_URL:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(settings.SIGNING_TIMESTAMP_URL)
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location or None,
+        name=signer_name,
+    )
+    text = stamp_text(signer_name=signer_name, signed_at=timezone.now())
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        timestamper=timestamper,
+        stamp_style=_stamp_style(text, width=box.rect[2] - box.rect[0], height=box.rect[3] - box.rect[1]),
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=box.page, box=box.rect),
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    return _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
+
+
+# ------------------------------------------------------------------------------- validation
+def check_pdf_signature(data: bytes) -> SignatureCheck:
+    """Validate the (first) signature of a PDF against our trust roots, offline.
+
+    Never raises for bad input: a file pyHanko cannot read is reported with `error`."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import MDPPerm
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # hostile or broken files: pyHanko raises many kinds of errors
+        return SignatureCheck(present=False, error=_("无法读取 PDF：%(error)s") % {"error": _short(exc)})
+    if not signatures:
+        return SignatureCheck(present=False, error=_("文件中没有数字签名。"))
+    embedded = signatures[0]
+    context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    try:
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
+    except Exception as exc:  # includes SignatureValidationError
+        return SignatureCheck(present=True, error=_("签名无法验证：%(error)s") % {"error": _short(exc)})
+    try:
+        signer = embedded.signer_cert.subject.human_friendly
+    except Exception:
+        signer = ""
+    return SignatureCheck(
+        present=True,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        certified_no_changes=embedded.docmdp_level == MDPPerm.NO_CHANGES,
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=signer,
+        signing_time=status.signer_reported_dt,
+    )
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return text[:200]

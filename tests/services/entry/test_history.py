@@ -1,0 +1,77 @@
+"""The readable audit trail of a study: who changed what, when, from which value to which."""
+
+from footprint.models import ActivityRecord, Company
+from footprint.services.entry.history import study_history
+
+
+def test_an_import_is_one_entry_per_kind_of_row(seed_study):
+    entries = study_history(seed_study)
+    activities = [e for e in entries if e.object_type == "活动数据" and e.action == "created"]
+    assert len(activities) == 1 and activities[0].count == 10
+    assert activities[0].user == "系统"
+
+
+def test_changes_show_old_and_new_values_and_the_user(seed_study, demo_users):
+    record = ActivityRecord.objects.get(stage__study_product__study=seed_study,
+                                        stage__study_product__product__code="LV", name="生产用电")
+    record._history_user = demo_users["auditor"]
+    record.quantity = 1500
+    record.save()
+    (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "生产用电"]
+    assert entry.user == "张明远"
+    (change,) = entry.changes
+    assert change.field == "活动数据" and change.new == "1,500" and change.old != "1,500"
+
+
+def test_deleted_rows_and_company_changes_are_in_it(seed_study, demo_users):
+    record = ActivityRecord.objects.filter(stage__study_product__study=seed_study).first()
+    name = record.name
+    record._history_user = demo_users["auditor"]
+    record.delete()
+    company = Company.objects.get(pk=seed_study.company_id)
+    company.address = "新地址"
+    company.save()
+    entries = study_history(seed_study)
+    assert any(e.action == "deleted" and e.object_label == name for e in entries)
+    assert any(e.object_type == "企业" and any(c.new == "新地址" for c in e.changes) for e in entries)
+    assert entries == sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def test_workflow_steps_name_their_user_even_outside_a_request(seed_study, demo_users):
+    from footprint.services.workflow import transitions
+
+    transitions.study_send_for_review(study=seed_study, user=demo_users["auditor"])
+    (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_type == "碳足迹报告"]
+    assert entry.user == "张明远"
+    assert any(c.field == "状态" and c.old == "草稿" and c.new == "企业审阅中" for c in entry.changes)
+
+
+def test_a_change_of_the_english_wording_is_one_line_per_text(seed_study, demo_users):
+    from footprint.services.entry.studies import study_translations_update
+
+    seed_study._history_user = demo_users["auditor"]
+    terms = dict(seed_study.translations["en"]["terms"])
+    terms["生产用电"] = "Electricity used in production"
+    terms["成品运输柴油"] = ""
+    texts = dict(seed_study.translations["en"]["texts"], cut_off="")
+    study_translations_update(study=seed_study, language="en", texts=texts, terms=terms)
+    [entry] = [e for e in study_history(seed_study)
+               if e.action == "changed" and e.object_label == seed_study.report_number]
+    assert entry.user == "张明远"
+    assert [(c.field, c.old[:20], c.new) for c in entry.changes if c.field.startswith("报告译文")] == [
+        ("报告译文 · en · 取舍准则", "A single material or", "—"),
+        ("报告译文 · en · 成品运输柴油", "Diesel for transport", "—"),
+        ("报告译文 · en · 生产用电", "Production electrici", "Electricity used in production"),
+    ]
+
+
+def test_changes_to_a_claim_of_the_source_report_are_in_it(seed_study, demo_users):
+    claim = seed_study.claims.get(place="摘要", level="stage", stage="distribution",
+                                  study_product__product__code="HV")
+    claim._history_user = demo_users["auditor"]
+    claim.value = "16.138"
+    claim.save()
+    (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "摘要: HV distribution"]
+    assert entry.user == "张明远"
+    (change,) = entry.changes
+    assert change.field == "声明值" and change.new.startswith("16.138")

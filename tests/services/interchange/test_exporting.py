@@ -1,0 +1,86 @@
+"""Export of a study as pcf-study/1 (footprint/services/interchange/exporting.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from footprint.models import ActivityRecord, EmissionFactor
+from footprint.services.interchange.exporting import (
+    study_to_document,
+    study_to_json,
+    study_to_workbook,
+)
+from tests.conftest import SEED_JSON
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed_doc():
+    return json.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+def test_the_seed_study_exports_as_the_fixture_it_was_loaded_from(seed_study, seed_doc):
+    exported = study_to_document(seed_study)
+    factors = {f["code"]: f for f in exported.pop("factors")}
+    expected = {f["code"]: f for f in seed_doc.pop("factors")}
+    assert exported == seed_doc  # every other field, claims and team included, as loaded
+    # factors come sorted by code, and the document's factor that is the library's diesel
+    # factor is written with the library's notes
+    assert [f["code"] for f in study_to_document(seed_study)["factors"]] == ["CN-DIESEL", "CN-GRID-2022"]
+    assert factors["CN-GRID-2022"] == expected["CN-GRID-2022"]
+    notes = factors["CN-DIESEL"].pop("notes")
+    assert factors["CN-DIESEL"] == expected["CN-DIESEL"] and "3.1451 kg CO2/kg" in notes
+
+
+def test_a_claim_is_written_as_printed_text(seed_study):
+    claims = study_to_document(seed_study)["claims"]
+    # 24.160 as a JSON number would come back as 24.16: the claim keeps its printed zeros
+    assert {"level": "stage", "product": "HV", "stage": "end_of_life", "value": "24.160",
+            "unit": "kgCO₂e/台", "place": "表 4.2-2"} in claims
+    assert '"value": "24.160"' in study_to_json(seed_study)
+    assert all(isinstance(c["value"], str) for c in claims)
+
+
+def test_versions_are_written_only_where_the_code_alone_is_ambiguous(seed_study):
+    grid = EmissionFactor.objects.get(code="CN-GRID-2022", version=1)
+    v2 = EmissionFactor.objects.create(
+        code=grid.code, version=2, family=grid.family, name_zh=grid.name_zh, category=grid.category,
+        value=Decimal("0.5500"), value_decimals=4, unit=grid.unit, gas=grid.gas, year=2022,
+        source="corrected")
+    record = ActivityRecord.objects.filter(stage__study_product__study=seed_study,
+                                           factor=grid).order_by("pk").first()
+    record.factor = v2
+    record.save()
+
+    doc = study_to_document(seed_study)
+    grids = [f for f in doc["factors"] if f["code"] == "CN-GRID-2022"]
+    assert [(f["version"], f["value"]) for f in grids] == [(1, 0.5366), (2, 0.55)]
+    # 0.5500 as a JSON number is 0.55: the published decimals are written beside it
+    assert grids[1]["value_decimals"] == 4 and "value_decimals" not in grids[0]
+    activities = [a for p in doc["products"] for a in p["activities"] if a["factor"] == "CN-GRID-2022"]
+    assert sorted(a["factor_version"] for a in activities) == [1] * (len(activities) - 1) + [2]
+    # the diesel factor is still written by its code alone
+    diesel = next(f for f in doc["factors"] if f["code"] == "CN-DIESEL")
+    assert "version" not in diesel
+    assert all("factor_version" not in a for p in doc["products"] for a in p["activities"]
+               if a["factor"] == "CN-DIESEL")
+
+
+def test_json_and_workbook_carry_the_same_document(seed_study):
+    from openpyxl import load_workbook
+
+    doc = study_to_document(seed_study)
+    assert json.loads(study_to_json(seed_study)) == doc
+    book = load_workbook(io.BytesIO(study_to_workbook(seed_study)))
+    assert {"study", "factors", "products", "stages", "activities"} <= set(book.sheetnames)
+    rows = list(book["activities"].iter_rows(values_only=True))
+    assert len(rows) - 1 == sum(len(p["activities"]) for p in doc["products"]) == 10
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=False))
+    assert first["product"] == "LV" and first["quantity"] == 94594493.664
+    assert first["factor"] == "CN-GRID-2022"

@@ -1,0 +1,188 @@
+"""The issued PDF validates with pyHanko on its own terms: intact, trusted against the demo CA,
+certified with "no changes allowed" over the whole file; any changed byte is detected."""
+
+import io
+
+import pytest
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import MDPPerm
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from footprint.models import Study
+from footprint.services.workflow import signing, verification
+
+
+def _demo_ca(pki_dir):
+    _type, _headers, der = pem.unarmor((pki_dir / "demo-ca.pem").read_bytes())
+    return asn1_x509.Certificate.load(der)
+
+
+@pytest.fixture
+def issued_bytes(issued_seed_study):
+    return Study.objects.get(pk=issued_seed_study.pk).issued_pdf.read()
+
+
+def test_pyhanko_validates_the_issued_pdf_against_the_demo_ca(issued_bytes, demo_pki_dir):
+    reader = PdfFileReader(io.BytesIO(issued_bytes))
+    (embedded,) = reader.embedded_signatures
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[_demo_ca(demo_pki_dir)]))
+    assert status.intact and status.valid and status.trusted
+    assert status.bottom_line
+    assert embedded.docmdp_level == MDPPerm.NO_CHANGES  # a certification signature
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert embedded.sig_object["/Filter"] == "/Adobe.PPKLite"
+    assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+    assert "演示" in str(embedded.sig_object["/Reason"])  # the demo says so in the reason
+    assert str(embedded.sig_object["/Name"]) == "陈静"
+
+
+def test_a_ca_we_do_not_know_is_not_trusted(issued_bytes, tmp_path):
+    from footprint.services.demo.pki import create_demo_pki
+
+    other = create_demo_pki(pkcs12_path=tmp_path / "other.p12", passphrase="x", body_name="别的机构")
+    _type, _headers, der = pem.unarmor(other.ca_path.read_bytes())
+    reader = PdfFileReader(io.BytesIO(issued_bytes))
+    status = validate_pdf_signature(
+        reader.embedded_signatures[0],
+        ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)]),
+    )
+    assert status.intact and not status.trusted
+
+
+def test_the_visible_signature_fills_the_box_the_cover_reserves(issued_bytes):
+    """The stamp sits where the layout left room: no page text under it, no placeholder left
+    on the cover, and the seal and the stamp's text side by side, not over each other."""
+    from pypdf import PdfReader
+
+    from tests.reports.pdfcheck import (
+        is_dark,
+        is_red,
+        page_image,
+        pdftotext,
+        pixels_in,
+        placed_text,
+        signature_widget_rect,
+    )
+
+    reader = PdfReader(io.BytesIO(issued_bytes))
+    widgets = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    sig = next(w for w in widgets if w.get("/FT") == "/Sig")
+    appearance = sig["/AP"]["/N"].get_object()
+    assert appearance["/Resources"]["/XObject"]  # the seal image (and nested form)
+
+    rect = signature_widget_rect(issued_bytes)
+    x1, y1, x2, y2 = rect
+    assert x2 - x1 > 200 and y2 - y1 > 80  # the reserved 88 × 34 mm, not a fallback
+    runs = placed_text(issued_bytes, 0)
+    assert len(runs) > 10
+    under = [r.text for r in runs if x1 - 2 <= r.x <= x2 and y1 - 2 <= r.y <= y2 + r.size]
+    assert under == []
+    assert "认证机构盖章处" not in pdftotext(issued_bytes, first=1, last=1)
+
+    dpi, height = 100, float(reader.pages[0].mediabox.height)
+    image = page_image(issued_bytes, 0, dpi=dpi)
+    seal = pixels_in(image, rect, dpi=dpi, page_height_pt=height, keep=is_red)
+    text = pixels_in(image, rect, dpi=dpi, page_height_pt=height, keep=is_dark)
+    assert seal and text
+    assert seal[2] < text[0]  # the seal ends left of where the stamp's text begins
+    # and no red anywhere else on the cover: the draft's dashed placeholder seal is gone
+    whole_page = (0, 0, float(reader.pages[0].mediabox.width), height)
+    red = pixels_in(image, whole_page, dpi=dpi, page_height_pt=height, keep=is_red)
+    assert red == seal
+
+
+def test_check_pdf_signature_reports_an_intact_certified_signature(issued_bytes):
+    check = signing.check_pdf_signature(issued_bytes)
+    assert check.ok and check.certified_no_changes and "测试认证机构" in check.signer
+
+
+@pytest.mark.parametrize("where", [0.3, 0.6, -200])
+def test_one_changed_byte_is_rejected(issued_bytes, where):
+    data = bytearray(issued_bytes)
+    index = int(len(data) * where) if isinstance(where, float) else len(data) + where
+    data[index] ^= 0x01
+    verdict = verification.verify_pdf(bytes(data))
+    assert not verdict.hash_matches
+    assert not verdict.authentic
+    assert not verdict.signature.ok
+
+
+def test_an_appended_update_breaks_the_no_changes_certification(issued_bytes):
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(issued_bytes))
+    writer.root["/Lang"] = generic.TextStringObject("en")  # an otherwise harmless change
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    check = signing.check_pdf_signature(out.getvalue())
+    assert check.present and not check.ok
+    assert not check.covers_whole_file or not check.intact
+
+
+def test_garbage_and_unsigned_files_are_reported_not_raised(db):
+    assert not verification.verify_pdf(b"not a pdf at all").is_pdf
+    broken = verification.verify_pdf(b"%PDF-1.7\n" + b"\x00" * 5000)
+    assert broken.is_pdf and not broken.authentic and broken.signature.error
+
+
+def test_checking_works_inside_a_running_event_loop(issued_bytes):
+    import asyncio
+
+    async def inside_a_loop():
+        return signing.check_pdf_signature(issued_bytes)
+
+    assert asyncio.run(inside_a_loop()).ok
+
+
+def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo_users, signing,
+                                                               settings, monkeypatch):
+    """SIGNING_TIMESTAMP_URL makes the signature PAdES B-T: an RFC 3161 token from the TSA (here
+    pyHanko's in-process dummy TSA with a certificate of its own, instead of the network)."""
+    import datetime as dt
+
+    import pyhanko.sign.timestamps as timestamps
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.keys import load_private_key_from_pemder_data
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    from footprint.services.workflow import issuing, transitions
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    tsa = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=load_private_key_from_pemder_data(
+            key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption()), passphrase=None),
+    )
+    requested = []
+    monkeypatch.setattr(timestamps, "HTTPTimeStamper", lambda url: requested.append(url) or tsa)
+    settings.SIGNING_TIMESTAMP_URL = "http://tsa.example/"
+
+    u = demo_users
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    study = issuing.study_issue(study=seed_study, user=u["lead"])
+    assert requested == ["http://tsa.example/"]
+    reader = PdfFileReader(io.BytesIO(study.issued_pdf.read()))
+    embedded = reader.embedded_signatures[0]
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[_demo_ca(signing)]))
+    assert status.intact and status.valid
+    assert status.timestamp_validity is not None and status.timestamp_validity.intact
