@@ -33,6 +33,7 @@ from ..services.report_prose.translation import (
     translator_for,
 )
 from ..services.workflow.completeness import study_completeness, translation_missing
+from ..services.workflow.public_url import verification_url_is_local
 from . import assets
 from .facts import (
     ActivityFacts,
@@ -207,6 +208,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         assets=asset_urls,
         verification_url=url,
         qr_svg=qr_svg,
+        verification_url_local=bool(url) and verification_url_is_local(),
         generated_at=timezone.localtime() if not final else _issued_at(study),
     )
 

@@ -71,6 +71,8 @@ def cover(r: Report) -> dict:
         "kind_of_result": partial_cfp.kind_of_result(r.i),
         "supersedes": s.supersedes,
         "verification_url": r.i.verification_url if s.verification_code else "",
+        "verification_url_note": _("演示地址：只在签发本报告的计算机上可以访问，不能用于对外验证。")
+        if s.verification_code and r.i.verification_url_local else "",
         "qr_svg": mark_safe(r.i.qr_svg) if (s.verification_code and r.i.qr_svg) else "",
     }
 

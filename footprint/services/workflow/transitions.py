@@ -88,9 +88,10 @@ def _comments_blocker(study: Study, *, unresolved: int | None = None, **_known) 
 
 
 def _issue_blockers(study: Study, **known) -> list[str]:
+    from .public_url import issuing_url_blockers
     from .signing import signing_available
 
-    blockers = approval_blockers(study, **known)
+    blockers = approval_blockers(study, **known) + issuing_url_blockers()
     available, message = signing_available()
     if not available:
         blockers.append(message)
