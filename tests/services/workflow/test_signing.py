@@ -173,6 +173,9 @@ def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo
     requested = []
     monkeypatch.setattr(timestamps, "HTTPTimeStamper", lambda url: requested.append(url) or tsa)
     settings.SIGNING_TIMESTAMP_URL = "http://tsa.example/"
+    roots = signing / "tsa-roots.pem"
+    roots.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    settings.SIGNING_TIMESTAMP_ROOTS = str(roots)
 
     u = demo_users
     transitions.study_send_for_review(study=seed_study, user=u["auditor"])
@@ -181,8 +184,69 @@ def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo
     transitions.study_approve(study=seed_study, user=u["lead"])
     study = issuing.study_issue(study=seed_study, user=u["lead"])
     assert requested == ["http://tsa.example/"]
-    reader = PdfFileReader(io.BytesIO(study.issued_pdf.read()))
+    data = study.issued_pdf.read()
+    reader = PdfFileReader(io.BytesIO(data))
     embedded = reader.embedded_signatures[0]
     status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[_demo_ca(signing)]))
     assert status.intact and status.valid
     assert status.timestamp_validity is not None and status.timestamp_validity.intact
+    from footprint.services.workflow import signing as signing_service
+
+    # timestamped, with the chain and the CRL embedded: PAdES B-LT
+    result = signing_service.check_pdf_signature(data)
+    assert result.level == "B-LT", result.error
+
+
+def test_the_signature_carries_its_chain_and_the_ca_revocation_list(issued_bytes, demo_pki_dir):
+    """PAdES long-term data in the signature's own revision: the DSS holds the certificates and
+    the demo CA's CRL, and the signature validates from them alone even when revocation data
+    is required (no fetching); without that CRL the same check fails."""
+    from asn1crypto import crl as asn1_crl
+
+    reader = PdfFileReader(io.BytesIO(issued_bytes))
+    dss = reader.root["/DSS"]
+    assert len(dss["/Certs"]) >= 2
+    crls = [asn1_crl.CertificateList.load(c.get_object().data) for c in dss["/CRLs"]]
+    ca = _demo_ca(demo_pki_dir)
+    assert [c.issuer for c in crls] == [ca.subject]
+    (embedded,) = reader.embedded_signatures
+
+    def check(with_crls):
+        context = ValidationContext(trust_roots=[ca], crls=with_crls, allow_fetching=False,
+                                    revocation_mode="require")
+        return validate_pdf_signature(embedded, context)
+
+    assert check(crls).trusted and check(crls).coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert not check([]).trusted
+    result = signing.check_pdf_signature(issued_bytes)
+    assert result.ok and result.revocation_checked and result.level == "B-B+LT-data"
+
+
+def test_pades_levels_are_named_for_what_the_file_holds():
+    level = signing.pades_level
+    assert level(timestamped=True, has_dss=True, doc_timestamp=False) == "B-LT"
+    assert level(timestamped=True, has_dss=True, doc_timestamp=True) == "B-LTA"
+    assert level(timestamped=True, has_dss=False, doc_timestamp=False) == "B-T"
+    assert level(timestamped=False, has_dss=True, doc_timestamp=False) == "B-B+LT-data"
+    assert level(timestamped=False, has_dss=False, doc_timestamp=False) == "B-B"
+
+
+def test_info_and_xmp_metadata_agree_after_signing(issued_bytes):
+    """PDF/A validators compare the Info dictionary with the XMP packet: same producer, and the
+    modification date pyHanko writes into XMP is in Info too."""
+    import datetime as dt
+    import re
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(issued_bytes))
+    info = reader.metadata
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+
+    def xmp_field(tag):
+        m = re.search(rf"<{tag}>(.*?)</{tag}>|{tag}=\"([^\"]*)\"", xmp)
+        return m.group(1) or m.group(2)
+
+    assert str(info["/Producer"]) == xmp_field("pdf:Producer")
+    assert info.modification_date == dt.datetime.fromisoformat(xmp_field("xmp:ModifyDate"))
+    assert xmp_field("pdfaid:part") == "3"
