@@ -19,18 +19,22 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .choices import Role
+from .choices import Role, StudyStatus
 from .models import Comment, Company, Product, Study
 from .selectors import is_staff_role, studies_visible_to
 
 __all__ = [
-    "can_assign_team", "can_change_company", "can_change_product", "can_comment",
+    "can_assign_lead_under_review", "can_assign_team", "can_change_company", "can_change_product", "can_comment",
     "can_create_company", "can_create_study", "can_edit_study_data", "can_import",
     "can_manage_factors", "can_resolve_comment", "can_start_revision", "can_view_study",
     "get_study_for_edit", "get_study_for_user", "is_administrator", "is_staff_role",
     "is_study_auditor", "is_study_contact", "is_study_lead_verifier", "require",
     "require_staff",
 ]
+
+
+_UNDER_REVIEW = frozenset({StudyStatus.CLIENT_REVIEW, StudyStatus.CHANGES_REQUESTED,
+                           StudyStatus.CLIENT_CONFIRMED, StudyStatus.TECHNICAL_REVIEW})
 
 
 # ------------------------------------------------------------------------------- people
@@ -94,6 +98,13 @@ def can_assign_team(user, study: Study) -> bool:
     """Who chooses the auditors and the lead verifier: the study's auditors and administrators.
     A lead verifier never assigns (let alone assigns themselves)."""
     return is_study_auditor(user, study)
+
+
+def can_assign_lead_under_review(user, study: Study) -> bool:
+    """An administrator names the lead verifier of a study under review (sent before one was
+    chosen) without returning it to draft: the data stays locked, the company's confirmation
+    stands. Not once approved: the approval was someone's."""
+    return is_administrator(user) and study.status in _UNDER_REVIEW
 
 
 def can_comment(user, study: Study) -> bool:

@@ -66,6 +66,19 @@ class DataType(models.TextChoices):
     SECONDARY = "secondary", _("次级数据")
 
 
+class DistributionKind(models.TextChoices):
+    """A quantity's or factor's probability distribution (services/calculation/uncertainty.py)."""
+
+    LOGNORMAL = "lognormal", _("对数正态")
+    NORMAL = "normal", _("正态")
+    TRIANGULAR = "triangular", _("三角")
+    UNIFORM = "uniform", _("均匀")
+
+
+# Pedigree-matrix scores (Weidema & Wesnæs 1996): 1 best … 5 worst.
+PEDIGREE_SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
 class Language(models.TextChoices):
     ZH_HANS = "zh-hans", pgettext_lazy("report language", "简体中文")
     EN = "en", "English"

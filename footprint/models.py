@@ -21,10 +21,12 @@ from simple_history.models import HistoricalRecords
 
 from .choices import (
     FROZEN_STATUSES,
+    PEDIGREE_SCORES,
     Basis,
     Boundary,
     ClaimLevel,
     DataType,
+    DistributionKind,
     FactorCategory,
     Gas,
     GwpSet,
@@ -197,6 +199,18 @@ class EmissionFactor(models.Model):
     source = models.TextField(_("来源"))
     published = models.CharField(_("发布日期"), max_length=20, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # The uncertainty its source publishes, if any (blank: the basic uncertainty of its gas,
+    # docs/uncertainty.md). Parameters in the factor's own unit, as for an activity.
+    distribution = models.CharField(
+        _("不确定性分布"), max_length=12, choices=DistributionKind.choices, blank=True)
+    distribution_gsd2 = models.DecimalField(
+        _("几何标准差平方 GSD²"), max_digits=12, decimal_places=6, null=True, blank=True)
+    distribution_sd = models.DecimalField(
+        _("标准差"), max_digits=24, decimal_places=10, null=True, blank=True)
+    distribution_low = models.DecimalField(
+        _("下限"), max_digits=24, decimal_places=10, null=True, blank=True)
+    distribution_high = models.DecimalField(
+        _("上限"), max_digits=24, decimal_places=10, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -545,6 +559,31 @@ class ActivityRecord(models.Model):
     uncertainty_pct = models.DecimalField(
         _("不确定性 (%)"), max_digits=7, decimal_places=3, null=True, blank=True
     )
+    # The quantity's distribution, in its own unit (docs/uncertainty.md); it takes precedence
+    # over uncertainty_pct. Lognormal: GSD², the entered quantity is the median; normal: SD;
+    # triangular: low and high, the quantity is the mode; uniform: low and high.
+    distribution = models.CharField(
+        _("不确定性分布"), max_length=12, choices=DistributionKind.choices, blank=True)
+    distribution_gsd2 = models.DecimalField(
+        _("几何标准差平方 GSD²"), max_digits=12, decimal_places=6, null=True, blank=True)
+    distribution_sd = models.DecimalField(
+        _("标准差"), max_digits=28, decimal_places=9, null=True, blank=True)
+    distribution_low = models.DecimalField(
+        _("下限"), max_digits=28, decimal_places=9, null=True, blank=True)
+    distribution_high = models.DecimalField(
+        _("上限"), max_digits=28, decimal_places=9, null=True, blank=True)
+    # Data-quality ratings (pedigree matrix, 1 best … 5 worst): without an entered distribution
+    # or ±%, they give the quantity's lognormal spread.
+    dq_reliability = models.PositiveSmallIntegerField(
+        _("可靠性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_completeness = models.PositiveSmallIntegerField(
+        _("完整性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_temporal = models.PositiveSmallIntegerField(
+        _("时间相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_geographical = models.PositiveSmallIntegerField(
+        _("地理相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
+    dq_technological = models.PositiveSmallIntegerField(
+        _("技术相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     history = HistoricalRecords()
 
@@ -566,6 +605,11 @@ class ActivityRecord(models.Model):
             models.CheckConstraint(
                 condition=Q(uncertainty_pct__isnull=True) | Q(uncertainty_pct__gte=0),
                 name="activity_uncertainty_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(distribution_gsd2__isnull=True) | Q(distribution_gsd2__gte=1),
+                name="activity_distribution_gsd2_at_least_1",
+                violation_error_message=_("GSD² 不能小于 1。"),
             ),
         ]
 

@@ -357,6 +357,26 @@ def dashboard_studies(user, *, q: str = "", status: str = "", company_id: int | 
     return qs.order_by("-updated_at", "-id")
 
 
+def studies_waiting_for(user, studies: QuerySet[Study]) -> QuerySet[Study]:
+    """Of `studies`, those waiting for this user's next step: the lead verifier's to review,
+    approve or issue; the auditors' drafts, corrections and confirmed studies to submit; the
+    company contact's to confirm."""
+    from django.db.models import Q
+
+    from .choices import Role
+    from .choices import StudyStatus as S
+
+    if user.role == Role.LEAD_VERIFIER:
+        return studies.filter(status__in=(S.TECHNICAL_REVIEW, S.APPROVED)).filter(
+            Q(lead_verifier=user) | Q(lead_verifier__isnull=True))
+    if user.role == Role.COMPANY_CONTACT:
+        return studies.filter(status=S.CLIENT_REVIEW)
+    waiting = studies.filter(status__in=(S.DRAFT, S.CHANGES_REQUESTED, S.CLIENT_CONFIRMED))
+    if user.role == Role.AUDITOR:
+        waiting = waiting.filter(Q(created_by=user) | Q(auditors=user)).distinct()
+    return waiting
+
+
 def study_product_of(study: Study, product_code: str) -> StudyProduct | None:
     return (
         StudyProduct.objects.select_related("product", "study")
@@ -439,3 +459,26 @@ def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:
 
 def company_studies(user, company: Company) -> QuerySet[Study]:
     return studies_visible_to(user).filter(company=company).order_by("-updated_at")
+
+
+def study_uncertainty_rows(study: Study) -> tuple[dict[int, tuple], dict[str, tuple]]:
+    """What the Monte Carlo analysis needs beyond the calculation input, in two queries:
+    per activity record (id → quantity, distribution kind, GSD², SD, low, high, ±%, the five
+    data-quality ratings, data type, its factor's category) and per factor version
+    (key → gas, distribution kind, GSD², SD, low, high)."""
+    activities = {
+        row[0]: row[1:]
+        for row in ActivityRecord.objects.filter(stage__study_product__study=study).values_list(
+            "id", "quantity", "distribution", "distribution_gsd2", "distribution_sd",
+            "distribution_low", "distribution_high", "uncertainty_pct", "dq_reliability",
+            "dq_completeness", "dq_temporal", "dq_geographical", "dq_technological",
+            "data_type", "factor__category")
+    }
+    factors = {
+        f"{code}@{version}": rest
+        for code, version, *rest in EmissionFactor.objects.filter(
+            activities__stage__study_product__study=study).distinct().values_list(
+            "code", "version", "gas", "distribution", "distribution_gsd2", "distribution_sd",
+            "distribution_low", "distribution_high")
+    }
+    return activities, factors

@@ -44,6 +44,8 @@ urlpatterns = [
     path("studies/<str:report_number>/", studies.study_detail, name="study_detail"),
     path("studies/<str:report_number>/edit/", studies.study_edit, name="study_edit"),
     path("studies/<str:report_number>/results/", results.study_results_view, name="study_results"),
+    path("studies/<str:report_number>/results/uncertainty/", results.study_results_uncertainty,
+         name="study_results_uncertainty"),
     path("studies/<str:report_number>/narrative/", studies.study_narrative, name="study_narrative"),
     path("studies/<str:report_number>/english/", translations.study_translations, name="study_translations"),
     path("studies/<str:report_number>/export.<exportfmt:fmt>", studies.study_export, name="study_export"),

@@ -14,14 +14,20 @@ from rest_framework.response import Response
 from ..access import can_edit_study_data, can_import, get_study_for_user, require
 from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study
-from ..selectors import studies_visible_to, study_comments, study_transitions
-from ..services.calculation.study import result_to_dict
+from ..selectors import (
+    studies_visible_to,
+    study_calculation_input,
+    study_comments,
+    study_transitions,
+)
+from ..services.calculation.study import calculate_study, result_to_dict
+from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.interchange.document import FormatError
 from ..services.interchange.exporting import study_to_document
 from ..services.interchange.importing import ImportRejected, StudyExists, import_study
 from ..services.interchange.reading import read_json
-from ..services.results import study_results
+from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow import comments as comment_services
 from ..services.workflow import dispatch, transitions
 from ..services.workflow.signing import SigningUnavailable
@@ -35,10 +41,14 @@ from .serializers import (
 
 
 def _results(study: Study) -> dict:
-    """Issued studies answer with the results they were issued with (the snapshot)."""
+    """Issued studies answer with the results they were issued with (the snapshot); others
+    with the recomputed results and their Monte Carlo summary (cached per data change)."""
     if study.is_frozen and study.issued_snapshot:
         return study.issued_snapshot["results"]
-    return result_to_dict(study_results(study))
+    study_input = study_calculation_input(study)
+    result = calculate_study(study_input)
+    analysis = study_uncertainty(study, study_input=study_input, result=result)
+    return {**result_to_dict(result), "uncertainty": uncertainty_to_dict(analysis.result)}
 
 
 @extend_schema(responses=StudyListSerializer(many=True))

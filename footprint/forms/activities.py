@@ -21,7 +21,12 @@ from ..models import (
     LifecycleStage,
 )
 from ..services.entry.activities import activity_unit_problem
-from .common import SMALL, SMALL_SELECT, plain_decimal
+from ..services.interchange.distribution_fields import (
+    DISTRIBUTION_COLUMNS,
+    PARAMETERS,
+    RATING_COLUMNS,
+)
+from .common import SMALL, SMALL_SELECT, check_distribution, plain_decimal
 
 
 class StageBoundaryForm(forms.ModelForm):
@@ -76,7 +81,7 @@ class _KnownRowField(forms.ModelChoiceField):
 
 
 # Row fields whose bounds the form's own fields check (see ActivityForm.Meta.fields).
-FORM_CHECKED_FIELDS = ("quantity", "allocation", "uncertainty_pct")
+FORM_CHECKED_FIELDS = ("quantity", "allocation", "uncertainty_pct", "distribution_gsd2")
 
 
 class ActivityForm(forms.ModelForm):
@@ -98,19 +103,26 @@ class ActivityForm(forms.ModelForm):
         label=_("不确定性 (%)"), required=False, min_value=0, max_digits=7, decimal_places=3,
         widget=forms.NumberInput(attrs={**SMALL, "step": "any"}),
     )
+    # GSD² ≥ 1 is checked by check_distribution (a CheckConstraint too).
+    distribution_gsd2 = forms.DecimalField(
+        label=_("几何标准差平方 GSD²"), required=False, max_digits=12, decimal_places=6,
+        widget=forms.NumberInput(attrs={**SMALL, "step": "any"}),
+    )
 
     # The table's column order (the row fields declared above would otherwise come last).
     field_order = ("name", "quantity", "unit", "basis", "factor", "allocation", "data_type",
-                   "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes")
+                   "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
+                  *DISTRIBUTION_COLUMNS, *RATING_COLUMNS)
 
     class Meta:
         model = ActivityRecord
-        # quantity, allocation and uncertainty_pct are declared above and left out here: their
+        # quantity, allocation, uncertainty_pct and distribution_gsd2 are declared above and left out here: their
         # bounds are checked by those fields, and model validation of them would repeat the
         # bounds as CheckConstraints, one query per row and constraint. `save` puts them on the
         # row; the service's full_clean() checks them again for the rows that are saved.
         fields = ("name", "unit", "basis", "factor", "data_type", "source",
-                  "claimed_kgco2e_per_unit", "notes")
+                  "claimed_kgco2e_per_unit", "notes", "distribution", "distribution_sd",
+                  "distribution_low", "distribution_high", *RATING_COLUMNS)
         widgets = {
             "name": forms.TextInput(attrs=SMALL),
             "unit": forms.TextInput(attrs={**SMALL, "data-unit-input": "", "autocomplete": "off"}),
@@ -130,7 +142,8 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk is not None:
             for name in FORM_CHECKED_FIELDS:
                 self.initial.setdefault(name, getattr(self.instance, name))
-        for name in ("quantity", "allocation", "claimed_kgco2e_per_unit", "uncertainty_pct"):
+        for name in ("quantity", "allocation", "claimed_kgco2e_per_unit", "uncertainty_pct",
+                     *PARAMETERS):
             value = self.initial.get(name)
             if value is not None:
                 self.initial[name] = plain_decimal(value)
@@ -162,6 +175,7 @@ class ActivityForm(forms.ModelForm):
             problem = activity_unit_problem(unit, factor)
             if problem:
                 self.add_error("unit", problem)
+        check_distribution(self, cleaned, cleaned.get("quantity"))
         return cleaned
 
     def save(self, commit: bool = True) -> ActivityRecord:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
+from django import forms
 
 
 def plain_decimal(value):
@@ -29,3 +30,14 @@ def form_helper(*layout, submit: str | None = None) -> FormHelper:
     if submit:
         helper.add_input(Submit("save", submit))
     return helper
+
+
+def check_distribution(form: forms.Form, cleaned: dict, value) -> None:
+    """The distribution's parameters fit its kind and the entered value (the same checks as the
+    file format's, services/interchange/distribution_fields.py)."""
+    from ..services.interchange.distribution_fields import PARAMETERS, distribution_problems
+
+    params = {name: cleaned.get(name) for name in PARAMETERS}
+    for name, message in distribution_problems(cleaned.get("distribution") or "", params, value).items():
+        if name not in form.errors:
+            form.add_error(name, message)

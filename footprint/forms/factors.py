@@ -17,7 +17,8 @@ from ..services.calculation.units import (
     fuel_factor_value,
     parse_unit,
 )
-from .common import form_helper, plain_decimal
+from ..services.interchange.distribution_fields import DISTRIBUTION_COLUMNS
+from .common import check_distribution, form_helper, plain_decimal
 
 
 class FactorForm(forms.ModelForm):
@@ -27,7 +28,7 @@ class FactorForm(forms.ModelForm):
         model = EmissionFactor
         fields = ("code", "name_zh", "name_en", "category", "gas", "value", "unit", "ncv",
                   "carbon_content", "oxidation_rate", "year", "region", "source", "published",
-                  "notes")
+                  "notes", *DISTRIBUTION_COLUMNS)
         widgets = {"source": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "ncv": _("例如 43.330 GJ/t"),
@@ -60,6 +61,8 @@ class FactorForm(forms.ModelForm):
                 Column("published", css_class="col-md-6")),
             Field("source"),
             Field("notes"),
+            # The uncertainty its source publishes (docs/uncertainty.md); blank: basic uncertainty.
+            Row(*(Column(name, css_class="col-md") for name in DISTRIBUTION_COLUMNS)),
         )
 
     def clean_unit(self):
@@ -93,6 +96,7 @@ class FactorForm(forms.ModelForm):
                     self.add_error("ncv", _("无法由推导参数计算因子：%(error)s") % {"error": exc})
         if value is not None and value < 0:
             self.add_error("value", _("因子值不能为负数。"))
+        check_distribution(self, cleaned, value)
         return cleaned
 
     def validate_unique(self):

@@ -218,3 +218,108 @@ def boundary_diagram(stages: list[tuple[str, bool]], *, boundary_label: str = ""
             box(left + i * (box_w + gap), out_top, label, False)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def histogram_chart(edges: tuple[float, ...], counts: tuple[int, ...], *, marks: list[tuple[str, float, str]],
+                    title: str = "", unit: str = "kgCO₂e", width: int = 640,
+                    chart_id: str = "histogram") -> str:
+    """Monte Carlo draws of a total as columns, with vertical marks (label, value, kind):
+    kind "deterministic" is drawn solid and dark, "interval" dashed (the 2.5 / 97.5 %
+    percentiles). Marks outside the drawn range sit on its edge."""
+    top, left, right, bottom = (34 if title else 8), 12, 12, 46
+    plot_h, plot_w = 140, width - left - right
+    height = top + plot_h + bottom
+    low, high = (edges[0], edges[-1]) if edges else (0.0, 1.0)
+    span = (high - low) or 1.0
+    tallest = max(counts, default=0) or 1
+
+    def x_of(value: float) -> float:
+        return left + min(max((value - low) / span, 0.0), 1.0) * plot_w
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{chart_id}-title" font-family="{escape(FONT_STACK)}" '
+        f'font-size="11" class="pcf-chart pcf-histogram">',
+        f'<title id="{chart_id}-title">{escape(title or unit)}</title>',
+    ]
+    if title:
+        parts.append(f'<text x="0" y="18" font-size="14" font-weight="bold">{escape(title)}</text>')
+    base_y = top + plot_h
+    for i, count in enumerate(counts):
+        x0, x1 = x_of(edges[i]), x_of(edges[i + 1])
+        h = count / tallest * plot_h
+        parts.append(
+            f'<rect x="{x0:.2f}" y="{base_y - h:.2f}" width="{max(x1 - x0 - 1, 0.5):.2f}" '
+            f'height="{h:.2f}" fill="{PALETTE[4]}"><title>{_fmt(edges[i])} – {_fmt(edges[i + 1])}: '
+            f'{count}</title></rect>'
+        )
+    parts.append(f'<line x1="{left}" y1="{base_y}" x2="{left + plot_w}" y2="{base_y}" stroke="#666"/>')
+    for label, value, kind in marks:
+        x = x_of(value)
+        dash = ' stroke-dasharray="4 3"' if kind == "interval" else ""
+        color = "#D55E00" if kind == "deterministic" else "#333"
+        parts.append(
+            f'<line x1="{x:.2f}" y1="{top - 2}" x2="{x:.2f}" y2="{base_y}" stroke="{color}" '
+            f'stroke-width="{2 if kind == "deterministic" else 1}"{dash} data-mark="{escape(kind)}">'
+            f'<title>{escape(label)}: {_fmt(value)}</title></line>'
+        )
+    # Axis: the deterministic value and the interval's ends, under their marks.
+    for n, (label, value, kind) in enumerate(marks):
+        x = x_of(value)
+        anchor = "middle" if kind == "deterministic" else ("end" if n == 1 else "start")
+        y = base_y + (14 if kind == "deterministic" else 28)
+        parts.append(f'<text x="{x:.2f}" y="{y}" text-anchor="{anchor}" fill="#333">'
+                     f'{escape(label)} {_fmt(value)}</text>')
+    parts.append(f'<text x="{left + plot_w}" y="{height - 4}" text-anchor="end" fill="#555">'
+                 f'{escape(unit)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def tornado_chart(items: list[tuple[str, float, float]], *, title: str = "", width: int = 640,
+                  label_width: int = 200, left_label: str = "", right_label: str = "",
+                  chart_id: str = "tornado") -> str:
+    """Contribution to variance (label, share as a fraction, signed correlation), largest
+    first: a bar to the right for an input that raises the total when it rises, to the left
+    for one that lowers it; the bar's length is its share."""
+    top = 34 if title else 8
+    # labels wrap (like the bar charts), each row as tall as its label
+    label_lines = [wrap_label(label, 16) for label, _s, _r in items]
+    rows = [max(26, 14 * len(lines) + 10) for lines in label_lines]
+    height = top + sum(rows) + 30
+    half = (width - label_width - 20) / 2
+    axis_x = label_width + half
+    largest = max((share for _l, share, _r in items), default=0.0) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{chart_id}-title" font-family="{escape(FONT_STACK)}" '
+        f'font-size="12" class="pcf-chart pcf-tornado">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
+    if title:
+        parts.append(f'<text x="0" y="18" font-size="14" font-weight="bold">{escape(title)}</text>')
+    y = top
+    for (label, share, r), lines, row in zip(items, label_lines, rows, strict=True):
+        length = share / largest * (half - 60)
+        x = axis_x if r >= 0 else axis_x - length
+        color = PALETTE[0] if r >= 0 else PALETTE[5]
+        middle = y + row / 2 + 4
+        first = middle - (len(lines) - 1) * 7
+        for n, line in enumerate(lines):
+            parts.append(f'<text x="{label_width - 8}" y="{first + n * 14:.1f}" text-anchor="end">'
+                         f'{escape(line)}</text>')
+        parts.append(f'<rect x="{x:.2f}" y="{y + row / 2 - 9:.1f}" width="{length:.2f}" height="18" fill="{color}">'
+                     f'<title>{escape(label)}: {F.percent_text(share)}</title></rect>')
+        text_x, anchor = (axis_x + length + 4, "start") if r >= 0 else (axis_x - length - 4, "end")
+        parts.append(f'<text x="{text_x:.2f}" y="{middle:.1f}" text-anchor="{anchor}">{F.percent_text(share)}</text>')
+        y += row
+    parts.append(f'<line x1="{axis_x:.2f}" y1="{top}" x2="{axis_x:.2f}" y2="{top + sum(rows)}" '
+                 f'stroke="#666"/>')
+    foot = top + sum(rows) + 18
+    if left_label:
+        parts.append(f'<text x="{axis_x - 6:.2f}" y="{foot}" text-anchor="end" fill="#555" font-size="11">'
+                     f'{escape(left_label)}</text>')
+    if right_label:
+        parts.append(f'<text x="{axis_x + 6:.2f}" y="{foot}" fill="#555" font-size="11">{escape(right_label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -32,6 +32,7 @@ from ..services.report_prose.translation import (
     translate_narrative_facts,
     translator_for,
 )
+from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow.completeness import study_completeness, translation_missing
 from ..services.workflow.public_url import verification_url_is_local
 from . import assets
@@ -210,6 +211,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         qr_svg=qr_svg,
         verification_url_local=bool(url) and verification_url_is_local(),
         generated_at=timezone.localtime() if not final else _issued_at(study),
+        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
     )
 
 

@@ -38,10 +38,18 @@ def signed_pct_text(fraction) -> str:
 
 
 def factor_text(factor) -> str:
-    """An emission factor's value with its published decimals (0.5500), or '' if derived."""
-    if factor is None or getattr(factor, "value", None) is None:
+    """An emission factor's value with its published decimals (0.5500); a factor derived from
+    fuel parameters with the value it derives to (3.145), as its detail page prints it."""
+    if factor is None:
         return ""
-    return F.factor_value(factor.value, factor.value_decimals)
+    if getattr(factor, "value", None) is not None:
+        return F.factor_value(factor.value, factor.value_decimals)
+    from ..selectors import factor_value as derived_value
+
+    try:
+        return F.factor_value(derived_value(factor))
+    except (TypeError, ValueError, ArithmeticError, Exception):  # incomplete parameters
+        return ""
 
 
 @register.filter
@@ -73,6 +81,14 @@ def signed_pct(fraction) -> str:
 @register.filter
 def factor_value(factor) -> str:
     return factor_text(factor)
+
+
+@register.filter
+def factor_note(note: str) -> str:
+    """A factor's note; the starter library's in the current language."""
+    from ..services.reference.notes import note_text
+
+    return note_text(note)
 
 
 @register.filter

@@ -13,7 +13,7 @@ _BADGES = {
     StudyStatus.CHANGES_REQUESTED: "text-bg-warning",
     StudyStatus.CLIENT_CONFIRMED: "text-bg-primary",
     StudyStatus.TECHNICAL_REVIEW: "text-bg-info",
-    StudyStatus.APPROVED: "text-bg-primary",
+    StudyStatus.APPROVED: "text-bg-success",
     StudyStatus.ISSUED: "text-bg-success",
     StudyStatus.SUPERSEDED: "text-bg-dark",
 }

@@ -22,27 +22,40 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..access import get_study_for_edit, require_staff
-from ..choices import STAGE_ORDER, Basis, DataType, FactorCategory, stages_in_boundary
+from ..choices import (
+    STAGE_ORDER,
+    Basis,
+    DataType,
+    DistributionKind,
+    FactorCategory,
+    stages_in_boundary,
+)
 from ..forms.activities import ActivityFormSet, StageBoundaryForm
 from ..forms.common import plain_decimal
-from ..models import EmissionFactor
+from ..models import ActivityRecord, EmissionFactor
 from ..selectors import (
     current_factors_by_code,
     factor_search,
     stage_activities,
     stages_of,
+    study_comments,
     study_product_of,
 )
 from ..services.calculation.units import UnitError, activity_unit_of
 from ..services.entry.activities import activity_unit_problem, stage_activities_save
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
+from ..services.interchange.distribution_fields import DISTRIBUTION_COLUMNS, RATING_COLUMNS
 from ..services.results import study_results
 from ..templatetags.pcf import factor_text
 
 PAGE_SIZE = 50
 FORMSET_PREFIX = "act"
 ROW_FIELDS = ("name", "quantity", "unit", "basis", "factor", "allocation", "data_type", "source",
-              "claimed_kgco2e_per_unit", "uncertainty_pct", "notes")
+              "claimed_kgco2e_per_unit", "uncertainty_pct", "notes", *DISTRIBUTION_COLUMNS,
+              *RATING_COLUMNS)
+# Fields of the row's second line ("more fields"): shown open when one of them has a value.
+EXTRA_FIELDS = ("claimed_kgco2e_per_unit", "uncertainty_pct", "notes", *DISTRIBUTION_COLUMNS,
+                *RATING_COLUMNS)
 MAX_EXTRA_ROWS = 20
 PICKER_LIMIT = 40
 
@@ -97,6 +110,13 @@ def study_product_stages(request, report_number, product_code):
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
                        result, product_result, extra=extra, editable=study_is_editable(study))
     context["saved"] = saved
+    from .comment_links import open_comments_by_activity
+
+    comments = study_comments(study)
+    open_comments = open_comments_by_activity(comments)
+    for row in context["rows"]:
+        row.open_comment = open_comments.get(row.pk)  # the row's marker links to it
+    context["unresolved_count"] = sum(1 for c in comments if not c.resolved)
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)
     return render(request, "footprint/stages/editor.html", context)
@@ -234,11 +254,26 @@ class ActivityRow:
     deleted: bool = False
     activity: object | None = None  # the calculation's ActivityResult
     checks: list = field(default_factory=list)
+    open_comment: int | None = None  # the first unresolved comment on the row
 
     @property
     def show_extra(self) -> bool:
-        return any(self.values.get(f) or self.errors.get(f)
-                   for f in ("claimed_kgco2e_per_unit", "uncertainty_pct", "notes"))
+        return any(self.values.get(f) or self.errors.get(f) for f in EXTRA_FIELDS)
+
+    @property
+    def parameter_fields(self) -> list[tuple[str, str, str, list[str]]]:
+        """The distribution's parameters: (field, label, value, errors)."""
+        return [(n, _field_label(n), self.values.get(n, ""), self.errors.get(n, []))
+                for n in DISTRIBUTION_COLUMNS[1:]]
+
+    @property
+    def rating_fields(self) -> list[tuple[str, str, str]]:
+        """The data-quality ratings: (field, label, value)."""
+        return [(n, _field_label(n), self.values.get(n, "")) for n in RATING_COLUMNS]
+
+
+def _field_label(name: str) -> str:
+    return str(ActivityRecord._meta.get_field(name).verbose_name)
 
 
 def _text(value) -> str:
@@ -283,7 +318,12 @@ def _row_labels() -> dict[str, str]:
         "name": _("活动名称"), "quantity": _("活动数据"), "unit": _("单位"), "basis": _("数据基准"),
         "allocation": _("分配比例"), "data_type": _("数据类型"), "source": _("数据来源"),
         "claimed": _("原报告声明值 (kgCO₂e/功能单位)"), "uncertainty": _("不确定性 (%)"),
-        "notes": _("备注"),
+        "notes": _("备注"), "open_comment": _("此行有未解决的审阅意见"),
+        # The quantity's distribution and data-quality ratings (docs/uncertainty.md).
+        "distribution": _("不确定性分布"), "distribution_none": _("未填（按 ±% 或数据质量）"),
+        "distribution_choices": DistributionKind.choices,
+        "rating_choices": [str(n) for n in range(1, 6)],
+        "ratings_title": _("数据质量评分（1 最好 … 5 最差）"),
     }
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..access import can_manage_factors, require
 from ..forms.factors import FactorFilterForm, FactorForm
 from ..models import EmissionFactor
+from ..reports.uncertainty import factor_distribution_text
 from ..selectors import (
     factor_filter_values,
     factor_search,
@@ -23,12 +24,13 @@ from ..selectors import (
 )
 from ..services import formatting as F
 from ..services.calculation.units import UnitError, activity_unit_of
+from ..services.interchange.distribution_fields import DISTRIBUTION_COLUMNS
 from ..services.reference import factors as factor_services
 from ..services.reference.factors import factor_derivation_text, factor_revise
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
-           "unit", "gas", "year", "region", "source", "published", "notes")
+           "unit", "gas", "year", "region", "source", "published", "notes", *DISTRIBUTION_COLUMNS)
 
 
 @login_required
@@ -66,6 +68,7 @@ def factor_detail(request, pk):
         "value_text": F.factor_value(value, factor.value_decimals if factor.value is not None else None),
         "activity_unit": activity_unit,
         "derivation": factor_derivation_text(factor),
+        "distribution": factor_distribution_text(factor),
         "versions": factor_versions(factor),
         "studies": studies_using_factor(request.user, factor),
         "history": factor.history.select_related("history_user").order_by("-history_date")[:20],

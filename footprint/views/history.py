@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..access import get_study_for_user
+from ..access import can_edit_study_data, get_study_for_user
 from ..services.entry.history import study_history
 
 
@@ -14,4 +14,5 @@ from ..services.entry.history import study_history
 def study_history_view(request, report_number):
     study = get_study_for_user(request.user, report_number)
     page = Paginator(study_history(study), 100).get_page(request.GET.get("page"))
-    return render(request, "footprint/workflow/history.html", {"study": study, "page": page})
+    return render(request, "footprint/workflow/history.html", {
+        "study": study, "page": page, "may_edit": can_edit_study_data(request.user, study)})

@@ -9,19 +9,24 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import can_edit_study_data, can_import, require
+from ..choices import STAGE_ORDER, Boundary, GwpSet, Language, Role
 from ..forms.importing import ImportForm
+from ..forms.team import StudyPeopleForm
+from ..reports.inputs import default_certification_body
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.interchange.document import FormatError
+from ..services.interchange.import_assignment import import_file_with_people
+from ..services.interchange.import_dry_run import import_dry_run
 from ..services.interchange.importing import (
     ImportRejected,
     StudyExists,
-    import_file,
     pending_upload_delete,
     pending_upload_store,
     preview_file,
@@ -48,9 +53,10 @@ def study_import(request):
             form.add_error("file", str(exc))
         else:
             token = _remember(request, upload.name, content)
+            replace = form.cleaned_data["replace"]
             return render(request, "footprint/import/preview.html", _preview_context(
-                request, preview, token=token, name=upload.name,
-                replace=form.cleaned_data["replace"],
+                request, preview, token=token, name=upload.name, replace=replace,
+                dry_run=_dry_run(request, preview, upload.name, content, replace),
             ))
     return render(request, "footprint/import/upload.html", {"form": form})
 
@@ -74,8 +80,22 @@ def study_import_confirm(request):
             messages.error(request, refusal)
         return render(request, "footprint/import/preview.html", _preview_context(
             request, preview, token=token, name=pending["name"], replace=replace))
+    people = _people_form(request, preview, data=request.POST)
+    if not people.is_valid():
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, preview, token=token, name=pending["name"], replace=replace, people=people,
+            dry_run=_dry_run(request, preview, pending["name"], content, replace)))
     try:
-        study = import_file(pending["name"], content, replace=replace, user=request.user)
+        study = import_file_with_people(
+            pending["name"], content, replace=replace, user=request.user,
+            auditors=people.cleaned_data["auditors"], lead_verifier=people.cleaned_data["lead_verifier"],
+            certification_body=people.cleaned_data["certification_body"])
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            people.add_error(field if field in people.fields else None, errors)
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, preview, token=token, name=pending["name"], replace=replace, people=people,
+            dry_run=_dry_run(request, preview, pending["name"], content, replace)))
     except (StudyExists, ImportRejected, FormatError) as exc:
         messages.error(request, str(exc) if not isinstance(exc, ImportRejected)
                        else " ".join([_("导入被拒绝，未保存任何数据。"), *map(str, exc.problems)]))
@@ -120,31 +140,80 @@ def _refusal(request, preview, replace: bool) -> str | None:
     return None
 
 
-def _preview_context(request, preview, *, token: str, name: str, replace: bool) -> dict:
+def _dry_run(request, preview, name: str, content: bytes, replace: bool):
+    """The results the import would give, when it may go ahead (services/import_dry_run.py)."""
+    if not preview.ok or _refusal(request, preview, replace):
+        return None
+    return import_dry_run(name, content, replace=replace, user=request.user)
+
+
+def _people_form(request, preview, *, data=None) -> StudyPeopleForm:
+    """Who works on the imported study: a file names none of this installation's people, so
+    the preview asks (an imported study must not reach the company without a lead verifier)."""
+    clean, existing = preview.clean, preview.existing_study
+    language = clean.study.get("language") if clean is not None else None
+    initial = {"certification_body": clean.study.get("certification_body", "") if clean else ""}
+    if existing is not None:
+        initial.update(auditors=list(existing.auditors.all()), lead_verifier=existing.lead_verifier)
+        initial["certification_body"] = initial["certification_body"] or existing.certification_body
+    elif getattr(request.user, "role", None) == Role.AUDITOR:  # the importer works on it
+        initial["auditors"] = [request.user]
+    return StudyPeopleForm(data, initial=initial,
+                           default_body=default_certification_body(language or settings.LANGUAGE_CODE))
+
+
+def _preview_context(request, preview, *, token: str, name: str, replace: bool, people=None,
+                     dry_run=None) -> dict:
     clean = preview.clean
+    result = dry_run.result if dry_run is not None else None
     products = []
     if clean is not None:
         for p in clean.products:
+            counts = Counter(a.stage for a in p.activities)
             products.append({
                 "code": p.code,
                 "name": p.fields.get("name"),
                 "functional_unit": p.fields.get("functional_unit"),
                 "annual_output": p.annual_output,
                 "activities": len(p.activities),
-                "by_stage": sorted(Counter(a.stage for a in p.activities).items()),
+                # lifecycle order, as the study page and the report show them
+                "by_stage": [(s, counts[s]) for s in STAGE_ORDER if counts.get(s)],
                 "new": p.code in preview.new_products,
+                "result": result.product(p.code) if result is not None else None,
             })
     refusal = _refusal(request, preview, replace) if clean is not None else None
     return {
         "preview": preview,
         "clean": clean,
+        "labels": _labels(clean),
         "products": products,
+        "result": result,
+        "people_form": people or (_people_form(request, preview) if preview.ok else None),
         "token": token,
         "name": name,
         "replace": replace,
         "refusal": refusal,
         "can_confirm": preview.ok and refusal is None,
     }
+
+
+def _labels(clean) -> dict:
+    """The file's codes as the user reads them (AR5 → IPCC 第五次评估报告 …)."""
+    if clean is None:
+        return {}
+    study = clean.study
+    return {
+        "gwp_set": _label(GwpSet, study.get("gwp_set")),
+        "boundary": _label(Boundary, study.get("boundary")),
+        "language": _label(Language, study.get("language")),
+    }
+
+
+def _label(choices, code) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return str(code or "")
 
 
 def _remember(request, name: str, content: bytes) -> str:

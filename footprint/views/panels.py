@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from ..access import can_edit_study_data
+from ..access import (
+    can_assign_lead_under_review,
+    can_assign_team,
+    can_edit_study_data,
+    is_staff_role,
+    is_study_contact,
+)
 from ..choices import StudyStatus
 from ..models import EmissionFactor, Product, Study
 from ..selectors import study_transitions
@@ -96,17 +103,60 @@ def _url(study: Study, field: str, products: dict, factors: dict) -> str | None:
     return None
 
 
+def action_items(study: Study, user, actions) -> list[dict]:
+    """The allowed workflow actions as the page shows them: each blocker with a link to where
+    it is fixed, for whoever may fix it there now (services/readiness.py names the place)."""
+    linked = study.status == StudyStatus.DRAFT and can_edit_study_data(user, study)
+    fields = {getattr(b, "field", "") for a in actions for b in a.blockers} - {""}
+    products, factors = _lookups(study, [Missing("", "", "", f) for f in fields]) if linked else ({}, {})
+    team_linked = can_assign_team(user, study) or can_assign_lead_under_review(user, study)
+    items = []
+    for available in actions:
+        blockers = []
+        for blocker in available.blockers:
+            field = getattr(blocker, "field", "")
+            url = None
+            if field and (linked or (team_linked and field in _TEAM_FIELDS)):
+                url = _url(study, field, products, factors)
+            blockers.append({"text": str(blocker), "url": url})
+        items.append({"action": available.action, "enabled": available.enabled, "blockers": blockers})
+    return items
+
+
 def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
     """What the report panel shows: downloads, and what is missing with where to fix it."""
     # Links only for those who may change the study, and only while it can be changed.
     linked = study.status == StudyStatus.DRAFT and can_edit_study_data(user, study)
+    issued = study.is_frozen and bool(study.issued_sha256)
+    # What the report still lacks is the certification body's work, not the company's; and
+    # an issued report lacks nothing any more: it is the signed file.
+    if issued or not is_staff_role(user):
+        missing = []
     urls = completeness_urls(study, missing) if linked else [None] * len(missing)
     return {
         "study": study,
         "missing": missing,
+        "blocking_count": sum(1 for m in missing if m.blocking),
         "items": [{"m": m, "url": url} for m, url in zip(missing, urls, strict=True)],
-        "issued": study.status == StudyStatus.ISSUED and bool(study.issued_pdf),
+        "issued": issued,
+        "internal": is_staff_role(user),
     }
+
+
+def asked_of(study: Study, user) -> str:
+    """What the study asks of a company contact now, in words ("" for the other roles)."""
+    if not is_study_contact(user, study):
+        return ""
+    if study.status == StudyStatus.CLIENT_REVIEW:
+        return _("请核对报告中的企业信息、产品和活动数据：无误请点击“确认数据”；"
+                 "需要更正请说明原因并点击“要求修改”。意见可以针对某一条活动数据。")
+    if study.status in (StudyStatus.DRAFT, StudyStatus.CHANGES_REQUESTED):
+        return _("核查员正在修改报告；修改完成后会再次发送给贵公司审阅。")
+    if study.status in (StudyStatus.CLIENT_CONFIRMED, StudyStatus.TECHNICAL_REVIEW, StudyStatus.APPROVED):
+        return _("贵公司已确认数据；报告正在技术评审和签发，签发后可在此下载已签名的 PDF。")
+    if study.status == StudyStatus.ISSUED:
+        return _("报告已签发：可下载已签名的 PDF，并在公开验证页面核对其真伪。")
+    return ""
 
 
 def workflow_panel(study: Study, user, *, result: StudyResult, missing: list[Missing]) -> dict:
@@ -114,9 +164,10 @@ def workflow_panel(study: Study, user, *, result: StudyResult, missing: list[Mis
     transitions and the open comment count."""
     unresolved = transitions.unresolved_comment_count(study)
     return {
+        "asked": asked_of(study, user),
         "study": study,
-        "actions": transitions.available_actions(study, user, result=result, missing=missing,
-                                              unresolved=unresolved),
+        "actions": action_items(study, user, transitions.available_actions(
+            study, user, result=result, missing=missing, unresolved=unresolved)),
         "transitions": study_transitions(study)[-RECENT_TRANSITIONS:],
         "unresolved_count": unresolved,
     }

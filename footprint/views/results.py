@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from ..access import can_edit_study_data, get_study_for_user
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
+from ..reports.uncertainty import present_uncertainty
+from ..selectors import study_calculation_input
 from ..services import formatting as F
 from ..services.calculation import checks as C
-from ..services.calculation.study import ProductResult
-from ..services.results import study_results
+from ..services.calculation.study import ProductResult, calculate_study
+from ..services.study_uncertainty import study_uncertainty
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE
 
@@ -30,7 +32,8 @@ TOP_CONTRIBUTORS = 8
 @login_required
 def study_results_view(request, report_number):
     study = get_study_for_user(request.user, report_number)
-    result = study_results(study)
+    study_input = study_calculation_input(study)
+    result = calculate_study(study_input)
     # Links to the rows in the stage editor (read-only there while the study is not a draft).
     can_edit = can_edit_study_data(request.user, study)
     suggested_codes = {c.suggested_factor for c in result.all_checks if c.suggested_factor}
@@ -51,6 +54,21 @@ def study_results_view(request, report_number):
     })
 
 
+@login_required
+def study_results_uncertainty(request, report_number):
+    """The results page's Monte Carlo cards, fetched by the page once it is shown (htmx), so
+    that the page keeps its budget while an analysis runs; cached per data change
+    (services/study_uncertainty.py), so later views read it."""
+    study = get_study_for_user(request.user, report_number)
+    study_input = study_calculation_input(study)
+    result = calculate_study(study_input)
+    uncertainty = present_uncertainty(
+        study_uncertainty(study, study_input=study_input, result=result),
+        stage_label=stage_label, unit_of=lambda code: _("kgCO₂e/%(unit)s") % {
+            "unit": result.product(code).functional_unit}, chart_prefix="mc")
+    return render(request, "footprint/studies/_uncertainty.html", {"uncertainty": uncertainty})
+
+
 def _activity_rows_html(product: ProductResult, total: float, labels: dict, flagged: dict,
                         row_link) -> str:
     """The activity table's rows as one HTML string. Written here rather than in a template
@@ -67,7 +85,7 @@ def _activity_rows_html(product: ProductResult, total: float, labels: dict, flag
         parts.append(
             f'<tr id="act-{escape(product.code)}-{a.index}"'
             f'{f" class={chr(34)}table-{flag}{chr(34)}" if flag else ""}>'
-            f'<td class="text-body-secondary small">{a.index + 1}</td>'
+            f'<td class="text-body-secondary small"><span id="record-{a.record_id}"></span>{a.index + 1}</td>'
             f'<td class="small">{escape(labels[a.stage])}</td>'
             f"<td>{name}</td>"
             f'<td class="num">{plain_text(a.quantity)}</td>'

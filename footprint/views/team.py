@@ -7,9 +7,16 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ..access import can_assign_team, can_edit_study_data, get_study_for_user, require
+from ..access import (
+    can_assign_lead_under_review,
+    can_assign_team,
+    can_edit_study_data,
+    get_study_for_user,
+    require,
+)
 from ..forms.team import StudyPeopleForm, team_formset_class
 from ..reports.inputs import default_certification_body
+from ..services.entry import review_assignment
 from ..services.entry import team as team_services
 from ..services.freeze import StudyFrozenError, study_is_editable
 from .studies import _refuse_if_frozen
@@ -73,6 +80,21 @@ def _save(request, study, form, formset, team_errors: list[str]):
     return redirect("study_team", report_number=study.report_number)
 
 
+def _assign_lead(request, study, form):
+    """Under review, an administrator names the lead verifier alone; a redirect, or None with
+    the error on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        review_assignment.study_lead_verifier_assign(
+            study=study, lead_verifier=form.cleaned_data["lead_verifier"], user=request.user)
+    except ValidationError as exc:
+        _show_errors(exc, form, [])
+        return None
+    messages.success(request, _("已指定技术负责人；报告数据保持锁定，企业的确认仍然有效。"))
+    return redirect("study_team", report_number=study.report_number)
+
+
 @login_required
 def study_team(request, report_number):
     study = get_study_for_user(request.user, report_number)
@@ -92,12 +114,20 @@ def study_team(request, report_number):
     extra = 1 if editable and (request.GET.get("extra") == "1" or not team.exists()) else 0
     formset = team_formset_class(extra)(data, queryset=team, prefix="team")
     team_errors: list[str] = []
-    if (request.method == "POST" and not _refuse_if_frozen(request, study)
+    lead_only = not editable and can_assign_lead_under_review(request.user, study)
+    if lead_only:
+        _read_only(form, formset)
+        form.fields["lead_verifier"].disabled = False
+        if request.method == "POST":
+            assigned = _assign_lead(request, study, form)
+            if assigned is not None:
+                return assigned
+    elif (request.method == "POST" and not _refuse_if_frozen(request, study)
             and form.is_valid() and formset.is_valid()):
         saved = _save(request, study, form, formset, team_errors)
         if saved is not None:
             return saved
-    if not editable:
+    if not editable and not lead_only:
         _read_only(form, formset)
     team_names = {m.name for m in team}
     people = [
@@ -112,6 +142,7 @@ def study_team(request, report_number):
         "team_errors": team_errors,
         "people": people,
         "editable": editable,
+        "lead_only": lead_only,
         "may_edit": True,
         "default_body": default_body,
     })

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import get_study_for_user
+from ..access import can_edit_study_data, get_study_for_user
 from ..models import Comment
 from ..selectors import (
     is_staff_role,
@@ -29,6 +29,8 @@ from ..selectors import (
 from ..services.workflow import comments as comment_services
 from ..services.workflow import dispatch, issuing, transitions
 from ..services.workflow.signing import SigningUnavailable
+from .comment_links import comment_row_urls
+from .panels import action_items
 
 ACTION_CHOICES = [(name, a.label) for name, a in transitions.ACTIONS.items()] + [
     ("revise", gettext_lazy("创建修订版"))
@@ -61,10 +63,14 @@ def _page_context(request, study, *, comment_form=None) -> dict:
     activities = study_activities(study)
     comments = study_comments(study)
     unresolved = sum(1 for c in comments if not c.resolved)
+    by_pk = {c.pk: c for c in comments}
+    for pk, url in comment_row_urls(study, comments, request.user).items():
+        by_pk[pk].row_url = url  # the row the comment is about
     return {
         "study": study,
         # The blockers compute the calculation at most once, and only for an action that has them.
-        "actions": transitions.available_actions(study, request.user, unresolved=unresolved),
+        "actions": action_items(study, request.user,
+                                transitions.available_actions(study, request.user, unresolved=unresolved)),
         "can_revise": transitions.can_revise(request.user, study),
         "transitions": study_transitions(study),
         "comments": comments,
@@ -74,6 +80,7 @@ def _page_context(request, study, *, comment_form=None) -> dict:
         "can_comment": not study.is_frozen,
         "is_staff_user": is_staff_role(request.user),
         "next_revision": studies_visible_to(request.user).filter(supersedes=study).first(),
+        "may_edit": can_edit_study_data(request.user, study),  # the study's tabs
     }
 
 

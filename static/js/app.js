@@ -13,6 +13,8 @@
   function markDirty() {
     const note = document.getElementById("dirty-note");
     if (note) note.hidden = false;
+    const saved = document.getElementById("saved-note");  // "saved" no longer holds
+    if (saved) saved.hidden = true;
     const form = stageForm();
     if (form) form.dataset.dirty = "1";
   }

@@ -269,7 +269,9 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
             row[1].value = "UPLOAD-1"
     activities = workbook["activities"]
     header = [c.value for c in activities[1]]
-    activities.cell(row=3, column=header.index("unit") + 1, value="bogus-unit")
+    unit = activities.cell(row=3, column=header.index("unit") + 1)  # row 2: the column names
+    original_unit = unit.value
+    unit.value = "bogus-unit"
     path = Path(tmp_path) / "with-error.xlsx"
     workbook.save(path)
 
@@ -287,7 +289,7 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
     assert not Study.objects.filter(report_number="UPLOAD-1").exists()
 
     # Fixed, the same file previews cleanly and imports whole on confirmation.
-    activities.cell(row=3, column=header.index("unit") + 1, value="kg")
+    activities.cell(row=3, column=header.index("unit") + 1, value=original_unit)
     workbook.save(path)
     page.click("text=重新上传")
     page.set_input_files("#id_file", str(path))

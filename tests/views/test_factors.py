@@ -103,3 +103,31 @@ def test_a_unit_that_is_no_unit_is_a_form_error_on_the_factor_form(auditor_clien
     assert response.status_code == 200
     assert "无法识别的单位" in response.content.decode()
     assert not EmissionFactor.objects.filter(code="BAD").exists()
+
+
+def test_the_list_prints_each_factor_as_its_detail_page_does_derived_ones_included(auditor_client):
+    import re
+
+    from footprint.models import EmissionFactor
+
+    html = auditor_client.get(reverse("factor_list")).content.decode()
+    assert "推导值" not in html
+    for factor in EmissionFactor.objects.filter(code__in=["CN-DIESEL", "CN-GRID-2022", "CN-GRID-2021"]):
+        row = re.search(rf'{factor.code}</a>.*?</tr>', html, re.S).group(0)
+        detail = auditor_client.get(reverse("factor_detail", args=[factor.pk])).content.decode()
+        printed = re.search(r'<span class="total-figure">([^<]+)</span>', detail).group(1)
+        assert re.search(rf'<td class="num text-nowrap">{re.escape(printed)}', row), (factor.code, printed)
+    diesel = re.search(r'CN-DIESEL</a>.*?</tr>', html, re.S).group(0)
+    assert "3.145" in diesel and "推导" in diesel  # the value it derives to, marked as derived
+
+
+def test_the_starter_library_s_notes_are_in_the_user_s_language(auditor_client):
+    from footprint.models import EmissionFactor
+
+    diesel = EmissionFactor.objects.get(code="CN-DIESEL", is_current=True)
+    url = reverse("factor_detail", args=[diesel.pk])
+    html = auditor_client.get(url).content.decode()
+    assert "低位发热量 × 单位热值含碳量" in html and "carbon content x oxidation" not in html
+    auditor_client.cookies["django_language"] = "en"
+    html = auditor_client.get(url).content.decode()
+    assert "NCV x carbon content x oxidation x 44/12 = 3.1451" in html

@@ -179,3 +179,59 @@ def test_abandoned_uploads_are_removed_on_the_next_upload_and_by_the_command(aud
         os.utime(default_storage.path(f"imports/{name}"), (two_days_ago, two_days_ago))
     call_command("cleanup_uploads", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert _pending_files() == []
+
+
+# -------------------------------------------------- the preview in the user's words (issue 13)
+def test_the_preview_shows_labels_lifecycle_order_totals_and_checks_before_confirming(
+        auditor_client, seed):
+    import re
+
+    from footprint.models import Study
+
+    html = _upload(auditor_client, _document(seed, report_number="IMP-2")).content.decode()
+    assert re.search(r'id="preview-gwp">IPCC 第五次评估报告', html)
+    assert 'id="preview-boundary">摇篮到坟墓' in html and ">cradle_to_grave<" not in html
+    lv_stages = re.search(r"LV</span>.*?<td class=\"small\">(.*?)</td>", html, re.S).group(1)
+    order = [lv_stages.index(s) for s in ("原材料获取", "原材料运输", "生产", "成品运输", "使用")
+             if s in lv_stages]
+    assert order == sorted(order) and len(order) >= 4
+    # the recomputed totals of the seed (README): LV 212.852, HV 226.496 kgCO2e per unit
+    assert re.search(r'data-preview-total="LV">212\.852', html)
+    assert re.search(r'data-preview-total="HV">226\.496', html)
+    assert 'id="preview-checks"' in html and "use_stage_excluded" not in html
+    assert not Study.objects.filter(report_number="IMP-2").exists()  # the dry run left nothing
+
+
+def test_the_preview_asks_for_the_people_and_applies_them_on_confirm(
+        auditor_client, demo_auditor, demo_users, seed):
+    from footprint.models import Study
+
+    doc = _document(seed, report_number="IMP-3")
+    doc.pop("certification_body", None)
+    html = _upload(auditor_client, doc).content.decode()
+    assert 'id="import-people"' in html and 'name="lead_verifier"' in html
+    response = auditor_client.post(reverse("study_import_confirm"), {
+        "token": _token(html), "replace": "0", "auditors": [str(demo_auditor.pk)],
+        "lead_verifier": str(demo_users["lead"].pk), "certification_body": "某认证中心"})
+    assert response["Location"] == reverse("study_detail", args=["IMP-3"])
+    study = Study.objects.get(report_number="IMP-3")
+    assert study.lead_verifier == demo_users["lead"] and study.certification_body == "某认证中心"
+    assert list(study.auditors.all()) == [demo_auditor]
+    # so nothing stands between it and the company but what the file lacks
+    from footprint.services.workflow import transitions
+
+    send = next(a for a in transitions.available_actions(study, demo_auditor)
+                if a.action.name == "send_for_review")
+    assert not [b for b in send.blockers if "技术负责人" in b]
+
+
+def test_a_lead_verifier_the_rules_refuse_is_refused_on_the_preview_and_nothing_imported(
+        auditor_client, demo_auditor, demo_users, seed):
+    from footprint.models import Study
+
+    html = _upload(auditor_client, _document(seed, report_number="IMP-4")).content.decode()
+    response = auditor_client.post(reverse("study_import_confirm"), {
+        "token": _token(html), "replace": "0", "lead_verifier": str(demo_auditor.pk)})
+    assert response.status_code == 200 and 'id="import-people"' in response.content.decode()
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not Study.objects.filter(report_number="IMP-4").exists()

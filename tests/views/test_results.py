@@ -34,7 +34,8 @@ def test_each_product_has_a_stage_table_whose_shares_add_up_to_100(page):
 
 def test_the_charts_are_the_shared_svg_renderer_with_one_bar_per_stage(page):
     svgs = re.findall(r"<svg .*?</svg>", page, flags=re.S)
-    assert len(svgs) == 4  # stage chart and contributors chart for each product
+    # stage chart and contributors chart for each product (the Monte Carlo cards load apart)
+    assert len(svgs) == 4
     stages = ET.fromstring(svgs[0])
     assert len(stages.findall("{http://www.w3.org/2000/svg}rect")) == 6
     assert "180.200" in "".join(stages.itertext())

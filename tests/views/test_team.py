@@ -202,3 +202,52 @@ def test_the_report_prints_the_team_member_and_the_image_entered_on_these_pages(
             if obj.get("/Subtype") == "/Image":
                 sizes.append((obj["/Width"], obj["/Height"]))
     assert (123, 77) in sizes
+
+
+# ------------------------------------------------------------------ the trap (issue 13)
+def test_sending_to_the_company_without_a_lead_verifier_is_blocked_with_a_link_here(auditor_client):
+    Study.objects.filter(report_number=SEED).update(lead_verifier=None)
+    html = auditor_client.get(reverse("study_detail", args=[SEED])).content.decode()
+    blockers = re.search(r'data-blockers-for="send_for_review">(.*?)</div>', html, re.S).group(1)
+    assert f'<a href="{URL}#people"' in blockers and "技术负责人" in blockers
+    assert re.search(r'value="send_for_review"[^>]*disabled', html)
+    response = auditor_client.post(reverse("study_transition", args=[SEED]),
+                                   {"action": "send_for_review"}, follow=True)
+    assert "技术负责人" in response.content.decode()
+    assert Study.objects.get(report_number=SEED).status == StudyStatus.DRAFT
+
+
+@pytest.mark.parametrize("status", [StudyStatus.CLIENT_CONFIRMED, StudyStatus.TECHNICAL_REVIEW])
+def test_an_administrator_names_the_lead_verifier_under_review_without_unlocking(
+        client, demo_users, status):
+    Study.objects.filter(report_number=SEED).update(lead_verifier=None, status=status)
+    client.force_login(demo_users["admin"])
+    html = client.get(URL).content.decode()
+    assert 'id="assign-lead"' in html and 'id="save-team"' not in html
+    assert re.search(r'<select name="lead_verifier"[^>]*>', html).group(0).find("disabled") == -1
+    data = page_data(client, lead_verifier=str(demo_users["lead"].pk), certification_body="不应保存",
+                     **{"team-0-name": "不应保存"})
+    response = client.post(URL, {**data, "assign_lead": "1"}, follow=True)
+    assert "企业的确认仍然有效" in response.content.decode()
+    study = Study.objects.get(report_number=SEED)
+    assert study.lead_verifier == demo_users["lead"] and study.status == status
+    assert study.certification_body != "不应保存" and _team()[0][0] == "穆相龙"
+
+
+def test_under_review_the_lead_verifier_must_still_be_independent(client, demo_users):
+    study = Study.objects.get(report_number=SEED)
+    Study.objects.filter(pk=study.pk).update(lead_verifier=None, status=StudyStatus.CLIENT_REVIEW,
+                                             created_by=demo_users["lead"])
+    client.force_login(demo_users["admin"])
+    response = client.post(URL, page_data(client, lead_verifier=str(demo_users["lead"].pk),
+                                          assign_lead="1"))
+    assert response.status_code == 200 and "技术评审必须独立" in response.content.decode()
+    assert Study.objects.get(pk=study.pk).lead_verifier is None
+
+
+def test_an_auditor_cannot_name_the_lead_verifier_under_review(auditor_client, demo_users):
+    Study.objects.filter(report_number=SEED).update(lead_verifier=None, status=StudyStatus.CLIENT_REVIEW)
+    assert 'id="assign-lead"' not in auditor_client.get(URL).content.decode()
+    auditor_client.post(URL, page_data(auditor_client, lead_verifier=str(demo_users["lead"].pk),
+                                       assign_lead="1"))
+    assert Study.objects.get(report_number=SEED).lead_verifier is None

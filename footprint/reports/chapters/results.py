@@ -15,6 +15,8 @@ from ...services.calculation import sensitivity as S
 from .. import partial_cfp, scope_statements
 from ..analysis import emission_type
 from ..charts import contributors_chart, stage_chart
+from ..uncertainty import number_contributions
+from ..uncertainty import report_section as monte_carlo_section
 from .base import Report, choice_label, gas_label, stage_label
 from .summary import stage_cells
 
@@ -60,7 +62,10 @@ def chapter5(r: Report) -> dict:
     by_gas_table = o.table("5", _("按温室气体分列的结果"))
     o.section("ch5_5", "5.5", _("不确定性和敏感性分析"), level=2)
     uncertainty = {**uncertainty_table(r), **o.table("5", _("活动数据的合成不确定度（95% 置信水平）"))}
+    monte_carlo = monte_carlo_section(r.i.uncertainty, o, stage_label=stage_label,
+                                      unit_of=lambda code: r.fu(r.results[code]))
     sensitivity = sensitivity_table(r)
+    monte_carlo = number_contributions(monte_carlo, o)
     return {
         "stages": [stage_label(st.stage) for st in (r.i.result.products[0].stages
                                                      if r.i.result.products else ())],
@@ -73,6 +78,7 @@ def chapter5(r: Report) -> dict:
         "by_gas": by_gas(r),
         "uncertainty_narrative": r.narrative("uncertainty"),
         "uncertainty": uncertainty,
+        "monte_carlo": monte_carlo,
         "sensitivity": sensitivity,
     }
 

@@ -97,17 +97,24 @@ class _Labels:
         return self.cache[key]
 
 
-def _label(record, labels: _Labels, sp_codes: dict[int, str]) -> str:
+def _stage_place(record, sp_codes: dict[int, str]) -> str:
+    stage = dict(LifecycleStage._meta.get_field("stage").flatchoices).get(record.stage, record.stage)
+    return f"{sp_codes.get(record.study_product_id, '')} / {stage}".strip(" /")
+
+
+def _label(record, labels: _Labels, sp_codes: dict[int, str],
+           stage_places: dict[int, str] | None = None) -> str:
     model = record.instance_type
     if model is Study:
         return record.report_number
     if model is StudyProduct:
         return sp_codes.get(record.id) or labels.fk(Product, record.product_id)
     if model is LifecycleStage:
-        stage = dict(LifecycleStage._meta.get_field("stage").flatchoices).get(record.stage, record.stage)
-        return f"{sp_codes.get(record.study_product_id, '')} / {stage}".strip(" /")
+        return _stage_place(record, sp_codes)
     if model is ActivityRecord:
-        return record.name
+        # "LV / 生产 / 生产用电": the same activity name is often in several products
+        place = (stage_places or {}).get(record.stage_id)
+        return f"{place} / {record.name}" if place else record.name
     if model is VerificationTeamMember:
         return record.name
     if model is StudyClaim:
@@ -186,6 +193,7 @@ def study_history(study: Study) -> list[HistoryEntry]:
     )
     sp_codes = {r.id: product_codes.get(r.product_id, "") for r in records
                 if r.instance_type is StudyProduct}
+    stage_places = {r.id: _stage_place(r, sp_codes) for r in records if r.instance_type is LifecycleStage}
     previous: dict[tuple[type, int], object] = {}
     entries: list[HistoryEntry] = []
     creations: dict[tuple, list] = defaultdict(list)
@@ -200,18 +208,18 @@ def study_history(study: Study) -> list[HistoryEntry]:
             if old is None or changes:
                 entries.append(HistoryEntry(record.history_date, user, action,
                                             str(model._meta.verbose_name),
-                                            _label(record, labels, sp_codes), changes))
+                                            _label(record, labels, sp_codes, stage_places), changes))
         elif action == "created":
             group = (record.history_date.replace(microsecond=0), user, model)
             creations[group].append(record)
         else:
             entries.append(HistoryEntry(record.history_date, user, action,
                                         str(model._meta.verbose_name),
-                                        _label(record, labels, sp_codes)))
+                                        _label(record, labels, sp_codes, stage_places)))
         previous[key] = record
     for (_when, user, model), group in creations.items():
         if len(group) > GROUP_CREATIONS_OVER:
-            names = pgettext("list separator", "、").join(_label(r, labels, sp_codes) for r in group[:5])
+            names = pgettext("list separator", "、").join(_label(r, labels, sp_codes, stage_places) for r in group[:5])
             more = "…" if len(group) > 5 else ""
             entries.append(HistoryEntry(
                 group[0].history_date, user, "created", str(model._meta.verbose_name_plural),
@@ -223,7 +231,7 @@ def study_history(study: Study) -> list[HistoryEntry]:
             for r in group:
                 entries.append(HistoryEntry(
                     r.history_date, user, "created", str(model._meta.verbose_name),
-                    _label(r, labels, sp_codes),
+                    _label(r, labels, sp_codes, stage_places),
                     _initial_values(r, labels) if model in (Study, ActivityRecord) else (),
                 ))
     entries.sort(key=lambda e: e.when, reverse=True)

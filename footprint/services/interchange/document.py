@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...choices import NARRATIVE_KEYS
+from .distribution_fields import DISTRIBUTION_COLUMNS, RATING_COLUMNS
 
 FORMAT = "pcf-study/1"
 
@@ -21,6 +22,7 @@ NARRATIVE_FIELDS = ("purpose", *NARRATIVE_KEYS)
 FACTOR_COLUMNS = (
     "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
     "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate", "value_decimals",
+    *DISTRIBUTION_COLUMNS,
 )
 PRODUCT_COLUMNS = (
     "code", "name", "model", "functional_unit", "annual_output", "description", "energy_using",
@@ -29,6 +31,7 @@ STAGE_COLUMNS = ("product", "stage", "included", "excluded", "exclusion_reason")
 ACTIVITY_COLUMNS = (
     "product", "stage", "name", "quantity", "unit", "basis", "factor", "factor_version",
     "allocation", "data_type", "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
+    *DISTRIBUTION_COLUMNS, *RATING_COLUMNS,
 )
 TEAM_COLUMNS = ("name", "organisation", "certificate_number", "role")
 CLAIM_COLUMNS = ("level", "product", "stage", "factor", "value", "unit", "place", "note")

@@ -12,6 +12,7 @@ from ...choices import STAGE_ORDER
 from ...models import EmissionFactor, Study
 from ...selectors import activities_of, study_products_with_data
 from ..formatting import normalised_decimals
+from .distribution_fields import write_distribution
 from .document import FORMAT, NARRATIVE_FIELDS
 from .writing import dumps, plain_number, write_workbook
 
@@ -45,6 +46,7 @@ def _factor_entry(factor: EmissionFactor, *, with_version: bool) -> dict:
     for key in ("published", "notes"):
         if getattr(factor, key):
             entry[key] = getattr(factor, key)
+    write_distribution(entry, factor, ratings=False)
     return entry
 
 
@@ -151,6 +153,7 @@ def _activity_entry(record, with_version: bool) -> dict:
         entry["uncertainty_pct"] = plain_number(record.uncertainty_pct)
     if record.notes:
         entry["notes"] = record.notes
+    write_distribution(entry, record, ratings=True)
     return entry
 
 

@@ -35,6 +35,7 @@ from ..freeze import (
     ensure_study_editable,
     product_change_refusal,
 )
+from .distribution_fields import PARAMETERS as DISTRIBUTION_PARAMETERS
 from .document import Document, Problem
 from .reading import read_file
 from .validation import CleanFactor, CleanStudy, LibraryFactor, validate_document
@@ -195,6 +196,9 @@ def _matching_factor(f: CleanFactor) -> EmissionFactor | None:
                    for k in _MATCH_FIELDS)
         same = same and _same_decimal(candidate.value, f.fields["value"])
         same = same and _same_decimal(candidate.oxidation_rate, f.fields["oxidation_rate"])
+        # A published uncertainty is part of the version: another one is another version.
+        same = same and candidate.distribution == f.fields.get("distribution", "") and all(
+            _same_decimal(getattr(candidate, k), f.fields.get(k)) for k in DISTRIBUTION_PARAMETERS)
         if same:
             return candidate
     return None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import formatting
 from .document import TRANSLATION_KINDS, Document, FormatError, Problem
+from .workbook_layout import column_label, is_label_row, with_name
 
 # Limits of what a workbook may make the server do (docs/security.md, "Upload limits").
 # An .xlsx is a zip of XML: a small upload can expand to gigabytes, claim a million rows in its
@@ -149,6 +150,8 @@ def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], 
     names = [str(h).strip() if h is not None else "" for h in header]
     out = []
     for row_number, values in enumerate(rows, start=2):
+        if row_number == 2 and is_label_row(sheet, names, values):
+            continue  # the column names below the codes (workbooks written since issue 13)
         record = {n: _cell(v) for n, v in zip(names, values, strict=False) if n}
         if all(v is None for v in record.values()):
             continue
@@ -158,8 +161,10 @@ def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], 
         if path is not None:
             locations[path] = _("工作表 %(sheet)s 第 %(row)s 行") % {"sheet": sheet, "row": row_number}
             for column in record:
+                # the column's code and its name in the user's language: "quantity（活动数据）"
+                label = column_label(sheet, column)
                 locations[(*path, column)] = _("工作表 %(sheet)s 第 %(row)s 行，列 %(column)s") % {
-                    "sheet": sheet, "row": row_number, "column": column,
+                    "sheet": sheet, "row": row_number, "column": with_name(column, label) if label else column,
                 }
     return out
 

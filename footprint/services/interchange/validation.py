@@ -31,6 +31,7 @@ from ..calculation.units import (
     printed_total_unit,
 )
 from ..report_prose import translation as report_translation
+from .distribution_fields import read_distribution, read_ratings
 from .document import (
     COMPANY_FIELDS,
     FORMAT,
@@ -41,6 +42,7 @@ from .document import (
     Problem,
 )
 from .reading import written_decimals
+from .workbook_layout import labelled
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -175,7 +177,8 @@ class _Validator:
         if value not in allowed:
             self.problem(
                 (*path, key),
-                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value, "allowed": ", ".join(allowed)},
+                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value,
+                                                          "allowed": ", ".join(labelled(allowed))},
             )
             return None
         return value
@@ -417,6 +420,7 @@ class _Validator:
                         self.problem(dpath, _("无法由推导参数计算因子：%(error)s") % {"error": exc})
             else:
                 self.problem(path, _("需要 value，或 derived_from（ncv、carbon_content、oxidation_rate）。"))
+            fields.update(read_distribution(self, f, path, fields["value"], integer_digits=14))
             if code:
                 out.append(CleanFactor(code=code, version=version, fields=fields, location=self.doc.where(*path)))
         return out
@@ -493,6 +497,8 @@ class _Validator:
             "uncertainty_pct": self.number(a, "uncertainty_pct", path, minimum=0, integer_digits=4),
             "notes": self.text(a, "notes", path) or "",
         }
+        fields.update(read_distribution(self, a, path, fields["quantity"], integer_digits=19))
+        fields.update(read_ratings(self, a, path))
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
             self.problem((*path, "basis"), _("按报告期总量填报的活动需要产品的报告期产量大于 0。"))
         unit_ok = False

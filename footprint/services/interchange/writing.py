@@ -61,7 +61,6 @@ def _text_stays_text(sheet) -> None:
 def write_workbook(document: dict) -> bytes:
     """The workbook form of a document (sheets study, factors, products, stages, activities)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -106,10 +105,11 @@ def write_workbook(document: dict) -> bytes:
             for key, text in entry.get(plural, {}).items()
         ))
     for sheet in wb.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
         _text_stays_text(sheet)
+    # Names rows in the study's language, drop-downs, sizes, read-me (issue 13).
+    from .workbook_layout import dress_workbook
+
+    dress_workbook(wb, document)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -32,6 +32,7 @@ from ...models import (
 from ..calculation.study import StudyResult
 from ..results import study_results
 from .notifications import notify
+from .readiness import review_blockers
 
 S = StudyStatus
 
@@ -87,6 +88,10 @@ def _comments_blocker(study: Study, *, unresolved: int | None = None, **_known) 
     return []
 
 
+def _technical_review_blockers(study: Study, **known) -> list[str]:
+    return [*_comments_blocker(study, **known), *review_blockers(study, **known)]
+
+
 def _issue_blockers(study: Study, **known) -> list[str]:
     from .public_url import issuing_url_blockers
     from .signing import signing_available
@@ -114,8 +119,9 @@ class Action:
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
+        # What only a draft can fix is asked for before the data locks (readiness.py).
         Action("send_for_review", gettext_lazy("发送企业审阅"), (S.DRAFT,), S.CLIENT_REVIEW,
-               is_study_auditor),
+               is_study_auditor, blockers=review_blockers),
         Action("withdraw", gettext_lazy("收回修改"), (S.CLIENT_REVIEW, S.CLIENT_CONFIRMED), S.DRAFT,
                is_study_auditor, style="outline-secondary"),
         Action("request_changes", gettext_lazy("要求修改"), (S.CLIENT_REVIEW,), S.CHANGES_REQUESTED,
@@ -126,7 +132,7 @@ ACTIONS: dict[str, Action] = {
         Action("resume_editing", gettext_lazy("开始修改"), (S.CHANGES_REQUESTED,), S.DRAFT,
                is_study_auditor),
         Action("submit_for_technical_review", gettext_lazy("提交技术评审"), (S.CLIENT_CONFIRMED,),
-               S.TECHNICAL_REVIEW, is_study_auditor, blockers=_comments_blocker),
+               S.TECHNICAL_REVIEW, is_study_auditor, blockers=_technical_review_blockers),
         Action("return_to_auditor", gettext_lazy("退回核查员修改"), (S.TECHNICAL_REVIEW, S.APPROVED),
                S.DRAFT, is_study_lead_verifier, style="outline-danger"),
         Action("approve", pgettext_lazy("workflow action", "批准"), (S.TECHNICAL_REVIEW,), S.APPROVED,

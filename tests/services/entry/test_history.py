@@ -17,7 +17,8 @@ def test_changes_show_old_and_new_values_and_the_user(seed_study, demo_users):
     record._history_user = demo_users["auditor"]
     record.quantity = 1500
     record.save()
-    (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "生产用电"]
+    # "生产用电" is in LV and in HV: the entry says which product's (and which stage's)
+    (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "LV / 生产 / 生产用电"]
     assert entry.user == "张明远"
     (change,) = entry.changes
     assert change.field == "活动数据" and change.new == "1,500" and change.old != "1,500"
@@ -25,7 +26,7 @@ def test_changes_show_old_and_new_values_and_the_user(seed_study, demo_users):
 
 def test_deleted_rows_and_company_changes_are_in_it(seed_study, demo_users):
     record = ActivityRecord.objects.filter(stage__study_product__study=seed_study).first()
-    name = record.name
+    name = f"{record.stage.study_product.product.code} / {record.stage.get_stage_display()} / {record.name}"
     record._history_user = demo_users["auditor"]
     record.delete()
     company = Company.objects.get(pk=seed_study.company_id)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from footprint.choices import StudyStatus
 from footprint.services.entry import activities as activity_services
@@ -89,9 +90,11 @@ def test_the_company_of_a_study_with_products_cannot_change(study, product):
 
 def test_a_study_sent_for_review_never_changes_company(study, auditor):
     """Even back in draft (withdrawn, changes requested), and even with no product in it."""
+    from footprint.models import Study
     from footprint.services.workflow import transitions
 
-    transitions.study_send_for_review(study=study, user=auditor)
+    # Sent before (an incomplete study cannot be sent any more: services/workflow/readiness.py).
+    Study.objects.filter(pk=study.pk).update(status="client_review", sent_to_client_at=timezone.now())
     transitions.study_withdraw(study=study, user=auditor)
     study.refresh_from_db()
     other = company_services.company_create(fields={"name": "另一家"})

@@ -79,8 +79,10 @@ def test_json_and_workbook_carry_the_same_document(seed_study):
     book = load_workbook(io.BytesIO(study_to_workbook(seed_study)))
     assert {"study", "factors", "products", "stages", "activities"} <= set(book.sheetnames)
     rows = list(book["activities"].iter_rows(values_only=True))
-    assert len(rows) - 1 == sum(len(p["activities"]) for p in doc["products"]) == 10
+    # row 1: the format's codes (hidden), row 2: the column names in the study's language
+    assert len(rows) - 2 == sum(len(p["activities"]) for p in doc["products"]) == 10
     header = rows[0]
-    first = dict(zip(header, rows[1], strict=False))
+    assert rows[1][:4] == ("产品代码", "生命周期阶段", "活动名称", "活动数据")
+    first = dict(zip(header, rows[2], strict=False))
     assert first["product"] == "LV" and first["quantity"] == 94594493.664
     assert first["factor"] == "CN-GRID-2022"

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from footprint.models import ActivityRecord, EmissionFactor, Product, Study
 from footprint.services.interchange.document import Document, FormatError
@@ -67,8 +68,9 @@ def test_workbook_problems_name_sheet_row_and_column(reference_data, seed_doc):
     with pytest.raises(ImportRejected) as info:
         import_file("study.xlsx", content)
     [problem] = info.value.problems
-    # LV has 5 activities (rows 2–6), HV's third activity is row 9 of the activities sheet
-    assert problem.location == "工作表 activities 第 9 行，列 quantity"
+    # row 1: the codes, row 2: the column names; LV has 5 activities (rows 3–7), HV's third
+    # activity is row 10 of the activities sheet
+    assert problem.location == "工作表 activities 第 10 行，列 quantity（活动数据）"
     assert "lots" in problem.message
 
 
@@ -232,7 +234,7 @@ def test_translations_sheet_problems_name_their_row(reference_data, seed_doc):
     with pytest.raises(ImportRejected) as info:
         import_file("study.xlsx", out.getvalue())
     [problem] = info.value.problems
-    assert problem.location.startswith("工作表 translations 第 4 行")
+    assert problem.location.startswith("工作表 translations 第 5 行")  # below codes and names
     assert "preface" in problem.message or "purpose" in problem.message
 
 
@@ -295,7 +297,7 @@ def test_claims_sheet_problems_name_their_row_and_column(reference_data, seed_do
     with pytest.raises(ImportRejected) as info:
         import_file("study.xlsx", write_workbook(bad))
     [problem] = info.value.problems
-    assert problem.location == "工作表 claims 第 5 行，列 stage"
+    assert problem.location == "工作表 claims 第 6 行，列 stage（生命周期阶段）"  # below codes and names
     assert "shipping" in problem.message
 
 
@@ -314,7 +316,8 @@ def _sent_and_back_in_draft(study):
 
     auditor = User.objects.create_user(username="aud", password="x", role="auditor")
     study.auditors.add(auditor)
-    transitions.study_send_for_review(study=study, user=auditor)
+    # Sent before (an incomplete study cannot be sent any more: services/workflow/readiness.py).
+    Study.objects.filter(pk=study.pk).update(status="client_review", sent_to_client_at=timezone.now())
     Comment.objects.create(study=study, author=auditor, text="请核对")
     transitions.study_withdraw(study=study, user=auditor)
     return Study.objects.get(pk=study.pk)
@@ -331,7 +334,7 @@ def test_replacing_never_moves_a_study_that_was_sent_to_another_company(referenc
     assert "已发送给企业“中电华骋科技有限公司”审阅，不能改为企业“另一家企业”" in problem.message
     study.refresh_from_db()
     assert study.company.name == "中电华骋科技有限公司"
-    assert study.comments.count() == 1 and study.transitions.count() == 2
+    assert study.comments.count() == 1 and study.transitions.count() == 1
     assert not study.company.__class__.objects.filter(name="另一家企业").exists()
 
 

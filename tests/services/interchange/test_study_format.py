@@ -492,16 +492,19 @@ def test_the_seed_document_validates_into_its_clean_study():
 @pytest.mark.parametrize(("change", "problem"), [
     (lambda d: d.pop("report_number"), "report_number: Required."),
     (lambda d: d.__setitem__("format", "pcf-study/2"), "format: Must be pcf-study/1 (is pcf-study/2)."),
-    (lambda d: d.__setitem__("gwp_set", "AR7"), "gwp_set: Invalid value AR7; allowed: AR4, AR5, AR6."),
+    (lambda d: d.__setitem__("gwp_set", "AR7"), "gwp_set: Invalid value AR7; allowed: AR4 (IPCC Fourth Assessment Report (AR4, 2007)), "
+     "AR5 (IPCC Fifth Assessment Report (AR5, 2013)), AR6 (IPCC Sixth Assessment Report (AR6, 2021))."),
     (lambda d: d["factors"][0].__setitem__("gas", "XE"),
      "factors[0].gas: Invalid value XE; allowed: CO2e, CO2, CH4, N2O, SF6, NF3, CF4, HFC-134a."),
     (lambda d: d["products"][0]["activities"][1].__setitem__("stage", "mining"),
-     "products[0].activities[1].stage: Invalid value mining; allowed: raw_material_acquisition, "
-     "raw_material_transport, production, distribution, use, end_of_life."),
+     "products[0].activities[1].stage: Invalid value mining; allowed: raw_material_acquisition "
+     "(Raw material acquisition), raw_material_transport (Raw material transport), production "
+     "(Production), distribution (Distribution), use (Use), end_of_life (End-of-life)."),
     (lambda d: d["products"][0]["activities"][1].__setitem__("allocation", 1.5),
      "products[0].activities[1].allocation: Cannot be greater than 1 (is 1.5)."),
     (lambda d: d["products"][0]["activities"][0].__setitem__("basis", "weekly"),
-     "products[0].activities[0].basis: Invalid value weekly; allowed: annual_total, per_unit."),
+     "products[0].activities[0].basis: Invalid value weekly; allowed: annual_total (Period total), "
+     "per_unit (Per functional unit)."),
     (lambda d: d["products"][0]["activities"][0].__setitem__("factor", "NOPE-1"),
      "products[0].activities[0].factor: Emission factor NOPE-1 is neither defined in the file "
      "nor in the factor library."),

@@ -136,24 +136,54 @@ def test_unresolved_comments_block_technical_review(seed_study, demo_users):
     assert Study.objects.get(pk=seed_study.pk).status == S.TECHNICAL_REVIEW
 
 
-def test_calculation_errors_block_approval(seed_study, demo_users):
+def _break_units(study):
     # electricity in kg cannot be converted for a kg/kWh factor: a blocking calculation error
-    ActivityRecord.objects.filter(stage__study_product__study=seed_study, name="生产用电").update(unit="kg")
-    _to_technical_review(seed_study, demo_users)
-    with pytest.raises(transitions.WorkflowError, match="单位"):
-        transitions.study_approve(study=seed_study, user=demo_users["lead"])
-    assert Study.objects.get(pk=seed_study.pk).status == S.TECHNICAL_REVIEW
+    ActivityRecord.objects.filter(stage__study_product__study=study, name="生产用电").update(unit="kg")
 
 
-def test_incompleteness_blocks_approval(seed_study, demo_users):
+def _break_completeness(study):
     # a stage of the boundary with neither data nor a reason for leaving it out
-    stage = LifecycleStage.objects.get(study_product__study=seed_study,
+    stage = LifecycleStage.objects.get(study_product__study=study,
                                        study_product__product__code="LV", stage="distribution")
     stage.activities.all().delete()
     LifecycleStage.objects.filter(pk=stage.pk).update(exclusion_reason="")
-    _to_technical_review(seed_study, demo_users)
-    with pytest.raises(transitions.WorkflowError, match="排除理由"):
+
+
+@pytest.mark.parametrize(("damage", "says"), [(_break_units, "单位"), (_break_completeness, "排除理由")])
+def test_what_only_a_draft_can_fix_blocks_sending_to_the_company(seed_study, demo_users, damage, says):
+    # The data locks when the study is sent: approval's blockers are asked for here, not at
+    # approval, where nobody could fix them without a second confirmation by the company.
+    damage(seed_study)
+    actions = {a.action.name: a for a in transitions.available_actions(seed_study, demo_users["auditor"])}
+    assert any(says in b for b in actions["send_for_review"].blockers)
+    with pytest.raises(transitions.WorkflowError, match=says):
+        transitions.study_send_for_review(study=seed_study, user=demo_users["auditor"])
+    assert Study.objects.get(pk=seed_study.pk).status == S.DRAFT
+
+
+def test_sending_to_the_company_needs_a_lead_verifier_with_a_link_to_fix_it(seed_study, demo_users):
+    Study.objects.filter(pk=seed_study.pk).update(lead_verifier=None)
+    study = Study.objects.get(pk=seed_study.pk)
+    send = next(a for a in transitions.available_actions(study, demo_users["auditor"])
+                if a.action.name == "send_for_review")
+    assert not send.enabled
+    lead = [b for b in send.blockers if "技术负责人" in b]
+    assert lead and lead[0].field == "study.lead_verifier"
+    with pytest.raises(transitions.WorkflowError, match="技术负责人"):
+        transitions.study_send_for_review(study=study, user=demo_users["auditor"])
+
+
+@pytest.mark.parametrize(("damage", "says"), [(_break_units, "单位"), (_break_completeness, "排除理由")])
+def test_what_breaks_under_review_still_blocks_the_technical_review_and_approval(
+        seed_study, demo_users, damage, says):
+    _to_client_confirmed(seed_study, demo_users)
+    damage(seed_study)  # behind the lock's back (a study sent before the rule, a database edit)
+    with pytest.raises(transitions.WorkflowError, match=says):
+        transitions.study_submit_for_technical_review(study=seed_study, user=demo_users["auditor"])
+    Study.objects.filter(pk=seed_study.pk).update(status=S.TECHNICAL_REVIEW)
+    with pytest.raises(transitions.WorkflowError, match=says):
         transitions.study_approve(study=seed_study, user=demo_users["lead"])
+    assert Study.objects.get(pk=seed_study.pk).status == S.TECHNICAL_REVIEW
 
 
 def test_issuing_needs_the_signing_key(seed_study, demo_users, settings, tmp_path):

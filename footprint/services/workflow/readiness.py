@@ -1,0 +1,57 @@
+"""What must be in place before a study leaves draft (issue 13, "the trap").
+
+Data is locked from the moment a study is sent to the company until it is issued or returned
+to draft (services/freeze.py). So everything the approval step would refuse that only a draft
+can fix — calculation errors, required report elements, the auditors and the lead verifier —
+is asked for at the first step that locks the data: sending to the company (and again at the
+technical review, for a study sent before this rule). Otherwise the lead verifier finds
+*批准* disabled, and the only way out is a return to draft and a second confirmation by the
+company of the same data. Open comments are not among them: they are resolved under review.
+
+Each blocker is a `Blocker`: the text the page shows (and the error says) and the stable key of
+services/completeness.py (`field`) that the page turns into a link to where it is fixed.
+"""
+
+from __future__ import annotations
+
+from ...models import Study
+from ..calculation.study import StudyResult
+
+
+class Blocker(str):
+    """A blocker's text, with `field`: where it is fixed (completeness keys; "" for none)."""
+
+    field: str
+
+    def __new__(cls, text: str, field: str = "") -> Blocker:
+        blocker = super().__new__(cls, text)
+        blocker.field = field
+        return blocker
+
+
+def review_blockers(study: Study, *, result: StudyResult | None = None, missing=None,
+                    **_known) -> list[Blocker]:
+    """What stops the study from leaving draft: everything approval would refuse that cannot
+    change while the data is locked. `result` / `missing`: pass them when the page has them."""
+    if result is None:
+        from ..results import study_results
+
+        result = study_results(study)
+    if missing is None:
+        from .completeness import study_completeness
+
+        missing = study_completeness(study, result=result)
+    blockers = [
+        Blocker(f"{p.code}: {c.message}", f"product:{p.code}:activities")
+        for p in result.products for c in p.checks if c.is_error
+    ]
+    seen = set(blockers)
+    for item in missing:
+        # The completeness check repeats blocking calculation checks; say each once.
+        if item.blocking and item.code.startswith("calculation_") and any(
+                b.field == item.field for b in blockers):
+            continue
+        if item.blocking and item.message not in seen:
+            seen.add(item.message)
+            blockers.append(Blocker(item.message, item.field))
+    return blockers

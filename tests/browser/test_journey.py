@@ -1,0 +1,185 @@
+"""A new study's journey, as each role clicks it (issue 13): from an auditor's workbook to a
+signed report the public verification page accepts — with no dead end on the way.
+
+The auditor exports the seed study as a workbook, gives it a new report number and imports it
+(the preview asks for the lead verifier), edits a quantity, and sends it to the company; the
+company confirms; the auditor submits it; the lead verifier, whose dashboard opens on what
+waits for them, approves and issues; the company contact downloads the signed PDF and the
+public page verifies it. At every step the next action is enabled: every blocker is shown (and
+enforced) before the step that would need it, so nobody ever finds a button disabled that
+only a return to draft could enable. The time of the run is printed (docs/journey.md).
+"""
+
+import hashlib
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import CHROMIUM, LAPTOP
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+SEED = "202508175GHG"
+NEW = "JOURNEY-1"
+
+
+def _session(browser, live_server, username):
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"{username}-demo")
+    page.click("#login-button")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def _no_dead_end(page, action):
+    """The action's button is there and enabled, and no action on the page lists a blocker."""
+    button = page.locator(f"form.workflow-action[data-action='{action}'] button").first
+    assert button.count() == 1, f"no “{action}” button on {page.url}"
+    blockers = page.locator(".action-blockers").all_inner_texts()
+    assert not blockers, f"blockers before “{action}”: {blockers}"
+    assert button.is_enabled(), f"“{action}” is disabled on {page.url}"
+    return button
+
+
+def _act(page, action):
+    """Click the action's button where the user is (study page or workflow page)."""
+    _no_dead_end(page, action).click()
+    page.wait_for_load_state()
+    # wherever an action lands, the study's tabs and a linked breadcrumb lead back
+    assert page.locator(f".breadcrumb a[href$='/studies/{NEW}/']").count() == 1
+    return page.locator("#study-status, #workflow-panel [data-status]").first.get_attribute("data-status")
+
+
+def test_from_an_auditors_workbook_to_a_verified_signed_report(browser, live_server, demo, signing):
+    from openpyxl import load_workbook
+
+    from footprint.models import ActivityRecord, Study
+
+    started = time.perf_counter()
+    base = live_server.url
+    auditor = _session(browser, live_server, "auditor")
+
+    # 1. the seed study as a workbook
+    auditor.goto(f"{base}/studies/{SEED}/")
+    with auditor.expect_download() as download:
+        auditor.click(f"a[href='/studies/{SEED}/export.xlsx']")
+    workbook = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+
+    # 2. a new report number, as an auditor would type it in the study sheet
+    for row in workbook["study"].iter_rows():
+        if row[0].value == "report_number":
+            row[1].value = NEW
+    edited = io.BytesIO()
+    workbook.save(edited)
+
+    # 3. import: the preview speaks the user's language, shows the totals and checks, and
+    #    asks for the people the file cannot name
+    auditor.goto(f"{base}/studies/import/")
+    auditor.set_input_files("#id_file", files=[{
+        "name": f"{NEW}.xlsx", "buffer": edited.getvalue(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    auditor.click("#preview-import")
+    auditor.wait_for_selector("#confirm-import")
+    assert "摇篮到坟墓" in auditor.inner_text("#preview-boundary")
+    assert "IPCC 第五次评估报告" in auditor.inner_text("#preview-gwp")
+    assert auditor.inner_text("[data-preview-total='LV']").startswith("212.852")
+    assert auditor.locator("#preview-checks").is_visible()
+    assert auditor.locator("#import-people #id_lead_verifier").is_visible()
+    auditor.select_option("#import-people #id_lead_verifier", label="技术负责人 (lead)")
+    auditor.click("#confirm-import")
+    auditor.wait_for_url(f"{base}/studies/{NEW}/")
+    study = Study.objects.get(report_number=NEW)
+    assert study.lead_verifier.username == "lead"
+
+    # 4. edit a quantity in the stage editor (saved in place)
+    auditor.click(f"a[href='/studies/{NEW}/products/LV/']")
+    auditor.wait_for_selector("#stage-editor")
+    first = auditor.locator("tbody.activity-row[id^=row-]").first
+    prefix = first.get_attribute("data-prefix")
+    record_id = int(first.get_attribute("id").removeprefix("row-"))
+    auditor.fill(f'[name="{prefix}-quantity"]', "12345")
+    auditor.click("#save-stage")
+    auditor.wait_for_selector('#stage-editor[data-saved="1"]')
+    assert ActivityRecord.objects.get(pk=record_id).quantity == 12345
+    auditor.click(f".breadcrumb a[href='/studies/{NEW}/']")
+
+    # 5. to the company: nothing stands in the way, because nothing was left for later
+    assert _act(auditor, "send_for_review") == "client_review"
+
+    # 6. the company contact confirms the data (and sees what is asked of them)
+    contact = _session(browser, live_server, "client")
+    contact.click(f"#study-table a[href='/studies/{NEW}/']")
+    assert "确认数据" in contact.inner_text("#asked-of-you")
+    assert contact.locator("#report-missing").count() == 0  # no internal blockers
+    assert _act(contact, "confirm") == "client_confirmed"
+
+    # 7. the auditor submits it for the technical review
+    auditor.goto(f"{base}/studies/{NEW}/")
+    assert _act(auditor, "submit_for_technical_review") == "technical_review"
+
+    # 8. the lead verifier: the dashboard opens on what waits for them
+    lead = _session(browser, live_server, "lead")
+    assert lead.locator("#view-waiting.active").count() == 1
+    lead.click(f"#study-table a[href='/studies/{NEW}/']")
+    assert _act(lead, "approve") == "approved"
+    assert _act(lead, "issue") == "issued"
+    lead.click(f".nav-tabs a[href='/studies/{NEW}/']")  # back to the study from the workflow page
+    assert lead.locator("#signed-files").is_visible() and lead.locator("#report-missing").count() == 0
+
+    # 9. the client downloads the signed report from the study page …
+    contact.goto(f"{base}/studies/{NEW}/")
+    with contact.expect_download() as download:
+        contact.click("#signed-pdf")
+    data = Path(download.value.path()).read_bytes()
+    study.refresh_from_db()
+    assert hashlib.sha256(data).hexdigest() == study.issued_sha256
+
+    # 10. … and the public page, reached from the study page without login, says it is authentic
+    verify_url = contact.locator("#verify-link").get_attribute("href")
+    public = browser.new_context(viewport=LAPTOP, locale="zh-CN").new_page()
+    public.goto(base + verify_url)
+    public.set_input_files("#id_file", files=[{"name": "r.pdf", "mimeType": "application/pdf",
+                                               "buffer": data}])
+    public.click("#verify-upload button")
+    public.wait_for_load_state()
+    assert public.locator("#verdict").get_attribute("data-authentic") == "true"
+
+    elapsed = time.perf_counter() - started
+    print(f"\njourney: workbook → signed, verified report in {elapsed:.1f} s of browser work")
+    for page in (auditor, contact, lead):
+        assert not page.errors, page.errors
+    assert elapsed < 300  # the issue's goal: under five minutes
+
+
+def test_a_study_without_a_lead_verifier_shows_the_blocker_before_sending_with_a_way_out(
+        browser, live_server, demo):
+    from footprint.models import Study
+
+    Study.objects.filter(report_number=SEED).update(lead_verifier=None)
+    auditor = _session(browser, live_server, "auditor")
+    auditor.goto(f"{live_server.url}/studies/{SEED}/")
+    send = auditor.locator("form.workflow-action[data-action='send_for_review'] button")
+    assert send.is_disabled()
+    blocker = auditor.locator("[data-blockers-for='send_for_review'] a[data-fix-link]")
+    assert "技术负责人" in blocker.inner_text()
+    blocker.click()
+    auditor.wait_for_url(re.compile(rf".*/studies/{SEED}/team/#people$"))
+    auditor.select_option("#id_lead_verifier", label="技术负责人 (lead)")
+    auditor.click("#save-team")
+    auditor.wait_for_selector(".alert-success")
+    auditor.click(f".breadcrumb a[href='/studies/{SEED}/']")
+    assert auditor.locator("form.workflow-action[data-action='send_for_review'] button").is_enabled()
