@@ -42,3 +42,18 @@ def test_the_issued_cover_reserves_an_empty_box_and_reports_where(seed_study):
 def test_the_draft_cover_still_shows_where_the_seal_will_go(seed_study):
     draft = render_study_pdf(seed_study)
     assert "认证机构盖章处" in pdftotext(draft, first=1, last=1)
+
+
+def test_the_cover_fields_end_above_the_qr_block(demo):
+    """The QR code and its caption sit below the fields table, never over it, even when a
+    value (the kind of result of a cradle-to-gate study) takes three lines."""
+    from footprint.models import Study
+
+    from .pdfcheck import lines
+
+    study = _being_issued(Study.objects.get(report_number="DEMO-2"))
+    cover = [ln for ln in lines(render_issued_pdf(study, issued_by="陈静").pdf) if ln.page == 0]
+    last_field = max(ln.y_max for ln in cover if ln.text.startswith(("报告签发日期", "2025年4月3日")))
+    qr_caption = next(ln for ln in cover if ln.text.startswith("扫码"))
+    qr_side = 26 / 25.4 * 72
+    assert last_field + 4 < qr_caption.y_min - qr_side
