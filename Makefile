@@ -20,9 +20,15 @@ setup-test:
 
 # The whole suite. DATABASE_URL selects the database (SQLite unless set; CI sets PostgreSQL).
 # pytest exits 5 when no test ran, which fails this target on purpose.
+# One test process per core, at most 4 (pytest-xdist): each has its own test database (an SQLite
+# file, or PostgreSQL's test_<name>_gwN), MEDIA_ROOT and live server. A file's tests stay in one
+# process (loadfile), so a module's browser and the rendered reports are made once; files go out
+# in collection order (no reorder), so the browser tests, which empty their database, come last.
+# `make test PYTEST_WORKERS=` runs in one process.
+PYTEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadfile --no-loadscope-reorder
 test: setup-test
 	$(PY) -m ruff check .
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint:
 	$(PY) -m ruff check .

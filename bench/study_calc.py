@@ -34,12 +34,11 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from footprint.selectors import study_calculation_input
     from footprint.services.calculation.study import calculate_study
     from footprint.services.demo.synthetic import synthetic_study_document
     from footprint.services.interchange.document import Document
     from footprint.services.interchange.importing import import_study
-    from footprint.services.results import study_results
+    from footprint.services.results import study_calculation_input, study_results
 
     small_doc = synthetic_study_document(report_number="BENCH-10", activities=10, products=2)
     big_doc = synthetic_study_document(report_number="BENCH-BIG", activities=args.activities, products=2)

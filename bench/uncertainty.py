@@ -81,9 +81,9 @@ def main():
     from django.core.cache import cache
 
     from footprint.models import Study
-    from footprint.selectors import study_calculation_input
     from footprint.services.calculation.study import calculate_study
     from footprint.services.demo.seed import load_demo
+    from footprint.services.results import study_calculation_input
     from footprint.services.study_uncertainty import study_uncertainty
 
     load_demo()

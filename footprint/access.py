@@ -26,7 +26,7 @@ from .selectors import is_staff_role, studies_visible_to
 __all__ = [
     "can_assign_lead_under_review", "can_assign_team", "can_change_company", "can_change_product", "can_comment",
     "can_create_company", "can_create_study", "can_edit_study_data", "can_import",
-    "can_manage_factors", "can_resolve_comment", "can_start_revision", "can_view_study",
+    "can_manage_factors", "can_manage_pact_grants", "can_resolve_comment", "can_start_revision", "can_view_study",
     "get_study_for_edit", "get_study_for_user", "is_administrator", "is_staff_role",
     "is_study_auditor", "is_study_contact", "is_study_lead_verifier", "require",
     "require_staff",
@@ -157,6 +157,15 @@ def can_manage_factors(user) -> bool:
 
 
 # ------------------------------------------------------------------------ for the views
+# ------------------------------------------------------------------- PACT data exchange
+def can_manage_pact_grants(user, company: Company) -> bool:
+    """Which PACT clients may read a company's footprints is the company's decision: its
+    contacts grant and revoke (administrators too, for a company without a contact)."""
+    if not user.is_authenticated:
+        return False
+    return is_administrator(user) or (user.role == Role.COMPANY_CONTACT and user.company_id == company.pk)
+
+
 def require(allowed: bool) -> None:
     """403 unless allowed."""
     if not allowed:

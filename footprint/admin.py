@@ -414,3 +414,6 @@ class LockoutAdmin(AccessAttemptAdmin):
         count = queryset.count()
         queryset.delete()
         self.message_user(request, _("已解除 %(count)d 个锁定。") % {"count": count}, messages.SUCCESS)
+
+
+from . import admin_pact  # noqa: E402, F401  (the PACT data exchange's admin)

@@ -126,3 +126,19 @@ NARRATIVE_KEYS: tuple[str, ...] = (
     "uncertainty",
     "improvements",
 )
+# Every narrative section of a study, in report order: its purpose and the narrative fields
+# above (pcf-study/1 names those; `purpose` is our extension of the format).
+NARRATIVE_SECTIONS: tuple[str, ...] = ("purpose", *NARRATIVE_KEYS)
+
+
+class JobKind(models.TextChoices):
+    ISSUE = "issue", _("签发")
+    DRAFT_PDF = "draft_pdf", _("草稿 PDF")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RENDERING = "rendering", _("正在生成")
+    SIGNING = "signing", _("正在签名")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

@@ -8,6 +8,7 @@ Numbers are never stored as results: the calculation service recomputes them fro
 from __future__ import annotations
 
 import re
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -30,6 +32,8 @@ from .choices import (
     FactorCategory,
     Gas,
     GwpSet,
+    JobKind,
+    JobStatus,
     Language,
     Role,
     Stage,
@@ -487,6 +491,28 @@ class StudyProduct(models.Model):
         help_text=_("报告期内生产的功能单位数量。"),
     )
     position = models.PositiveIntegerField(default=0)
+    # What a PACT ProductFootprint requires and the calculation does not yield (docs/pact.md):
+    # empty means unknown, and no footprint is published for the product until it is known.
+    mass_per_unit_kg = models.DecimalField(
+        _("单位产品质量 (kg)"), max_digits=18, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("每个功能单位的产品质量（不含包装）。"),
+    )
+    fossil_carbon_kg = models.DecimalField(
+        _("化石碳含量 (kgC)"), max_digits=18, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("每个功能单位产品中化石来源碳的质量。"),
+    )
+    biogenic_carbon_kg = models.DecimalField(
+        _("生物碳含量 (kgC)"), max_digits=18, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("每个功能单位产品中生物来源碳的质量。"),
+    )
+    exempted_emissions_pct = models.DecimalField(
+        _("取舍排除的排放占比 (%)"), max_digits=7, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("按取舍准则排除的过程估计占产品碳足迹的百分比。"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -735,3 +761,146 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class PactFootprint(models.Model):
+    """The PACT ProductFootprint id of a product of an issued study: made once, when the study
+    is issued (or first exported), and kept, so every export and the API name it alike."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    study_product = models.OneToOneField(
+        StudyProduct, verbose_name=_("报告中的产品"), on_delete=models.PROTECT,
+        related_name="pact_footprint",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("PACT 产品碳足迹")
+        verbose_name_plural = pgettext_lazy("plural", "PACT 产品碳足迹")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class PactClient(models.Model):
+    """A data recipient of the PACT API (a company's customer), registered by an administrator.
+
+    It authenticates with OAuth 2 client credentials; only a hash of its secret is stored. It
+    sees the footprints of the companies whose contacts granted it access (PactGrant). Events
+    for it go to its own events endpoint, with the credentials its host issued to us."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    client_id = models.CharField(
+        _("客户端 ID"), max_length=100, unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", _("只能包含字母、数字、点、下划线和连字符。"))],
+    )
+    secret_hash = models.CharField(_("密钥哈希"), max_length=200)
+    is_active = models.BooleanField(_("启用"), default=True)
+    # Tokens carry this number: changing the secret or deactivating the client ends them.
+    token_generation = models.PositiveIntegerField(default=0, editable=False)
+    events_url = models.URLField(
+        _("事件接收地址"), blank=True,
+        help_text=_("对方系统的 PACT 基础地址（https://…），事件发送到其 /3/events。"),
+    )
+    events_client_id = models.CharField(_("对方系统的客户端 ID"), max_length=200, blank=True)
+    # Sent to the recipient's own /auth/token, so it cannot be stored as a hash.
+    events_client_secret = models.CharField(_("对方系统的密钥"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["secret_hash", "events_client_secret"])
+
+    class Meta:
+        verbose_name = _("PACT 数据接收方")
+        verbose_name_plural = pgettext_lazy("plural", "PACT 数据接收方")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
+
+
+class PactGrant(models.Model):
+    """A company contact's permission for a client to read their company's footprints."""
+
+    client = models.ForeignKey(PactClient, verbose_name=_("数据接收方"), on_delete=models.CASCADE,
+                               related_name="grants")
+    company = models.ForeignKey(Company, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                related_name="pact_grants")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("授权人"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("PACT 数据授权")
+        verbose_name_plural = pgettext_lazy("plural", "PACT 数据授权")
+        ordering = ["company__name", "client__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "company"], name="pact_grant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} → {self.client}"
+
+
+class PactOutboundEvent(models.Model):
+    """An event we owe a client (RequestFulfilled / RequestRejected / Published): kept until it
+    is delivered, retried with growing pauses, abandoned after 72 hours (the spec's rule)."""
+
+    client = models.ForeignKey(PactClient, on_delete=models.CASCADE, related_name="outbound_events")
+    event = models.JSONField()
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    abandoned = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PACT 待发送事件")
+        verbose_name_plural = pgettext_lazy("plural", "PACT 待发送事件")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.event.get('type', '')}"
+class BackgroundJob(models.Model):
+    """Work done by a task worker (footprint/tasks.py) that a user waits for: issuing a study,
+    rendering a draft PDF. The page reads its status, so the user may
+    leave and come back; a job that failed says why."""
+
+    ACTIVE = (JobStatus.QUEUED, JobStatus.RENDERING, JobStatus.SIGNING)
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    study = models.ForeignKey(Study, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                             related_name="jobs")
+    # What makes two requests the same job: the draft PDF's cache key; empty for issuing.
+    key = models.CharField(max_length=64, blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    # A storage name (a draft PDF in the cache) or a report number (an imported study).
+    result = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = pgettext_lazy("plural", "后台任务")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Two clicks on "issue" (or two downloads of the same draft) are one job.
+            models.UniqueConstraint(
+                fields=["kind", "study", "key"],
+                condition=Q(status__in=["queued", "rendering", "signing"]),
+                name="one_active_job_per_study_and_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

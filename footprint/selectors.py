@@ -6,9 +6,7 @@ views turn "not in my queryset" into 404.
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .choices import Role
 from .models import (
@@ -21,19 +19,9 @@ from .models import (
     LifecycleStage,
     Product,
     Study,
-    StudyClaim,
     StudyProduct,
     StudyTransition,
 )
-from .services.calculation.study import (
-    ActivityInput,
-    ClaimInput,
-    FactorInput,
-    ProductInput,
-    StageInput,
-    StudyInput,
-)
-from .services.calculation.units import fuel_factor_value
 
 
 # ------------------------------------------------------------------------------ scoping
@@ -105,32 +93,6 @@ def study_get_by_report_number(report_number: str) -> Study:
     return Study.objects.select_related("company").get(report_number=report_number)
 
 
-# -------------------------------------------------------------------- calculation input
-def factor_value(factor: EmissionFactor) -> float:
-    """A factor's value in its own unit; fuel factors are derived from their parameters."""
-    if factor.value is not None:
-        return float(factor.value)
-    return fuel_factor_value(
-        factor.ncv, factor.carbon_content, float(factor.oxidation_rate), factor.unit
-    )
-
-
-def factor_input(factor: EmissionFactor) -> FactorInput:
-    return FactorInput(
-        key=factor.key,
-        code=factor.code,
-        value=factor_value(factor),
-        unit=factor.unit,
-        gas=factor.gas,
-        version=factor.version,
-        family=factor.family or factor.code,
-        year=factor.year,
-        name=factor.name_zh,
-        ncv=factor.ncv,
-        value_decimals=factor.value_decimals if factor.value is not None else None,
-    )
-
-
 def gwp_version_of(study: Study) -> GwpSetVersion | None:
     """The GWP edition a study is computed with: the one it is pinned to, else (a study made
     before pinning was possible) the current edition of its set."""
@@ -190,38 +152,6 @@ def activities_of(study_product: StudyProduct) -> list[ActivityRecord]:
     return rows
 
 
-def study_report_terms(study: Study, *, study_products: list[StudyProduct] | None = None) -> list[str]:
-    """Every short text of the study's own that its report prints, once each, in report
-    order: what an English version needs a translation of (services/report_prose/translation.py).
-    Three queries beyond `study_products` (team, auditors, lead verifier)."""
-    if study_products is None:
-        study_products = study_products_with_data(study)
-    company = study.company
-    texts = [company.name, company.address, company.legal_representative, company.contact_name,
-             study.certification_body]
-    factors: list = []
-    for sp in study_products:
-        product = sp.product
-        texts += [product.name, product.model, product.functional_unit, product.description]
-        for stage in sp.stages.all():
-            texts += [stage.included, stage.excluded, stage.exclusion_reason]
-        for activity in activities_of(sp):
-            texts += [activity.name, activity.source]
-            factors.append(activity.factor)
-    for factor in factors:
-        texts += [factor.region, factor.source] + ([] if factor.name_en else [factor.name_zh])
-    for member in study.team.all():
-        texts += [member.name, member.organisation, member.role]
-    for place, unit in study.claims.values_list("place", "unit"):
-        texts += [place, unit]
-    people = list(study.auditors.all().order_by("id"))
-    if study.lead_verifier_id:
-        people.append(study.lead_verifier)
-    for person in people:
-        texts += [person.get_full_name() or person.username, getattr(person, "organisation", "")]
-    return list(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
-
-
 # How many other studies' wording the English page looks through for suggestions.
 SUGGESTION_STUDIES = 200
 
@@ -244,97 +174,7 @@ def translation_suggestions(study: Study, language: str, user) -> dict[str, str]
     return out
 
 
-def study_calculation_input(study: Study) -> StudyInput:
-    """Turn a study's rows into the calculation service's plain input, in seven queries
-    whatever the size of the study (see `study_calculation_inputs`)."""
-    return study_calculation_inputs([study])[study.pk]
 
-
-def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
-    """Calculation inputs of many studies at once (the dashboard), in seven queries whatever the
-    number of studies and activities.
-
-    Activity rows are read as tuples, not model instances: building 10,000 ActivityRecord
-    objects costs seconds, tuples a tenth of that."""
-    if not studies:
-        return {}
-    by_id = {s.pk: s for s in studies}
-    study_products = list(
-        StudyProduct.objects.filter(study_id__in=by_id).select_related("product")
-        .order_by("position", "id")
-    )
-    stage_of: dict[int, tuple[int, str]] = {}
-    stages_by_product: dict[int, list[StageInput]] = {sp.pk: [] for sp in study_products}
-    for stage_id, sp_id, stage, reason in LifecycleStage.objects.filter(
-        study_product__study_id__in=by_id
-    ).values_list("id", "study_product_id", "stage", "exclusion_reason"):
-        stage_of[stage_id] = (sp_id, stage)
-        stages_by_product[sp_id].append(StageInput(stage, reason))
-    rows = list(
-        ActivityRecord.objects.filter(stage__study_product__study_id__in=by_id)
-        .order_by("position", "id")
-        .values_list("id", "stage_id", "name", "quantity", "unit", "basis", "allocation",
-                     "factor_id", "claimed_kgco2e_per_unit")
-    )
-    factor_rows = {f.pk: f for f in EmissionFactor.objects.filter(pk__in={r[7] for r in rows})}
-    key_of = {pk: f.key for pk, f in factor_rows.items()}
-    factor_inputs = {f.key: factor_input(f) for f in factor_rows.values()}
-    activities_by_product: dict[int, list[ActivityInput]] = {sp.pk: [] for sp in study_products}
-    factors_by_study: dict[int, dict[str, FactorInput]] = {pk: {} for pk in by_id}
-    study_of_product = {sp.pk: sp.study_id for sp in study_products}
-    for pk, stage_id, name, quantity, unit, basis, allocation, factor_id, claimed in rows:
-        sp_id, stage = stage_of[stage_id]
-        key = key_of[factor_id]
-        factors_by_study[study_of_product[sp_id]][key] = factor_inputs[key]
-        activities_by_product[sp_id].append(
-            ActivityInput(
-                stage=stage, name=name, quantity=float(quantity), unit=unit, factor_key=key,
-                basis=basis, allocation=float(allocation),
-                claimed_kgco2e_per_unit=None if claimed is None else float(claimed),
-                record_id=pk,
-            )
-        )
-    gwp_by_version, current_gwp = gwp_tables()
-    library = tuple(factor_input(f) for f in EmissionFactor.objects.filter(is_current=True))
-    products_by_study: dict[int, list[ProductInput]] = {pk: [] for pk in by_id}
-    for sp in study_products:
-        products_by_study[sp.study_id].append(
-            ProductInput(
-                code=sp.product.code, name=sp.product.name,
-                functional_unit=sp.product.functional_unit,
-                annual_output=float(sp.annual_output),
-                activities=tuple(activities_by_product[sp.pk]),
-                stages=tuple(stages_by_product[sp.pk]),
-                energy_using=sp.product.energy_using,
-            )
-        )
-    claims_by_study: dict[int, list[ClaimInput]] = {pk: [] for pk in by_id}
-    code_of_product = {sp.pk: sp.product.code for sp in study_products}
-    for study_id, level, sp_id, stage, factor_code, value, decimals, unit, place, note in (
-        StudyClaim.objects.filter(study_id__in=by_id).order_by("position", "id")
-        .values_list("study_id", "level", "study_product_id", "stage", "factor_code", "value",
-                     "decimals", "unit", "place", "note")
-    ):
-        claims_by_study[study_id].append(ClaimInput(
-            level=level, value=float(value), unit=unit, place=place,
-            product=code_of_product.get(sp_id, "") if sp_id else "", stage=stage,
-            factor=factor_code, decimals=decimals, note=note,
-        ))
-    return {
-        pk: StudyInput(
-            report_number=study.report_number,
-            gwp_set=study.gwp_set,
-            boundary=study.boundary,
-            # CO2e factors are already characterised: their GWP is 1 by definition.
-            gwp=MappingProxyType({"CO2e": 1.0, **gwp_by_version.get(
-                study.gwp_version_id or current_gwp.get(study.gwp_set, 0), {})}),
-            factors=MappingProxyType(factors_by_study[pk]),
-            products=tuple(products_by_study[pk]),
-            library=library,
-            claims=tuple(claims_by_study[pk]),
-        )
-        for pk, study in by_id.items()
-    }
 
 
 def dashboard_studies(user, *, q: str = "", status: str = "", company_id: int | None = None
@@ -482,3 +322,12 @@ def study_uncertainty_rows(study: Study) -> tuple[dict[int, tuple], dict[str, tu
             "distribution_low", "distribution_high")
     }
     return activities, factors
+
+
+def products_lacking_pact_particulars(study: Study) -> list[str]:
+    """Codes of the study's products whose mass or fossil carbon content PACT still needs."""
+    return list(
+        StudyProduct.objects.filter(study=study)
+        .filter(Q(mass_per_unit_kg=None) | Q(fossil_carbon_kg=None))
+        .order_by("position", "id").values_list("product__code", flat=True)
+    )

@@ -78,6 +78,8 @@ urlpatterns += [
     path("studies/<str:report_number>/workflow/", workflow_views.study_workflow, name="study_workflow"),
     path("studies/<str:report_number>/workflow/transition/", workflow_views.study_transition,
          name="study_transition"),
+    path("studies/<str:report_number>/workflow/issue-jobs/<int:job_id>/", workflow_views.study_issue_job,
+         name="study_issue_job"),
     path("studies/<str:report_number>/comments/", workflow_views.comment_create, name="comment_create"),
     path("studies/<str:report_number>/comments/<int:comment_id>/resolve/",
          workflow_views.comment_resolve, name="comment_resolve"),
@@ -104,4 +106,16 @@ urlpatterns += [
     path("studies/<str:report_number>/images/<str:name>/delete/", image_views.study_image_delete,
          name="study_image_delete"),
     path("profile/", profile_views.profile, name="profile"),
+]
+
+# PACT data exchange (docs/pact.md); the host API itself is in api/pact_urls.py.
+from .views import pact as pact_views  # noqa: E402
+
+urlpatterns += [
+    path("studies/<str:report_number>/pact.json", pact_views.study_pact_json, name="study_pact_json"),
+    path("studies/<str:report_number>/products/<str:product_code>/pact/",
+         pact_views.study_product_pact, name="study_product_pact"),
+    path("companies/<int:pk>/pact/", pact_views.company_pact_grants, name="company_pact_grants"),
+    path("companies/<int:pk>/pact/<int:client_pk>/", pact_views.company_pact_grant,
+         name="company_pact_grant"),
 ]

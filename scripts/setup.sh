@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs, idempotently.
 #   scripts/setup.sh demo   system packages for the app (CJK fonts, Pango, gettext) + .venv
-#   scripts/setup.sh test   the same plus Chromium and poppler-utils for browser and PDF tests
+#   scripts/setup.sh test   the same plus Chromium and poppler-utils for browser and PDF tests,
+#                           and Redis for the test that runs a real task worker
 # fonts-dejavu-core supplies the subscript digits of "CO₂" that Noto CJK lacks (PDF report).
 # On Debian/Ubuntu as root, missing system packages are installed with apt-get; elsewhere the
 # script says exactly what to install and stops.
@@ -11,7 +12,7 @@ mode="${1:-demo}"
 
 packages=(fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext python3-venv)
 if [ "$mode" = "test" ]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils redis-server)
 fi
 
 missing=()

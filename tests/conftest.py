@@ -1,4 +1,8 @@
-"""Shared fixtures: the reference library, the demo studies and one persona per role."""
+"""Shared fixtures: the reference library, the demo studies and one persona per role.
+
+The expensive ones (reference library, demo, issued seed study) are built for real by the first
+test that asks and replayed from a recording in later tests (tests/snapshots.py).
+"""
 
 from pathlib import Path
 
@@ -6,22 +10,35 @@ import pytest
 
 from footprint.choices import Role
 
+from .snapshots import Tracker, replay_or_build
+
 SEED_JSON = Path(__file__).resolve().parent.parent / "footprint" / "fixtures" / "demo" / "202508175GHG.json"
 
 
+@pytest.fixture(autouse=True)
+def snapshot_tracker():
+    """Sees every statement of the test, so that a recorded fixture is replayed only onto the
+    database it was recorded on (tests/snapshots.py)."""
+    from django.db import connection
+
+    tracker = Tracker()
+    with connection.execute_wrapper(tracker):
+        yield tracker
+
+
 @pytest.fixture
-def reference_data(db):
+def reference_data(db, snapshot_tracker):
     from footprint.services.reference.loading import load_reference_data
 
-    load_reference_data()
+    replay_or_build("reference_data", lambda: bool(load_reference_data()), snapshot_tracker)
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, snapshot_tracker):
     """The full demo: seed study 202508175GHG, DEMO-2 and the demo users."""
     from footprint.services.demo.seed import load_demo
 
-    load_demo()
+    replay_or_build("demo", lambda: bool(load_demo()), snapshot_tracker)
 
 
 @pytest.fixture
@@ -107,16 +124,20 @@ def demo_users(demo):
 
 
 @pytest.fixture
-def issued_seed_study(seed_study, demo_users, signing):
+def issued_seed_study(seed_study, demo_users, signing, snapshot_tracker):
     """The seed study taken through the whole workflow by the demo users: issued and signed."""
+    from footprint.models import Study
     from footprint.services.workflow import issuing, transitions
 
-    u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
-    return issuing.study_issue(study=seed_study, user=u["lead"], comment="签发")
+    def issue():
+        u = demo_users
+        transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+        transitions.study_confirm(study=seed_study, user=u["client"])
+        transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+        transitions.study_approve(study=seed_study, user=u["lead"])
+        return issuing.study_issue(study=seed_study, user=u["lead"], comment="签发").pk
+
+    return Study.objects.get(pk=replay_or_build("issued_seed_study", issue, snapshot_tracker))
 
 
 @pytest.fixture(scope="session")

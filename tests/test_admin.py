@@ -22,7 +22,15 @@ def test_admin_pages_render(demo, client, model):
 
 
 def _one_of(model):
-    from footprint.models import Comment, Study, StudyTransition, User
+    from footprint.models import (
+        Comment,
+        PactClient,
+        PactFootprint,
+        PactOutboundEvent,
+        Study,
+        StudyTransition,
+        User,
+    )
 
     study = Study.objects.get(report_number="202508175GHG")
     auditor = User.objects.get(username="auditor")
@@ -31,6 +39,11 @@ def _one_of(model):
     if model is StudyTransition:
         return StudyTransition.objects.create(study=study, from_status="draft", to_status="client_review",
                                               user=auditor)
+    if model is PactFootprint:
+        return PactFootprint.objects.create(study_product=study.study_products.first())
+    if model is PactOutboundEvent:
+        return PactOutboundEvent.objects.create(client=PactClient.objects.get(client_id="pact-demo"),
+                                                event={"type": "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"})
     raise AssertionError(f"the demo has no {model.__name__}: add one here")
 
 

@@ -123,3 +123,28 @@ def test_every_dependency_has_a_compatible_range():
     for requirement in requirements:
         # a lower bound and an upper bound below the next release that may break us
         assert re.search(r">=[\d.]+", requirement) and re.search(r",\s*<[\d.]+$", requirement), requirement
+
+
+def _settings_in_subprocess(module: str, code: str, **env) -> str:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": module, **env}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=Path(__file__).resolve().parent.parent, env=environment, capture_output=True, text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_files_go_to_s3_compatible_storage_when_a_bucket_is_set():
+    show = ("from django.core.files.storage import default_storage as s; s.exists; "
+            "w = s._wrapped; print(type(w).__name__, getattr(w, 'bucket_name', '-'), "
+            "getattr(w, 'endpoint_url', '-'), getattr(w, 'location', '-'), getattr(w, 'querystring_auth', '-'))")
+    s3 = _settings_in_subprocess("config.settings.local", show, STORAGE_S3_BUCKET="pcf-files",
+                                 STORAGE_S3_ENDPOINT_URL="http://127.0.0.1:9000", STORAGE_S3_PREFIX="prod")
+    assert s3 == "S3Storage pcf-files http://127.0.0.1:9000 prod True"
+    local = _settings_in_subprocess("config.settings.local", show)
+    assert local.startswith("FileSystemStorage - - ")

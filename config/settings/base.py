@@ -26,6 +26,13 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Persistent connections: opening a PostgreSQL connection per request cost more than most
+# pages (docs/performance.md). The health check at the start of each request replaces a
+# connection the server dropped (restart, failover) instead of failing the request with it.
+# SQLite opens a file, not a connection worth keeping: 0 there.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "CONN_MAX_AGE", default=0 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves a threaded server: writers queue (IMMEDIATE transactions,
     # up to 20 s) instead of failing with "database is locked" when two requests overlap.
@@ -118,6 +125,29 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Every file the application keeps (issued and draft PDFs, import uploads) goes through
+# Django's storage API: local disk under MEDIA_ROOT by default, S3-compatible object storage
+# (django-storages) when STORAGE_S3_BUCKET is set, which several web and worker machines
+# share. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role.
+if env.str("STORAGE_S3_BUCKET", default=""):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("STORAGE_S3_BUCKET"),
+            "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_S3_REGION", default="") or None,
+            "location": env.str("STORAGE_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,  # files are served by the application, never public
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": DEFAULT_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Largest study file (.json or .xlsx) imported, on the web page and through the API alike.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -180,6 +210,8 @@ STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024
 # record (docs/performance.md), so 2,000 records stay within a worker's 30 s. Larger studies
 # are refused with a message before rendering starts.
 REPORT_MAX_ACTIVITIES = env.int("REPORT_MAX_ACTIVITIES", default=2000)
+# What renders the issued report for the issuing step (services do not import the report layer).
+REPORT_RENDERER = "footprint.reports.pdf.render_issued_pdf"
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # Behind a reverse proxy that terminates HTTPS (docker-compose's `proxy` service), the proxy's
@@ -228,3 +260,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Background jobs (issuing, draft PDFs, e-mail): Celery on Redis. Workers run
+# `celery -A config worker`; docs/deployment.md. A task's message is acknowledged only when it
+# ends, and a worker that dies mid-task hands it back to the queue (issuing is idempotent:
+# footprint/services/issuing.py). Redis redelivers a message nobody acknowledged after the
+# visibility timeout: longer than any task may run.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+# Installations (or a benchmark) sharing one Redis keep their jobs apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+# Job state lives in BackgroundJob rows, not in Celery results.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that is down must not hold the user's request: fail fast, the page says so.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Run tasks inside the calling process instead of queueing them (tests; `make demo`).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# With eager tasks, run them in a thread of the web process so that a request that queues a
+# render returns at once (the embedded `make demo` server has no worker).
+JOBS_IN_THREAD = env.bool("JOBS_IN_THREAD", default=False)

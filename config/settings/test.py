@@ -16,7 +16,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# One folder per pytest-xdist worker (`make test` runs several): none removes another's files.
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -26,3 +27,7 @@ WHITENOISE_AUTOREFRESH = True
 SIGNING_PKCS12_PATH = str(BASE_DIR / "var" / "no-pki-in-tests" / "signer.p12")
 SIGNING_SEAL_IMAGE = ""
 SIGNING_TIMESTAMP_URL = ""
+# Jobs run inline, to completion, in the request that queues them; tests/test_worker.py runs a
+# real worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+JOBS_IN_THREAD = False

@@ -14,12 +14,7 @@ from rest_framework.response import Response
 from ..access import can_edit_study_data, can_import, get_study_for_user, require
 from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study
-from ..selectors import (
-    studies_visible_to,
-    study_calculation_input,
-    study_comments,
-    study_transitions,
-)
+from ..selectors import studies_visible_to, study_comments, study_transitions
 from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
 from ..services.freeze import StudyFrozenError, ensure_study_editable
@@ -27,6 +22,7 @@ from ..services.interchange.document import FormatError
 from ..services.interchange.exporting import study_to_document
 from ..services.interchange.importing import ImportRejected, StudyExists, import_study
 from ..services.interchange.reading import read_json
+from ..services.results import study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow import comments as comment_services
 from ..services.workflow import dispatch, transitions

@@ -6,11 +6,11 @@ from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import NARRATIVE_SECTIONS
 from ..models import (
     Product,
     Study,
 )
-from ..services.interchange.document import NARRATIVE_FIELDS
 from .common import form_helper
 
 RESERVED_REPORT_NUMBERS = frozenset({"new", "import"})
@@ -126,7 +126,7 @@ class NarrativeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for key in NARRATIVE_FIELDS:
+        for key in NARRATIVE_SECTIONS:
             self.fields[key] = forms.CharField(
                 label=Study._meta.get_field(key).verbose_name,
                 required=False,

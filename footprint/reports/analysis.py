@@ -1,30 +1,25 @@
 """Analysis of a study's results that the report states: the emission type of a factor
-(fossil, biogenic, land use, aircraft), whether an electricity factor is market-based, and
-the hotspots. Pure: facts and results in, plain values out.
+(fossil, biogenic, land use, aircraft), whether an electricity factor is market-based, the
+hotspots, and the claimed totals of an earlier report against the recomputed ones. Pure:
+facts and results in, plain values out.
 """
 
 from __future__ import annotations
 
-from .facts import FactorFacts
+import math
 
-# Which share of emissions the standard asks to report separately, recognised from the
-# factor's own words because the library has no separate field for it.
-_AIRCRAFT_WORDS = ("航空", "飞机", "aircraft", "air freight", "aviation")
-_BIOGENIC_WORDS = ("生物质", "生物源", "biogenic", "biomass")
-_LUC_WORDS = ("土地利用", "land use", "luc")
+from ..services import formatting as F
+from ..services.calculation.emission_types import FOSSIL
+from ..services.calculation.emission_types import emission_type as kind_of_factor
+from ..services.calculation.study import StudyResult
+from ..services.facts.model import FactorFacts
 
 
 def emission_type(factor: FactorFacts | None) -> str:
+    """The rule lives in services/calculation/emission_types.py: the PACT export asks it too."""
     if factor is None:
-        return "fossil"
-    text = f"{factor.code} {factor.name_zh} {factor.name_en} {factor.notes}".lower()
-    if any(w in text for w in _LUC_WORDS if w != "luc") or "-luc" in text:
-        return "luc"
-    if any(w in text for w in _BIOGENIC_WORDS):
-        return "biogenic"
-    if any(w in text for w in _AIRCRAFT_WORDS):
-        return "aircraft"
-    return "fossil"
+        return FOSSIL
+    return kind_of_factor(factor.code, factor.name_zh, factor.name_en, factor.notes)
 
 
 # Improvement measures per (stage, factor category), in our words; the report attaches each to
@@ -61,3 +56,18 @@ def hotspot_groups(groups: dict, products) -> list[dict]:
             cumulative += kg
     ranked = sorted(groups.items(), key=lambda item: -item[1]["max_share"])
     return [g for i, (key, g) in enumerate(ranked) if key in hot or i < MIN_HOTSPOTS]
+
+
+def claimed_totals(result: StudyResult) -> list[dict]:
+    """Products whose every activity has a claimed figure: claimed vs recomputed total."""
+    out = []
+    for p in result.products:
+        claims = [a.claimed_kgco2e for a in p.activities if a.ok]
+        if not claims or any(c is None for c in claims):
+            continue
+        claimed = math.fsum(c for c in claims if c is not None)
+        deviation = (claimed / p.total_kgco2e - 1) if p.total_kgco2e > 0 else None
+        out.append({"code": p.code, "product": p.name, "claimed": F.kg(claimed), "computed": F.kg(p.total_kgco2e),
+                    "deviation": F.deviation(deviation),
+                    "differs": deviation is not None and abs(deviation) > 0.001})
+    return out

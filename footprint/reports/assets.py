@@ -6,9 +6,10 @@ everything else (file:, http:, https:, data:, ftp:, relative paths …) is refus
 
 - ``report-asset:<name>``  a file in ``static/reports/`` (stylesheet, seal placeholder);
 - ``study-media:<report number>/<name>``  an uploaded image of the study being rendered,
-  in ``MEDIA_ROOT/studies/<report number>/images/``; only that study's folder.
+  ``studies/<report number>/images/<name>`` in the default storage (local disk or an
+  S3-compatible bucket); only that study's folder, one plain file name.
 
-Paths are resolved and must stay inside their folder (no ``..``, no symlink escape), and only
+Paths must stay inside their folder (no ``..``, no symlink escape on local disk), and only
 known file types are served. `pdf.py` wraps this in WeasyPrint's fetcher class.
 """
 
@@ -20,12 +21,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.files.storage import default_storage
+
+from ..services.entry.images import IMAGE_TYPES, MAX_BYTES, study_images_folder
 
 ASSET_SCHEME = "report-asset"
 MEDIA_SCHEME = "study-media"
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
-IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-MAX_BYTES = 10 * 1024 * 1024
 
 
 class AssetRefused(ValueError):
@@ -34,16 +36,19 @@ class AssetRefused(ValueError):
 
 @dataclass(frozen=True)
 class Asset:
-    path: Path
     mime_type: str
+    path: Path | None = None    # a report asset, on disk with the code
+    storage_name: str = ""      # an uploaded image, in the default storage
+
+    def read_bytes(self) -> bytes:
+        if self.path is not None:
+            return self.path.read_bytes()
+        with default_storage.open(self.storage_name, "rb") as handle:
+            return handle.read()
 
 
 def assets_dir() -> Path:
     return Path(settings.BASE_DIR) / "static" / "reports"
-
-
-def study_images_dir(report_number: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "studies" / report_number / "images"
 
 
 def asset_url(name: str) -> str:
@@ -69,7 +74,32 @@ def _inside(root: Path, relative: str, allowed: dict[str, str]) -> Asset:
         raise AssetRefused(relative)
     if path.stat().st_size > MAX_BYTES:
         raise AssetRefused(relative)
-    return Asset(path, mime)
+    return Asset(mime, path=path)
+
+
+def _study_image(report_number: str, name: str) -> Asset:
+    """One plain file name in the study's folder of the default storage."""
+    if (not name or any(c in name for c in "/\\\x00") or name.startswith(".")
+            or Path(name).suffix.lower() not in IMAGE_TYPES):
+        raise AssetRefused(name)
+    folder = study_images_folder(report_number)
+    storage_name = f"{folder}/{name}"
+    try:
+        if default_storage.size(storage_name) > MAX_BYTES:
+            raise AssetRefused(name)
+    except (OSError, ValueError) as exc:  # missing, or outside the storage's location
+        raise AssetRefused(name) from exc
+    # On local disk the file must not be a link out of the study's folder; an object
+    # storage has no links (its names are keys, and it has no local path).
+    try:
+        local = Path(default_storage.path(storage_name))
+    except NotImplementedError:
+        local = None
+    if local is not None and local.exists():
+        root = Path(default_storage.path(folder)).resolve()
+        if not local.resolve().is_relative_to(root) or not local.is_file():
+            raise AssetRefused(name)
+    return Asset(IMAGE_TYPES[Path(name).suffix.lower()], storage_name=storage_name)
 
 
 def resolve(url: str, *, report_number: str) -> Asset:
@@ -85,19 +115,8 @@ def resolve(url: str, *, report_number: str) -> Asset:
         number, slash, name = rest.partition("/")
         if not slash or number != report_number:
             raise AssetRefused(url)
-        return _inside(study_images_dir(report_number), name, IMAGE_TYPES)
+        return _study_image(report_number, name)
     raise AssetRefused(url)
-
-
-def study_images(report_number: str) -> list[str]:
-    """File names of the study's uploaded product images, sorted (captions are the names)."""
-    folder = study_images_dir(report_number)
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p.name for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in IMAGE_TYPES and p.stat().st_size <= MAX_BYTES
-    )
 
 
 def guess_type(name: str) -> str:

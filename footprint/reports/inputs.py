@@ -7,48 +7,31 @@ calculation runs once on the same rows.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from decimal import Decimal
 
 import segno
-from django.conf import settings
 from django.utils import timezone
 
-from ..choices import StudyStatus
+from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import Study
-from ..selectors import (
-    activities_of,
-    factor_value,
-    gwp_tables,
-    gwp_version_of,
-    study_calculation_input,
-    study_products_with_data,
-)
+from ..selectors import gwp_tables, gwp_version_of, study_products_with_data
 from ..services.calculation.study import calculate_study
-from ..services.report_prose.narrative import NARRATIVE_SECTIONS, compose_narrative, narrative_facts
+from ..services.entry.images import study_image_names
+from ..services.facts.reading import default_certification_body, study_facts
+from ..services.report_prose.narrative import compose_narrative
 from ..services.report_prose.translation import (
     SOURCE_LANGUAGE,
     translate_calculation_input,
-    translate_narrative_facts,
+    translate_facts,
     translator_for,
 )
+from ..services.results import study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow.completeness import study_completeness, translation_missing
 from ..services.workflow.public_url import verification_url_is_local
-from . import assets
-from .facts import (
-    ActivityFacts,
-    CompanyFacts,
-    FactorFacts,
-    ImageFacts,
-    Narrative,
-    PersonFacts,
-    ProductFacts,
-    ReportInputs,
-    StageFacts,
-    StudyFacts,
-    TransitionFacts,
-)
+from ..services.workflow.verification import verification_url
+from .facts import ImageFacts, Narrative, ReportInputs, TransitionFacts
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -58,29 +41,6 @@ def report_language(study: Study, language: str | None) -> str:
     if language in LANGUAGES:
         return language
     return study.language if study.language in LANGUAGES else "zh-hans"
-
-
-def certification_body(study: Study, language: str) -> str:
-    return study.certification_body or default_certification_body(language)
-
-
-def default_certification_body(language: str) -> str:
-    """The body named in the settings, for a study that names none."""
-    if language == "en":
-        return settings.CERTIFICATION_BODY_NAME_EN
-    return settings.CERTIFICATION_BODY_NAME
-
-
-def verification_url(code: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{code}/"
-
-
-def _person(user, tr) -> PersonFacts:
-    return PersonFacts(
-        name=tr.term(user.get_full_name() or user.username),
-        organisation=tr.term(getattr(user, "organisation", "")),
-        certificate_number=getattr(user, "certificate_number", ""),
-    )
 
 
 def load_report_inputs(study: Study, *, language: str | None = None, final: bool = False,
@@ -95,39 +55,8 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     study_products = study_products_with_data(study)
     calculation_input = translate_calculation_input(study_calculation_input(study), tr)
     result = calculate_study(calculation_input)
-
-    factors: dict[str, FactorFacts] = {}
-    products = []
-    for sp in study_products:
-        activities = []
-        for record in activities_of(sp):
-            f = record.factor
-            if f.key not in factors:
-                factors[f.key] = FactorFacts(
-                    key=f.key, code=f.code, version=f.version, name_zh=tr.term(f.name_zh), name_en=f.name_en,
-                    category=f.category, value=factor_value(f), stated_value=f.value, ncv=f.ncv,
-                    carbon_content=f.carbon_content, oxidation_rate=f.oxidation_rate, unit=f.unit,
-                    gas=f.gas, year=f.year, region=tr.term(f.region), source=tr.term(f.source),
-                    published=f.published,
-                    notes=f.notes,
-                    value_decimals=f.value_decimals if f.value is not None else None,
-                )
-            activities.append(ActivityFacts(
-                record_id=record.pk, stage=record.stage.stage, name=tr.term(record.name),
-                quantity=record.quantity, unit=record.unit, factor_key=f.key, basis=record.basis,
-                allocation=record.allocation, data_type=record.data_type, source=tr.term(record.source),
-                uncertainty_pct=record.uncertainty_pct,
-            ))
-        products.append(ProductFacts(
-            code=sp.product.code, name=tr.term(sp.product.name),
-            functional_unit=tr.term(sp.product.functional_unit),
-            annual_output=sp.annual_output or Decimal(0), model=tr.term(sp.product.model),
-            description=tr.term(sp.product.description),
-            stages=tuple(StageFacts(s.stage, tr.term(s.included), tr.term(s.excluded),
-                                    tr.term(s.exclusion_reason))
-                         for s in sp.stages.all()),
-            activities=tuple(activities),
-        ))
+    as_entered = study_facts(study, study_products=study_products)
+    facts = translate_facts(as_entered, tr)
 
     # Every set at its current edition (sensitivity, annex), the study's own set at the edition
     # it is pinned to: an issued study prints the values it was signed with.
@@ -137,15 +66,12 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     if gwp_version is not None:
         gwp[study.gwp_set] = gwp_by_version.get(gwp_version.pk, {})
 
-    facts = translate_narrative_facts(
-        narrative_facts(study, study_products=study_products, result=result), tr)
     narratives = {}
     for key in NARRATIVE_SECTIONS:
-        text = tr.text(key, (getattr(study, key, "") or "").strip())
-        narratives[key] = (Narrative(text, False) if text
-                           else Narrative(compose_narrative(key, facts, language=language), True))
+        text = facts.texts[key].strip()
+        narratives[key] = (Narrative(text, False) if text else Narrative(
+            compose_narrative(key, facts, result=result, language=language), True))
 
-    company = study.company
     transitions = tuple(
         TransitionFacts(t.to_status, t.created_at,
                         tr.term(t.user.get_full_name() or t.user.username) if t.user else "")
@@ -157,7 +83,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     images = ()
     if image_url is not None:
         images = tuple(ImageFacts(image_url(name), name.rsplit(".", 1)[0])
-                       for name in assets.study_images(study.report_number))
+                       for name in study_image_names(study.report_number))
     qr_svg = ""
     url = ""
     if study.verification_code:
@@ -167,42 +93,27 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     from django.utils import translation
 
     with translation.override(language):
-        missing = list(study_completeness(study, result=result, study_products=study_products))
+        missing = list(study_completeness(study, result=result, study_products=study_products,
+                                          facts=as_entered))
         if language != SOURCE_LANGUAGE and study.language == SOURCE_LANGUAGE:
             # study_completeness lists the gaps of the study's own report language only.
-            gap = translation_missing(study, language, study_products=study_products)
+            gap = translation_missing(study, language, facts=as_entered)
             if gap is not None:
                 missing.append(gap)
 
     return ReportInputs(
-        study=StudyFacts(
-            report_number=study.report_number, title=tr.text("title", study.title),
-            standards=tuple(study.standards or ()), period_start=study.period_start,
-            period_end=study.period_end, gwp_set=study.gwp_set, boundary=study.boundary,
-            status=study.status,
+        study=dataclasses.replace(
+            facts,
+            certification_body=facts.certification_body or tr.term(default_certification_body(language)),
             gwp_version=gwp_version.version if gwp_version else 1,
             gwp_source=gwp_version.source if gwp_version else "",
-            company=CompanyFacts(tr.term(company.name), company.credit_code, tr.term(company.address),
-                                 tr.term(company.legal_representative), tr.term(company.contact_name),
-                                 company.contact_phone, tr.text("company_overview", company.overview)),
-            certification_body=tr.term(certification_body(study, language)),
-            revision=study.revision,
-            supersedes=study.supersedes.report_number if study.supersedes_id else "",
-            issue_date=study.issue_date, verification_code=study.verification_code,
         ),
-        products=tuple(products),
-        factors=factors,
         calculation_input=calculation_input,
         result=result,
         gwp_values=gwp,
         narratives=narratives,
         language=language,
         final=final,
-        team=tuple(PersonFacts(tr.term(m.name), tr.term(m.organisation), m.certificate_number,
-                               tr.term(m.role))
-                   for m in study.team.all()),
-        auditors=tuple(_person(u, tr) for u in study.auditors.all().order_by("id")),
-        lead_verifier=_person(study.lead_verifier, tr) if study.lead_verifier_id else None,
         transitions=transitions,
         missing=() if final else tuple(missing),
         images=images,

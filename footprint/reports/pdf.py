@@ -16,16 +16,15 @@ import logging
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
-from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..models import ActivityRecord, Study
+from ..models import Study
+from ..services.report_size import check_report_size
 from . import assets
 from .context import build_report_context
 from .inputs import load_report_inputs, report_language
@@ -55,23 +54,7 @@ class ReportURLFetcher(URLFetcher):
         except assets.AssetRefused:
             logger.warning("report renderer refused to fetch %r", url[:200])
             raise
-        return URLFetcherResponse(url, asset.path.read_bytes(), {"Content-Type": asset.mime_type})
-
-
-class ReportTooLarge(Exception):
-    """The study has more activity records than a report is rendered for (REPORT_MAX_ACTIVITIES)."""
-
-
-def check_report_size(study: Study) -> None:
-    """Refuse, in one COUNT query and before anything is rendered, a study whose report would
-    take longer than a request may (a 100,000-record study's PDF timed out the worker)."""
-    limit = settings.REPORT_MAX_ACTIVITIES
-    count = ActivityRecord.objects.filter(stage__study_product__study=study).count()
-    if count > limit:
-        raise ReportTooLarge(_(
-            "报告 %(number)s 有 %(count)s 条活动数据，超过报告生成的上限 %(limit)s 条，无法生成报告。"
-            "请合并活动数据，或请管理员调整 REPORT_MAX_ACTIVITIES。"
-        ) % {"number": study.report_number, "count": f"{count:,}", "limit": f"{limit:,}"})
+        return URLFetcherResponse(url, asset.read_bytes(), {"Content-Type": asset.mime_type})
 
 
 def _render_html(study: Study, *, language: str | None, final: bool, for_pdf: bool,
@@ -90,7 +73,7 @@ def _render_html(study: Study, *, language: str | None, final: bool, for_pdf: bo
             # The preview has no media view of its own: embed the (size-capped) image.
             asset = assets.resolve(assets.media_url(study.report_number, name),
                                    report_number=study.report_number)
-            data = base64.b64encode(asset.path.read_bytes()).decode("ascii")
+            data = base64.b64encode(asset.read_bytes()).decode("ascii")
             return f"data:{asset.mime_type};base64,{data}"
 
     inputs = load_report_inputs(study, language=language, final=final, asset_urls=asset_urls,

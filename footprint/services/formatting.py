@@ -285,3 +285,12 @@ def css_string(text: str) -> str:
 def paragraphs(text: str) -> list[str]:
     """User text split into paragraphs on blank lines or line breaks (rendered escaped)."""
     return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+def decimal_string(value: Number | None, decimals: int = KG_DECIMALS) -> str:
+    """A number for machine exchange (PACT's decimal strings, `^[+-]?\\d+(\\.\\d+)?$`): the
+    printed precision of its kind, no grouping, an ASCII minus, never "-0.000"."""
+    if _missing(value):
+        raise ValueError("no value")
+    text = fixed(value, decimals, group=False).replace(MINUS, "-")
+    return text

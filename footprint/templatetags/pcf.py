@@ -44,7 +44,7 @@ def factor_text(factor) -> str:
         return ""
     if getattr(factor, "value", None) is not None:
         return F.factor_value(factor.value, factor.value_decimals)
-    from ..selectors import factor_value as derived_value
+    from ..services.reference.factors import factor_value as derived_value
 
     try:
         return F.factor_value(derived_value(factor))

@@ -13,6 +13,7 @@ from ..access import (
     can_change_product,
     can_create_company,
     can_create_study,
+    can_manage_pact_grants,
     require,
 )
 from ..forms.companies import CompanyForm, ProductForm
@@ -60,6 +61,7 @@ def company_detail(request, pk):
         "studies": company_studies(request.user, company),
         "may_change": can_change_company(request.user, company),
         "may_create_study": can_create_study(request.user),
+        "may_grant_pact": can_manage_pact_grants(request.user, company),
     })
 
 

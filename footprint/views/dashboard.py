@@ -14,9 +14,9 @@ from ..selectors import (
     dashboard_studies,
     is_staff_role,
     studies_waiting_for,
-    study_calculation_inputs,
 )
 from ..services.calculation.study import calculate_study
+from ..services.results import study_calculation_inputs
 
 PAGE_SIZE = 25
 VIEWS = ("waiting", "all")

@@ -18,7 +18,6 @@ from ..reports.uncertainty import factor_distribution_text
 from ..selectors import (
     factor_filter_values,
     factor_search,
-    factor_value,
     factor_versions,
     studies_using_factor,
 )
@@ -26,7 +25,7 @@ from ..services import formatting as F
 from ..services.calculation.units import UnitError, activity_unit_of
 from ..services.interchange.distribution_fields import DISTRIBUTION_COLUMNS
 from ..services.reference import factors as factor_services
-from ..services.reference.factors import factor_derivation_text, factor_revise
+from ..services.reference.factors import factor_derivation_text, factor_revise, factor_value
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",

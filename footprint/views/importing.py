@@ -19,7 +19,7 @@ from ..access import can_edit_study_data, can_import, require
 from ..choices import STAGE_ORDER, Boundary, GwpSet, Language, Role
 from ..forms.importing import ImportForm
 from ..forms.team import StudyPeopleForm
-from ..reports.inputs import default_certification_body
+from ..services.facts.reading import default_certification_body
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.interchange.document import FormatError
 from ..services.interchange.import_assignment import import_file_with_people

@@ -17,11 +17,10 @@ from ..access import (
     is_staff_role,
     is_study_contact,
 )
-from ..choices import StudyStatus
+from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import EmissionFactor, Product, Study
 from ..selectors import study_transitions
 from ..services.calculation.study import StudyResult
-from ..services.interchange.document import NARRATIVE_FIELDS
 from ..services.workflow import transitions
 from ..services.workflow.completeness import Missing, study_completeness
 
@@ -77,7 +76,7 @@ def _url(study: Study, field: str, products: dict, factors: dict) -> str | None:
     if kind == "company" and rest:
         return (reverse("company_edit", args=[study.company_id]) + "?"
                 + urlencode({"next": detail}) + f"#id_{rest}")
-    if kind == "study" and rest in NARRATIVE_FIELDS:
+    if kind == "study" and rest in NARRATIVE_SECTIONS:
         return reverse("study_narrative", args=[number]) + f"#id_{rest}"
     if kind == "translations":
         return reverse("study_translations", args=[number])
@@ -140,7 +139,26 @@ def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
         "items": [{"m": m, "url": url} for m, url in zip(missing, urls, strict=True)],
         "issued": issued,
         "internal": is_staff_role(user),
+        **_pact_panel(study, user),
     }
+
+
+def _pact_panel(study: Study, user) -> dict:
+    """An issued study's PACT data: the download, and the products that have none, and why."""
+    from ..selectors import products_lacking_pact_particulars
+    from ..services.pact.publishing import PUBLISHED_STATUSES, missing_message, study_footprints
+
+    if study.status not in PUBLISHED_STATUSES:
+        # In draft: the products whose PACT particulars are still empty, for those who
+        # enter them (the footprint is published only with them).
+        todo = []
+        if study.status == StudyStatus.DRAFT and can_edit_study_data(user, study):
+            todo = [{"code": code, "url": reverse("study_product_pact", args=[study.report_number, code])}
+                    for code in products_lacking_pact_particulars(study)]
+        return {"pact_available": False, "pact_missing": [], "pact_todo": todo}
+    items = study_footprints(study)
+    return {"pact_available": any(i.data is not None for i in items),
+            "pact_missing": [missing_message(i) for i in items if i.missing]}
 
 
 def asked_of(study: Study, user) -> str:

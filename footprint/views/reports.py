@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_GET
 
 from ..access import get_study_for_user
-from ..choices import StudyStatus
+from ..choices import JobStatus, StudyStatus
+from ..reports import draft_cache
 from ..reports.inputs import report_language
-from ..reports.pdf import ReportTooLarge, render_study_html, render_study_pdf
+from ..reports.pdf import render_study_html
+from ..services.jobs import JobNotQueued
+from ..services.report_size import ReportTooLarge, check_report_size
 from ..services.workflow.issuing import issued_pdf_bytes
 
 
@@ -31,6 +36,9 @@ def report_filename(study, language: str, *, draft: bool) -> str:
     return "_".join(parts) + ".pdf"
 
 
+# Outside the request's transaction: a render job is committed before it is queued, and a
+# render in this process (eager jobs) holds no transaction open meanwhile.
+@transaction.non_atomic_requests
 @login_required
 @require_GET
 def report_pdf(request, report_number):
@@ -42,16 +50,43 @@ def report_pdf(request, report_number):
         # issued_pdf_bytes refuses a stored file whose hash no longer matches the record.
         content = issued_pdf_bytes(study)
     else:
+        issued = False
         try:
-            content = render_study_pdf(study, language=language, final=False)
+            check_report_size(study)
         except ReportTooLarge as exc:
             return _too_large(exc)
-        issued = False
+        content = _draft(request, study, language)
+        if isinstance(content, HttpResponse):
+            return content
     response = HttpResponse(content, content_type="application/pdf")
     filename = report_filename(study, language, draft=not issued)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _draft(request, study, language: str) -> bytes | HttpResponse:
+    """The cached draft, or the render job's answer: 202 while it renders (the page asks
+    again), the reason when it failed or could not be queued."""
+    key = draft_cache.draft_key(study, language)
+    content = draft_cache.cached_draft(study, language, key)
+    if content is not None:
+        return content
+    try:
+        job = draft_cache.draft_request(study=study, user=request.user, language=language, key=key)
+    except JobNotQueued as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    job.refresh_from_db()
+    if job.status == JobStatus.DONE:  # rendered in this request (eager jobs)
+        content = draft_cache.cached_draft(study, language, key)
+        if content is not None:
+            return content
+    elif job.status == JobStatus.FAILED and job.reason:
+        return HttpResponse(job.reason, status=422, content_type="text/plain; charset=utf-8")
+    response = render(request, "footprint/report/rendering.html", {"study": study}, status=202)
+    response["Cache-Control"] = "no-store"
+    response["Retry-After"] = "2"
     return response
 
 

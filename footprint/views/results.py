@@ -18,10 +18,10 @@ from ..access import can_edit_study_data, get_study_for_user
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
 from ..reports.uncertainty import present_uncertainty
-from ..selectors import study_calculation_input
 from ..services import formatting as F
 from ..services.calculation import checks as C
-from ..services.calculation.study import ProductResult, calculate_study
+from ..services.calculation.study import ProductResult, calculate_study, claimed_activities
+from ..services.results import study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE
@@ -136,12 +136,8 @@ def _present_product(product: ProductResult, editor_url: str | None, factor_pks:
         if c.code not in C.CLAIM_CODES
     ]
     findings = [C.claim_finding(c) for c in product.checks if c.code in C.CLAIM_CODES]
-    mismatch = {c.activity: c for c in product.checks if c.code == C.CLAIMED_MISMATCH}
     claims = []
-    for a in product.activities:
-        if a.claimed_kgco2e is None:
-            continue
-        check = mismatch.get(a.index)
+    for a, check in claimed_activities(product):
         implied = check.params.get("implied_value") if check else None
         claims.append({
             "name": a.name,

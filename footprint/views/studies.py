@@ -16,7 +16,7 @@ from ..access import (
     get_study_for_user,
     require,
 )
-from ..choices import stages_in_boundary
+from ..choices import NARRATIVE_SECTIONS, stages_in_boundary
 from ..forms.studies import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductOutputForm
 from ..selectors import (
     companies_visible_to,
@@ -26,7 +26,6 @@ from ..selectors import (
 )
 from ..services.entry import studies as study_services
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
-from ..services.interchange.document import NARRATIVE_FIELDS
 from ..services.interchange.exporting import study_to_json, study_to_workbook
 from ..services.reference.gwp_corrections import study_gwp_correction
 from ..services.report_prose.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
@@ -189,7 +188,7 @@ def study_product_remove(request, report_number, product_code):
 @login_required
 def study_narrative(request, report_number):
     study = get_study_for_edit(request.user, report_number)
-    initial = {key: getattr(study, key) for key in NARRATIVE_FIELDS}
+    initial = {key: getattr(study, key) for key in NARRATIVE_SECTIONS}
     initial["company_overview"] = study.company.overview
     form = NarrativeForm(request.POST or None, initial=initial)
     if request.method == "POST" and not _refuse_if_frozen(request, study) and form.is_valid():
@@ -208,7 +207,7 @@ def study_narrative(request, report_number):
     defaults = default_narratives(study=study, language=study.language)
     sections = [
         {"field": form[key], "default": defaults.get(key, ""), "key": key}
-        for key in ("company_overview", *NARRATIVE_FIELDS)
+        for key in ("company_overview", *NARRATIVE_SECTIONS)
     ]
     return render(request, "footprint/studies/narrative.html", {
         "study": study, "form": form, "sections": sections, "may_edit": True,

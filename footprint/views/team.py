@@ -15,9 +15,9 @@ from ..access import (
     require,
 )
 from ..forms.team import StudyPeopleForm, team_formset_class
-from ..reports.inputs import default_certification_body
 from ..services.entry import review_assignment
 from ..services.entry import team as team_services
+from ..services.facts.reading import default_certification_body
 from ..services.freeze import StudyFrozenError, study_is_editable
 from .studies import _refuse_if_frozen
 

@@ -8,14 +8,16 @@ from django.utils.translation import gettext as _
 
 from ..access import get_study_for_edit
 from ..forms.translations import TranslationForm
-from ..selectors import study_report_terms, translation_suggestions
+from ..selectors import translation_suggestions
 from ..services.entry import studies as study_services
+from ..services.facts.reading import study_facts
 from ..services.freeze import StudyFrozenError, study_is_editable
 from ..services.report_prose.translation import (
     TEXT_KEYS,
     needs_translation,
     passage_labels,
     passages_as_entered,
+    report_terms,
     translation_gaps,
     translator_for,
 )
@@ -27,10 +29,11 @@ LANGUAGE = "en"
 @login_required
 def study_translations(request, report_number):
     study = get_study_for_edit(request.user, report_number)
-    sources = passages_as_entered(study)
+    facts = study_facts(study)
+    sources = passages_as_entered(facts)
     # Only text an English reader could not read needs a translation (codes, numbers and
     # names already in Latin letters print as they are).
-    terms = [t for t in study_report_terms(study) if needs_translation(t)]
+    terms = [t for t in report_terms(facts) if needs_translation(t)]
     entry = (study.translations or {}).get(LANGUAGE, {})
     form = TranslationForm(request.POST or None, terms=terms, entry=entry, text_labels=passage_labels(),
                            suggestions=translation_suggestions(study, LANGUAGE, request.user))

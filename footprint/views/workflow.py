@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import can_edit_study_data, get_study_for_user
-from ..models import Comment
+from ..choices import JobKind, JobStatus
+from ..models import BackgroundJob, Comment
 from ..selectors import (
     is_staff_role,
     studies_visible_to,
@@ -26,8 +28,9 @@ from ..selectors import (
     study_comments,
     study_transitions,
 )
+from ..services.jobs import JobNotQueued
 from ..services.workflow import comments as comment_services
-from ..services.workflow import dispatch, issuing, transitions
+from ..services.workflow import dispatch, issue_jobs, issuing, transitions
 from ..services.workflow.signing import SigningUnavailable
 from .comment_links import comment_row_urls
 from .panels import action_items
@@ -81,6 +84,7 @@ def _page_context(request, study, *, comment_form=None) -> dict:
         "is_staff_user": is_staff_role(request.user),
         "next_revision": studies_visible_to(request.user).filter(supersedes=study).first(),
         "may_edit": can_edit_study_data(request.user, study),  # the study's tabs
+        "issue_job": issue_jobs.latest_issue_job(study),
     }
 
 
@@ -95,6 +99,9 @@ def _back(study, anchor: str = ""):
     return redirect(reverse("study_workflow", args=[study.report_number]) + anchor)
 
 
+# Not inside the request's transaction: each service commits its own, and an issue job must
+# be committed before it is queued (a worker would not see it otherwise).
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def study_transition(request, report_number):
@@ -103,8 +110,11 @@ def study_transition(request, report_number):
     if not form.is_valid():
         return HttpResponseBadRequest(_("未知的操作。"))
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+    if action == "issue":
+        return _issue(request, study, comment)
     try:
-        result = dispatch.perform(action, study=study, user=request.user, comment=comment)
+        with transaction.atomic():
+            result = dispatch.perform(action, study=study, user=request.user, comment=comment)
     except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
     except (transitions.WorkflowError, SigningUnavailable) as exc:
@@ -116,6 +126,38 @@ def study_transition(request, report_number):
     messages.success(request, _("报告 %(number)s 现在的状态：%(status)s。")
                      % {"number": result.report_number, "status": result.get_status_display()})
     return _back(result)
+
+
+def _issue(request, study, comment: str):
+    """Issuing renders and signs for seconds: it is queued, and the page follows the job."""
+    try:
+        job = issue_jobs.issue_request(study=study, user=request.user, comment=comment)
+    except transitions.WorkflowPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except (transitions.WorkflowError, SigningUnavailable, JobNotQueued) as exc:
+        messages.error(request, str(exc))
+        return _back(study)
+    job.refresh_from_db()
+    study.refresh_from_db()
+    if job.status == JobStatus.DONE:  # run at once (eager jobs)
+        messages.success(request, _("报告 %(number)s 现在的状态：%(status)s。")
+                         % {"number": study.report_number, "status": study.get_status_display()})
+    elif job.status == JobStatus.FAILED:
+        messages.error(request, job.reason)
+    else:
+        messages.info(request, _("报告 %(number)s 已排队签发。签发需要几秒钟，本页会显示进度；您也可以先离开，稍后回来查看。")
+                      % {"number": study.report_number})
+    return _back(study)
+
+
+@login_required
+@require_GET
+def study_issue_job(request, report_number, job_id):
+    """The issue job's progress, for the workflow page to poll (htmx)."""
+    study = get_study_for_user(request.user, report_number)
+    job = get_object_or_404(BackgroundJob, pk=job_id, study=study, kind=JobKind.ISSUE)
+    study.refresh_from_db()
+    return render(request, "footprint/workflow/_issue_job.html", {"study": study, "issue_job": job})
 
 
 @login_required

@@ -183,9 +183,17 @@
       status.className = "small text-body-secondary";
       status.textContent = link.dataset.busyMessage || "";
     }
-    fetch(link.href, { credentials: "same-origin" })
+    // 202: the PDF is being rendered by a background job; ask again until it is there.
+    function fetchRendered(url, triesLeft) {
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (response.status !== 202 || triesLeft <= 0) return response;
+        return new Promise(function (resolve) { setTimeout(resolve, 1500); })
+          .then(function () { return fetchRendered(url, triesLeft - 1); });
+      });
+    }
+    fetchRendered(link.href, 200)
       .then(function (response) {
-        if (!response.ok) {
+        if (!response.ok || response.status === 202) {
           // A refusal the server explains (a study too large for a report) is plain text.
           const type = response.headers.get("Content-Type") || "";
           if (response.status === 422 && type.indexOf("text/plain") === 0) {

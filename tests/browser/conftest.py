@@ -36,7 +36,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-    context.set_default_timeout(15_000)
+    # Generous: a PDF rendered while other test processes share the cores can take 15 s; a
+    # timeout only decides how long a failing wait takes to fail.
+    context.set_default_timeout(45_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

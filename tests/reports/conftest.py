@@ -32,6 +32,7 @@ class Rendered:
     results: object  # StudyResult
     png_dir: Path | None = None
     extra: dict = field(default_factory=dict)
+    _page_texts: tuple[str, ...] | None = field(default=None, repr=False)
 
     @property
     def reader(self):
@@ -40,7 +41,10 @@ class Rendered:
         return PdfReader(io.BytesIO(self.pdf))
 
     def page_texts(self) -> list[str]:
-        return [page.extract_text() for page in self.reader.pages]
+        # Extracting the text of every page takes seconds; the PDF never changes, so once.
+        if self._page_texts is None:
+            self._page_texts = tuple(page.extract_text() for page in self.reader.pages)
+        return list(self._page_texts)
 
 
 class _Collect(logging.Handler):

@@ -1,10 +1,14 @@
 """The report's URL policy: only its own static assets and the study's uploaded images."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from footprint.reports import assets
 from footprint.reports.pdf import ReportURLFetcher
+from footprint.services.entry.images import study_image_names, study_images_folder
 
 REFUSED = [
     "file:///etc/passwd",
@@ -67,14 +71,14 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path, settings):
 
 def test_uploaded_images_of_the_study_and_only_of_that_study(tmp_path):
     with override_settings(MEDIA_ROOT=tmp_path):
-        mine = assets.study_images_dir("A-1")
+        mine = (Path(settings.MEDIA_ROOT) / study_images_folder("A-1"))
         mine.mkdir(parents=True)
         (mine / "front.png").write_bytes(b"\x89PNG\r\n\x1a\n")
         (mine / "notes.txt").write_text("x")
-        other = assets.study_images_dir("B-2")
+        other = (Path(settings.MEDIA_ROOT) / study_images_folder("B-2"))
         other.mkdir(parents=True)
         (other / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-        assert assets.study_images("A-1") == ["front.png"]
+        assert study_image_names("A-1") == ["front.png"]
         assert assets.resolve("study-media:A-1/front.png", report_number="A-1").mime_type == "image/png"
         with pytest.raises(assets.AssetRefused):
             assets.resolve("study-media:B-2/secret.png", report_number="A-1")

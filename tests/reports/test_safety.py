@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import socket
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -31,10 +32,10 @@ TEXT = " ".join(HOSTILE)
 def hostile_study(seed_study, settings, tmp_path):
     from PIL import Image
 
-    from footprint.reports.assets import study_images_dir
+    from footprint.services.entry.images import study_images_folder
 
     settings.MEDIA_ROOT = tmp_path
-    folder = study_images_dir(seed_study.report_number)
+    folder = (Path(settings.MEDIA_ROOT) / study_images_folder(seed_study.report_number))
     folder.mkdir(parents=True)
     Image.new("RGB", (40, 20), (0, 114, 178)).save(folder / "front view.png")
     study = seed_study

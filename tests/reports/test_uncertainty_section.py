@@ -19,9 +19,9 @@ pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 def seed_report(django_db_setup, django_db_blocker):
     from footprint.models import Study
     from footprint.reports.pdf import render_study_pdf
-    from footprint.selectors import study_calculation_input
     from footprint.services.calculation.study import calculate_study
     from footprint.services.demo.seed import load_demo
+    from footprint.services.results import study_calculation_input
     from footprint.services.study_uncertainty import study_uncertainty
 
     with django_db_blocker.unblock(), transaction.atomic():

@@ -14,6 +14,7 @@ def test_a_migrated_database_is_healthy_without_login(client):
 
 
 def test_pending_migrations_make_the_instance_unhealthy(client, monkeypatch):
+    monkeypatch.setattr("footprint.views.health._migrated", False)
     monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("m", False)] * 2)
     response = client.get("/healthz/")
     assert response.status_code == 503
@@ -31,3 +32,19 @@ def test_an_unreachable_database_is_reported(client, monkeypatch):
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["database"] == "error: OperationalError"
+
+
+def test_migrations_are_checked_until_none_are_pending_then_never_again(client, monkeypatch):
+    """The balancer asks every few seconds: after one "no pending migrations", only SELECT 1."""
+    monkeypatch.setattr("footprint.views.health._migrated", False)
+    plans = []
+    real = MigrationExecutor.migration_plan
+
+    def counting(self, targets):
+        plans.append(1)
+        return real(self, targets)
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", counting)
+    for _ in range(3):
+        assert client.get("/healthz/").status_code == 200
+    assert len(plans) == 1

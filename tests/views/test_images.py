@@ -10,7 +10,7 @@ from PIL import Image
 
 from footprint.choices import StudyStatus
 from footprint.models import Study
-from footprint.reports import assets
+from footprint.services.entry.images import study_image_names
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def png(name="photo.png", size=(40, 30)) -> SimpleUploadedFile:
 
 
 def names():
-    return assets.study_images(SEED)
+    return study_image_names(SEED)
 
 
 def test_the_auditor_uploads_an_image_and_sees_its_thumbnail(auditor_client):

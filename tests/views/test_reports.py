@@ -12,18 +12,19 @@ from django.utils import timezone
 
 from footprint.choices import StudyStatus
 from footprint.reports.watermark import watermark_svg
-from footprint.views import reports as views
 
 
 @pytest.fixture
-def fake_pdf(monkeypatch):
+def fake_pdf(monkeypatch, settings, tmp_path):
+    """Rendering replaced by a stub that records its calls; drafts cached in a fresh folder."""
     calls = []
 
     def render(study, *, language=None, final=False):
         calls.append((study.report_number, language, final))
-        return b"%PDF-1.7 fake"
+        return b"%PDF-1.7 fake " + study.title.encode() + b"\n%%EOF\n"
 
-    monkeypatch.setattr(views, "render_study_pdf", render)
+    monkeypatch.setattr("footprint.reports.pdf.render_study_pdf", render)
+    settings.MEDIA_ROOT = tmp_path / "media"
     return calls
 
 

@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from footprint.services.demo.seed import SECOND_REPORT, issue_demo_study, load_demo
+from footprint.services.demo.seed import (
+    PACT_DEMO_CLIENT,
+    SECOND_REPORT,
+    issue_demo_study,
+    load_demo,
+)
 from footprint.services.workflow.signing import SigningUnavailable
 from footprint.services.workflow.transitions import WorkflowError
 
@@ -33,3 +38,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo users (username / password):"))
         for user in users:
             self.stdout.write(f"  {user.username:<8} / {user.password:<13} {user.description}")
+        self.stdout.write(self.style.SUCCESS(
+            f"PACT client (OAuth client credentials, granted {SECOND_REPORT}'s company; docs/pact.md):"))
+        self.stdout.write(f"  {PACT_DEMO_CLIENT[0]} / {PACT_DEMO_CLIENT[1]}")

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from footprint.choices import StudyStatus
 from footprint.models import Study
-from footprint.reports.pdf import ReportTooLarge, render_study_pdf
+from footprint.reports.pdf import render_study_pdf
+from footprint.services.report_size import ReportTooLarge
 from footprint.services.workflow.issuing import IssuedFileMissing, issued_pdf_bytes
 
 

@@ -6,10 +6,10 @@ from django.utils import translation
 
 from footprint.choices import Stage
 from footprint.models import Study
-from footprint.selectors import study_calculation_input
 from footprint.services import formatting as F
 from footprint.services.calculation import uncertainty as U
 from footprint.services.calculation.study import calculate_study
+from footprint.services.results import study_calculation_input
 from footprint.services.study_uncertainty import (
     DEFAULT_ITERATIONS,
     DEFAULT_SEED,

@@ -44,5 +44,6 @@ def annexes(r: Report) -> dict:
         "issue_date": issue_date(r),
     }
 
+
 def signatures(r: Report) -> list[dict]:
     return signoff_rows(r.i)

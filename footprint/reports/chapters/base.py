@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from ...choices import Gas, Stage
 from ...services import formatting as F
 from ...services.calculation.study import ProductResult
-from ..facts import FactorFacts, Narrative, ReportInputs
+from ...services.facts.model import FactorFacts
+from ..facts import Narrative, ReportInputs
 
 
 def stage_label(stage: str) -> str:
@@ -114,3 +115,18 @@ class Report:
     def product_label(self, code: str) -> str:
         p = self.products.get(code)
         return p.name if p else code
+
+    def stage_is_excluded(self, product_code: str, stage: str) -> bool:
+        """A stage of a product without activity data."""
+        result = self.results.get(product_code)
+        sr = result.stage(stage) if result else None
+        return bool(sr is not None and sr.activity_count == 0)
+
+    def used_factor_keys(self) -> list[str]:
+        """The factors the activities use, in the order they are first used."""
+        keys: list[str] = []
+        for p in self.i.calculation_input.products:
+            for a in p.activities:
+                if a.factor_key not in keys:
+                    keys.append(a.factor_key)
+        return keys

@@ -10,7 +10,6 @@ from django.utils.translation import pgettext
 from ...choices import Basis, DataType, FactorCategory, Stage
 from ...services import formatting as F
 from .base import Report, choice_label, gas_label, stage_label
-from .summary import used_factor_keys
 
 
 def chapter4(r: Report) -> dict:
@@ -64,7 +63,7 @@ def chapter4(r: Report) -> dict:
     o.section("ch4_3", "4.3", pgettext("plural", "排放因子"), level=2)
     factor_table = o.table("4", _("本研究使用的排放因子"))
     factors = []
-    for key in used_factor_keys(r):
+    for key in r.used_factor_keys():
         f = r.factor(key)
         if f is None:
             continue

@@ -25,6 +25,7 @@ def meta(r: Report) -> dict:
         "created": created.isoformat(timespec="seconds") if created else "",
     }
 
+
 def page_strings(r: Report) -> dict:
     # One translatable pattern, cut into the literal pieces around the two CSS counters.
     pattern = _("第 %(page)s 页 / 共 %(pages)s 页")
@@ -38,9 +39,11 @@ def page_strings(r: Report) -> dict:
         "watermark_svg": mark_safe(watermark_svg(_("草稿 / DRAFT"))) if not r.i.final else "",
     }
 
+
 def products_text(r: Report) -> str:
     sep = "、" if r.zh else ", "
     return sep.join(p.name for p in r.i.products)
+
 
 def issue_date(r: Report) -> str:
     """The issue date; an issued report rendered before the date was stored gets the day it
@@ -52,11 +55,13 @@ def issue_date(r: Report) -> str:
         return r.date(r.i.generated_at)
     return ""
 
+
 def revision_text(r: Report) -> str:
     s = r.i.study
     if s.revision == 0:
         return _("初版")
     return _("第 %(n)s 次修订") % {"n": s.revision}
+
 
 def cover(r: Report) -> dict:
     s = r.i.study
@@ -75,6 +80,7 @@ def cover(r: Report) -> dict:
         if s.verification_code and r.i.verification_url_local else "",
         "qr_svg": mark_safe(r.i.qr_svg) if (s.verification_code and r.i.qr_svg) else "",
     }
+
 
 def info(r: Report) -> dict:
     s = r.i.study

@@ -13,7 +13,6 @@ from .. import partial_cfp, scope_statements
 from ..analysis import market_based
 from ..charts import boundary_diagram
 from .base import Report, choice_label, gas_label, stage_label
-from .summary import stage_is_excluded, used_factor_keys
 
 
 def chapter3(r: Report) -> dict:
@@ -33,7 +32,7 @@ def chapter3(r: Report) -> dict:
         for st in p.stages:
             if st.stage not in in_boundary:
                 continue
-            excluded_stage = stage_is_excluded(r, p.code, st.stage)
+            excluded_stage = r.stage_is_excluded(p.code, st.stage)
             rows.append({
                 "stage": stage_label(st.stage),
                 "included": st.included or ("—" if excluded_stage else "/"),
@@ -93,6 +92,7 @@ def chapter3(r: Report) -> dict:
         "value_choices": value_choices(r),
     }
 
+
 def boundary_figure(r: Report) -> SafeString:
     # Every stage of the life cycle: the ones not in the result are drawn outside the frame.
     excluded = partial_cfp.excluded_stages(r.i)
@@ -102,6 +102,7 @@ def boundary_figure(r: Report) -> SafeString:
         chart_id="boundary",
     ))
 
+
 def allocated_rows(r: Report) -> list[dict]:
     rows = []
     for p in r.i.products:
@@ -110,6 +111,7 @@ def allocated_rows(r: Report) -> list[dict]:
                 rows.append({"product": p.name, "activity": a.name,
                              "allocation": F.allocation(a.allocation)})
     return rows
+
 
 def gases_considered(r: Report) -> list[dict]:
     gwp = r.i.gwp_values.get(r.i.study.gwp_set, {})
@@ -122,9 +124,10 @@ def gases_considered(r: Report) -> list[dict]:
                      "used": gas in used, "used_text": _("是") if gas in used else _("否")})
     return rows
 
+
 def electricity_rows(r: Report) -> list[dict]:
     rows = []
-    for key in used_factor_keys(r):
+    for key in r.used_factor_keys():
         f = r.factor(key)
         if f is None or f.category != FactorCategory.ELECTRICITY:
             continue
@@ -139,6 +142,7 @@ def electricity_rows(r: Report) -> list[dict]:
             "period_year": r.i.study.period_end.year,
         })
     return rows
+
 
 def electricity_methods(r: Report) -> dict[str, list[str]]:
     """The activities whose electricity factor is location-based and those whose factor is
@@ -161,6 +165,7 @@ def electricity_methods(r: Report) -> dict[str, list[str]]:
             names[method].append(label)
     return names
 
+
 def electricity_treatment(r: Report) -> str:
     """Chapter 3.8's paragraph: the method the study's electricity factors follow, naming the
     activities under each method when it uses both ("" when it buys no electricity)."""
@@ -182,6 +187,7 @@ def electricity_treatment(r: Report) -> str:
                  "所用电力排放因子如下：")
     return ""
 
+
 def electricity_value_choice(r: Report) -> str:
     """The value-choice line on electricity, agreeing with chapter 3.8."""
     names = electricity_methods(r)
@@ -191,6 +197,7 @@ def electricity_value_choice(r: Report) -> str:
         return _("外购电力按基于市场的排放因子计算（剩余电力组合）。")
     return _("外购电力按电网平均排放因子计算（基于位置的方法）。")
 
+
 def data_counts(r: Report) -> dict:
     acts = [a for p in r.i.products for a in p.activities]
     return {
@@ -198,6 +205,7 @@ def data_counts(r: Report) -> dict:
         "secondary": sum(1 for a in acts if a.data_type == DataType.SECONDARY),
         "total": len(acts),
     }
+
 
 def value_choices(r: Report) -> list[str]:
     s = r.i.study

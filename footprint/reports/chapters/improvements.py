@@ -37,6 +37,7 @@ def improvement_measure(stage: str, category: str) -> str:
         return _("减少废弃物产生，提高分类回收和再利用比例。")
     return _("核实该项活动数据，寻找减少该项排放的措施。")
 
+
 def chapter7(r: Report) -> dict:
     o = r.outline
     o.section("ch7", "7", _("改进建议"))

@@ -82,6 +82,7 @@ def chapter5(r: Report) -> dict:
         "sensitivity": sensitivity,
     }
 
+
 def by_type(r: Report) -> dict:
     kinds = [("fossil", _("化石源温室气体排放")), ("biogenic", _("生物源温室气体排放")),
              ("aircraft", _("航空运输温室气体排放")), ("luc", _("土地利用变化（dLUC）温室气体排放"))]
@@ -98,6 +99,7 @@ def by_type(r: Report) -> dict:
             "zero_note": _("本研究的活动数据中没有%(kinds)s，其数值为零。") % {
                 "kinds": ("、" if r.zh else ", ").join(zero)} if zero else ""}
 
+
 def by_gas(r: Report) -> dict:
     products = list(r.i.result.products)
     gases: list[str] = []
@@ -111,6 +113,7 @@ def by_gas(r: Report) -> dict:
     rows = [{"gas": gas_label(g), "cells": [F.kg(sums[p.code].get(g, 0.0)) for p in products]} for g in gases]
     return {"products": [{"name": p.name, "unit": r.fu(p)} for p in products], "rows": rows,
             "totals": [F.kg(p.total_kgco2e) for p in products]}
+
 
 def uncertainty_table(r: Report) -> dict:
     uncertainty_by_record = {
@@ -134,6 +137,7 @@ def uncertainty_table(r: Report) -> dict:
             "p": F.percent(S.DEFAULT_UNCERTAINTY["primary"], decimals=0),
             "s": F.percent(S.DEFAULT_UNCERTAINTY["secondary"], decimals=0)},
     }
+
 
 def sensitivity_table(r: Report) -> dict:
     study_input = r.i.calculation_input

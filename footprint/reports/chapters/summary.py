@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from django.utils.translation import gettext as _
 
 from ...choices import Boundary, DataType, GwpSet
 from ...services import formatting as F
 from ...services.calculation import checks as C
 from .. import partial_cfp
+from ..analysis import claimed_totals
 from .base import Report, choice_label, stage_label
 from .front import products_text
 
@@ -28,7 +27,7 @@ def stage_matrix(r: Report) -> list[dict]:
                 sr = p.stage(stage)
                 cells.append(stage_cells(r, p.code, sr))
             rows.append({"stage": stage_label(stage), "cells": cells,
-                         "excluded": stage_is_excluded(r, group[0].code, stage)})
+                         "excluded": r.stage_is_excluded(group[0].code, stage)})
         totals = [{"kg": F.kg(p.total_kgco2e), "share": "100.0"} for p in group]
         tables.append({
             "products": [{"name": p.name, "unit": r.fu(p)} for p in group],
@@ -38,15 +37,9 @@ def stage_matrix(r: Report) -> list[dict]:
 
 def stage_cells(r: Report, product_code: str, sr) -> dict:
     """A stage's kgCO₂e and share, or "not included" for a stage left out (never 0.000)."""
-    if stage_is_excluded(r, product_code, sr.stage):
+    if r.stage_is_excluded(product_code, sr.stage):
         return {"kg": partial_cfp.not_included_text(), "share": "—"}
     return {"kg": F.kg(sr.kgco2e), "share": F.share(sr.share_pct)}
-
-
-def stage_is_excluded(r: Report, product_code: str, stage: str) -> bool:
-    result = r.results.get(product_code)
-    sr = result.stage(stage) if result else None
-    return bool(sr is not None and sr.activity_count == 0)
 
 def hotspot_sentences(r: Report) -> list[str]:
     out = []
@@ -60,11 +53,12 @@ def hotspot_sentences(r: Report) -> list[str]:
             "stage": stage_label(top.stage), "kg": F.kg(top.kgco2e), "share": F.share_text(top.share_pct)})
     return out
 
+
 def boundary_sentence(r: Report) -> str:
     s = r.i.study
     stages = [st.stage for st in (r.i.result.products[0].stages if r.i.result.products else ())]
     included = [st for st in stages
-                if any(not stage_is_excluded(r, p.code, st) for p in r.i.result.products)]
+                if any(not r.stage_is_excluded(p.code, st) for p in r.i.result.products)]
     excluded = [st for st in stages if st not in included]
     sep = "、" if r.zh else ", "
     text = _("系统边界为“%(boundary)s”，包括以下阶段：%(stages)s。") % {
@@ -75,19 +69,6 @@ def boundary_sentence(r: Report) -> str:
             "stages": sep.join(stage_label(st) for st in excluded)}
     return text
 
-def claimed_totals(r: Report) -> list[dict]:
-    """Products whose every activity has a claimed figure: claimed vs recomputed total."""
-    out = []
-    for p in r.i.result.products:
-        claims = [a.claimed_kgco2e for a in p.activities if a.ok]
-        if not claims or any(c is None for c in claims):
-            continue
-        claimed = math.fsum(c for c in claims if c is not None)
-        deviation = (claimed / p.total_kgco2e - 1) if p.total_kgco2e > 0 else None
-        out.append({"code": p.code, "product": p.name, "claimed": F.kg(claimed), "computed": F.kg(p.total_kgco2e),
-                    "deviation": F.deviation(deviation),
-                    "differs": deviation is not None and abs(deviation) > 0.001})
-    return out
 
 def summary(r: Report) -> dict:
     s = r.i.study
@@ -108,7 +89,7 @@ def summary(r: Report) -> dict:
             "company": s.company.name, "products": products_text(r)},
         "tables": stage_matrix(r),
         "hotspots": hotspot_sentences(r),
-        "claimed_totals": claimed_totals(r),
+        "claimed_totals": claimed_totals(r.i.result),
         "mismatch_count": len(mismatches),
         # Only the issued report states the verification conclusion; a draft is not verified.
         "conclusion": _("经核查，本研究的产品碳足迹量化和报告符合 %(standards)s 的要求，"
@@ -117,17 +98,10 @@ def summary(r: Report) -> dict:
         if r.i.final else "",
     }
 
+
 def data_source_sentence(r: Report) -> str:
     primary = sum(1 for p in r.i.products for a in p.activities if a.data_type == DataType.PRIMARY)
     total = sum(len(p.activities) for p in r.i.products)
-    factors = len(used_factor_keys(r))
+    factors = len(r.used_factor_keys())
     return _("活动数据共 %(total)s 项，其中初级数据 %(primary)s 项；使用排放因子 %(factors)s 个，"
              "来源见第 4 章。") % {"total": total, "primary": primary, "factors": factors}
-
-def used_factor_keys(r: Report) -> list[str]:
-    keys: list[str] = []
-    for p in r.i.calculation_input.products:
-        for a in p.activities:
-            if a.factor_key not in keys:
-                keys.append(a.factor_key)
-    return keys

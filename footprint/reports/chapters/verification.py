@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from ...services import formatting as F
 from ...services.calculation import checks as C
+from ...services.calculation.study import claimed_activities
+from ..analysis import claimed_totals
 from .base import Report, stage_label
-from .summary import claimed_totals
 
 
 def chapter6(r: Report) -> dict:
@@ -32,14 +33,10 @@ def chapter6(r: Report) -> dict:
     ]
     o.section("ch6_2", "6.2", _("声明值与重新计算值对比"), level=2)
     claims = []
-    totals = {t["code"]: t for t in claimed_totals(r)}
+    totals = {t["code"]: t for t in claimed_totals(r.i.result)}
     for p in r.i.result.products:
-        checks_by_index = {c.activity: c for c in p.checks if c.code == C.CLAIMED_MISMATCH}
         rows = []
-        for a in p.activities:
-            if a.claimed_kgco2e is None:
-                continue
-            check = checks_by_index.get(a.index)
+        for a, check in claimed_activities(p):
             implied = check.params.get("implied_value") if check else None
             factor = r.factor(a.factor_key)
             rows.append({
@@ -70,6 +67,6 @@ def chapter6(r: Report) -> dict:
         "contradictions_table": contradictions_table,
         "contradiction_count": sum(len(g["rows"]) for g in contradictions),
         "checks": checks, "performed": performed, "claims": claims, "claims_table": claims_table,
-        "claimed_totals": claimed_totals(r),
+        "claimed_totals": claimed_totals(r.i.result),
         "differing": sum(1 for g in claims for c in g["rows"] if c["differs"]),
     }

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .study import FactorInput, StudyInput, StudyResult, calculate_study
+from .study import FactorInput, StudyInput, StudyResult, calculate_study, factor_families_used
 
 # Defaults for activities without an uncertainty estimate, as a 95 % half-width. Metered
 # primary data (invoices, meters) is typically within ±5 %; secondary data taken from
@@ -55,14 +55,8 @@ def _totals(result: StudyResult) -> dict[str, float]:
 def grid_factor_scenarios(study: StudyInput) -> list[Scenario]:
     """For each factor family used whose library has other versions/years: the results if the
     study had used each of those instead."""
-    used: dict[str, set[str]] = {}
-    for product in study.products:
-        for activity in product.activities:
-            factor = study.factors.get(activity.factor_key)
-            if factor is not None:
-                used.setdefault(factor.family or factor.code, set()).add(factor.key)
     scenarios = []
-    for family, keys in sorted(used.items()):
+    for family, keys in sorted(factor_families_used(study).items()):
         if len(keys) != 1:
             continue  # mixed versions are a check of their own; swapping one of them is unclear
         (current_key,) = keys

@@ -406,16 +406,21 @@ def _suggest_factor(
     return best
 
 
-def _mixed_version_checks(study: StudyInput) -> dict[str, C.Check]:
-    """One warning per factor family of which the study uses more than one year/version."""
+def factor_families_used(study: StudyInput) -> dict[str, set[str]]:
+    """The keys of the factors the study uses, by factor family (a factor's versions and years)."""
     used: dict[str, set[str]] = {}
     for product in study.products:
         for activity in product.activities:
             factor = study.factors.get(activity.factor_key)
             if factor is not None:
                 used.setdefault(factor.family or factor.code, set()).add(factor.key)
+    return used
+
+
+def _mixed_version_checks(study: StudyInput) -> dict[str, C.Check]:
+    """One warning per factor family of which the study uses more than one year/version."""
     result = {}
-    for family, keys in sorted(used.items()):
+    for family, keys in sorted(factor_families_used(study).items()):
         if len(keys) > 1:
             labels = sorted(
                 _factor_label(study.factors[k]) for k in keys
@@ -917,6 +922,13 @@ def _irreproducible_rows(study: StudyInput, product: ProductResult, code: str,
 
 
 # ------------------------------------------------------------------------------- display
+def claimed_activities(product: ProductResult) -> list[tuple[ActivityResult, C.Check | None]]:
+    """The product's activities with a claimed figure, each with its `claimed_mismatch` check
+    (None: the claim follows from the data)."""
+    mismatch = {c.activity: c for c in product.checks if c.code == C.CLAIMED_MISMATCH}
+    return [(a, mismatch.get(a.index)) for a in product.activities if a.claimed_kgco2e is not None]
+
+
 def display_percentages(values: Sequence[float], decimals: int = 1) -> tuple[Decimal, ...]:
     """Percent shares rounded to `decimals` that add up to exactly 100 (largest remainder).
 

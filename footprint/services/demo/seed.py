@@ -8,13 +8,20 @@ from pathlib import Path
 from django.db import transaction
 
 from ...choices import FROZEN_STATUSES, Role, StudyStatus
-from ...models import Company, GwpSetVersion, Study, User
+from ...models import Company, GwpSetVersion, PactClient, Study, StudyProduct, User
 from ..interchange.importing import import_file
 from ..reference.loading import load_reference_data
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 SEED_REPORT = "202508175GHG"
 SECOND_REPORT = "DEMO-2"
+# The PACT data recipient of the demo, granted DEMO-2's company (docs/pact.md).
+PACT_DEMO_CLIENT = ("pact-demo", "pact-demo-secret")
+# What PACT needs of DEMO-2's product and the study does not record (fictional, like the
+# company): mass of one ring main unit without packaging, fossil carbon in its plastics and
+# epoxy insulation, the share of the excluded packaging and capital goods.
+_DEMO2_PACT_PARTICULARS = {"RMU": {"mass_per_unit_kg": "850", "fossil_carbon_kg": "21.5",
+                                   "exempted_emissions_pct": "0.8"}}
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,22 @@ def load_demo() -> list[DemoUser]:
             study.auditors.add(auditor)
         if lead and study.lead_verifier_id is None:
             Study.objects.filter(pk=study.pk).update(lead_verifier=lead)
+    _register_pact_demo_client()
     return list(DEMO_USERS)
+
+
+def _register_pact_demo_client() -> None:
+    from ..pact.auth import set_secret
+
+    client_id, secret = PACT_DEMO_CLIENT
+    client = PactClient.objects.filter(client_id=client_id).first()
+    if client is None:
+        client = PactClient(client_id=client_id, name="PACT 演示数据接收方 / PACT demo recipient")
+        set_secret(client, secret)
+        client.save()
+    company = Company.objects.filter(studies__report_number=SECOND_REPORT).first()
+    if company is not None:
+        client.grants.get_or_create(company=company)
 
 
 # DEMO-2 is taken through the whole workflow by the demo users, so its timeline is real.
@@ -106,6 +128,9 @@ def issue_demo_study() -> Study | None:
         if first is not None:
             Study.objects.filter(pk=study.pk).update(gwp_version=first)
             study.refresh_from_db()
+    if study.status == StudyStatus.DRAFT:
+        for code, particulars in _DEMO2_PACT_PARTICULARS.items():
+            StudyProduct.objects.filter(study=study, product__code=code).update(**particulars)
     while study.status in _DEMO_ROUND:
         action, username, comment = _DEMO_ROUND[study.status]
         study = perform(action, study=study, user=users[username], comment=comment)

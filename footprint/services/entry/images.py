@@ -1,8 +1,9 @@
 """Product images of a study (report section 2.3): upload, caption, delete, list, thumbnail.
 
-The images are files in MEDIA_ROOT/studies/<report number>/images/ (reports/assets.py reads
-them from there); the caption printed under a figure is the file name without extension, so
-changing a caption renames the file. The report prints them sorted by name.
+The images are files studies/<report number>/images/<caption>.<ext> in the default storage
+(local disk or an S3-compatible bucket; reports/assets.py reads them from there); the caption
+printed under a figure is the file name without extension, so changing a caption renames the
+file. The report prints them sorted by name.
 
 Uploads are not trusted: the size is limited, Pillow must recognise the content as JPEG or
 PNG (whatever the name says), and the picture is decoded and encoded again, which drops
@@ -14,20 +15,19 @@ and an existing image is only ever addressed by a name found in the folder's lis
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ...models import Study
-from ...reports import assets
 from ..freeze import ensure_study_editable
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
@@ -39,6 +39,30 @@ THUMBNAIL_SIDE = 320
 CAPTION_MAX_LENGTH = 80
 # Characters that file systems or URLs reserve; a caption cannot contain them.
 _RESERVED = set('/\\:*?"<>|%#')
+
+
+# What a report may embed of a study's images (reports/assets.py serves them from here).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def study_images_folder(report_number: str) -> str:
+    """The folder of the study's images in the default storage."""
+    return f"studies/{report_number}/images"
+
+
+def study_image_names(report_number: str) -> list[str]:
+    """File names of the study's uploaded product images, sorted (captions are the names)."""
+    folder = study_images_folder(report_number)
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(
+        name for name in files
+        if not name.startswith(".") and Path(name).suffix.lower() in IMAGE_TYPES
+        and default_storage.size(f"{folder}/{name}") <= MAX_BYTES
+    )
 
 
 @dataclass(frozen=True)
@@ -57,17 +81,18 @@ def max_upload_bytes() -> int:
 
 def study_images(study: Study) -> list[StudyImage]:
     """The study's images in report order."""
-    folder = assets.study_images_dir(study.report_number)
+    folder = study_images_folder(study.report_number)
     images = []
-    for name in assets.study_images(study.report_number):
-        path = folder / name
+    for name in study_image_names(study.report_number):
+        stored = f"{folder}/{name}"
         try:
-            with Image.open(path) as image:
+            with default_storage.open(stored, "rb") as handle, Image.open(handle) as image:
                 width, height = image.size
         except (OSError, UnidentifiedImageError):
             width = height = 0
-        stat = path.stat()
-        images.append(StudyImage(name, caption_of(name), stat.st_size, width, height, stat.st_mtime_ns))
+        modified = default_storage.get_modified_time(stored)
+        images.append(StudyImage(name, caption_of(name), default_storage.size(stored), width, height,
+                                 int(modified.timestamp() * 1_000_000_000)))
     return images
 
 
@@ -91,18 +116,18 @@ def clean_caption(caption: str) -> str:
     return caption
 
 
-def existing_image(study: Study, name: str) -> Path | None:
-    """The file of the study's image called `name`, only if the folder lists it (no path
-    built from what a request says)."""
-    if name in assets.study_images(study.report_number):
-        return assets.study_images_dir(study.report_number) / name
+def existing_image(study: Study, name: str) -> str | None:
+    """The storage name of the study's image called `name`, only if the folder lists it (no
+    path built from what a request says)."""
+    if name in study_image_names(study.report_number):
+        return f"{study_images_folder(study.report_number)}/{name}"
     return None
 
 
 def _caption_taken(study: Study, caption: str, *, other_than: str | None = None) -> bool:
     wanted = caption.casefold()
     return any(caption_of(n).casefold() == wanted and n != other_than
-               for n in assets.study_images(study.report_number))
+               for n in study_image_names(study.report_number))
 
 
 def _locked(study: Study) -> Study:
@@ -146,18 +171,14 @@ def _reencoded(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), FORMATS[kind]
 
 
-def _write_new(folder: Path, name: str, data: bytes) -> None:
-    """Write the file whole or not at all: the report never reads half an image."""
-    folder.mkdir(parents=True, exist_ok=True)
-    # The temporary name has no image extension, so no listing shows it meanwhile.
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, folder / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _store(stored: str, data: bytes) -> None:
+    """Write the image under exactly this storage name (replacing a file of that name)."""
+    if default_storage.exists(stored):
+        default_storage.delete(stored)
+    saved = default_storage.save(stored, ContentFile(data))
+    if saved != stored:  # the storage chose another name: do not keep a file nobody lists
+        default_storage.delete(saved)
+        raise ValidationError({"image": [_("图片未能保存，请重试。")]})
 
 
 @transaction.atomic
@@ -169,7 +190,7 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
     limit = max_upload_bytes()
     if len(data) > limit:
         raise ValidationError({"image": [_("图片不能超过 %(mb)s MB。") % {"mb": f"{limit / 1024 / 1024:g}"}]})
-    if Path(filename).suffix.lower() not in assets.IMAGE_TYPES:
+    if Path(filename).suffix.lower() not in IMAGE_TYPES:
         raise ValidationError({"image": [_("只能上传 JPEG 或 PNG 图片（.jpg、.jpeg、.png）。")]})
     try:
         caption = clean_caption(caption or caption_of(Path(filename.replace("\\", "/")).name))
@@ -181,10 +202,10 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
         encoded, extension = _reencoded(data)
     except ValidationError as exc:
         raise ValidationError({"image": exc.messages}) from exc
-    if len(encoded) > assets.MAX_BYTES:
+    if len(encoded) > MAX_BYTES:
         raise ValidationError({"image": [_("图片重新编码后过大，请缩小后再上传。")]})
     name = caption + extension
-    _write_new(assets.study_images_dir(study.report_number), name, encoded)
+    _store(f"{study_images_folder(study.report_number)}/{name}", encoded)
     study.save(update_fields=["updated_at"])
     with Image.open(io.BytesIO(encoded)) as image:
         width, height = image.size
@@ -195,8 +216,8 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
 def study_image_rename(*, study: Study, name: str, caption: str) -> str:
     """Change an image's caption (its file name); returns the new file name."""
     study = _locked(study)
-    path = existing_image(study, name)
-    if path is None:
+    stored = existing_image(study, name)
+    if stored is None:
         raise ValidationError({"name": [_("图片 %(name)s 不存在。") % {"name": name}]})
     try:
         caption = clean_caption(caption)
@@ -204,9 +225,18 @@ def study_image_rename(*, study: Study, name: str, caption: str) -> str:
         raise ValidationError({"caption": exc.messages}) from exc
     if _caption_taken(study, caption, other_than=name):
         raise ValidationError({"caption": [_("已有说明为“%(caption)s”的图片。") % {"caption": caption}]})
-    new_name = caption + path.suffix.lower()
+    new_name = caption + Path(name).suffix.lower()
     if new_name != name:
-        path.rename(path.with_name(new_name))
+        # Storages cannot rename: write the new name, then remove the old one.
+        with default_storage.open(stored, "rb") as handle:
+            data = handle.read()
+        if new_name.casefold() == name.casefold():
+            # Only the case changes: on a case-insensitive disk both names are one file.
+            default_storage.delete(stored)
+            _store(f"{study_images_folder(study.report_number)}/{new_name}", data)
+        else:
+            _store(f"{study_images_folder(study.report_number)}/{new_name}", data)
+            default_storage.delete(stored)
         study.save(update_fields=["updated_at"])
     return new_name
 
@@ -214,16 +244,16 @@ def study_image_rename(*, study: Study, name: str, caption: str) -> str:
 @transaction.atomic
 def study_image_delete(*, study: Study, name: str) -> None:
     study = _locked(study)
-    path = existing_image(study, name)
-    if path is None:
+    stored = existing_image(study, name)
+    if stored is None:
         raise ValidationError({"name": [_("图片 %(name)s 不存在。") % {"name": name}]})
-    path.unlink()
+    default_storage.delete(stored)
     study.save(update_fields=["updated_at"])
 
 
-def study_image_thumbnail(path: Path) -> tuple[bytes, str]:
+def study_image_thumbnail(stored: str) -> tuple[bytes, str]:
     """A small copy of a stored image for the web page (PNG keeps transparency)."""
-    with Image.open(path) as image:
+    with default_storage.open(stored, "rb") as handle, Image.open(handle) as image:
         kind = image.format
         image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         out = io.BytesIO()
@@ -236,8 +266,9 @@ def study_image_thumbnail(path: Path) -> tuple[bytes, str]:
 
 def copy_study_images(*, source: Study, target: Study) -> int:
     """Copy the images of a study to another (a revision starts with the issued images)."""
-    folder = assets.study_images_dir(source.report_number)
-    names = assets.study_images(source.report_number)
+    names = study_image_names(source.report_number)
     for name in names:
-        _write_new(assets.study_images_dir(target.report_number), name, (folder / name).read_bytes())
+        with default_storage.open(f"{study_images_folder(source.report_number)}/{name}", "rb") as handle:
+            data = handle.read()
+        _store(f"{study_images_folder(target.report_number)}/{name}", data)
     return len(names)

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from ...choices import STAGE_ORDER, Role
+from ...choices import NARRATIVE_SECTIONS, STAGE_ORDER, Role
 from ...models import Company, LifecycleStage, Product, Study, StudyProduct
 from ...selectors import current_gwp_version
 from ..freeze import company_move_refusal, ensure_company_changeable, ensure_study_editable
-from ..interchange.document import NARRATIVE_FIELDS
 from ..report_prose.translation import TRANSLATION_LANGUAGES, normalise, with_language
 
 STUDY_FIELDS = (
@@ -107,7 +106,7 @@ def study_narrative_update(
 ) -> Study:
     """Save the narrative sections; an empty section means "use the default paragraph"."""
     ensure_study_editable(study)
-    for key in NARRATIVE_FIELDS:
+    for key in NARRATIVE_SECTIONS:
         if key in fields:
             setattr(study, key, (fields[key] or "").strip())
     study.full_clean()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ...choices import Role
 from ...models import Study, User, VerificationTeamMember
+from ..facts.reading import certification_body
 from ..freeze import ensure_study_editable
 
 TEAM_FIELDS = ("name", "organisation", "certificate_number", "role")
@@ -147,8 +148,6 @@ def team_role_for(*, study: Study, user: User, members: Sequence[TeamMemberInput
 def member_from_user(*, study: Study, user: User, members: Sequence[TeamMemberInput]) -> TeamMemberInput:
     """A new team row with the person's name, organisation and certificate number (from their
     profile); the organisation defaults to the study's certification body."""
-    from ...reports.inputs import certification_body
-
     return TeamMemberInput(
         name=user.display_name,
         organisation=user.organisation or certification_body(study, study.language),

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+
 from ...choices import NARRATIVE_SECTIONS, Stage
 from ...models import Study
-from ...selectors import activities_of, factor_value, study_products_with_data
+from ...selectors import activities_of, study_products_with_data
+from ..reference.factors import factor_value
 from .model import (
     ActivityFacts,
     ClaimFacts,
@@ -25,6 +28,17 @@ from .model import (
 )
 
 _STAGE_ORDER = {stage: i for i, stage in enumerate(Stage.values)}
+
+
+def certification_body(study: Study, language: str) -> str:
+    return study.certification_body or default_certification_body(language)
+
+
+def default_certification_body(language: str) -> str:
+    """The body named in the settings, for a study that names none."""
+    if language == "en":
+        return settings.CERTIFICATION_BODY_NAME_EN
+    return settings.CERTIFICATION_BODY_NAME
 
 
 def _person(user) -> PersonFacts:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...choices import NARRATIVE_KEYS
 from .distribution_fields import DISTRIBUTION_COLUMNS, RATING_COLUMNS
 
 FORMAT = "pcf-study/1"
@@ -17,8 +16,6 @@ COMPANY_FIELDS = (
     "name", "credit_code", "address", "legal_representative", "contact_name", "contact_phone",
     "overview",
 )
-# Narrative keys of the format plus our optional extension `purpose`.
-NARRATIVE_FIELDS = ("purpose", *NARRATIVE_KEYS)
 FACTOR_COLUMNS = (
     "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
     "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate", "value_decimals",

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ...choices import STAGE_ORDER
+from ...choices import NARRATIVE_SECTIONS, STAGE_ORDER
 from ...models import EmissionFactor, Study
 from ...selectors import activities_of, study_products_with_data
 from ..formatting import normalised_decimals
 from .distribution_fields import write_distribution
-from .document import FORMAT, NARRATIVE_FIELDS
+from .document import FORMAT
 from .writing import dumps, plain_number, write_workbook
 
 
@@ -90,7 +90,7 @@ def study_to_document(study: Study) -> dict:
                     "contact_phone", "overview")
     }
     document["narrative"] = {
-        key: getattr(study, key) for key in NARRATIVE_FIELDS if getattr(study, key)
+        key: getattr(study, key) for key in NARRATIVE_SECTIONS if getattr(study, key)
     }
     if study.translations:
         document["translations"] = study.translations

@@ -27,7 +27,7 @@ from ...models import (
     StudyProduct,
     VerificationTeamMember,
 )
-from ...selectors import current_gwp_version, factor_value
+from ...selectors import current_gwp_version
 from ..freeze import (
     StudyFrozenError,
     company_change_refusal,
@@ -35,6 +35,7 @@ from ..freeze import (
     ensure_study_editable,
     product_change_refusal,
 )
+from ..reference.factors import factor_value
 from .distribution_fields import PARAMETERS as DISTRIBUTION_PARAMETERS
 from .document import Document, Problem
 from .reading import read_file

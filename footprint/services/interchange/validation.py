@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ...choices import Basis, Boundary, DataType, Gas, GwpSet, Language, Stage
+from ...choices import (
+    NARRATIVE_SECTIONS,
+    Basis,
+    Boundary,
+    DataType,
+    FactorCategory,
+    Gas,
+    GwpSet,
+    Language,
+    Stage,
+)
 from ...validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from .. import formatting
 from ..calculation.units import (
@@ -35,7 +45,6 @@ from .distribution_fields import read_distribution, read_ratings
 from .document import (
     COMPANY_FIELDS,
     FORMAT,
-    NARRATIVE_FIELDS,
     TEAM_COLUMNS,
     TRANSLATION_KINDS,
     Document,
@@ -104,6 +113,12 @@ class LibraryFactor:
     version: int
     unit: str
     value: float
+
+
+def _not_one_of(value, allowed) -> str:
+    """The problem of a value outside its choices, which are named with their labels."""
+    return _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value,
+                                                 "allowed": ", ".join(labelled(allowed))}
 
 
 class _Validator:
@@ -175,13 +190,41 @@ class _Validator:
             return None
         allowed = list(choices)
         if value not in allowed:
-            self.problem(
-                (*path, key),
-                _("无效的值 %(value)s，可选：%(allowed)s。") % {"value": value,
-                                                          "allowed": ", ".join(labelled(allowed))},
-            )
+            self.problem((*path, key), _not_one_of(value, allowed))
             return None
         return value
+
+    def code(self, obj: dict, key: str, path: tuple, *, max_length: int,
+             path_segment: bool = False) -> str | None:
+        """A required code: letters, digits, dot, underscore and hyphen; `path_segment`: one that
+        names a folder or a URL part, so never "." or ".."."""
+        code = self.text(obj, key, path, required=True, max_length=max_length)
+        if code and not CODE_RE.match(code):
+            self.problem((*path, key), _("只能包含字母、数字、点、下划线和连字符。"))
+        elif path_segment and code in DOT_SEGMENTS:
+            self.problem((*path, key), str(DOT_SEGMENT_MESSAGE))
+        return code
+
+    def objects(self, items: list, path: tuple) -> Iterator[tuple[tuple, dict]]:
+        """(path of the item, item) for each item of a list that is an object; a problem for
+        each item that is not."""
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                self.problem((*path, i), _("应为对象。"))
+                continue
+            yield (*path, i), item
+
+    def unit(self, text: str, path: tuple) -> bool:
+        """Whether `text` is a unit the converter reads; if not, the problem is at path/unit."""
+        try:
+            parse_unit(text)
+        except UnitSyntaxError as exc:
+            self.problem((*path, "unit"), str(exc))
+        except UnitError:
+            self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": text})
+        else:
+            return True
+        return False
 
     def date(self, obj: dict, key: str, path: tuple, *, required=True) -> dt.date | None:
         value = obj.get(key)
@@ -248,12 +291,7 @@ class _Validator:
 
     def study(self, data: dict) -> dict:
         out: dict[str, Any] = {}
-        number = self.text(data, "report_number", (), required=True, max_length=64)
-        if number and not CODE_RE.match(number):
-            self.problem(("report_number",), _("只能包含字母、数字、点、下划线和连字符。"))
-        elif number in DOT_SEGMENTS:
-            self.problem(("report_number",), str(DOT_SEGMENT_MESSAGE))
-        out["report_number"] = number
+        out["report_number"] = self.code(data, "report_number", (), max_length=64, path_segment=True)
         out["title"] = self.text(data, "title", (), required=True, max_length=300)
         out["language"] = self.choice(data, "language", (), Language.values, default=Language.ZH_HANS)
         standards = data.get("standards", [])
@@ -282,9 +320,9 @@ class _Validator:
             self.problem(("narrative",), _("应为对象。"))
             narrative = {}
         for key in narrative:
-            if key not in NARRATIVE_FIELDS:
+            if key not in NARRATIVE_SECTIONS:
                 self.problem(("narrative", key), _("未知的叙述章节。"))
-        for key in NARRATIVE_FIELDS:
+        for key in NARRATIVE_SECTIONS:
             out[key] = self.text(narrative, key, ("narrative",)) or ""
         out["translations"] = self.translations(data.get("translations"))
         return out
@@ -351,14 +389,8 @@ class _Validator:
             return []
         out: list[CleanFactor] = []
         seen: set[tuple[str, int | None]] = set()
-        for i, f in enumerate(factors):
-            path = ("factors", i)
-            if not isinstance(f, dict):
-                self.problem(path, _("应为对象。"))
-                continue
-            code = self.text(f, "code", path, required=True, max_length=64)
-            if code and not CODE_RE.match(code):
-                self.problem((*path, "code"), _("只能包含字母、数字、点、下划线和连字符。"))
+        for path, f in self.objects(factors, ("factors",)):
+            code = self.code(f, "code", path, max_length=64)
             version = self.integer(f, "version", path)
             if code and (code, version) in seen:
                 self.problem((*path, "code"), _("因子代码 %(code)s 重复定义。") % {"code": code})
@@ -366,7 +398,8 @@ class _Validator:
             fields: dict[str, Any] = {
                 "name_zh": self.text(f, "name", path, required=True, max_length=200),
                 "name_en": self.text(f, "name_en", path, max_length=200) or "",
-                "category": f.get("category") or "other",
+                "category": self.choice(f, "category", path, FactorCategory.values,
+                                        default=FactorCategory.OTHER),
                 "unit": self.text(f, "unit", path, required=True, max_length=40),
                 "gas": self.choice(f, "gas", path, Gas.values),
                 "year": self.integer(f, "year", path),
@@ -377,20 +410,7 @@ class _Validator:
                 "value": None, "ncv": "", "carbon_content": "", "oxidation_rate": None,
                 "value_decimals": None,
             }
-            from ...choices import FactorCategory
-
-            if fields["category"] not in FactorCategory.values:
-                self.problem((*path, "category"), _("无效的值 %(value)s，可选：%(allowed)s。") % {
-                    "value": fields["category"], "allowed": ", ".join(FactorCategory.values)})
-            unit_ok = False
-            if fields["unit"]:
-                try:
-                    parse_unit(fields["unit"])
-                    unit_ok = True
-                except UnitSyntaxError as exc:
-                    self.problem((*path, "unit"), str(exc))
-                except UnitError:
-                    self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
+            unit_ok = bool(fields["unit"]) and self.unit(fields["unit"], path)
             derived = f.get("derived_from")
             has_value = f.get("value") not in (None, "")
             if has_value and derived:
@@ -434,16 +454,8 @@ class _Validator:
             doc_factors.setdefault(f.code, []).append(f)
         out: list[CleanProduct] = []
         seen: set[str] = set()
-        for i, p in enumerate(products):
-            path = ("products", i)
-            if not isinstance(p, dict):
-                self.problem(path, _("应为对象。"))
-                continue
-            code = self.text(p, "code", path, required=True, max_length=40)
-            if code and not CODE_RE.match(code):
-                self.problem((*path, "code"), _("只能包含字母、数字、点、下划线和连字符。"))
-            elif code in DOT_SEGMENTS:
-                self.problem((*path, "code"), str(DOT_SEGMENT_MESSAGE))
+        for path, p in self.objects(products, ("products",)):
+            code = self.code(p, "code", path, max_length=40, path_segment=True)
             if code in seen:
                 self.problem((*path, "code"), _("产品代码 %(code)s 重复。") % {"code": code})
             seen.add(code)
@@ -456,21 +468,17 @@ class _Validator:
             }
             output = self.number(p, "annual_output", path, required=True, minimum=0)
             stages: dict[str, dict[str, str]] = {}
-            for j, s in enumerate(self.list_of(p, "stages", path)):
-                spath = (*path, "stages", j)
-                if not isinstance(s, dict):
-                    self.problem(spath, _("应为对象。"))
-                    continue
+            for spath, s in self.objects(self.list_of(p, "stages", path), (*path, "stages")):
                 stage = self.choice(s, "stage", spath, Stage.values)
                 if stage in stages:
-                    self.problem((*spath, "stage"), _("阶段 %(stage)s 重复。") % {"stage": stage})
+                    self.problem((*spath, "stage"), _("阶段 %(stage)s 重复。") % {"stage": labelled([stage])[0]})
                 if stage:
                     stages[stage] = {
                         k: self.text(s, k, spath) or "" for k in ("included", "excluded", "exclusion_reason")
                     }
             activities = []
-            for j, a in enumerate(self.list_of(p, "activities", path)):
-                activity = self.activity(a, (*path, "activities", j), doc_factors, output)
+            for apath, a in self.objects(self.list_of(p, "activities", path), (*path, "activities")):
+                activity = self.activity(a, apath, doc_factors, output)
                 if activity:
                     activities.append(activity)
             if code and output is not None:
@@ -478,11 +486,8 @@ class _Validator:
                                         stages=stages, activities=activities))
         return out
 
-    def activity(self, a: Any, path: tuple, doc_factors: dict[str, list[CleanFactor]],
+    def activity(self, a: dict, path: tuple, doc_factors: dict[str, list[CleanFactor]],
                  output: Decimal | None) -> CleanActivity | None:
-        if not isinstance(a, dict):
-            self.problem(path, _("应为对象。"))
-            return None
         before = len(self.problems)
         stage = self.choice(a, "stage", path, Stage.values)
         fields: dict[str, Any] = {
@@ -501,15 +506,7 @@ class _Validator:
         fields.update(read_ratings(self, a, path))
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
             self.problem((*path, "basis"), _("按报告期总量填报的活动需要产品的报告期产量大于 0。"))
-        unit_ok = False
-        if fields["unit"]:
-            try:
-                parse_unit(fields["unit"])
-                unit_ok = True
-            except UnitSyntaxError as exc:
-                self.problem((*path, "unit"), str(exc))
-            except UnitError:
-                self.problem((*path, "unit"), _("无法识别的单位 %(unit)s。") % {"unit": fields["unit"]})
+        unit_ok = bool(fields["unit"]) and self.unit(fields["unit"], path)
         code = self.text(a, "factor", path, required=True, max_length=64)
         version = self.integer(a, "factor_version", path)
         ref, factor_unit = None, None
@@ -544,11 +541,7 @@ class _Validator:
             self.problem(("team",), _("应为列表。"))
             return []
         out = []
-        for i, member in enumerate(team):
-            path = ("team", i)
-            if not isinstance(member, dict):
-                self.problem(path, _("应为对象。"))
-                continue
+        for path, member in self.objects(team, ("team",)):
             out.append({k: self.text(member, k, path, required=k == "name") or "" for k in TEAM_COLUMNS})
         return out
 
@@ -563,11 +556,7 @@ class _Validator:
         product_codes = {str(p.get("code")) for p in products or [] if isinstance(p, dict)}
         factor_codes = {f.code for f in factors} | set(self.library)
         out = []
-        for i, claim in enumerate(claims):
-            path = ("claims", i)
-            if not isinstance(claim, dict):
-                self.problem(path, _("应为对象。"))
-                continue
+        for path, claim in self.objects(claims, ("claims",)):
             before = len(self.problems)
             level = self.choice(claim, "level", path, CLAIM_LEVELS)
             product = self.text(claim, "product", path, max_length=40)
@@ -581,8 +570,7 @@ class _Validator:
                 if not stage:
                     self.problem((*path, "stage"), _("阶段和占比声明需要生命周期阶段。"))
                 elif stage not in Stage.values:
-                    self.problem((*path, "stage"), _("无效的值 %(value)s，可选：%(allowed)s。") % {
-                        "value": stage, "allowed": ", ".join(Stage.values)})
+                    self.problem((*path, "stage"), _not_one_of(stage, Stage.values))
             elif stage:
                 self.problem((*path, "stage"), _("只有阶段和占比声明有生命周期阶段。"))
             if level == "factor":

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from ...models import ActivityRecord, EmissionFactor
+from ..calculation.units import fuel_factor_value
 from ..formatting import factor_value as format_factor_value
 from ..formatting import value_decimals
 
@@ -70,14 +71,21 @@ def factor_update(*, factor: EmissionFactor, changes: dict[str, Any]) -> Emissio
     return factor
 
 
+def factor_value(factor: EmissionFactor) -> float:
+    """A factor's value in its own unit; fuel factors are derived from their parameters."""
+    if factor.value is not None:
+        return float(factor.value)
+    return fuel_factor_value(
+        factor.ncv, factor.carbon_content, float(factor.oxidation_rate), factor.unit
+    )
+
+
 def factor_derivation_text(factor: EmissionFactor) -> str:
     """How a fuel factor's value follows from its parameters, for the library and the report:
     '43.330 GJ/t × 20.20 t/TJ × 0.98 × 44/12 = 3.145 kg/kg' (four significant digits, as every
     derived factor prints: docs/numbers.md)."""
     if factor.value is not None:
         return ""
-    from ...selectors import factor_value
-
     return (
         f"{factor.ncv} × {factor.carbon_content} × {factor.oxidation_rate.normalize()} × 44/12 "
         f"= {format_factor_value(factor_value(factor))} {factor.unit}"

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ...models import GwpSetVersion, Study, StudyGwpChange
-from ...selectors import current_gwp_version, gwp_values, gwp_version_of, study_calculation_input
+from ...selectors import current_gwp_version, gwp_values, gwp_version_of
 from ..calculation.study import StudyResult, calculate_study
 from ..formatting import KG_DECIMALS
+from ..results import study_calculation_input
 
 # A change smaller than this (kgCO₂e per functional unit) is below the printed precision.
 PRINTED_RESOLUTION = 0.5 * 10**-KG_DECIMALS

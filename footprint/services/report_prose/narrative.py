@@ -6,151 +6,58 @@ ISO 14067:2018 clause 7 / GB/T 24067-2024 ask the report to say about the study 
 this study's facts (products, boundary, excluded stages, data types, factor years, hotspots),
 so that a default is never an empty formula.
 
-`compose_narrative` is pure (plain facts in, text out); `default_narrative` reads the facts
-of a study from the database first.
+`compose_narrative` is pure (the study's facts of `services/facts` and its calculation result
+in, text out); `default_narrative` reads the facts of a study from the database first.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ...choices import NARRATIVE_KEYS, Boundary, Stage, stages_in_boundary
+from ...choices import NARRATIVE_SECTIONS, Boundary, Stage, stages_in_boundary
 from .. import formatting as F
 from ..calculation.study import StudyResult
+from ..facts.model import ActivityFacts, ProductFacts, StudyFacts
+from ..facts.reading import study_facts
+from ..results import study_results
 
-# Every narrative section of the report, in report order: the study's purpose and the
-# narrative fields of `choices.NARRATIVE_KEYS`.
-NARRATIVE_SECTIONS: tuple[str, ...] = ("purpose", *NARRATIVE_KEYS)
 # What the narrative editor offers a default for: the sections plus the company overview,
 # which is stored on the company (Company.overview), not on the study.
 NARRATIVE_DEFAULT_KEYS: tuple[str, ...] = ("company_overview", *NARRATIVE_SECTIONS)
-
-
-@dataclass(frozen=True)
-class NarrativeActivity:
-    record_id: int | None
-    stage: str
-    name: str
-    data_type: str
-    allocation: float
-    factor_category: str
-    factor_year: int | None
-    factor_region: str
-
-
-@dataclass(frozen=True)
-class NarrativeStage:
-    stage: str
-    included: str = ""
-    excluded: str = ""
-    exclusion_reason: str = ""
-    activity_count: int = 0
-
-
-@dataclass(frozen=True)
-class NarrativeProduct:
-    code: str
-    name: str
-    functional_unit: str
-    model: str = ""
-    description: str = ""
-    stages: tuple[NarrativeStage, ...] = ()
-    activities: tuple[NarrativeActivity, ...] = ()
-
-
-@dataclass(frozen=True)
-class CompanyFacts:
-    address: str = ""
-    credit_code: str = ""
-    legal_representative: str = ""
-    contact_name: str = ""
-
-
-@dataclass(frozen=True)
-class NarrativeFacts:
-    company: str
-    standards: tuple[str, ...]
-    boundary: str
-    period_start: dt.date
-    period_end: dt.date
-    gwp_set: str
-    products: tuple[NarrativeProduct, ...] = ()
-    result: StudyResult | None = field(default=None, compare=False)
-    company_facts: CompanyFacts = field(default_factory=CompanyFacts)
 
 
 # ------------------------------------------------------------------------------ public API
 def default_narrative(key: str, *, study, language: str, result: StudyResult | None = None,
                       study_products=None) -> str:
     """Our default paragraph for `key` of `study` in `language` (zh-hans or en)."""
-    facts = narrative_facts(study, study_products=study_products, result=result)
-    return compose_narrative(key, facts, language=language)
+    facts = study_facts(study, study_products=study_products)
+    return compose_narrative(key, facts, result=_result(study, facts, result), language=language)
 
 
 def default_narratives(*, study, language: str, result: StudyResult | None = None) -> dict[str, str]:
     """Every default paragraph at once (the narrative editor), reading the study once."""
-    facts = narrative_facts(study, result=result)
-    return {key: compose_narrative(key, facts, language=language) for key in NARRATIVE_DEFAULT_KEYS}
+    facts = study_facts(study)
+    result = _result(study, facts, result)
+    return {key: compose_narrative(key, facts, result=result, language=language)
+            for key in NARRATIVE_DEFAULT_KEYS}
 
 
-def compose_narrative(key: str, facts: NarrativeFacts, *, language: str) -> str:
+def compose_narrative(key: str, facts: StudyFacts, *, result: StudyResult | None,
+                      language: str) -> str:
+    """`facts` in the report language; `result` the calculation of the same study."""
     if key not in _COMPOSERS:
         raise KeyError(key)
     with translation.override(language):
-        return _COMPOSERS[key](facts)
+        return _COMPOSERS[key](facts, result)
 
 
-def narrative_facts(study, *, study_products=None, result: StudyResult | None = None) -> NarrativeFacts:
-    """The facts the defaults are written from (constant number of queries)."""
-    from ...selectors import study_products_with_data
-
-    if study_products is None:
-        study_products = study_products_with_data(study)
-    if result is None and any(True for _sp in study_products):
-        from ..results import study_results
-
+def _result(study, facts: StudyFacts, result: StudyResult | None) -> StudyResult | None:
+    if result is None and facts.products:
         result = study_results(study)
-    products = []
-    for sp in study_products:
-        stages = []
-        activities = []
-        for stage in sp.stages.all():
-            rows = list(stage.activities.all())
-            stages.append(NarrativeStage(stage.stage, stage.included, stage.excluded,
-                                         stage.exclusion_reason, len(rows)))
-            for a in rows:
-                activities.append(NarrativeActivity(
-                    a.pk, stage.stage, a.name, a.data_type, float(a.allocation),
-                    a.factor.category, a.factor.year, a.factor.region,
-                ))
-        order = {s: i for i, s in enumerate(Stage.values)}
-        stages.sort(key=lambda s: order.get(s.stage, 99))
-        products.append(NarrativeProduct(
-            code=sp.product.code, name=sp.product.name, functional_unit=sp.product.functional_unit,
-            model=sp.product.model, description=sp.product.description,
-            stages=tuple(stages), activities=tuple(activities),
-        ))
-    return NarrativeFacts(
-        company=study.company.name,
-        standards=tuple(study.standards or ()),
-        boundary=study.boundary,
-        period_start=study.period_start,
-        period_end=study.period_end,
-        gwp_set=study.gwp_set,
-        products=tuple(products),
-        result=result,
-        company_facts=CompanyFacts(
-            address=study.company.address,
-            credit_code=study.company.credit_code,
-            legal_representative=study.company.legal_representative,
-            contact_name=study.company.contact_name,
-        ),
-    )
+    return result
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -172,23 +79,23 @@ def _stage(stage: str) -> str:
     return str(Stage(stage).label)
 
 
-def _products(facts: NarrativeFacts) -> str:
+def _products(facts: StudyFacts) -> str:
     return _join([p.name for p in facts.products])
 
 
-def _functional_units(facts: NarrativeFacts) -> str:
+def _functional_units(facts: StudyFacts) -> str:
     return _join([f"{p.functional_unit} {p.name}" for p in facts.products])
 
 
-def _standards(facts: NarrativeFacts) -> str:
+def _standards(facts: StudyFacts) -> str:
     return _join(list(facts.standards)) or "GB/T 24067-2024/ISO 14067:2018"
 
 
-def _boundary(facts: NarrativeFacts) -> str:
+def _boundary(facts: StudyFacts) -> str:
     return str(Boundary(facts.boundary).label) if facts.boundary in Boundary.values else facts.boundary
 
 
-def _excluded_stages(facts: NarrativeFacts) -> list[tuple[str, str]]:
+def _excluded_stages(facts: StudyFacts) -> list[tuple[str, str]]:
     """(stage label, reason) for stages in the boundary that have no activity data."""
     seen: dict[str, str] = {}
     boundary = stages_in_boundary(facts.boundary)
@@ -199,7 +106,7 @@ def _excluded_stages(facts: NarrativeFacts) -> list[tuple[str, str]]:
     return [(_stage(s), r) for s, r in seen.items()]
 
 
-def _excluded_processes(facts: NarrativeFacts) -> list[str]:
+def _excluded_processes(facts: StudyFacts) -> list[str]:
     found: list[str] = []
     for p in facts.products:
         for s in p.stages:
@@ -209,19 +116,19 @@ def _excluded_processes(facts: NarrativeFacts) -> list[str]:
     return found
 
 
-def _share_by(facts: NarrativeFacts, key) -> dict[str, dict[str, Decimal]]:
+def _share_by(facts: StudyFacts, result: StudyResult | None, key) -> dict[str, dict[str, Decimal]]:
     """Per product: the calculation's display shares (%) summed by key(activity facts), so a
     sentence prints the same share as the tables (docs/numbers.md)."""
     out: dict[str, dict[str, Decimal]] = {}
-    if facts.result is None:
+    if result is None:
         return out
     for p in facts.products:
-        result = facts.result.product(p.code)
-        if result is None:
+        product = result.product(p.code)
+        if product is None:
             continue
         by_id = {a.record_id: a for a in p.activities}
         sums: dict[str, Decimal] = {}
-        for a in result.activities:
+        for a in product.activities:
             info = by_id.get(a.record_id)
             if info is not None:
                 k = key(info)
@@ -230,18 +137,19 @@ def _share_by(facts: NarrativeFacts, key) -> dict[str, dict[str, Decimal]]:
     return out
 
 
-def _pct(value: float) -> str:
-    """A fraction that is not a display share, as percent text: '3.8 %'."""
-    return F.percent_text(value)
+def _by_stage(product: ProductFacts) -> list[ActivityFacts]:
+    """A product's activities stage by stage (in document order within a stage)."""
+    order = {s.stage: i for i, s in enumerate(product.stages)}
+    return sorted(product.activities, key=lambda a: order.get(a.stage, len(order)))
 
 
 # ---------------------------------------------------------------------------- composers
-def _company_overview(facts: NarrativeFacts) -> str:
-    c = facts.company_facts
+def _company_overview(facts: StudyFacts, result: StudyResult | None) -> str:
+    c = facts.company
     products = _join([f"{p.name}（{p.code}）" if translation.get_language().startswith("zh")
                       else f"{p.name} ({p.code})" for p in facts.products])
     parts = [
-        _("%(company)s是本研究所评价产品的生产者。") % {"company": facts.company},
+        _("%(company)s是本研究所评价产品的生产者。") % {"company": c.name},
         _("企业地址：%(address)s。") % {"address": c.address} if c.address else "",
         _("统一社会信用代码：%(code)s。") % {"code": c.credit_code} if c.credit_code else "",
         _("本研究评价的产品为%(products)s。") % {"products": products} if products else "",
@@ -251,11 +159,11 @@ def _company_overview(facts: NarrativeFacts) -> str:
     return _sentences(parts)
 
 
-def _purpose(facts: NarrativeFacts) -> str:
+def _purpose(facts: StudyFacts, result: StudyResult | None) -> str:
     return _sentences([
         _("本研究依据 %(standards)s，量化%(company)s生产的%(products)s在报告期内的产品碳足迹（CFP），"
           "即产品系统在%(boundary)s边界内温室气体排放和清除的总和，以二氧化碳当量表示。")
-        % {"standards": _standards(facts), "company": facts.company, "products": _products(facts),
+        % {"standards": _standards(facts), "company": facts.company.name, "products": _products(facts),
            "boundary": _boundary(facts)},
         _("研究结果用于企业识别产品生命周期中的排放热点、制定减排措施，并向客户、认证机构和其他相关方"
           "提供经核查的产品碳足迹信息。"),
@@ -265,7 +173,7 @@ def _purpose(facts: NarrativeFacts) -> str:
     ])
 
 
-def _product_function(facts: NarrativeFacts) -> str:
+def _product_function(facts: StudyFacts, result: StudyResult | None) -> str:
     parts = []
     for p in facts.products:
         model = _("（型号：%(model)s）") % {"model": p.model} if p.model else ""
@@ -279,7 +187,7 @@ def _product_function(facts: NarrativeFacts) -> str:
     return _sentences(parts)
 
 
-def _process_flow(facts: NarrativeFacts) -> str:
+def _process_flow(facts: StudyFacts, result: StudyResult | None) -> str:
     parts = [_("产品生命周期按以下阶段划分，各阶段包含的主要过程如下：")]
     boundary = stages_in_boundary(facts.boundary)
     described: list[str] = []
@@ -298,10 +206,10 @@ def _process_flow(facts: NarrativeFacts) -> str:
     return _sentences(parts + described)
 
 
-def _allocation(facts: NarrativeFacts) -> str:
+def _allocation(facts: StudyFacts, result: StudyResult | None) -> str:
     allocated = [
-        (p.name, a.name, a.allocation)
-        for p in facts.products for a in p.activities if a.allocation < 1
+        (p.name, a.name, float(a.allocation))
+        for p in facts.products for a in _by_stage(p) if a.allocation < 1
     ]
     parts = [
         _("ISO 14067 要求优先通过细分过程或扩大系统边界来避免分配；无法避免时，按反映输入与产品之间"
@@ -316,7 +224,7 @@ def _allocation(facts: NarrativeFacts) -> str:
     return _sentences(parts)
 
 
-def _cut_off(facts: NarrativeFacts) -> str:
+def _cut_off(facts: StudyFacts, result: StudyResult | None) -> str:
     parts = [
         _("对产品碳足迹贡献估计低于 1% 的单项输入可以不纳入，但被舍去输入的贡献合计不得超过 5%；"
           "已知温室气体排放强度高的输入不论数量多少都予以纳入。"),
@@ -329,7 +237,7 @@ def _cut_off(facts: NarrativeFacts) -> str:
     return _sentences(parts)
 
 
-def _assumptions(facts: NarrativeFacts) -> str:
+def _assumptions(facts: StudyFacts, result: StudyResult | None) -> str:
     parts = [
         _("以报告期总量表示的活动数据按产品在报告期内的产量折算到功能单位，即假定报告期内各单位产品的"
           "资源消耗相同。"),
@@ -343,35 +251,36 @@ def _assumptions(facts: NarrativeFacts) -> str:
     return _sentences(parts)
 
 
-def _data_quality(facts: NarrativeFacts) -> str:
+def _data_quality(facts: StudyFacts, result: StudyResult | None) -> str:
     parts = [
         _("数据质量按 ISO 14067 的要求从时间、地域和技术代表性，以及精确度、完整性、一致性和"
           "可重现性几方面评价；优先采用企业现场的初级数据，无法获得时采用公开发布的次级数据。"),
     ]
-    shares = _share_by(facts, lambda a: a.data_type)
+    shares = _share_by(facts, result, lambda a: a.data_type)
     for p in facts.products:
-        result = facts.result.product(p.code) if facts.result is not None else None
+        product = result.product(p.code) if result is not None else None
         sums = shares.get(p.code, {})
-        if result is not None and result.total_kgco2e > 0:
+        if product is not None and product.total_kgco2e > 0:
             parts.append(
                 _("%(product)s的碳足迹中，%(primary)s 来自初级活动数据，%(secondary)s 来自次级活动数据。")
                 % {"product": p.name, "primary": F.share_text(sums.get("primary", Decimal("0.0"))),
                    "secondary": F.share_text(sums.get("secondary", Decimal("0.0")))}
             )
-    years = sorted({a.factor_year for p in facts.products for a in p.activities if a.factor_year})
+    used = [facts.factors[a.factor_key] for p in facts.products for a in p.activities]
+    years = sorted({f.year for f in used if f.year})
     if years:
         gap = facts.period_end.year - min(years)
         parts.append(
             _("所用排放因子的数据年份为 %(years)s，报告期为 %(year)s 年，时间差最多 %(gap)s 年。")
             % {"years": _join([str(y) for y in years]), "year": facts.period_end.year, "gap": max(gap, 0)}
         )
-    regions = sorted({a.factor_region for p in facts.products for a in p.activities if a.factor_region})
+    regions = sorted({f.region for f in used if f.region})
     if regions:
         parts.append(_("排放因子的地域为 %(regions)s。") % {"regions": _join(regions)})
     return _sentences(parts)
 
 
-def _uncertainty(facts: NarrativeFacts) -> str:
+def _uncertainty(facts: StudyFacts, result: StudyResult | None) -> str:
     return _sentences([
         _("结果的不确定性来自活动数据的计量和分摊、排放因子与实际供应链的差异，以及排除过程和假设。"),
         _("第 5 章用三种方式给出其大小：各项活动数据不确定度的合成（未给出不确定度的活动按数据类型取"
@@ -380,11 +289,11 @@ def _uncertainty(facts: NarrativeFacts) -> str:
     ])
 
 
-def _improvements(facts: NarrativeFacts) -> str:
-    if facts.result is None or not facts.result.products:
+def _improvements(facts: StudyFacts, result: StudyResult | None) -> str:
+    if result is None or not result.products:
         return _("完成计算后，根据排放热点提出改进建议。")
     parts = []
-    for p in facts.result.products:
+    for p in result.products:
         if p.total_kgco2e <= 0:
             continue
         ranked = sorted(p.stages, key=lambda s: -s.kgco2e)

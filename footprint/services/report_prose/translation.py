@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ...choices import NARRATIVE_SECTIONS
 from ..calculation.study import StudyInput
-from .narrative import NARRATIVE_SECTIONS, NarrativeFacts
+from ..facts.model import PersonFacts, StudyFacts
 
 SOURCE_LANGUAGE = "zh-hans"
 TRANSLATION_LANGUAGES: tuple[str, ...] = ("en",)
@@ -50,10 +51,10 @@ def passage_labels() -> dict[str, str]:
     }
 
 
-def passages_as_entered(study) -> dict[str, str]:
-    """The passages of a study (a Study or any object with its fields) as entered."""
-    return {"title": study.title, "company_overview": study.company.overview,
-            **{key: getattr(study, key) for key in NARRATIVE_SECTIONS}}
+def passages_as_entered(facts: StudyFacts) -> dict[str, str]:
+    """The passages of a study (its facts as entered) by key."""
+    return {"title": facts.title, "company_overview": facts.company.overview,
+            **{key: facts.texts[key] for key in NARRATIVE_SECTIONS}}
 
 
 def needs_translation(text: str | None) -> bool:
@@ -132,30 +133,66 @@ def translation_gaps(translator: Translator, *, terms: Iterable[str],
     )
 
 
-def translate_narrative_facts(facts: NarrativeFacts, tr: Translator) -> NarrativeFacts:
-    """The facts our default paragraphs are written from, with the study's names translated,
-    so that an English default does not quote Chinese names."""
-    products = tuple(
-        dataclasses.replace(
-            p,
-            name=tr.term(p.name), functional_unit=tr.term(p.functional_unit),
-            model=tr.term(p.model), description=tr.term(p.description),
-            stages=tuple(dataclasses.replace(s, included=tr.term(s.included), excluded=tr.term(s.excluded),
-                                             exclusion_reason=tr.term(s.exclusion_reason))
-                         for s in p.stages),
-            activities=tuple(dataclasses.replace(a, name=tr.term(a.name), factor_region=tr.term(a.factor_region))
-                             for a in p.activities),
-        )
-        for p in facts.products
+def translate_facts(facts: StudyFacts, tr: Translator) -> StudyFacts:
+    """A study's facts with its own text in the report language, in one pass: the passages by
+    key, every shorter text by term. Codes, numbers, units and dates stay as entered."""
+    if not (tr.texts or tr.terms):
+        return facts
+    t = tr.term
+
+    def person(p: PersonFacts) -> PersonFacts:
+        return dataclasses.replace(p, name=t(p.name), organisation=t(p.organisation), role=t(p.role))
+
+    c = facts.company
+    return dataclasses.replace(
+        facts,
+        title=tr.text("title", facts.title),
+        company=dataclasses.replace(
+            c, name=t(c.name), address=t(c.address), legal_representative=t(c.legal_representative),
+            contact_name=t(c.contact_name), overview=tr.text("company_overview", c.overview)),
+        certification_body=t(facts.certification_body),
+        texts={key: tr.text(key, text) for key, text in facts.texts.items()},
+        products=tuple(
+            dataclasses.replace(
+                p, name=t(p.name), functional_unit=t(p.functional_unit), model=t(p.model),
+                description=t(p.description),
+                stages=tuple(dataclasses.replace(s, included=t(s.included), excluded=t(s.excluded),
+                                                 exclusion_reason=t(s.exclusion_reason))
+                             for s in p.stages),
+                activities=tuple(dataclasses.replace(a, name=t(a.name), source=t(a.source))
+                                 for a in p.activities),
+            )
+            for p in facts.products
+        ),
+        factors={key: dataclasses.replace(f, name_zh=t(f.name_zh), region=t(f.region), source=t(f.source))
+                 for key, f in facts.factors.items()},
+        team=tuple(person(m) for m in facts.team),
+        auditors=tuple(person(a) for a in facts.auditors),
+        lead_verifier=person(facts.lead_verifier) if facts.lead_verifier else None,
+        claims=tuple(dataclasses.replace(c, place=t(c.place), unit=t(c.unit)) for c in facts.claims),
     )
-    company_facts = dataclasses.replace(
-        facts.company_facts,
-        address=tr.term(facts.company_facts.address),
-        legal_representative=tr.term(facts.company_facts.legal_representative),
-        contact_name=tr.term(facts.company_facts.contact_name),
-    )
-    return dataclasses.replace(facts, company=tr.term(facts.company), products=products,
-                               company_facts=company_facts)
+
+
+def report_terms(facts: StudyFacts) -> list[str]:
+    """Every short text of the study's own that its report prints, once each, in report order:
+    what a report language needs a translation of. `facts` as entered (not translated)."""
+    c = facts.company
+    texts = [c.name, c.address, c.legal_representative, c.contact_name, facts.certification_body]
+    for p in facts.products:
+        texts += [p.name, p.model, p.functional_unit, p.description]
+        for s in p.stages:
+            texts += [s.included, s.excluded, s.exclusion_reason]
+        for a in p.activities:
+            texts += [a.name, a.source]
+    for f in facts.factors.values():
+        texts += [f.region, f.source] + ([] if f.name_en else [f.name_zh])
+    for m in facts.team:
+        texts += [m.name, m.organisation, m.role]
+    for claim in facts.claims:
+        texts += [claim.place, claim.unit]
+    for person in (*facts.auditors, *((facts.lead_verifier,) if facts.lead_verifier else ())):
+        texts += [person.name, person.organisation]
+    return list(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
 
 
 def translate_calculation_input(study_input: StudyInput, tr: Translator) -> StudyInput:

@@ -21,10 +21,13 @@ from ...choices import FactorCategory, Stage, stages_in_boundary
 from ...models import Study
 from ..calculation.checks import BLOCKING
 from ..calculation.study import StudyResult
+from ..facts.model import StudyFacts
+from ..facts.reading import study_facts
 from ..report_prose.translation import (
     SOURCE_LANGUAGE,
     passage_labels,
     passages_as_entered,
+    report_terms,
     translation_gaps,
     translator_for,
 )
@@ -50,11 +53,11 @@ _BLOCKING_COMPANY_FIELDS = frozenset({"address", "contact_name"})
 
 
 def study_completeness(study: Study, *, result: StudyResult | None = None,
-                       study_products=None) -> list[Missing]:
+                       study_products=None, facts: StudyFacts | None = None) -> list[Missing]:
     """Every required report element the study lacks, in report order (empty: complete).
 
-    Pass `result` / `study_products` when the caller already has them (the PDF renderer does)
-    to avoid computing them twice.
+    Pass `result` / `study_products` / `facts` (as entered) when the caller already has them
+    (the PDF renderer does) to avoid computing or reading them twice.
     """
     from ...selectors import study_products_with_data
 
@@ -151,7 +154,7 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
                                "study.lead_verifier"))
 
     if study.language != SOURCE_LANGUAGE:
-        gap = translation_missing(study, study.language, study_products=study_products)
+        gap = translation_missing(study, study.language, study_products=study_products, facts=facts)
         if gap is not None:
             missing.append(gap)
 
@@ -171,16 +174,14 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
     return missing
 
 
-def translation_missing(study: Study, language: str, *, study_products=None) -> Missing | None:
+def translation_missing(study: Study, language: str, *, study_products=None,
+                        facts: StudyFacts | None = None) -> Missing | None:
     """The study's own text that a report in `language` would print untranslated, as one
     item (not blocking: names may stay as registered), or None when there is none."""
-    from ...selectors import study_report_terms
-
+    if facts is None:
+        facts = study_facts(study, study_products=study_products)
     tr = translator_for(study.translations, language)
-    gaps = translation_gaps(
-        tr, terms=study_report_terms(study, study_products=study_products),
-        texts=passages_as_entered(study),
-    )
+    gaps = translation_gaps(tr, terms=report_terms(facts), texts=passages_as_entered(facts))
     if not gaps.count:
         return None
     return Missing(

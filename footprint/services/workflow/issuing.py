@@ -1,6 +1,20 @@
 """Issuing a study: render the final report, sign it, store it with its SHA-256 and a
 snapshot of what it was computed from, freeze the study; and serving the signed file back
 byte for byte.
+
+The slow part (rendering and signing, seconds) runs without any lock or open transaction;
+only the final step locks the study, checks that it is still approved and unchanged, writes
+the signed file, verifies it and saves the row. So:
+
+- a worker killed mid-issue leaves the study approved: nothing was saved yet (at most the
+  signed file of that attempt, which the retry of the same job replaces);
+- a second issue of the same study (a redelivered task, a retry) finds it issued under the
+  lock and changes nothing;
+- a failed transaction removes the file it wrote, and the file is read back and compared
+  with its SHA-256 before the row says "issued".
+
+`study_issue` does it all in the calling process (the API, `load_demo`, tests); the web page
+queues it as a job (issue_jobs.py).
 """
 
 from __future__ import annotations
@@ -8,11 +22,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ...choices import StudyStatus
@@ -22,8 +38,10 @@ from ...models import (
     StudyTransition,
 )
 from ..calculation.study import StudyResult, result_to_dict
+from ..facts.reading import certification_body
+from ..jobs import queue_notice
+from ..report_size import ReportTooLarge
 from ..results import study_results
-from .notifications import notify
 from .transitions import (
     ACTIONS,
     WorkflowError,
@@ -76,65 +94,149 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
     }
 
 
-def study_issue(*, study: Study, user, comment: str = "") -> Study:
-    """Render the final PDF, sign it, store it with its SHA-256 and a snapshot of the data,
-    and freeze the study. A revision's issue supersedes the study it revises."""
-    from ...reports.pdf import ReportTooLarge, render_issued_pdf
+def _render_final_report(study: Study, *, issued_by: str):
+    """The issued report's PDF and where its cover reserves the signature (an IssuedRendering),
+    from the report layer (settings.REPORT_RENDERER): the report layer is built on the
+    services, so they name it by setting, not by import."""
+    return import_string(settings.REPORT_RENDERER)(study, issued_by=issued_by)
+
+
+@dataclass
+class PreparedIssue:
+    """A signed report not yet recorded: the study as it was read, and what issuing sets."""
+
+    study: Study
+    signed: bytes
+    snapshot: dict
+    updated_at: object
+
+
+class StudyChangedWhileIssuing(Exception):
+    """The study changed between rendering and recording: render again."""
+
+
+def issue_prepare(*, study: Study, user, on_signing=None) -> PreparedIssue:
+    """Render and sign the final report of an approved study; writes nothing."""
+    from ...selectors import gwp_version_of
     from .signing import SigningUnavailable, sign_pdf
 
+    study = Study.objects.select_related("company").get(pk=study.pk)
+    if study.status != S.APPROVED:
+        raise WorkflowError(
+            _("报告 %(number)s 处于“%(status)s”状态，不能执行“%(action)s”。")
+            % {"number": study.report_number, "status": study.get_status_display(),
+               "action": ACTIONS["issue"].label})
+    updated_at = study.updated_at
+    now = timezone.now()
+    study.issued_at = now
+    study.issue_date = timezone.localdate(now)
+    study.verification_code = study.verification_code or new_verification_code()
+    if study.gwp_version_id is None:
+        # Issued means pinned: the edition it is signed with, whatever comes later.
+        study.gwp_version = gwp_version_of(study)
+    with translation.override(study.language):
+        try:
+            rendering = _render_final_report(study, issued_by=user.display_name)
+        except ReportTooLarge as exc:
+            raise WorkflowError(str(exc)) from exc
+        if on_signing is not None:
+            on_signing()
+        try:
+            signed = sign_pdf(rendering.pdf, box=rendering.signature_box, signer_name=user.display_name,
+                              reason=_signature_reason(study), location=settings.SIGNING_LOCATION)
+        except SigningUnavailable:
+            raise
+        except Exception as exc:  # pyHanko, the timestamp server: say so, change nothing
+            logger.exception("signing %s failed", study.report_number)
+            raise WorkflowError(_("签名失败，报告未签发：%(error)s") % {"error": exc}) from exc
+        snapshot = issue_snapshot(study)
+    snapshot["issued_at"] = now.isoformat()
+    snapshot["issued_by"] = user.display_name
+    # The body the report names, as printed (the verification page shows it).
+    snapshot["certification_body"] = certification_body(study, study.language)
+    return PreparedIssue(study=study, signed=signed, snapshot=snapshot, updated_at=updated_at)
+
+
+def _same_data(locked: Study, prepared: PreparedIssue) -> bool:
+    """Nothing the report printed changed since it was rendered (`locked` carries the
+    issue's own fields already, as the rendered copy did)."""
+    if locked.updated_at != prepared.updated_at:
+        return False
+    now = issue_snapshot(locked)
+    return (now["document"], now["results"]) == (prepared.snapshot["document"], prepared.snapshot["results"])
+
+
+def _write_verified(study: Study, name: str, data: bytes) -> str:
+    """Store the signed file under `name` (replacing a killed attempt's) and read it back."""
+    storage = study.issued_pdf.storage
+    full_name = study.issued_pdf.field.generate_filename(study, name)
+    if storage.exists(full_name):
+        storage.delete(full_name)
+    study.issued_pdf.save(name, ContentFile(data), save=False)
+    with storage.open(study.issued_pdf.name, "rb") as handle:
+        if hashlib.sha256(handle.read()).hexdigest() != study.issued_sha256:
+            storage.delete(study.issued_pdf.name)
+            raise OSError(_("签发文件写入后校验失败，报告未签发。"))
+    return study.issued_pdf.name
+
+
+def issue_commit(prepared: PreparedIssue, *, user, comment: str = "", file_name: str = "") -> Study:
+    """Record a prepared issue: lock, re-check, write the file, save. Returns the study; if it
+    was issued meanwhile (a second click, a redelivered task), returns it unchanged."""
     action = ACTIONS["issue"]
     with transaction.atomic():
-        study = locked_study(study)
-        check_action(action, study, user)
-        now = timezone.now()
-        study.issued_at = now
-        study.issue_date = timezone.localdate(now)
-        study.verification_code = study.verification_code or new_verification_code()
-        if study.gwp_version_id is None:
-            # Issued means pinned: the edition it is signed with, whatever comes later.
-            from ...selectors import gwp_version_of
-
-            study.gwp_version = gwp_version_of(study)
-        with translation.override(study.language):
-            try:
-                rendering = render_issued_pdf(study, issued_by=user.display_name)
-            except ReportTooLarge as exc:
-                raise WorkflowError(str(exc)) from exc
-            try:
-                signed = sign_pdf(rendering.pdf, box=rendering.signature_box, signer_name=user.display_name,
-                                  reason=_signature_reason(study), location=settings.SIGNING_LOCATION)
-            except SigningUnavailable:
-                raise
-            except Exception as exc:  # pyHanko, the timestamp server: say so, change nothing
-                logger.exception("signing %s failed", study.report_number)
-                raise WorkflowError(_("签名失败，报告未签发：%(error)s") % {"error": exc}) from exc
-            snapshot = issue_snapshot(study)
-        snapshot["issued_at"] = now.isoformat()
-        snapshot["issued_by"] = user.display_name
-        # The body the report names, as printed (the verification page shows it).
-        from ...reports.inputs import certification_body
-
-        snapshot["certification_body"] = certification_body(study, study.language)
-        study.issued_sha256 = hashlib.sha256(signed).hexdigest()
-        study.issued_snapshot = snapshot
+        study = locked_study(prepared.study)
+        if study.status == S.ISSUED and study.issued_sha256:
+            return study
+        # Role and status again (a lead verifier removed, a study sent back meanwhile); the
+        # blockers were checked when the job was queued and rendering found none new.
+        if not action.allowed(user, study) or study.status not in action.sources:
+            check_action(action, study, user)
+        p = prepared.study
+        study.issued_at, study.issue_date = p.issued_at, p.issue_date
+        study.verification_code, study.gwp_version = p.verification_code, p.gwp_version
+        if not _same_data(study, prepared):
+            raise StudyChangedWhileIssuing(study.report_number)
+        study.issued_sha256 = hashlib.sha256(prepared.signed).hexdigest()
+        study.issued_snapshot = prepared.snapshot
         study.status = S.ISSUED
-        study.issued_pdf.save(f"{study.report_number}.pdf", ContentFile(signed), save=False)
-        stored_name = study.issued_pdf.name
+        stored_name = _write_verified(study, file_name or f"{study.report_number}.pdf", prepared.signed)
         # The file is written before the row: if anything below fails, remove it again.
         try:
             study.full_clean()
             attribute_to(study, user)
             study.save()
             transition = record_transition(study, from_status=S.APPROVED, to_status=S.ISSUED, user=user,
-                                 comment=comment)
+                                          comment=comment)
             superseded = _supersede_previous(study, user=user)
+            from ..pact.events import study_issued
+
+            study_issued(study)  # PACT footprint ids, Published events to granted clients
         except Exception:
             study.issued_pdf.storage.delete(stored_name)
             raise
-        transaction.on_commit(lambda: notify(transition))
+        transaction.on_commit(lambda: queue_notice(transition))
         if superseded is not None:
-            transaction.on_commit(lambda: notify(superseded))
+            transaction.on_commit(lambda: queue_notice(superseded))
     return study
+
+
+def study_issue(*, study: Study, user, comment: str = "") -> Study:
+    """Render the final PDF, sign it, store it with its SHA-256 and a snapshot of the data,
+    and freeze the study, in the calling process. A revision's issue supersedes the study it
+    revises."""
+    with transaction.atomic():
+        check_action(ACTIONS["issue"], locked_study(study), user)
+    for attempt in range(2):
+        prepared = issue_prepare(study=study, user=user)
+        try:
+            return issue_commit(prepared, user=user, comment=comment)
+        except StudyChangedWhileIssuing:
+            if attempt:
+                raise WorkflowError(
+                    _("报告 %(number)s 在签发过程中被修改，请重新签发。") % {"number": study.report_number}
+                ) from None
+    raise AssertionError("unreachable")
 
 
 def _supersede_previous(study: Study, *, user) -> StudyTransition | None:

@@ -30,8 +30,8 @@ from ...models import (
     StudyTransition,
 )
 from ..calculation.study import StudyResult
+from ..jobs import queue_notice
 from ..results import study_results
-from .notifications import notify
 from .readiness import review_blockers
 
 S = StudyStatus
@@ -233,7 +233,7 @@ def _transition(name: str, *, study: Study, user, comment: str = "", **changes) 
         study.save()
         transition = record_transition(study, from_status=from_status, to_status=action.target,
                              user=user, comment=comment)
-        transaction.on_commit(lambda: notify(transition))
+        transaction.on_commit(lambda: queue_notice(transition))
     return study
 
 

@@ -10,11 +10,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ...choices import FROZEN_STATUSES, StudyStatus
 from ...models import Study
 from .signing import SignatureCheck, check_pdf_signature
+
+
+def verification_url(code: str) -> str:
+    """The public verify page of an issued report (printed under its QR code, given to PACT)."""
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/verify/{code}/"
 
 PDF_MAGIC = b"%PDF-"
 

@@ -2,14 +2,16 @@
 the study, copied into a revision."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image
 
 from footprint.choices import StudyStatus
-from footprint.reports import assets
 from footprint.services.entry import images as image_services
+from footprint.services.entry.images import study_image_names, study_images_folder
 from footprint.services.freeze import StudyFrozenError
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ def _add(study, data, filename="产品.png", caption=""):
 
 
 def _names(study):
-    return assets.study_images(study.report_number)
+    return study_image_names(study.report_number)
 
 
 def test_an_image_is_stored_under_its_caption_and_listed(seed_study):
@@ -56,7 +58,7 @@ def test_an_image_is_stored_under_its_caption_and_listed(seed_study):
 def test_the_caption_defaults_to_the_file_name_and_the_content_decides_the_extension(seed_study):
     image = _add(seed_study, picture("JPEG"), filename=r"C:\photos\IMG_0001.png")
     assert image.name == "IMG_0001.jpg"
-    with Image.open(assets.study_images_dir(seed_study.report_number) / image.name) as stored:
+    with Image.open((Path(settings.MEDIA_ROOT) / study_images_folder(seed_study.report_number)) / image.name) as stored:
         assert stored.format == "JPEG"
 
 
@@ -88,7 +90,7 @@ def test_metadata_is_dropped_and_large_pictures_are_scaled_down(seed_study):
     exif[0x0112] = 6  # Orientation: rotated 90°, so the stored picture is turned upright
     data = picture("JPEG", size=(3000, 1000), exif=exif.tobytes())
     image = _add(seed_study, data, caption="大图")
-    stored = (assets.study_images_dir(seed_study.report_number) / image.name).read_bytes()
+    stored = ((Path(settings.MEDIA_ROOT) / study_images_folder(seed_study.report_number)) / image.name).read_bytes()
     assert b"secret description" not in stored
     assert (image.width, image.height) == (800, 2400)
 
@@ -139,7 +141,7 @@ def test_locked_and_issued_studies_keep_their_images(seed_study, status):
 def test_a_revision_starts_with_the_issued_images(issued_seed_study, demo_users):
     from footprint.services.workflow import revisions
 
-    folder = assets.study_images_dir(issued_seed_study.report_number)
+    folder = (Path(settings.MEDIA_ROOT) / study_images_folder(issued_seed_study.report_number))
     folder.mkdir(parents=True)
     (folder / "外观.png").write_bytes(picture())
     revision = revisions.study_revise(study=issued_seed_study, user=demo_users["auditor"])
@@ -151,6 +153,6 @@ def test_a_revision_starts_with_the_issued_images(issued_seed_study, demo_users)
 def test_the_thumbnail_is_small(seed_study):
     image = _add(seed_study, picture("JPEG", size=(2000, 1000)), caption="大")
     data, content_type = image_services.study_image_thumbnail(
-        assets.study_images_dir(seed_study.report_number) / image.name)
+        (Path(settings.MEDIA_ROOT) / study_images_folder(seed_study.report_number)) / image.name)
     with Image.open(io.BytesIO(data)) as thumb:
         assert thumb.size == (320, 160) and content_type == "image/jpeg"

@@ -119,3 +119,23 @@ def test_an_import_error_names_the_column_in_the_user_s_language(seed_study):
     with translation.override("en"):
         [problem] = preview_file("bad.xlsx", out.getvalue()).problems
     assert problem.location == "Sheet activities, row 3, column quantity (Activity data)"
+
+
+def test_problems_name_stages_and_choices_with_their_names(seed_study):
+    from django.utils import translation
+
+    from footprint.services.interchange.exporting import study_to_document
+    from footprint.services.interchange.reading import Document
+    from footprint.services.interchange.validation import validate_document
+
+    data = study_to_document(seed_study)
+    stages = data["products"][0]["stages"]
+    stages.append(dict(stages[0]))  # the first stage twice
+    data["products"][0]["activities"][0]["basis"] = "weekly"
+    _clean, problems = validate_document(Document(data), {})
+    messages = " ".join(p.message for p in problems)
+    assert f"阶段 {stages[0]['stage']}（原材料获取） 重复" in messages
+    assert "annual_total（报告期总量）, per_unit（每功能单位）" in messages
+    with translation.override("en"):
+        _clean, problems = validate_document(Document(data), {})
+    assert "annual_total (Period total), per_unit (Per functional unit)" in " ".join(p.message for p in problems)

@@ -40,10 +40,13 @@ def test_result_changes_lists_the_total_and_the_stages_that_moved():
 
 
 @pytest.fixture
-def issued_demo2(demo_users, signing):
+def issued_demo2(demo_users, signing, snapshot_tracker):
     from footprint.services.demo.seed import issue_demo_study
+    from tests.snapshots import replay_or_build
 
-    return issue_demo_study()
+    # issued once, replayed in the next tests (tests/snapshots.py)
+    return Study.objects.get(pk=replay_or_build("issued_demo2", lambda: issue_demo_study().pk,
+                                                snapshot_tracker))
 
 
 def test_an_issued_study_keeps_the_edition_it_was_signed_with_and_says_what_a_correction_would_change(

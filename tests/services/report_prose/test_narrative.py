@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from footprint.services.report_prose.narrative import NARRATIVE_SECTIONS, default_narrative
+from footprint.choices import NARRATIVE_SECTIONS
+from footprint.services.report_prose.narrative import default_narrative
 
 SEED_SHINGLES = Path(__file__).resolve().parents[2] / "fixtures" / "seed_shingles.txt"
 

@@ -8,17 +8,23 @@ from footprint.services.calculation.study import (
     StudyInput,
     calculate_study,
 )
-from footprint.services.report_prose.narrative import (
-    NarrativeFacts,
-    NarrativeProduct,
-    NarrativeStage,
+from footprint.services.facts.model import (
+    ActivityFacts,
+    ClaimFacts,
+    CompanyFacts,
+    FactorFacts,
+    PersonFacts,
+    ProductFacts,
+    StageFacts,
+    StudyFacts,
 )
 from footprint.services.report_prose.translation import (
     Translator,
     needs_translation,
     normalise,
+    report_terms,
     translate_calculation_input,
-    translate_narrative_facts,
+    translate_facts,
     translation_gaps,
     translator_for,
     with_language,
@@ -108,16 +114,51 @@ def test_translating_the_calculation_input_renames_things_and_changes_no_number(
     assert translate_calculation_input(source, Translator("en")) is source
 
 
-def test_translating_narrative_facts_renames_the_company_products_stages_and_activities():
-    facts = NarrativeFacts(
-        company="中电华骋科技有限公司", standards=("ISO 14067",), boundary="cradle_to_gate",
-        period_start=None, period_end=None, gwp_set="AR5",
-        products=(NarrativeProduct(code="LV", name="低压成套开关设备", functional_unit="1 台",
-                                   stages=(NarrativeStage("production", included="生产用电"),)),),
+def _facts() -> StudyFacts:
+    return StudyFacts(
+        report_number="R-1", title="开关设备碳足迹", standards=("ISO 14067",), period_start=None,
+        period_end=None, gwp_set="AR5", boundary="cradle_to_gate", status="draft",
+        company=CompanyFacts("中电华骋科技有限公司", credit_code="91320000", address="南京",
+                             overview="企业简介"),
+        certification_body="",
+        texts={"purpose": "评价目的"},
+        products=(ProductFacts(
+            code="LV", name="低压成套开关设备", functional_unit="1 台", annual_output=10,
+            stages=(StageFacts("production", included="生产用电"),),
+            activities=(ActivityFacts(1, "production", "生产用电", 1000, "kWh", "F@1",
+                                      source="电表"),
+                        ActivityFacts(2, "production", "生产用电", 5, "kWh", "F@1")),
+        ),),
+        factors={"F@1": FactorFacts("F@1", "F", "华东电网", "kg/kWh", "CO2", 0.5, "生态环境部",
+                                    region="华东")},
+        team=(PersonFacts("张三", "核查机构", "C-1", "组长"),),
+        auditors=(PersonFacts("李四"),),
+        claims=(ClaimFacts("表 5-1", "kgCO₂e/台"),),
     )
-    tr = translator_for({"en": {"terms": {"中电华骋科技有限公司": "Zhongdian Huacheng", "1 台": "1 unit",
-                                          "低压成套开关设备": "LV switchgear", "生产用电": "Electricity"}}}, "en")
-    out = translate_narrative_facts(facts, tr)
-    assert out.company == "Zhongdian Huacheng"
+
+
+def test_translating_the_facts_translates_every_text_of_the_study_once():
+    tr = translator_for({"en": {
+        "texts": {"title": "Switchgear CFP", "purpose": "Purpose."},
+        "terms": {"中电华骋科技有限公司": "Zhongdian Huacheng", "1 台": "1 unit", "南京": "Nanjing",
+                  "低压成套开关设备": "LV switchgear", "生产用电": "Electricity", "华东": "East China",
+                  "组长": "Team leader", "表 5-1": "Table 5-1"}}}, "en")
+    out = translate_facts(_facts(), tr)
+    assert (out.title, out.texts["purpose"]) == ("Switchgear CFP", "Purpose.")
+    assert (out.company.name, out.company.address) == ("Zhongdian Huacheng", "Nanjing")
+    assert out.company.credit_code == "91320000"            # codes stay as entered
+    assert out.company.overview == "企业简介"                # no English passage: as entered
     assert (out.products[0].name, out.products[0].functional_unit) == ("LV switchgear", "1 unit")
     assert out.products[0].stages[0].included == "Electricity"
+    assert [a.name for a in out.products[0].activities] == ["Electricity", "Electricity"]
+    assert out.factors["F@1"].region == "East China" and out.factors["F@1"].unit == "kg/kWh"
+    assert out.team[0].role == "Team leader" and out.claims[0].place == "Table 5-1"
+    # nothing to translate: the very same facts come back
+    assert translate_facts(_facts(), Translator("en")) == _facts()
+
+
+def test_the_report_terms_are_every_short_text_once_in_report_order():
+    assert report_terms(_facts()) == [
+        "中电华骋科技有限公司", "南京", "低压成套开关设备", "1 台", "生产用电", "电表",
+        "华东", "生态环境部", "华东电网", "张三", "核查机构", "组长", "表 5-1", "kgCO₂e/台", "李四",
+    ]

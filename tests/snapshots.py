@@ -1,0 +1,235 @@
+"""Expensive fixtures built once per test process and replayed in every later test.
+
+Loading the demo takes half a second and issuing the seed study (render, sign) five; some
+400 tests ask for the one and 50 for the other. The first test that asks builds the data for
+real and records what the build wrote: per table the rows it added, changed and removed, and
+the files it wrote under MEDIA_ROOT. Every later test starts from the same database (its
+transaction is rolled back after each test), so writing those rows and files again gives it
+exactly the state the build would have given, without rendering or signing anything.
+
+A recording is replayed only when the database is known to be where it was when it was
+recorded: the same recordings replayed before it in this test and no other write (a wrapper
+sees every statement), the same row count and highest key in every table it touches, the same
+settings and language. Otherwise the fixture builds for real, as it always did. Tests that
+commit (live_server) always build for real: their database is emptied between tests.
+tests/test_snapshots.py compares a replay with a real build, row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.utils.functional import LazyObject
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE")
+
+
+@dataclass
+class TableChange:
+    columns: list[str]
+    key: str
+    delete: list  # keys of rows removed or changed by the build
+    insert: list[tuple]  # rows added or changed by the build, as stored
+
+
+@dataclass
+class Recording:
+    after: tuple[str, ...]  # the recordings replayed before this one was made
+    context: str  # settings and language the build ran with
+    fingerprint: dict[str, tuple]  # every table -> (row count, highest key) before the build
+    tables: dict[str, TableChange]
+    files: dict[str, bytes]  # MEDIA_ROOT-relative path -> content written by the build
+    result: object
+
+
+@dataclass
+class Tracker:
+    """What this test did to the database so far, as far as replaying is concerned."""
+
+    applied: list[str] = field(default_factory=list)
+    other_writes: bool = False
+    quiet: bool = False  # set while the snapshot code itself writes
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.quiet and sql.lstrip().split(None, 1)[0].upper() in _WRITES:
+            self.other_writes = True
+        return execute(sql, params, many, context)
+
+
+_recordings: dict[tuple, Recording | None] = {}  # None: this build cannot be replayed
+
+
+# Files go to each test's own MEDIA_ROOT; SETTINGS_MODULE is None while a test overrides any
+# setting (Django's UserSettingsHolder), which says nothing about the other settings.
+_NOT_COMPARED = {"MEDIA_ROOT", "SETTINGS_MODULE"}
+
+
+def _setting(name: str) -> str:
+    value = getattr(settings, name)
+    # a lazy value's repr changes once evaluated; its value does not
+    return repr(str(value) if isinstance(value, LazyObject) else value)
+
+
+def _context() -> str:
+    from django.utils import translation
+
+    values = sorted((name, _setting(name)) for name in dir(settings)
+                    if name.isupper() and name not in _NOT_COMPARED)
+    values.append(("language", translation.get_language()))
+    return hashlib.sha256(repr(values).encode()).hexdigest()
+
+
+def _tables() -> list[str]:
+    return sorted(connection.introspection.table_names())
+
+
+_keys: dict[str, str | None] = {}
+
+
+def _key_column(cursor, table: str) -> str | None:
+    if table not in _keys:
+        _keys[table] = connection.introspection.get_primary_key_column(cursor, table)
+    return _keys[table]
+
+
+def _dump() -> dict[str, tuple[str | None, list[str], dict]]:
+    """Every row of every table, by primary key (by the whole row in a table without one)."""
+    quote = connection.ops.quote_name
+    out = {}
+    with connection.cursor() as cursor:
+        for table in _tables():
+            key = _key_column(cursor, table)
+            cursor.execute(f"SELECT * FROM {quote(table)}")
+            columns = [c[0] for c in cursor.description]
+            rows = [tuple(_plain(v) for v in row) for row in cursor.fetchall()]
+            index = columns.index(key) if key else None
+            out[table] = (key, columns, {(row if index is None else row[index]): row for row in rows})
+    return out
+
+
+def _mails() -> int:
+    return len(getattr(mail, "outbox", []))
+
+
+def _plain(value):
+    return bytes(value) if isinstance(value, memoryview) else value
+
+
+def _fingerprint(tables) -> dict[str, tuple]:
+    """Row count and highest key of each table, in one query."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        parts = []
+        for table in tables:
+            key = _key_column(cursor, table)
+            highest = f"CAST(MAX({quote(key)}) AS TEXT)" if key else "NULL"
+            parts.append(f"SELECT %s, COUNT(*), {highest} FROM {quote(table)}")
+        cursor.execute(" UNION ALL ".join(parts), list(tables))
+        return {table: (count, highest) for table, count, highest in cursor.fetchall()}
+
+
+def _files(root) -> dict[str, bytes]:
+    root = Path(root)
+    if not root.is_dir():
+        return {}
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _diff(before, after) -> dict[str, TableChange]:
+    changes = {}
+    for table, (key, columns, rows) in after.items():
+        old = before.get(table, (key, columns, {}))[2]
+        changed = [k for k, row in rows.items() if old.get(k) != row]
+        removed = [k for k in old if k not in rows]
+        if changed or removed:
+            changes[table] = TableChange(columns, key, removed + [k for k in changed if k in old],
+                                         [rows[k] for k in changed])
+    return changes
+
+
+def _replayable(recording: Recording, tracker: Tracker) -> bool:
+    return (not tracker.other_writes and tuple(tracker.applied) == recording.after
+            and recording.context == _context()
+            and _fingerprint(recording.fingerprint) == recording.fingerprint)
+
+
+def _replay(recording: Recording) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Foreign keys are checked at commit (Django declares them deferrable), so the order of
+        # the tables does not matter; all deletions first keeps unique columns free.
+        for table, change in recording.tables.items():
+            for start in range(0, len(change.delete), 500):
+                chunk = change.delete[start:start + 500]
+                cursor.execute(f"DELETE FROM {quote(table)} WHERE {quote(change.key)} IN "
+                               f"({', '.join(['%s'] * len(chunk))})", chunk)
+        for table, change in recording.tables.items():
+            if change.insert:
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in change.columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(change.columns))})", change.insert)
+    if connection.vendor == "postgresql":
+        _reset_sequences(recording.tables)
+    root = Path(settings.MEDIA_ROOT)
+    for name, content in recording.files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+
+
+def _reset_sequences(tables) -> None:
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in tables]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def replay_or_build(name: str, build, tracker: Tracker):
+    """What `build()` returns, and the database (and MEDIA_ROOT) as `build()` leaves it:
+    built for real the first time (and whenever replaying is not known to be exact),
+    replayed from the recording afterwards. `build()` must return plain data (keys, not
+    model instances)."""
+    key = (name, tuple(tracker.applied))  # the same build after other replays is another recording
+    recording = _recordings.get(key)
+    in_test_transaction = connection.in_atomic_block
+    if recording is not None and in_test_transaction and _replayable(recording, tracker):
+        tracker.quiet = True
+        try:
+            _replay(recording)
+        finally:
+            tracker.quiet = False
+        tracker.applied.append(name)
+        return recording.result
+    if key in _recordings or not in_test_transaction or tracker.other_writes:
+        tracker.other_writes = True
+        return build()
+    # Record: the state before, the build, the state after.
+    after_applied = tuple(tracker.applied)
+    context = _context()
+    fingerprint = _fingerprint(_tables())
+    before, files_before, mails_before = _dump(), _files(settings.MEDIA_ROOT), _mails()
+    result = build()
+    tracker.other_writes = False  # the build's own writes are what the recording holds
+    after, files_after = _dump(), _files(settings.MEDIA_ROOT)
+    tables = _diff(before, after)
+    if (set(files_before) - set(files_after) or _mails() != mails_before or _context() != context
+            or any(tables[t].key is None for t in tables) or set(after) != set(before)):
+        _recordings[key] = None  # a side effect a replay would not reproduce
+        tracker.other_writes = True
+        return result
+    _recordings[key] = Recording(
+        after=after_applied, context=context,
+        fingerprint=fingerprint,
+        tables=tables,
+        files={n: c for n, c in files_after.items() if files_before.get(n) != c},
+        result=result,
+    )
+    tracker.applied.append(name)
+    return result

@@ -1,0 +1,58 @@
+"""The deployment files say what docs/deployment.md promises: web, worker, PostgreSQL and
+Redis with health checks, a health check that ALLOWED_HOSTS accepts, an image that runs as an
+unprivileged user and whose build context holds no developer data or keys."""
+
+import fnmatch
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_web_worker_database_and_broker_with_health_checks():
+    services = _compose()["services"]
+    assert {"web", "worker", "db", "redis", "proxy", "migrate"} <= set(services)
+    for name in ("web", "worker", "db", "redis"):
+        assert services[name]["healthcheck"]["test"], name
+    assert services["web"]["command"][0] == "gunicorn"
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    # Web and worker share the broker and the files.
+    for name in ("web", "worker"):
+        env = services[name]["environment"]
+        assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+        assert "media:/app/media" in services[name]["volumes"]
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_the_web_health_check_sends_a_host_that_allowed_hosts_accepts():
+    web = _compose()["services"]["web"]
+    probe = " ".join(web["healthcheck"]["test"])
+    assert "/healthz/" in probe and "'Host': os.environ['SITE_ADDRESS']" in probe
+    assert web["environment"]["ALLOWED_HOSTS"] == web["environment"]["SITE_ADDRESS"]
+
+
+def test_the_image_runs_as_an_unprivileged_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, flags=re.M)
+    assert users and users[-1] not in ("root", "0")
+    assert "COPY . ." not in dockerfile
+
+
+def test_the_build_context_leaves_out_developer_data_and_keys():
+    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+
+    def ignored(path: str) -> bool:
+        return any(fnmatch.fnmatch(path, p.rstrip("/")) or path.startswith(p.rstrip("/") + "/")
+                   for p in patterns)
+
+    for path in (".venv", "db.sqlite3", "media/studies/x.png", ".git", "var/pki/signer.p12", ".env"):
+        assert ignored(path), path
+    for path in ("footprint/models.py", "templates/base.html", "locale/en/LC_MESSAGES/django.po"):
+        assert not ignored(path), path

@@ -1,0 +1,157 @@
+"""A real Celery worker on Redis (127.0.0.1:6379) issues a study; its process is killed with
+SIGKILL mid-issue, the study stays approved, and the redelivered task completes the issue.
+
+The worker is started here (`celery -A tests.worker_app worker`) against this test run's
+database, on a queue of its own; .ci/run starts Redis.
+"""
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from footprint.choices import JobStatus
+from footprint.models import BackgroundJob, Study, StudyTransition
+from footprint.services.workflow import issue_jobs, issuing, transitions
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pdf]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait(condition, timeout: float, what: str, worker=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if worker is not None and worker.poll() is not None:
+            raise AssertionError(f"the worker exited ({worker.returncode}) while waiting for {what}")
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def queue(settings):
+    """Queue this test's tasks on a queue of their own, through the real broker."""
+    if not _redis_up():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    from config.celery import app
+
+    name = f"pcf-test-{uuid.uuid4().hex[:8]}"
+
+    def use(queue_name, eager):
+        settings.CELERY_TASK_ALWAYS_EAGER = eager
+        app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+        app.conf.CELERY_TASK_DEFAULT_QUEUE = queue_name
+        app.amqp.queues = app.amqp.Queues(app.conf.task_queues, create_missing=True)
+        app.amqp._producer_pool = None
+
+    saved = app.conf.task_default_queue
+    use(name, False)
+    yield name
+    use(saved, True)
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379).delete(name, f"_kombu.binding.{name}")
+
+
+@pytest.fixture
+def approved(seed_study, demo_users, signing):
+    u = demo_users
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    return Study.objects.get(pk=seed_study.pk)
+
+
+@pytest.fixture
+def worker(queue, signing, settings, tmp_path):
+    marker = tmp_path / "signing-started"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "TEST_WORKER_QUEUE": queue,
+        "TEST_WORKER_MARKER": str(marker),
+        "TEST_SIGNING_PKCS12_PATH": settings.SIGNING_PKCS12_PATH,
+        "TEST_SIGNING_PKCS12_PASSPHRASE": settings.SIGNING_PKCS12_PASSPHRASE,
+        "TEST_SIGNING_SEAL_IMAGE": settings.SIGNING_SEAL_IMAGE,
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tests.worker_app", "worker", "--pool=prefork",
+         "--concurrency=1", "-Q", queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "--loglevel=WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    process.marker = marker
+    yield process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def test_a_worker_killed_mid_issue_leaves_the_study_approved_and_the_retry_issues_it(
+        approved, demo_users, worker):
+    lead = demo_users["lead"]
+    job = issue_jobs.issue_request(study=approved, user=lead, comment="签发")
+    assert issue_jobs.issue_request(study=approved, user=lead).pk == job.pk  # a second click
+
+    # The worker renders, then starts signing: kill that process there.
+    child = int(_wait(lambda: worker.marker.exists() and worker.marker.read_text(), 120,
+                      "the worker to start signing", worker))
+    assert child != worker.pid
+    assert BackgroundJob.objects.get(pk=job.pk).status == JobStatus.SIGNING
+    os.kill(child, signal.SIGKILL)
+
+    study = Study.objects.get(pk=approved.pk)
+    assert study.status == "approved" and not study.issued_sha256 and not study.issued_pdf
+
+    # acks_late + reject_on_worker_lost: the message goes back to the queue, a new worker
+    # process takes it and completes the issue.
+    def finished():
+        state = BackgroundJob.objects.get(pk=job.pk)
+        return state if not state.is_active else None
+
+    try:
+        done = _wait(finished, 120, "the retried job", worker)
+    except AssertionError:
+        worker.kill()
+        raise AssertionError(worker.communicate()[0][-3000:]) from None
+    assert done.status == JobStatus.DONE, done.reason
+    assert done.attempts == 2
+    study.refresh_from_db()
+    assert study.status == "issued"
+    assert StudyTransition.objects.filter(study=study, to_status="issued").count() == 1
+    data = issuing.issued_pdf_bytes(study)
+    assert hashlib.sha256(data).hexdigest() == study.issued_sha256
