@@ -193,6 +193,11 @@ CERTIFICATION_BODY_NAME_EN = env.str(
 SIGNING_PKCS12_PATH = env.str("SIGNING_PKCS12_PATH", default=str(BASE_DIR / "var" / "pki" / "signer.p12"))
 SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="demo-passphrase")
 SIGNING_TIMESTAMP_URL = env.str("SIGNING_TIMESTAMP_URL", default="")
+# PEM file with the TSA's root certificate(s): the timestamp's chain is validated and its
+# validation data embedded too (PAdES B-LT). Without it a configured TSA cannot be used.
+SIGNING_TIMESTAMP_ROOTS = env.str("SIGNING_TIMESTAMP_ROOTS", default="")
+# The CA's CRL (DER) to embed; by default the demo CA's, beside the PKCS#12 file.
+SIGNING_CRL_PATH = env.str("SIGNING_CRL_PATH", default="")
 SIGNING_IS_DEMO = env.bool("SIGNING_IS_DEMO", default=True)
 # The seal image drawn in the visible signature (PNG); `create_demo_pki` draws a demo one.
 SIGNING_SEAL_IMAGE = env.str("SIGNING_SEAL_IMAGE", default=str(BASE_DIR / "var" / "pki" / "seal.png"))
@@ -206,7 +211,7 @@ STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024
 # are refused with a message before rendering starts.
 REPORT_MAX_ACTIVITIES = env.int("REPORT_MAX_ACTIVITIES", default=2000)
 # What renders the issued report for the issuing step (services do not import the report layer).
-REPORT_RENDERER = "footprint.reports.pdf.render_study_pdf"
+REPORT_RENDERER = "footprint.reports.pdf.render_issued_pdf"
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # Behind a reverse proxy that terminates HTTPS (docker-compose's `proxy` service), the proxy's

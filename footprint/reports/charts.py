@@ -28,7 +28,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float
+    value: float | None  # None: not included (no bar; `note` says so instead of a number)
     note: str = ""  # printed after the value, e.g. "84.7 %"
 
 
@@ -37,21 +37,45 @@ def _fmt(value: float) -> str:
     return F.kg(value)
 
 
-def _truncate(text: str, limit: int) -> str:
-    """Shorten to about `limit` CJK characters of width; Latin letters are a little over half
-    as wide, so English labels keep about twice as many characters."""
-    def width(ch: str) -> float:
-        return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6
+def _char_width(ch: str) -> float:
+    """Width in CJK characters: Latin letters are a little over half as wide."""
+    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6
 
-    if sum(width(ch) for ch in text) <= limit:
+
+def _truncate(text: str, limit: float) -> str:
+    if sum(_char_width(ch) for ch in text) <= limit:
         return text
     kept, used = [], 0.0
     for ch in text:
-        used += width(ch)
+        used += _char_width(ch)
         if used > limit - 1:
             break
         kept.append(ch)
     return "".join(kept) + "…"
+
+
+def wrap_label(text: str, limit: float, *, max_lines: int = 3) -> list[str]:
+    """Break a bar label into lines of about `limit` CJK characters of width: at spaces for
+    words, anywhere between CJK characters. Labels are wrapped, not cut, so that two long
+    names that start alike stay distinguishable; only a label longer than `max_lines` lines
+    is shortened, in its last line."""
+    lines: list[str] = []
+    current, used = "", 0.0
+    cjk = any(_char_width(ch) == 1.0 for ch in text)
+    tokens, joiner = (list(text), "") if cjk else (text.split(" "), " ")
+    for token in tokens:
+        width = sum(_char_width(ch) for ch in token) + (0.6 if joiner and current else 0)
+        if current and used + width > limit:
+            lines.append(current)
+            current, used = token, sum(_char_width(ch) for ch in token)
+        else:
+            current = f"{current}{joiner}{token}" if current else token
+            used += width
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines - 1] + [_truncate(joiner.join(lines[max_lines - 1:]), limit)]
+    return lines
 
 
 def horizontal_bar_chart(
@@ -65,10 +89,12 @@ def horizontal_bar_chart(
     chart_id: str = "chart",
 ) -> str:
     """Horizontal bars with value labels; suits long CJK stage and activity names."""
-    row, top = 30, 34 if title else 8
-    height = top + row * max(len(bars), 1) + 26
+    line_height, top = 14, 34 if title else 8
+    label_lines = [wrap_label(b.label, 16) for b in bars]
+    rows = [max(30, 14 * len(lines) + 12) for lines in label_lines]
+    height = top + sum(rows) + 26
     plot_width = width - label_width - 150
-    largest = max((b.value for b in bars), default=0.0)
+    largest = max((b.value for b in bars if b.value is not None), default=0.0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-labelledby="{chart_id}-title" '
@@ -79,21 +105,28 @@ def horizontal_bar_chart(
         parts.append(f'<text x="0" y="18" font-size="14" font-weight="bold">{escape(title)}</text>')
     axis_x = label_width
     parts.append(
-        f'<line x1="{axis_x}" y1="{top - 4}" x2="{axis_x}" y2="{top + row * len(bars)}" stroke="#666" stroke-width="1"/>'
+        f'<line x1="{axis_x}" y1="{top - 4}" x2="{axis_x}" y2="{top + sum(rows)}" stroke="#666" stroke-width="1"/>'
     )
-    for i, bar in enumerate(bars):
-        y = top + i * row
+    y = top
+    for i, (bar, lines, row) in enumerate(zip(bars, label_lines, rows, strict=True)):
+        middle = y + row / 2 + 4  # the baseline that centres one line of 12 px text
+        first = middle - (len(lines) - 1) * line_height / 2
+        for n, line in enumerate(lines):
+            parts.append(f'<text x="{axis_x - 8}" y="{first + n * line_height:.1f}" '
+                         f'text-anchor="end">{escape(line)}</text>')
+        if bar.value is None:
+            parts.append(f'<text x="{axis_x + 6}" y="{middle:.1f}" fill="#777">{escape(bar.note)}</text>')
+            y += row
+            continue
         length = 0.0 if largest <= 0 else max(bar.value, 0) / largest * plot_width
         color = colors[i % len(colors)]
         parts.append(
-            f'<text x="{axis_x - 8}" y="{y + 17}" text-anchor="end">{escape(_truncate(bar.label, 16))}</text>'
-        )
-        parts.append(
-            f'<rect x="{axis_x}" y="{y + 5}" width="{length:.2f}" height="{row - 10}" fill="{color}">'
+            f'<rect x="{axis_x}" y="{y + row / 2 - 10:.1f}" width="{length:.2f}" height="20" fill="{color}">'
             f"<title>{escape(bar.label)}: {_fmt(bar.value)} {escape(unit)}</title></rect>"
         )
         value_text = f"{_fmt(bar.value)}" + (f"  ({escape(bar.note)})" if bar.note else "")
-        parts.append(f'<text x="{axis_x + length + 6:.2f}" y="{y + 17}">{value_text}</text>')
+        parts.append(f'<text x="{axis_x + length + 6:.2f}" y="{middle:.1f}">{value_text}</text>')
+        y += row
     parts.append(
         f'<text x="{axis_x}" y="{height - 6}" fill="#555" font-size="11">{escape(unit)}</text>'
     )
@@ -101,10 +134,12 @@ def horizontal_bar_chart(
     return "".join(parts)
 
 
-def stage_chart(stages: list[tuple[str, float, Decimal | str]], *, title: str = "",
+def stage_chart(stages: list[tuple[str, float | None, Decimal | str]], *, title: str = "",
                 unit: str = "kgCO₂e", chart_id: str = "stages") -> str:
-    """One bar per lifecycle stage: (label, kgCO₂e, share in %)."""
-    bars = [Bar(label, value, F.share_text(share)) for label, value, share in stages]
+    """One bar per lifecycle stage: (label, kgCO₂e, share in %), or (label, None, text) for a
+    stage not included, which prints the text instead of a bar."""
+    bars = [Bar(label, value, F.share_text(share) if value is not None else share)
+            for label, value, share in stages]
     return horizontal_bar_chart(bars, title=title, unit=unit, chart_id=chart_id)
 
 
@@ -136,51 +171,51 @@ def _wrap(label: str, limit: int) -> list[str]:
 
 def boundary_diagram(stages: list[tuple[str, bool]], *, boundary_label: str = "",
                      excluded_label: str = "", width: int = 640, chart_id: str = "boundary") -> str:
-    """The product system: one box per lifecycle stage in order, joined by arrows, inside the
-    dashed system boundary; stages without data are drawn dashed and grey."""
+    """The product system: the included lifecycle stages in order, joined by arrows, inside
+    the dashed system boundary; the stages left out are drawn dashed and grey in a row below,
+    outside the frame, under `excluded_label`."""
+    included = [label for label, inside in stages if inside]
+    excluded = [label for label, inside in stages if not inside]
     n = max(len(stages), 1)
     gap, left, top = 16, 10, 34
     box_w = (width - 2 * left - gap * (n - 1)) / n
     box_h = 64
-    height = top + box_h + 52
+    frame_w = max(len(included), 1) * (box_w + gap) - gap + 2 * left - 4
+    out_top = top + box_h + 44  # the excluded row starts below the frame
+    height = (out_top + box_h + 8) if excluded else (top + box_h + 20)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-labelledby="{chart_id}-title" font-family="{escape(FONT_STACK)}" '
         f'font-size="11" class="pcf-chart">',
         f'<title id="{chart_id}-title">{escape(boundary_label)}</title>',
-        f'<rect x="2" y="{top - 22}" width="{width - 4}" height="{box_h + 32}" fill="none" '
+        f'<rect x="2" y="{top - 22}" width="{frame_w:.1f}" height="{box_h + 32}" fill="none" '
         f'stroke="#0072B2" stroke-width="1.2" stroke-dasharray="6 4" rx="6"/>',
         f'<text x="10" y="{top - 8}" font-size="12" fill="#0072B2">{escape(boundary_label)}</text>',
     ]
-    for i, (label, included) in enumerate(stages):
-        x = left + i * (box_w + gap)
+
+    def box(x: float, y: float, label: str, inside: bool) -> None:
         fill, stroke, dash, color = (
-            ("#E8F1F8", "#0072B2", "", "#111") if included else ("#F4F4F4", "#999", ' stroke-dasharray="4 3"', "#777")
+            ("#E8F1F8", "#0072B2", "", "#111") if inside else ("#F4F4F4", "#999", ' stroke-dasharray="4 3"', "#777")
         )
-        parts.append(
-            f'<rect x="{x:.1f}" y="{top}" width="{box_w:.1f}" height="{box_h}" rx="4" fill="{fill}" '
-            f'stroke="{stroke}"{dash}/>'
-        )
+        parts.append(f'<rect x="{x:.1f}" y="{y}" width="{box_w:.1f}" height="{box_h}" rx="4" '
+                     f'fill="{fill}" stroke="{stroke}"{dash}/>')
         lines = _wrap(label, 6)
-        start = top + box_h / 2 - (len(lines) - 1) * 7 + 4
+        start = y + box_h / 2 - (len(lines) - 1) * 7 + 4
         for j, line in enumerate(lines):
-            parts.append(
-                f'<text x="{x + box_w / 2:.1f}" y="{start + j * 14:.1f}" text-anchor="middle" '
-                f'fill="{color}">{escape(line)}</text>'
-            )
-        if i < len(stages) - 1:
-            ax = x + box_w + 2
-            ay = top + box_h / 2
-            parts.append(
-                f'<path d="M{ax:.1f} {ay:.1f} h{gap - 6:.1f} m-4 -3 l4 3 l-4 3" fill="none" '
-                f'stroke="#555" stroke-width="1.2"/>'
-            )
-    if excluded_label and not all(included for _l, included in stages):
-        y = top + box_h + 42
-        parts.append(
-            f'<rect x="10" y="{y - 9}" width="16" height="10" fill="#F4F4F4" stroke="#999" '
-            f'stroke-dasharray="4 3"/><text x="32" y="{y}" fill="#555">{escape(excluded_label)}</text>'
-        )
+            parts.append(f'<text x="{x + box_w / 2:.1f}" y="{start + j * 14:.1f}" text-anchor="middle" '
+                         f'fill="{color}">{escape(line)}</text>')
+
+    for i, label in enumerate(included):
+        x = left + i * (box_w + gap)
+        box(x, top, label, True)
+        if i < len(included) - 1:
+            ax, ay = x + box_w + 2, top + box_h / 2
+            parts.append(f'<path d="M{ax:.1f} {ay:.1f} h{gap - 6:.1f} m-4 -3 l4 3 l-4 3" fill="none" '
+                         f'stroke="#555" stroke-width="1.2"/>')
+    if excluded:
+        parts.append(f'<text x="10" y="{out_top - 8}" fill="#555">{escape(excluded_label)}</text>')
+        for i, label in enumerate(excluded):
+            box(left + i * (box_w + gap), out_top, label, False)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -247,8 +282,11 @@ def tornado_chart(items: list[tuple[str, float, float]], *, title: str = "", wid
     """Contribution to variance (label, share as a fraction, signed correlation), largest
     first: a bar to the right for an input that raises the total when it rises, to the left
     for one that lowers it; the bar's length is its share."""
-    row, top = 26, (34 if title else 8)
-    height = top + row * max(len(items), 1) + 30
+    top = 34 if title else 8
+    # labels wrap (like the bar charts), each row as tall as its label
+    label_lines = [wrap_label(label, 16) for label, _s, _r in items]
+    rows = [max(26, 14 * len(lines) + 10) for lines in label_lines]
+    height = top + sum(rows) + 30
     half = (width - label_width - 20) / 2
     axis_x = label_width + half
     largest = max((share for _l, share, _r in items), default=0.0) or 1.0
@@ -260,20 +298,24 @@ def tornado_chart(items: list[tuple[str, float, float]], *, title: str = "", wid
     ]
     if title:
         parts.append(f'<text x="0" y="18" font-size="14" font-weight="bold">{escape(title)}</text>')
-    for i, (label, share, r) in enumerate(items):
-        y = top + i * row
+    y = top
+    for (label, share, r), lines, row in zip(items, label_lines, rows, strict=True):
         length = share / largest * (half - 60)
         x = axis_x if r >= 0 else axis_x - length
         color = PALETTE[0] if r >= 0 else PALETTE[5]
-        parts.append(f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end">'
-                     f'{escape(_truncate(label, 16))}</text>')
-        parts.append(f'<rect x="{x:.2f}" y="{y + 4}" width="{length:.2f}" height="{row - 8}" fill="{color}">'
+        middle = y + row / 2 + 4
+        first = middle - (len(lines) - 1) * 7
+        for n, line in enumerate(lines):
+            parts.append(f'<text x="{label_width - 8}" y="{first + n * 14:.1f}" text-anchor="end">'
+                         f'{escape(line)}</text>')
+        parts.append(f'<rect x="{x:.2f}" y="{y + row / 2 - 9:.1f}" width="{length:.2f}" height="18" fill="{color}">'
                      f'<title>{escape(label)}: {F.percent_text(share)}</title></rect>')
         text_x, anchor = (axis_x + length + 4, "start") if r >= 0 else (axis_x - length - 4, "end")
-        parts.append(f'<text x="{text_x:.2f}" y="{y + 16}" text-anchor="{anchor}">{F.percent_text(share)}</text>')
-    parts.append(f'<line x1="{axis_x:.2f}" y1="{top}" x2="{axis_x:.2f}" y2="{top + row * len(items)}" '
+        parts.append(f'<text x="{text_x:.2f}" y="{middle:.1f}" text-anchor="{anchor}">{F.percent_text(share)}</text>')
+        y += row
+    parts.append(f'<line x1="{axis_x:.2f}" y1="{top}" x2="{axis_x:.2f}" y2="{top + sum(rows)}" '
                  f'stroke="#666"/>')
-    foot = top + row * len(items) + 18
+    foot = top + sum(rows) + 18
     if left_label:
         parts.append(f'<text x="{axis_x - 6:.2f}" y="{foot}" text-anchor="end" fill="#555" font-size="11">'
                      f'{escape(left_label)}</text>')

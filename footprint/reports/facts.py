@@ -47,6 +47,7 @@ class ReportInputs:
     assets: Mapping[str, str] = field(default_factory=dict)
     verification_url: str = ""
     qr_svg: str = ""            # segno's inline SVG of verification_url (made by the loader)
+    verification_url_local: bool = False  # PUBLIC_BASE_URL is this machine or a private network
     generated_at: dt.datetime | None = None
     uncertainty: object | None = None   # services.study_uncertainty.StudyUncertainty
 

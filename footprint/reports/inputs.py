@@ -13,7 +13,7 @@ import datetime as dt
 import segno
 from django.utils import timezone
 
-from ..choices import NARRATIVE_SECTIONS
+from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import Study
 from ..selectors import gwp_tables, gwp_version_of, study_products_with_data
 from ..services.calculation.study import calculate_study
@@ -29,6 +29,7 @@ from ..services.report_prose.translation import (
 from ..services.results import study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow.completeness import study_completeness, translation_missing
+from ..services.workflow.public_url import verification_url_is_local
 from ..services.workflow.verification import verification_url
 from .facts import ImageFacts, Narrative, ReportInputs, TransitionFacts
 
@@ -43,9 +44,11 @@ def report_language(study: Study, language: str | None) -> str:
 
 
 def load_report_inputs(study: Study, *, language: str | None = None, final: bool = False,
-                       asset_urls: dict[str, str], image_url=None) -> ReportInputs:
+                       asset_urls: dict[str, str], image_url=None, issued_by: str = "") -> ReportInputs:
     """`asset_urls` maps asset names to URLs (the PDF's private scheme or /static/ for the
-    browser); `image_url(name)` gives the URL of an uploaded study image."""
+    browser); `image_url(name)` gives the URL of an uploaded study image. `issued_by` names
+    the person issuing the study now (the issuing step, whose transition is recorded only
+    after the signed file exists)."""
     language = report_language(study, language)
     # The study's own text in the report language (Study.translations; identity in Chinese).
     tr = translator_for(study.translations, language)
@@ -74,6 +77,9 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
                         tr.term(t.user.get_full_name() or t.user.username) if t.user else "")
         for t in study.transitions.select_related("user").order_by("created_at", "id")
     )
+    if final and issued_by and study.issued_at and not any(
+            t.to_status == StudyStatus.ISSUED and t.at >= study.issued_at for t in transitions):
+        transitions += (TransitionFacts(StudyStatus.ISSUED, study.issued_at, tr.term(issued_by)),)
     images = ()
     if image_url is not None:
         images = tuple(ImageFacts(image_url(name), name.rsplit(".", 1)[0])
@@ -114,6 +120,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         assets=asset_urls,
         verification_url=url,
         qr_svg=qr_svg,
+        verification_url_local=bool(url) and verification_url_is_local(),
         generated_at=timezone.localtime() if not final else _issued_at(study),
         uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
     )

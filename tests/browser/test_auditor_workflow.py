@@ -218,10 +218,10 @@ def _complete_the_report(page, screenshot_dir, tmp_path):
     page.fill("#id_organisation", "示例国际检测认证有限公司")
     page.click("#save-profile")
     page.wait_for_url(re.compile(r".*/studies/WEB-1/team/$"))
-    page.select_option("#id_lead_verifier", label="技术负责人 (lead)")
+    page.select_option("#id_lead_verifier", label="陈静 (lead)")
     page.click("#people-to-team [data-add-person=auditor]")
     page.wait_for_selector("#team-form .alert-success, .alert-success")
-    assert page.locator("#id_team-0-name").input_value() == "审核员"
+    assert page.locator("#id_team-0-name").input_value() == "张明远"
     assert page.locator("#id_team-0-certificate_number").input_value() == "2026-CCAA-GHG1-0000001"
     assert page.locator("#id_team-0-role").input_value() == "组长"
     # A second member typed by hand, moved up, then saved.
@@ -234,7 +234,7 @@ def _complete_the_report(page, screenshot_dir, tmp_path):
     page.click("#save-team")
     page.wait_for_selector(".alert-success")
     study = Study.objects.get(report_number="WEB-1")
-    assert [m.name for m in study.team.all()] == ["外聘专家", "审核员"]
+    assert [m.name for m in study.team.all()] == ["外聘专家", "张明远"]
     assert study.lead_verifier.username == "lead"
     page.screenshot(path=str(screenshot_dir / "team.png"), full_page=True)
 

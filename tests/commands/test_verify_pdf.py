@@ -13,9 +13,14 @@ def test_it_accepts_the_issued_file(issued_seed_study, tmp_path, capsys):
     path.write_bytes(study.issued_pdf.read())
     call_command("verify_pdf", str(path))
     out = capsys.readouterr().out
-    assert "AUTHENTIC" in out and "NOT AUTHENTIC" not in out
+    # one verdict in plain words on the first line, then the level and the details
+    first, *rest = out.splitlines()
+    assert first.startswith("AUTHENTIC: 真实有效") and "NOT AUTHENTIC" not in out
+    assert "intact=" not in out and "valid=" not in out
+    assert "PAdES level:   B-B+LT-data (chain and CRL embedded" in out
+    assert "revocation checked offline:    yes" in out
     assert study.issued_sha256 in out
-    assert "202508175GHG" in out and "status:     valid" in out
+    assert "202508175GHG" in out and "status:        valid" in out
     assert "212.852" in out
 
 
@@ -26,7 +31,9 @@ def test_it_rejects_a_one_byte_change(issued_seed_study, tmp_path, capsys):
     path.write_bytes(bytes(data))
     with pytest.raises(CommandError, match="NOT AUTHENTIC"):
         call_command("verify_pdf", str(path))
-    assert "issued file: no" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("NOT AUTHENTIC: ")
+    assert "issued file:   no" in out
 
 
 def test_it_rejects_an_unknown_file(db, tmp_path):
@@ -45,6 +52,13 @@ def test_create_demo_pki_is_idempotent(settings, tmp_path, capsys):
     assert (tmp_path / "pki" / "signer.p12").read_bytes() == first
     assert "already present" in capsys.readouterr().out
     assert (tmp_path / "pki" / "demo-ca.pem").exists() and (tmp_path / "pki" / "seal.png").exists()
+    # the demo CA publishes a CRL (nothing revoked), signed by the CA
+    from cryptography import x509
+
+    crl = x509.load_der_x509_crl((tmp_path / "pki" / "demo-ca.crl").read_bytes())
+    ca = x509.load_pem_x509_certificate((tmp_path / "pki" / "demo-ca.pem").read_bytes())
+    assert crl.issuer == ca.subject and crl.is_signature_valid(ca.public_key())
+    assert len(list(crl)) == 0
 
 
 def test_create_demo_pki_refuses_outside_the_demo(settings, tmp_path):

@@ -34,7 +34,14 @@ def test_boundary_diagram_draws_excluded_stages_dashed():
     svg = boundary_diagram([("原材料获取", True), ("使用", False), ("<b>", True)],
                            boundary_label="系统边界", excluded_label="未纳入")
     root = ET.fromstring(svg)
+    frame = next(r for r in root.findall(f"{SVG}rect") if r.get("rx") == "6")
     boxes = [r for r in root.findall(f"{SVG}rect") if r.get("rx") == "4"]
     assert len(boxes) == 3
-    assert boxes[1].get("stroke-dasharray") and not boxes[0].get("stroke-dasharray")
+    # the included stages in order inside the frame, the excluded one dashed below it
+    frame_bottom = float(frame.get("y")) + float(frame.get("height"))
+    inside = [b for b in boxes if float(b.get("y")) < frame_bottom]
+    outside = [b for b in boxes if float(b.get("y")) > frame_bottom]
+    assert len(inside) == 2 and len(outside) == 1
+    assert outside[0].get("stroke-dasharray") and not any(b.get("stroke-dasharray") for b in inside)
+    assert float(frame.get("width")) < 640 / 3 * 2 + 10  # the frame holds two boxes, not three
     assert "<b>" not in svg and "未纳入" in "".join(root.itertext())

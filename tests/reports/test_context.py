@@ -36,6 +36,9 @@ def test_summary_prints_the_calculation_results(seed_study, ctx):
     table = ctx["summary"]["tables"][0]
     assert [p["name"] for p in table["products"]] == [p.name for p in result.products]
     for row, stage in zip(table["rows"], result.products[0].stages, strict=True):
+        if stage.activity_count == 0:  # a stage left out says so, it is not a zero
+            assert (row["cells"][0]["kg"], row["cells"][0]["share"]) == ("未纳入", "—")
+            continue
         assert row["cells"][0]["kg"] == F.kg(stage.kgco2e)
         assert row["cells"][0]["share"] == F.share(stage.share_pct)
     assert [t["kg"] for t in table["totals"]] == ["212.852", "226.496"]
@@ -146,13 +149,16 @@ def test_tables_and_figures_are_numbered_in_order_per_chapter(ctx):
 
 def test_signatures_are_blank_until_the_workflow_dates_them(seed_study):
     blank = build(seed_study)["annexes"]["signatures"]
-    assert [s["date"] for s in blank] == ["", "", ""]
-    assert blank[0]["name"] == "审核员" and blank[1]["name"] == blank[2]["name"] == "技术负责人"
+    assert [s["role"] for s in blank] == ["编制", "企业确认", "技术审核", "批准", "签发"]
+    assert [s["date"] for s in blank] == [""] * 5 and [s["signature"] for s in blank] == [""] * 5
+    assert blank[0]["name"] == "张明远" and blank[2]["name"] == blank[4]["name"] == "陈静"
+    assert blank[1]["name"] == "肖飞"  # the company's contact, until a person confirms
     lead = User.objects.get(username="lead")
     StudyTransition.objects.create(study=seed_study, from_status=StudyStatus.CLIENT_CONFIRMED,
                                    to_status=StudyStatus.TECHNICAL_REVIEW, user=lead)
     dated = build(seed_study)["annexes"]["signatures"]
-    assert dated[0]["date"] and not dated[1]["date"]
+    assert dated[0]["date"] and not dated[1]["date"] and not dated[3]["date"]
+    assert dated[0]["signature"] == "本人在系统中确认（工作流记录）"
 
 
 def test_english_context_has_english_labels(seed_study):
@@ -196,9 +202,9 @@ def test_the_seed_report_states_its_result_as_a_partial_cfp(ctx):
     assert "使用阶段没有活动数据" in warnings[0]["message"]
     assert ctx["summary"]["scope"].endswith(
         "因此，本报告的结果是部分碳足迹（ISO 14067:2018，3.1.1.2），不是完整生命周期的产品碳足迹。")
-    # cradle to grave: the unit stays a functional unit
-    assert ctx["chapter3"]["unit_label"] == "功能单位" and ctx["chapter3"]["declared_unit_note"] == ""
-    assert ctx["summary"]["scope"].startswith("功能单位：")
+    # cradle to grave without the use stage is still a partial CFP: a declared unit (6.3.3)
+    assert ctx["chapter3"]["unit_label"] == "声明单位" and ctx["chapter3"]["declared_unit_note"]
+    assert ctx["summary"]["scope"].startswith("声明单位：")
 
 
 def test_a_cradle_to_gate_report_labels_its_unit_as_declared_unit(demo):

@@ -26,7 +26,7 @@ def test_a_bad_email_is_refused_next_to_the_field(auditor_client, demo_auditor):
     response = auditor_client.post(URL, {"name": "张三", "email": "not-an-address"})
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     demo_auditor.refresh_from_db()
-    assert demo_auditor.display_name == "审核员"
+    assert demo_auditor.display_name == "张明远"
 
 
 def test_an_outside_next_is_ignored(auditor_client):

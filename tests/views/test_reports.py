@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from footprint.choices import StudyStatus
+from footprint.reports.watermark import watermark_svg
 
 
 @pytest.fixture
@@ -107,7 +108,8 @@ def test_preview_is_the_same_report_as_html(client, auditor, seed_study):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="en">' in html and "Product Carbon Footprint Report" in html
-    assert "212.852" in html and '<div class="watermark" aria-hidden="true">DRAFT</div>' in html
+    # the English watermark, drawn as outlines (no text in the PDF's text layer)
+    assert "212.852" in html and f'<div class="watermark" aria-hidden="true">{watermark_svg("DRAFT")}</div>' in html
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 

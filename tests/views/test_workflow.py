@@ -145,5 +145,5 @@ def test_history_shows_who_changed_what_from_which_value(client, demo_users, who
     client.force_login(demo_users[who])
     page = client.get(reverse("study_history", args=[NUMBER])).content.decode()
     assert "生产用电" in page and "1,500" in page
-    assert "审核员" in page  # the auditor's display name
+    assert "张明远" in page  # the auditor's display name
     assert "<del>" in page

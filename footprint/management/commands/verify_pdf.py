@@ -5,6 +5,17 @@ from django.core.management.base import BaseCommand, CommandError
 from footprint.services import formatting as F
 from footprint.services.workflow.verification import public_facts, verify_pdf
 
+LEVEL_NOTES = {
+    "B-B+LT-data": " (chain and CRL embedded; no RFC 3161 timestamp: set SIGNING_TIMESTAMP_URL for B-LT)",
+    "B-LT": " (timestamped; chain and CRL embedded)",
+    "B-LTA": " (timestamped; chain and CRL embedded; document timestamp)",
+    "B-T": " (timestamped; no embedded validation data)",
+}
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
 
 class Command(BaseCommand):
     help = ("Check whether FILE is an authentic issued report: the stored SHA-256 and the PDF "
@@ -19,23 +30,36 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         verdict = verify_pdf(path.read_bytes())
         sig = verdict.signature
+        # One verdict in plain words first; the technical details after it.
         lines = [
-            f"file:       {path}",
-            f"sha256:     {verdict.sha256}",
-            f"verdict:    {'AUTHENTIC' if verdict.authentic else 'NOT AUTHENTIC'} — {verdict.summary}",
-            f"issued file: {'yes' if verdict.hash_matches else 'no'}",
-            f"signature:  {'present' if sig.present else 'none'}; intact={sig.intact} "
-            f"valid={sig.valid} trusted={sig.trusted} certified_no_changes={sig.certified_no_changes} "
-            f"whole_file={sig.covers_whole_file}" + (f" ({sig.error})" if sig.error else ""),
+            f"{'AUTHENTIC' if verdict.authentic else 'NOT AUTHENTIC'}: {verdict.summary}",
+            "",
+            f"file:          {path}",
+            f"sha256:        {verdict.sha256}",
+            f"issued file:   {'yes, byte for byte' if verdict.hash_matches else 'no: no issued report has this hash'}",
         ]
+        if sig.present:
+            lines += [
+                f"PAdES level:   {sig.level}" + LEVEL_NOTES.get(sig.level, ""),
+                f"signed bytes unchanged:        {_yes(sig.intact)}",
+                f"signature mathematically valid: {_yes(sig.valid)}",
+                f"signer trusted (our CA):       {_yes(sig.trusted)}",
+                f"revocation checked offline:    {_yes(sig.revocation_checked)} (CRL embedded in the file)",
+                f"certified, no changes allowed: {_yes(sig.certified_no_changes)}",
+                f"nothing appended after signing: {_yes(sig.covers_whole_file)}",
+            ]
+        else:
+            lines.append("signature:     none")
+        if sig.error:
+            lines.append(f"problem:       {sig.error}")
         if sig.signer:
-            lines.append(f"signer:     {sig.signer}")
+            lines.append(f"signer:        {sig.signer}")
         if verdict.matched is not None:
             facts = public_facts(verdict.matched)
             lines += [
-                f"report:     {facts.report_number} — {facts.company}",
-                f"issued:     {facts.issue_date}",
-                f"status:     {facts.status}"
+                f"report:        {facts.report_number} — {facts.company}",
+                f"issued:        {facts.issue_date}",
+                f"status:        {facts.status}"
                 + (f" (superseded by {facts.superseded_by})" if facts.superseded_by else ""),
             ]
             for p in facts.products:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from ...choices import Gas, GwpSet, StudyStatus
+from ...choices import Gas, GwpSet
 from ...services import formatting as F
-from ..facts import TransitionFacts
+from ..signoff import signoff_rows, signoff_statement
 from .base import Report, choice_label, gas_label
 from .front import issue_date
 
@@ -39,23 +39,11 @@ def annexes(r: Report) -> dict:
         "gwp_rows": gwp_rows,
         "gwp_table": o.table(_("附2"), _("100 年全球变暖潜势（GWP100）")),
         "signatures": signatures(r),
+        "signoff_statement": signoff_statement(r.i),
         "certification_body": s.certification_body,
         "issue_date": issue_date(r),
     }
 
 
 def signatures(r: Report) -> list[dict]:
-    def last(status: str) -> TransitionFacts | None:
-        found = [t for t in r.i.transitions if t.to_status == status]
-        return found[-1] if found else None
-
-    compiled = last(StudyStatus.TECHNICAL_REVIEW)
-    approved = last(StudyStatus.APPROVED)
-    issued = last(StudyStatus.ISSUED)
-    auditors = "、".join(a.name for a in r.i.auditors) if r.zh else ", ".join(a.name for a in r.i.auditors)
-    lead = r.i.lead_verifier.name if r.i.lead_verifier else ""
-    return [
-        {"role": _("编制"), "name": auditors, "date": r.date(compiled.at) if compiled else ""},
-        {"role": _("审核"), "name": lead, "date": r.date(approved.at) if approved else ""},
-        {"role": _("批准"), "name": lead, "date": r.date(issued.at) if issued else ""},
-    ]
+    return signoff_rows(r.i)

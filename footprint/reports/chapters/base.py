@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from ...choices import Gas, Stage
 from ...services import formatting as F
-from ...services.calculation import checks as C
 from ...services.calculation.study import ProductResult
 from ...services.facts.model import FactorFacts
 from ..facts import Narrative, ReportInputs
@@ -93,15 +92,16 @@ class Report:
 
     @property
     def declared_unit(self) -> bool:
-        """A cradle-to-gate study quantifies a partial CFP, expressed per declared unit rather
-        than per functional unit (ISO 14067:2018)."""
-        return self.i.study.boundary == "cradle_to_gate"
+        """A partial CFP (boundary at the gate, or a stage left out) is expressed per declared
+        unit rather than per functional unit (ISO 14067:2018 6.3.3); see partial_cfp.py."""
+        from .. import partial_cfp
+
+        return partial_cfp.is_partial(self.i)
 
     def partial_cfp_sentence(self) -> str:
         """Said in the summary when the result is a partial CFP: the boundary stops at the gate,
         or an energy-using product's use stage is left out (`use_stage_excluded`)."""
-        if not (self.declared_unit
-                or any(c.code == C.USE_STAGE_EXCLUDED for c in self.i.result.all_checks)):
+        if not self.declared_unit:
             return ""
         return _("因此，本报告的结果是部分碳足迹（ISO 14067:2018，3.1.1.2），不是完整生命周期的产品碳足迹。")
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from ...choices import Boundary, GwpSet
 from ...services import formatting as F
+from .. import partial_cfp
+from ..watermark import watermark_svg
 from .base import Report, choice_label
 
 
@@ -34,6 +36,7 @@ def page_strings(r: Report) -> dict:
         "middle": F.css_string(middle),
         "after": F.css_string(after),
         "watermark": _("草稿 / DRAFT"),
+        "watermark_svg": mark_safe(watermark_svg(_("草稿 / DRAFT"))) if not r.i.final else "",
     }
 
 
@@ -70,8 +73,11 @@ def cover(r: Report) -> dict:
         "certification_body": s.certification_body,
         "issue_date": issue_date(r),
         "revision": revision_text(r),
+        "kind_of_result": partial_cfp.kind_of_result(r.i),
         "supersedes": s.supersedes,
         "verification_url": r.i.verification_url if s.verification_code else "",
+        "verification_url_note": _("演示地址：只在签发本报告的计算机上可以访问，不能用于对外验证。")
+        if s.verification_code and r.i.verification_url_local else "",
         "qr_svg": mark_safe(r.i.qr_svg) if (s.verification_code and r.i.qr_svg) else "",
     }
 

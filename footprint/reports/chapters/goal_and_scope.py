@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ...choices import Boundary, DataType, FactorCategory, Gas, GwpSet
+from ...choices import Boundary, DataType, FactorCategory, Gas, GwpSet, Stage
 from ...services import formatting as F
+from .. import partial_cfp, scope_statements
 from ..analysis import market_based
 from ..charts import boundary_diagram
 from .base import Report, choice_label, gas_label, stage_label
@@ -19,7 +20,8 @@ def chapter3(r: Report) -> dict:
     s = r.i.study
     o.section("ch3", "3", _("目标与范围"))
     o.section("ch3_1", "3.1", _("评价目的和预期用途"), level=2)
-    o.section("ch3_2", "3.2", _("功能单位和基准流"), level=2)
+    o.section("ch3_2", "3.2", _("声明单位和基准流") if r.declared_unit else _("功能单位和基准流"),
+              level=2)
     fu_table = o.table("3", _("声明单位和基准流") if r.declared_unit else _("功能单位和基准流"))
     o.section("ch3_3", "3.3", _("系统边界"), level=2)
     boundary_tables = []
@@ -63,10 +65,14 @@ def chapter3(r: Report) -> dict:
             for p in r.i.products
         ],
         "unit_label": _("声明单位") if r.declared_unit else _("功能单位"),
-        "declared_unit_note": _(
-            "本研究的系统边界为摇篮到大门，量化的是部分碳足迹；按 ISO 14067:2018，部分碳足迹不按"
-            "功能单位而按声明单位表示，下表的单位即声明单位，本报告中的“功能单位”均指声明单位。"
-        ) if r.declared_unit else "",
+        "declared_unit_note": partial_cfp.declared_unit_note(r.i),
+        "kind_of_result": partial_cfp.kind_of_result(r.i),
+        "limitations": partial_cfp.major_limitations(r.i),
+        "pcr": scope_statements.pcr_statement(r.i),
+        "scenarios": scope_statements.scenarios(r.i),
+        "allocation_sensitivity": scope_statements.allocation_sensitivity(r.i),
+        "biogenic": scope_statements.biogenic_statement(r.i),
+        "data_quality_statement": scope_statements.data_quality_statement(r.i),
         "boundary_label": choice_label(Boundary, s.boundary),
         "boundary_tables": boundary_tables,
         "boundary_figure": {**o.figure("3", _("产品系统边界")), "svg": diagram},
@@ -88,14 +94,11 @@ def chapter3(r: Report) -> dict:
 
 
 def boundary_figure(r: Report) -> SafeString:
-    result_products = r.i.result.products
-    stages = [st.stage for st in (result_products[0].stages if result_products else ())]
-    boxes = []
-    for st in stages:
-        excluded = all(r.stage_is_excluded(p.code, st) for p in result_products)
-        boxes.append((stage_label(st), not excluded))
+    # Every stage of the life cycle: the ones not in the result are drawn outside the frame.
+    excluded = partial_cfp.excluded_stages(r.i)
+    boxes = [(stage_label(st), st not in excluded) for st in Stage.values]
     return mark_safe(boundary_diagram(
-        boxes, boundary_label=_("系统边界"), excluded_label=_("未纳入（无活动数据）"),
+        boxes, boundary_label=_("系统边界"), excluded_label=_("系统边界外：未纳入的阶段（理由见 3.3 节）"),
         chart_id="boundary",
     ))
 

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from ...choices import GwpSet
 from ...services import formatting as F
 from ...services.calculation import sensitivity as S
+from .. import partial_cfp, scope_statements
 from ..analysis import emission_type
 from ..charts import contributors_chart, stage_chart
 from ..uncertainty import number_contributions
 from ..uncertainty import report_section as monte_carlo_section
 from .base import Report, choice_label, gas_label, stage_label
+from .summary import stage_cells
 
 
 def chapter5(r: Report) -> dict:
@@ -29,10 +31,11 @@ def chapter5(r: Report) -> dict:
     for p in r.i.result.products:
         table = o.table("5", _("%(product)s各生命周期阶段的碳足迹") % {"product": p.name})
         figure = o.figure("5", _("%(product)s各生命周期阶段的碳足迹") % {"product": p.name})
-        rows = [{"stage": stage_label(sr.stage), "kg": F.kg(sr.kgco2e), "share": F.share(sr.share_pct),
+        rows = [{"stage": stage_label(sr.stage), **stage_cells(r, p.code, sr),
                  "excluded": sr.activity_count == 0} for sr in p.stages]
         chart = stage_chart(
-            [(stage_label(sr.stage), sr.kgco2e, F.share(sr.share_pct)) for sr in p.stages],
+            [(stage_label(sr.stage), sr.kgco2e, F.share(sr.share_pct)) if sr.activity_count
+             else (stage_label(sr.stage), None, partial_cfp.not_included_text()) for sr in p.stages],
             unit=r.fu(p), chart_id=f"stages-{p.code}")
         results.append({"product": p.name, "code": p.code, "unit": r.fu(p), "rows": rows,
                         "total": F.kg(p.total_kgco2e), "table": table,
@@ -176,5 +179,6 @@ def sensitivity_table(r: Report) -> dict:
         "factor_rows": rows,
         "factor_table": o.table("5", _("排放因子和 GWP 版本的敏感性")) if len(rows) > 1 else None,
         "stage_rows": stage_rows,
+        "gwp_note": scope_statements.gwp_sensitivity_note(r.i),
         "stage_table": o.table("5", _("各阶段活动数据变化 ±10% 时的结果")) if stage_rows else None,
     }

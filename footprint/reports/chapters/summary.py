@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ...choices import Boundary, DataType, GwpSet
 from ...services import formatting as F
 from ...services.calculation import checks as C
+from .. import partial_cfp
 from ..analysis import claimed_totals
 from .base import Report, choice_label, stage_label
 from .front import products_text
@@ -24,7 +25,7 @@ def stage_matrix(r: Report) -> list[dict]:
             cells = []
             for p in group:
                 sr = p.stage(stage)
-                cells.append({"kg": F.kg(sr.kgco2e), "share": F.share(sr.share_pct)})
+                cells.append(stage_cells(r, p.code, sr))
             rows.append({"stage": stage_label(stage), "cells": cells,
                          "excluded": r.stage_is_excluded(group[0].code, stage)})
         totals = [{"kg": F.kg(p.total_kgco2e), "share": "100.0"} for p in group]
@@ -34,6 +35,11 @@ def stage_matrix(r: Report) -> list[dict]:
         })
     return tables
 
+def stage_cells(r: Report, product_code: str, sr) -> dict:
+    """A stage's kgCO₂e and share, or "not included" for a stage left out (never 0.000)."""
+    if r.stage_is_excluded(product_code, sr.stage):
+        return {"kg": partial_cfp.not_included_text(), "share": "—"}
+    return {"kg": F.kg(sr.kgco2e), "share": F.share(sr.share_pct)}
 
 def hotspot_sentences(r: Report) -> list[str]:
     out = []

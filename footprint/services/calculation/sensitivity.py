@@ -138,3 +138,17 @@ def combined_uncertainty(result: StudyResult, *, uncertainty_by_record: Mapping[
         total = product.total_kgco2e
         out.append(Uncertainty(product.code, half, half / total if total > 0 else 0.0, entered, defaulted))
     return out
+
+
+def allocation_scenario(study: StudyInput) -> Scenario | None:
+    """The results without allocation: every allocated activity counted in full for its
+    product (the upper bound of any other split). None when nothing is allocated."""
+    if not any(a.allocation < 1 for p in study.products for a in p.activities):
+        return None
+    products = tuple(
+        dataclasses.replace(p, activities=tuple(
+            dataclasses.replace(a, allocation=1.0) if a.allocation < 1 else a for a in p.activities))
+        for p in study.products
+    )
+    altered = dataclasses.replace(study, products=products, library=(), claims=())
+    return Scenario("allocation", "none", _totals(calculate_study(altered)))

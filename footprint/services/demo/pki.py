@@ -18,6 +18,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CA_FILE = "demo-ca.pem"
+# The demo CA's certificate revocation list (DER) and its key (encrypted with the signer's
+# passphrase) to issue the next one: the signing step embeds the CRL in the signed PDF, so the
+# signature stays verifiable offline after the signer's certificate has expired (PAdES B-LT).
+CRL_FILE = "demo-ca.crl"
+CA_KEY_FILE = "demo-ca-key.pem"
+CRL_VALIDITY = dt.timedelta(days=365)
+CRL_RENEW_BEFORE = dt.timedelta(days=30)
 SEAL_FILE = "seal.png"
 # Fonts of fonts-noto-cjk: the seal's characters are drawn with the Simplified Chinese face.
 CJK_FONT_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
@@ -65,6 +72,7 @@ def create_demo_pki(
     if not force and ca_path.exists() and _pkcs12_is_usable(pkcs12_path, passphrase):
         if not seal_path.exists():
             draw_demo_seal(seal_path, body_name)
+        renew_demo_crl(pkcs12_path, passphrase)
         return DemoPki(pkcs12_path, ca_path, seal_path, created=False)
 
     pkcs12_path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,8 +118,47 @@ def create_demo_pki(
     pkcs12_path.write_bytes(data)
     pkcs12_path.chmod(0o600)
     ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    key_path = pkcs12_path.with_name(CA_KEY_FILE)
+    key_path.write_bytes(ca_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase.encode())))
+    key_path.chmod(0o600)
+    write_demo_crl(pkcs12_path.with_name(CRL_FILE), ca_cert, ca_key)
     draw_demo_seal(seal_path, body_name)
     return DemoPki(pkcs12_path, ca_path, seal_path, created=True)
+
+
+def write_demo_crl(path: Path, ca_cert: x509.Certificate, ca_key) -> Path:
+    """An empty CRL of the demo CA (nothing revoked), valid for CRL_VALIDITY."""
+    now = dt.datetime.now(dt.UTC)
+    crl = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(now - dt.timedelta(minutes=5))
+        .next_update(now + CRL_VALIDITY)
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    path.write_bytes(crl.public_bytes(serialization.Encoding.DER))
+    return path
+
+
+def renew_demo_crl(pkcs12_path: Path, passphrase: str) -> Path | None:
+    """Issue the next CRL when it is missing or about to expire (the CA key is kept for it);
+    None for a PKI created before CRLs were (no CA key: `create_demo_pki --force` replaces it)."""
+    crl_path = pkcs12_path.with_name(CRL_FILE)
+    key_path = pkcs12_path.with_name(CA_KEY_FILE)
+    if crl_path.exists():
+        crl = x509.load_der_x509_crl(crl_path.read_bytes())
+        if crl.next_update_utc and crl.next_update_utc - dt.datetime.now(dt.UTC) > CRL_RENEW_BEFORE:
+            return crl_path
+    if not key_path.exists():
+        return None
+    ca_key = serialization.load_pem_private_key(key_path.read_bytes(), passphrase.encode())
+    ca_cert = x509.load_pem_x509_certificate(pkcs12_path.with_name(CA_FILE).read_bytes())
+    return write_demo_crl(crl_path, ca_cert, ca_key)
 
 
 def draw_demo_seal(path: Path, body_name: str) -> Path:

@@ -41,6 +41,8 @@ DEMO_USERS = (
     DemoUser("admin", "admin-demo", Role.ADMINISTRATOR, "管理员 / administrator"),
 )
 
+DEMO_PEOPLE = {"auditor": "张明远", "lead": "陈静", "client": "肖飞", "client2": "李联系"}
+
 
 @transaction.atomic
 def load_demo() -> list[DemoUser]:
@@ -64,10 +66,11 @@ def load_demo() -> list[DemoUser]:
             user.set_password(demo.password)
             # example.com is reserved: `make demo` prints the notifications on the console
             user.email = f"{demo.username}@example.com"
-            if demo.username == "auditor":
-                user.first_name, user.organisation = "审核员", "示例国际检测认证有限公司"
-            if demo.username == "lead":
-                user.first_name, user.organisation = "技术负责人", "示例国际检测认证有限公司"
+            # People, not role words: the report's annex prints who prepared, confirmed,
+            # approved and issued it (the contacts are the ones named in the companies' data).
+            user.first_name = DEMO_PEOPLE.get(demo.username, "")
+            if demo.role in (Role.AUDITOR, Role.LEAD_VERIFIER):
+                user.organisation = "示例国际检测认证有限公司"
             user.save()
         if demo.role == Role.AUDITOR:
             auditor = user

@@ -94,10 +94,11 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
     }
 
 
-def _render_final_report(study: Study) -> bytes:
-    """The issued report's PDF, from the report layer (settings.REPORT_RENDERER): the report
-    layer is built on the services, so they name it by setting, not by import."""
-    return import_string(settings.REPORT_RENDERER)(study, final=True)
+def _render_final_report(study: Study, *, issued_by: str):
+    """The issued report's PDF and where its cover reserves the signature (an IssuedRendering),
+    from the report layer (settings.REPORT_RENDERER): the report layer is built on the
+    services, so they name it by setting, not by import."""
+    return import_string(settings.REPORT_RENDERER)(study, issued_by=issued_by)
 
 
 @dataclass
@@ -135,13 +136,13 @@ def issue_prepare(*, study: Study, user, on_signing=None) -> PreparedIssue:
         study.gwp_version = gwp_version_of(study)
     with translation.override(study.language):
         try:
-            pdf = _render_final_report(study)
+            rendering = _render_final_report(study, issued_by=user.display_name)
         except ReportTooLarge as exc:
             raise WorkflowError(str(exc)) from exc
         if on_signing is not None:
             on_signing()
         try:
-            signed = sign_pdf(pdf, signer_name=user.display_name,
+            signed = sign_pdf(rendering.pdf, box=rendering.signature_box, signer_name=user.display_name,
                               reason=_signature_reason(study), location=settings.SIGNING_LOCATION)
         except SigningUnavailable:
             raise

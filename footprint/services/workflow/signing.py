@@ -1,9 +1,10 @@
 """Signing issued reports and checking signatures: the only module that uses pyHanko.
 
 An issued report carries one PAdES certification signature (DocMDP "no changes"): any later
-change to the file, even a valid incremental update, breaks it. The visible signature sits in
-the seal area of the cover (SIGNATURE_BOX) and shows the certification body's seal, its name,
-the person who issued the report and the time.
+change to the file, even a valid incremental update, breaks it. The visible signature goes in
+the box the cover reserves for it (reports/signature_block.py finds it in the layout): the
+certification body's seal on the left, its name, the person who issued the report and the
+time on the right, side by side so that neither covers the other.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Where the visible signature goes: page index and box in PDF points (x1, y1, x2, y2) from the
-# bottom-left corner of an A4 page (595 × 842 pt). The cover's "seal area" is bottom right.
-SIGNATURE_PAGE = 0
-SIGNATURE_BOX = (335, 60, 560, 190)
+from ...reports.signature_block import SignatureBox
+
 SIGNATURE_FIELD = "CertificationBodySignature"
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 CJK_FONT_INDEX = 2  # Noto Sans CJK SC inside the collection
@@ -44,6 +43,8 @@ class SignatureCheck:
     signer: str = ""
     signing_time: dt.datetime | None = None
     error: str = ""
+    level: str = ""  # PAdES level: "B-B", "B-B+LT-data", "B-T", "B-LT" or "B-LTA" (pades_level)
+    revocation_checked: bool = False  # trusted with the embedded CRLs, no fetching
 
     @property
     def ok(self) -> bool:
@@ -110,6 +111,39 @@ def trust_roots() -> list:
     return [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others]
 
 
+def revocation_lists() -> list:
+    """The CA's CRLs to embed: SIGNING_CRL_PATH, by default the demo CA's CRL beside the
+    PKCS#12 file (services/demo/pki.py). Missing files are no error: the signature is then
+    embedded with the chain only, unless fetching is allowed (SIGNING_FETCH_REVOCATION)."""
+    from asn1crypto import crl as asn1_crl
+
+    configured = settings.SIGNING_CRL_PATH
+    path = Path(configured) if configured else Path(settings.SIGNING_PKCS12_PATH).with_name("demo-ca.crl")
+    if not path.is_file():
+        return []
+    return [asn1_crl.CertificateList.load(path.read_bytes())]
+
+
+def timestamp_roots() -> list:
+    """The configured TSA's root certificates (SIGNING_TIMESTAMP_ROOTS, PEM)."""
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    if not settings.SIGNING_TIMESTAMP_ROOTS:
+        return []
+    data = Path(settings.SIGNING_TIMESTAMP_ROOTS).read_bytes()
+    return [asn1_x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(data, multiple=True)]
+
+
+def _validation_context():
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(
+        trust_roots=trust_roots() + timestamp_roots(), crls=revocation_lists(),
+        allow_fetching=bool(getattr(settings, "SIGNING_FETCH_REVOCATION", False)),
+    )
+
+
 def signing_available() -> tuple[bool, str]:
     try:
         _load_pkcs12()
@@ -140,7 +174,7 @@ def _font_subset(text: str) -> bytes:
     return out.getvalue()
 
 
-def _stamp_style(text: str):
+def _stamp_style(text: str, *, width: float, height: float):
     from pyhanko.pdf_utils.font.api import FontEngineFactory
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
     from pyhanko.pdf_utils.text import TextBoxStyle
@@ -152,9 +186,11 @@ def _stamp_style(text: str):
     class SubsetFont(FontEngineFactory):
         def create_font_engine(self, writer, obj_stream=None):
             return GlyphAccumulator(
-                writer=writer, font_handle=io.BytesIO(font_bytes), font_size=9,
+                writer=writer, font_handle=io.BytesIO(font_bytes), font_size=STAMP_FONT_SIZE,
                 obj_stream=obj_stream,
             )
+
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 
     background = None
     seal = Path(settings.SIGNING_SEAL_IMAGE) if settings.SIGNING_SEAL_IMAGE else None
@@ -163,13 +199,36 @@ def _stamp_style(text: str):
         from pyhanko.pdf_utils.images import PdfImage
 
         background = PdfImage(Image.open(seal), writer=None)
+    seal_side, text_left = stamp_columns(width=width, height=height, with_seal=background is not None)
     return TextStampStyle(
         stamp_text=text,
-        text_box_style=TextBoxStyle(font=SubsetFont(), leading=12),
+        text_box_style=TextBoxStyle(font=SubsetFont(), font_size=STAMP_FONT_SIZE,
+                                    leading=STAMP_FONT_SIZE + 3),
+        # the seal: a square at the left edge, as tall as the box
         background=background,
-        background_opacity=0.85,
+        background_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=0, right=int(max(width - seal_side, 0)), top=0, bottom=0)),
+        background_opacity=1,
+        # the text: right of the seal, shrunk to fit what is left of the box
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=int(text_left), right=0, top=0, bottom=0)),
         border_width=0,
     )
+
+
+STAMP_FONT_SIZE = 8
+STAMP_GAP = 6  # points between the seal and the text
+
+
+def stamp_columns(*, width: float, height: float, with_seal: bool) -> tuple[float, float]:
+    """The seal's side and where the text starts, in points from the box's left edge: the seal
+    is a square as tall as the box (at most half its width), the text begins after a gap."""
+    if not with_seal:
+        return 0.0, 0.0
+    side = min(height, width / 2)
+    return side, side + STAMP_GAP
 
 
 def stamp_text(*, signer_name: str, signed_at: dt.datetime) -> str:
@@ -184,11 +243,14 @@ def stamp_text(*, signer_name: str, signed_at: dt.datetime) -> str:
     return "\n".join(lines)
 
 
-def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -> bytes:
-    """Certify `pdf` (PAdES, DocMDP no changes) with the configured key; visible signature on
-    the cover; RFC 3161 timestamp when SIGNING_TIMESTAMP_URL is set."""
+def sign_pdf(pdf: bytes, *, box: SignatureBox, signer_name: str, reason: str,
+             location: str = "") -> bytes:
+    """Certify `pdf` (PAdES, DocMDP no changes) with the configured key; the visible signature
+    fills `box` (the place the cover reserves); RFC 3161 timestamp when SIGNING_TIMESTAMP_URL
+    is set."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 
     signer = load_signer()
     timestamper = None
@@ -205,19 +267,43 @@ def sign_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str = "") -
         reason=reason,
         location=location or None,
         name=signer_name,
+        # PAdES B-LT: the chain and the CA's revocation data go into the document security
+        # store of the signature's own revision, so the file stays one revision ("no changes"
+        # certification over the whole file) and verifiable offline after the key expires.
+        embed_validation_info=True,
+        validation_context=_validation_context(),
+        dss_settings=DSSContentSettings(
+            placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False),
     )
     text = stamp_text(signer_name=signer_name, signed_at=timezone.now())
     pdf_signer = signers.PdfSigner(
         meta,
         signer,
         timestamper=timestamper,
-        stamp_style=_stamp_style(text),
-        new_field_spec=fields.SigFieldSpec(
-            SIGNATURE_FIELD, on_page=SIGNATURE_PAGE, box=SIGNATURE_BOX
-        ),
+        stamp_style=_stamp_style(text, width=box.rect[2] - box.rect[0], height=box.rect[3] - box.rect[1]),
+        new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=box.page, box=box.rect),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    _prepare_info_for_signing(writer)
     return _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
+
+
+def _prepare_info_for_signing(writer) -> None:
+    """Make the Info dictionary agree with the XMP pyHanko writes when it signs (PDF/A asks
+    that they agree): pyHanko sets XMP pdf:Producer to itself and xmp:ModifyDate to the
+    signing time, but in Info only appends itself to /Producer and updates /ModDate only if
+    present. So: the same /Producer, and a /ModDate for it to update."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    info_ref = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    if info_ref is None:
+        return
+    info = info_ref.get_object()
+    info["/Producer"] = generic.TextStringObject(VENDOR)
+    if "/ModDate" not in info and "/CreationDate" in info:
+        info["/ModDate"] = info["/CreationDate"]
+    writer.mark_update(info_ref)
 
 
 # ------------------------------------------------------------------------------- validation
@@ -239,7 +325,11 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
     if not signatures:
         return SignatureCheck(present=False, error=_("文件中没有数字签名。"))
     embedded = signatures[0]
-    context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    embedded_crls, has_dss, doc_timestamp = _long_term_data(reader)
+    # Offline, on the revocation data the file carries (B-LT): the answer does not depend on
+    # any server being reachable, today or in ten years. A revoked certificate fails here.
+    context = ValidationContext(
+        trust_roots=trust_roots() + timestamp_roots(), crls=embedded_crls, allow_fetching=False)
     try:
         status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as exc:  # includes SignatureValidationError
@@ -257,7 +347,39 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer=signer,
         signing_time=status.signer_reported_dt,
+        level=pades_level(timestamped=status.timestamp_validity is not None, has_dss=has_dss,
+                          doc_timestamp=doc_timestamp),
+        revocation_checked=bool(embedded_crls) and bool(status.trusted),
     )
+
+
+def _long_term_data(reader) -> tuple[list, bool, bool]:
+    """The CRLs of the document security store, whether the DSS holds certificates and
+    revocation data, and whether a document timestamp follows (B-LTA)."""
+    from asn1crypto import crl as asn1_crl
+
+    try:
+        dss = reader.root.get("/DSS")
+        if dss is None:
+            return [], False, False
+        dss = dss.get_object()
+        crls = [asn1_crl.CertificateList.load(ref.get_object().data) for ref in dss.get("/CRLs", ())]
+        has_dss = bool(dss.get("/Certs")) and bool(crls or dss.get("/OCSPs"))
+        doc_timestamp = any(str(s.sig_object.get("/Type", "")) == "/DocTimeStamp"
+                            for s in reader.embedded_signatures)
+    except Exception:  # a malformed DSS counts as no long-term data, not as a crash
+        return [], False, False
+    return crls, has_dss, doc_timestamp
+
+
+def pades_level(*, timestamped: bool, has_dss: bool, doc_timestamp: bool) -> str:
+    """The PAdES baseline level (ETSI EN 319 142-1) the file reaches. Validation data without
+    a signature timestamp is not B-LT: it is said as such."""
+    if timestamped and has_dss:
+        return "B-LTA" if doc_timestamp else "B-LT"
+    if timestamped:
+        return "B-T"
+    return "B-B+LT-data" if has_dss else "B-B"
 
 
 def _short(exc: Exception) -> str:

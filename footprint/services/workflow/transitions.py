@@ -93,9 +93,10 @@ def _technical_review_blockers(study: Study, **known) -> list[str]:
 
 
 def _issue_blockers(study: Study, **known) -> list[str]:
+    from .public_url import issuing_url_blockers
     from .signing import signing_available
 
-    blockers = approval_blockers(study, **known)
+    blockers = approval_blockers(study, **known) + issuing_url_blockers()
     available, message = signing_available()
     if not available:
         blockers.append(message)

@@ -129,7 +129,8 @@ class Verdict:
                 "other": self.matched.report_number, "number": self.expected.report_number,
             }
         if self.signature.present and self.signature.intact and self.signature.trusted:
-            return _("签名完好，但该文件不是本系统记录的签发文件。")
+            return _("不是签发的文件，不能作为依据：该文件带有本机构的有效签名，但与签发记录中的文件不一致，"
+                     "签发后被修改或被替换过。请以验证页面上列出的签发内容为准，或向认证机构索取签发文件。")
         return _("不是签发的原始文件：文件已被修改，或并非本机构签发。")
 
 

@@ -19,7 +19,7 @@ def test_changes_show_old_and_new_values_and_the_user(seed_study, demo_users):
     record.save()
     # "生产用电" is in LV and in HV: the entry says which product's (and which stage's)
     (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "LV / 生产 / 生产用电"]
-    assert entry.user == "审核员"
+    assert entry.user == "张明远"
     (change,) = entry.changes
     assert change.field == "活动数据" and change.new == "1,500" and change.old != "1,500"
 
@@ -43,7 +43,7 @@ def test_workflow_steps_name_their_user_even_outside_a_request(seed_study, demo_
 
     transitions.study_send_for_review(study=seed_study, user=demo_users["auditor"])
     (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_type == "碳足迹报告"]
-    assert entry.user == "审核员"
+    assert entry.user == "张明远"
     assert any(c.field == "状态" and c.old == "草稿" and c.new == "企业审阅中" for c in entry.changes)
 
 
@@ -58,7 +58,7 @@ def test_a_change_of_the_english_wording_is_one_line_per_text(seed_study, demo_u
     study_translations_update(study=seed_study, language="en", texts=texts, terms=terms)
     [entry] = [e for e in study_history(seed_study)
                if e.action == "changed" and e.object_label == seed_study.report_number]
-    assert entry.user == "审核员"
+    assert entry.user == "张明远"
     assert [(c.field, c.old[:20], c.new) for c in entry.changes if c.field.startswith("报告译文")] == [
         ("报告译文 · en · 取舍准则", "A single material or", "—"),
         ("报告译文 · en · 成品运输柴油", "Diesel for transport", "—"),
@@ -73,6 +73,6 @@ def test_changes_to_a_claim_of_the_source_report_are_in_it(seed_study, demo_user
     claim.value = "16.138"
     claim.save()
     (entry,) = [e for e in study_history(seed_study) if e.action == "changed" and e.object_label == "摘要: HV distribution"]
-    assert entry.user == "审核员"
+    assert entry.user == "张明远"
     (change,) = entry.changes
     assert change.field == "声明值" and change.new.startswith("16.138")

@@ -37,7 +37,7 @@ def test_pyhanko_validates_the_issued_pdf_against_the_demo_ca(issued_bytes, demo
     assert embedded.sig_object["/Filter"] == "/Adobe.PPKLite"
     assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
     assert "演示" in str(embedded.sig_object["/Reason"])  # the demo says so in the reason
-    assert str(embedded.sig_object["/Name"]) == "技术负责人"
+    assert str(embedded.sig_object["/Name"]) == "陈静"
 
 
 def test_a_ca_we_do_not_know_is_not_trusted(issued_bytes, tmp_path):
@@ -53,15 +53,46 @@ def test_a_ca_we_do_not_know_is_not_trusted(issued_bytes, tmp_path):
     assert status.intact and not status.trusted
 
 
-def test_the_visible_signature_has_the_seal_on_the_cover(issued_bytes):
+def test_the_visible_signature_fills_the_box_the_cover_reserves(issued_bytes):
+    """The stamp sits where the layout left room: no page text under it, no placeholder left
+    on the cover, and the seal and the stamp's text side by side, not over each other."""
     from pypdf import PdfReader
+
+    from tests.reports.pdfcheck import (
+        is_dark,
+        is_red,
+        page_image,
+        pdftotext,
+        pixels_in,
+        placed_text,
+        signature_widget_rect,
+    )
 
     reader = PdfReader(io.BytesIO(issued_bytes))
     widgets = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
     sig = next(w for w in widgets if w.get("/FT") == "/Sig")
-    assert [round(float(v)) for v in sig["/Rect"]] == list(signing.SIGNATURE_BOX)
     appearance = sig["/AP"]["/N"].get_object()
     assert appearance["/Resources"]["/XObject"]  # the seal image (and nested form)
+
+    rect = signature_widget_rect(issued_bytes)
+    x1, y1, x2, y2 = rect
+    assert x2 - x1 > 200 and y2 - y1 > 80  # the reserved 88 × 34 mm, not a fallback
+    runs = placed_text(issued_bytes, 0)
+    assert len(runs) > 10
+    under = [r.text for r in runs if x1 - 2 <= r.x <= x2 and y1 - 2 <= r.y <= y2 + r.size]
+    assert under == []
+    assert "认证机构盖章处" not in pdftotext(issued_bytes, first=1, last=1)
+
+    dpi, height = 100, float(reader.pages[0].mediabox.height)
+    image = page_image(issued_bytes, 0, dpi=dpi)
+    seal = pixels_in(image, rect, dpi=dpi, page_height_pt=height, keep=is_red)
+    text = pixels_in(image, rect, dpi=dpi, page_height_pt=height, keep=is_dark)
+    assert seal and text
+    assert seal[2] < text[0]  # the seal ends left of where the stamp's text begins
+    # and no red anywhere else on the cover: the draft's dashed placeholder seal is gone
+    whole_page = (0, 0, float(reader.pages[0].mediabox.width), height)
+    red = pixels_in(image, whole_page, dpi=dpi, page_height_pt=height, keep=is_red)
+    assert red == seal
 
 
 def test_check_pdf_signature_reports_an_intact_certified_signature(issued_bytes):
@@ -142,6 +173,9 @@ def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo
     requested = []
     monkeypatch.setattr(timestamps, "HTTPTimeStamper", lambda url: requested.append(url) or tsa)
     settings.SIGNING_TIMESTAMP_URL = "http://tsa.example/"
+    roots = signing / "tsa-roots.pem"
+    roots.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    settings.SIGNING_TIMESTAMP_ROOTS = str(roots)
 
     u = demo_users
     transitions.study_send_for_review(study=seed_study, user=u["auditor"])
@@ -150,8 +184,69 @@ def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo
     transitions.study_approve(study=seed_study, user=u["lead"])
     study = issuing.study_issue(study=seed_study, user=u["lead"])
     assert requested == ["http://tsa.example/"]
-    reader = PdfFileReader(io.BytesIO(study.issued_pdf.read()))
+    data = study.issued_pdf.read()
+    reader = PdfFileReader(io.BytesIO(data))
     embedded = reader.embedded_signatures[0]
     status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[_demo_ca(signing)]))
     assert status.intact and status.valid
     assert status.timestamp_validity is not None and status.timestamp_validity.intact
+    from footprint.services.workflow import signing as signing_service
+
+    # timestamped, with the chain and the CRL embedded: PAdES B-LT
+    result = signing_service.check_pdf_signature(data)
+    assert result.level == "B-LT", result.error
+
+
+def test_the_signature_carries_its_chain_and_the_ca_revocation_list(issued_bytes, demo_pki_dir):
+    """PAdES long-term data in the signature's own revision: the DSS holds the certificates and
+    the demo CA's CRL, and the signature validates from them alone even when revocation data
+    is required (no fetching); without that CRL the same check fails."""
+    from asn1crypto import crl as asn1_crl
+
+    reader = PdfFileReader(io.BytesIO(issued_bytes))
+    dss = reader.root["/DSS"]
+    assert len(dss["/Certs"]) >= 2
+    crls = [asn1_crl.CertificateList.load(c.get_object().data) for c in dss["/CRLs"]]
+    ca = _demo_ca(demo_pki_dir)
+    assert [c.issuer for c in crls] == [ca.subject]
+    (embedded,) = reader.embedded_signatures
+
+    def check(with_crls):
+        context = ValidationContext(trust_roots=[ca], crls=with_crls, allow_fetching=False,
+                                    revocation_mode="require")
+        return validate_pdf_signature(embedded, context)
+
+    assert check(crls).trusted and check(crls).coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert not check([]).trusted
+    result = signing.check_pdf_signature(issued_bytes)
+    assert result.ok and result.revocation_checked and result.level == "B-B+LT-data"
+
+
+def test_pades_levels_are_named_for_what_the_file_holds():
+    level = signing.pades_level
+    assert level(timestamped=True, has_dss=True, doc_timestamp=False) == "B-LT"
+    assert level(timestamped=True, has_dss=True, doc_timestamp=True) == "B-LTA"
+    assert level(timestamped=True, has_dss=False, doc_timestamp=False) == "B-T"
+    assert level(timestamped=False, has_dss=True, doc_timestamp=False) == "B-B+LT-data"
+    assert level(timestamped=False, has_dss=False, doc_timestamp=False) == "B-B"
+
+
+def test_info_and_xmp_metadata_agree_after_signing(issued_bytes):
+    """PDF/A validators compare the Info dictionary with the XMP packet: same producer, and the
+    modification date pyHanko writes into XMP is in Info too."""
+    import datetime as dt
+    import re
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(issued_bytes))
+    info = reader.metadata
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+
+    def xmp_field(tag):
+        m = re.search(rf"<{tag}>(.*?)</{tag}>|{tag}=\"([^\"]*)\"", xmp)
+        return m.group(1) or m.group(2)
+
+    assert str(info["/Producer"]) == xmp_field("pdf:Producer")
+    assert info.modification_date == dt.datetime.fromisoformat(xmp_field("xmp:ModifyDate"))
+    assert xmp_field("pdfaid:part") == "3"

@@ -71,7 +71,8 @@ def test_the_hash_matches_only_an_issued_or_superseded_study(demo):
     (SEED, DEMO2, GOOD, f"该文件是报告 {SEED} 的签发文件，不是报告 {DEMO2} 的。"),
     (SEED, None, SignatureCheck(present=True, intact=False, valid=True, trusted=True),
      "该文件与签发记录一致，但数字签名未能通过验证。"),
-    (None, None, GOOD, "签名完好，但该文件不是本系统记录的签发文件。"),
+    (None, None, GOOD, "不是签发的文件，不能作为依据：该文件带有本机构的有效签名，但与签发记录中的文件不一致，"
+                       "签发后被修改或被替换过。请以验证页面上列出的签发内容为准，或向认证机构索取签发文件。"),
     (None, None, SignatureCheck(present=True, intact=True, valid=True, trusted=False),
      "不是签发的原始文件：文件已被修改，或并非本机构签发。"),
     (None, None, SignatureCheck(present=False), "不是签发的原始文件：文件已被修改，或并非本机构签发。"),

@@ -1,0 +1,59 @@
+"""The issued cover reserves an empty box for the visible signature, and the renderer reports
+where it is: no placeholder, no text and no ink inside it before signing."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from footprint.reports.pdf import render_issued_pdf, render_study_pdf
+from footprint.reports.signature_block import SignatureBox
+
+from .pdfcheck import is_ink, page_image, pdftotext, pixels_in, placed_text
+
+A4_WIDTH, A4_HEIGHT = 595.28, 841.89
+
+
+def _being_issued(study):
+    """The study as the issuing step has it when it renders: issue time set, not yet recorded."""
+    study.issued_at = timezone.make_aware(dt.datetime(2025, 4, 3, 10, 0))
+    study.issue_date = dt.date(2025, 4, 3)
+    study.verification_code = "AbC123xyz"
+    return study
+
+
+def test_the_issued_cover_reserves_an_empty_box_and_reports_where(seed_study):
+    rendering = render_issued_pdf(_being_issued(seed_study), issued_by="李慧君")
+    box = rendering.signature_box
+    assert isinstance(box, SignatureBox) and box.page == 0
+    # bottom right of the cover, inside the page, about 88 × 34 mm
+    assert A4_WIDTH / 2 < box.x2 <= A4_WIDTH - 40 and 20 < box.y1 < box.y2 < A4_HEIGHT / 3
+    assert abs(box.width - 88 / 25.4 * 72) < 1 and abs(box.height - 34 / 25.4 * 72) < 1
+
+    cover_text = pdftotext(rendering.pdf, first=1, last=1)
+    assert "认证机构盖章处" not in cover_text
+    runs = placed_text(rendering.pdf, 0)
+    assert any("DEMO" in r.text or "202508175GHG" in r.text for r in runs)  # the visitor sees text
+    inside = [r.text for r in runs if box.x1 <= r.x <= box.x2 and box.y1 <= r.y <= box.y2]
+    assert inside == []
+    image = page_image(rendering.pdf, 0, dpi=72)
+    assert pixels_in(image, box.rect, dpi=72, page_height_pt=A4_HEIGHT, keep=is_ink) is None
+
+
+def test_the_draft_cover_still_shows_where_the_seal_will_go(seed_study):
+    draft = render_study_pdf(seed_study)
+    assert "认证机构盖章处" in pdftotext(draft, first=1, last=1)
+
+
+def test_the_cover_fields_end_above_the_qr_block(demo):
+    """The QR code and its caption sit below the fields table, never over it, even when a
+    value (the kind of result of a cradle-to-gate study) takes three lines."""
+    from footprint.models import Study
+
+    from .pdfcheck import lines
+
+    study = _being_issued(Study.objects.get(report_number="DEMO-2"))
+    cover = [ln for ln in lines(render_issued_pdf(study, issued_by="陈静").pdf) if ln.page == 0]
+    last_field = max(ln.y_max for ln in cover if ln.text.startswith(("报告签发日期", "2025年4月3日")))
+    qr_caption = next(ln for ln in cover if ln.text.startswith("扫码"))
+    qr_side = 26 / 25.4 * 72
+    assert last_field + 4 < qr_caption.y_min - qr_side
