@@ -127,10 +127,28 @@ def _fingerprint(tables) -> dict[str, tuple]:
         parts = []
         for table in tables:
             key = _key_column(cursor, table)
-            highest = f"CAST(MAX({quote(key)}) AS TEXT)" if key else "NULL"
+            highest = _highest(table, key, quote)
             parts.append(f"SELECT %s, COUNT(*), {highest} FROM {quote(table)}")
         cursor.execute(" UNION ALL ".join(parts), list(tables))
         return {table: (count, highest) for table, count, highest in cursor.fetchall()}
+
+
+def _highest(table: str, key: str | None, quote) -> str:
+    """SQL for the highest key of `table` as text: numeric keys by number; others (UUIDs, which
+    PostgreSQL cannot MAX) by their text — with the row count, enough to see a change."""
+    if not key:
+        return "NULL"
+    numeric = _numeric_keys().get(table, True)
+    column = quote(key)
+    return f"CAST(MAX({column}) AS TEXT)" if numeric else f"MAX(CAST({column} AS TEXT))"
+
+
+def _numeric_keys() -> dict[str, bool]:
+    from django.apps import apps
+
+    return {model._meta.db_table: model._meta.pk.get_internal_type() in
+            ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField")
+            for model in apps.get_models(include_auto_created=True)}
 
 
 def _files(root) -> dict[str, bytes]:
