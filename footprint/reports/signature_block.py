@@ -9,38 +9,13 @@ the signature lands wherever the layout puts the box, and nothing else is ever p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..services.workflow.signing import SignatureBox
 
 BOX_ID = "signature-box"
 BOX_END_ID = "signature-box-end"
 PT_PER_CSS_PX = 0.75  # 96 CSS px = 72 pt
 
 
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where the visible signature goes: a page index and a rectangle in PDF points from the
-    bottom-left corner of that page (the coordinates pyHanko's field spec takes)."""
-
-    page: int
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-
-    @property
-    def rect(self) -> tuple[int, int, int, int]:
-        # Whole points, inside the reserved box (pyHanko writes the /Rect as integers).
-        import math
-
-        return (math.ceil(self.x1), math.ceil(self.y1), math.floor(self.x2), math.floor(self.y2))
-
-    @property
-    def width(self) -> float:
-        return self.x2 - self.x1
-
-    @property
-    def height(self) -> float:
-        return self.y2 - self.y1
 
 
 def find_signature_box(document) -> SignatureBox | None:

@@ -19,7 +19,34 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ...reports.signature_block import SignatureBox
+
+# Where the report layer reserved the visible signature (reports/signature_block.py finds it).
+@dataclass(frozen=True)
+class SignatureBox:
+    """Where the visible signature goes: a page index and a rectangle in PDF points from the
+    bottom-left corner of that page (the coordinates pyHanko's field spec takes)."""
+
+    page: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+    @property
+    def rect(self) -> tuple[int, int, int, int]:
+        # Whole points, inside the reserved box (pyHanko writes the /Rect as integers).
+        import math
+
+        return (math.ceil(self.x1), math.ceil(self.y1), math.floor(self.x2), math.floor(self.y2))
+
+    @property
+    def width(self) -> float:
+        return self.x2 - self.x1
+
+    @property
+    def height(self) -> float:
+        return self.y2 - self.y1
+
 
 SIGNATURE_FIELD = "CertificationBodySignature"
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
