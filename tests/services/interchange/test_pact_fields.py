@@ -68,6 +68,7 @@ def test_particulars_are_saved_exported_and_read_back(reference_data):
     ({"mass_per_unit_kg": -1}, "mass_per_unit_kg", "不能小于 0"),
     ({"fossil_carbon_kg": "many"}, "fossil_carbon_kg", "应为数字"),
     ({"exempted_emissions_pct": 101}, "exempted_emissions_pct", "不能大于 100"),
+    ({"exempted_emissions_pct": 0.1234}, "exempted_emissions_pct", "最多保留 3 位小数"),
 ])
 def test_bad_particulars_are_problems_with_their_place(reference_data, change, field, message):
     doc = json.loads(SEED_JSON.read_text(encoding="utf-8"))
