@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .distribution_fields import DISTRIBUTION_COLUMNS, RATING_COLUMNS
+from .pact_fields import PACT_PRODUCT_COLUMNS
 
 FORMAT = "pcf-study/1"
 
@@ -23,6 +24,7 @@ FACTOR_COLUMNS = (
 )
 PRODUCT_COLUMNS = (
     "code", "name", "model", "functional_unit", "annual_output", "description", "energy_using",
+    *PACT_PRODUCT_COLUMNS,
 )
 STAGE_COLUMNS = ("product", "stage", "included", "excluded", "exclusion_reason")
 ACTIVITY_COLUMNS = (

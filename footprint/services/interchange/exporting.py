@@ -14,6 +14,7 @@ from ...selectors import activities_of, study_products_with_data
 from ..formatting import normalised_decimals
 from .distribution_fields import write_distribution
 from .document import FORMAT
+from .pact_fields import write_pact_fields
 from .writing import dumps, plain_number, write_workbook
 
 
@@ -111,6 +112,7 @@ def study_to_document(study: Study) -> dict:
             entry["description"] = product.description
         if product.energy_using:
             entry["energy_using"] = True
+        write_pact_fields(entry, sp)
         entry["stages"] = [
             {"stage": s.stage, "included": s.included, "excluded": s.excluded,
              **({"exclusion_reason": s.exclusion_reason} if s.exclusion_reason else {})}

@@ -298,7 +298,8 @@ def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None, w
             product.full_clean()
             product.save()
         sp = StudyProduct.objects.create(
-            study=study, product=product, annual_output=cp.annual_output, position=position
+            study=study, product=product, annual_output=cp.annual_output, position=position,
+            **cp.pact,
         )
         study_product_of[cp.code] = sp
         stages = {

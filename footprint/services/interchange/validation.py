@@ -50,6 +50,7 @@ from .document import (
     Document,
     Problem,
 )
+from .pact_fields import read_pact_fields
 from .reading import written_decimals
 from .workbook_layout import labelled
 
@@ -86,6 +87,7 @@ class CleanProduct:
     annual_output: Decimal
     stages: dict[str, dict[str, str]]
     activities: list[CleanActivity]
+    pact: dict[str, Decimal | None] = field(default_factory=dict)  # StudyProduct's PACT particulars
 
 
 @dataclass
@@ -467,6 +469,7 @@ class _Validator:
                 "energy_using": self.flag(p, "energy_using", path),
             }
             output = self.number(p, "annual_output", path, required=True, minimum=0)
+            pact = read_pact_fields(self, p, path)
             stages: dict[str, dict[str, str]] = {}
             for spath, s in self.objects(self.list_of(p, "stages", path), (*path, "stages")):
                 stage = self.choice(s, "stage", spath, Stage.values)
@@ -483,7 +486,7 @@ class _Validator:
                     activities.append(activity)
             if code and output is not None:
                 out.append(CleanProduct(code=code, fields=fields, annual_output=output,
-                                        stages=stages, activities=activities))
+                                        stages=stages, activities=activities, pact=pact))
         return out
 
     def activity(self, a: dict, path: tuple, doc_factors: dict[str, list[CleanFactor]],

@@ -49,6 +49,11 @@ COLUMN_LABELS: dict[str, dict[str, object]] = {
         "code": gettext_lazy("产品代码"), "name": gettext_lazy("产品名称"), "model": gettext_lazy("型号"),
         "functional_unit": gettext_lazy("功能单位"), "annual_output": gettext_lazy("报告期产量"),
         "description": gettext_lazy("产品描述"), "energy_using": gettext_lazy("使用阶段耗能"),
+        # the PACT particulars, named as on the study's product form
+        "mass_per_unit_kg": gettext_lazy("单位产品质量 (kg)"),
+        "fossil_carbon_kg": gettext_lazy("化石碳含量 (kgC)"),
+        "biogenic_carbon_kg": gettext_lazy("生物碳含量 (kgC)"),
+        "exempted_emissions_pct": gettext_lazy("取舍排除的排放占比 (%)"),
     },
     "stages": {
         "product": gettext_lazy("产品代码"), "stage": gettext_lazy("生命周期阶段"),
@@ -89,6 +94,10 @@ COLUMN_HELP: dict[tuple[str, str], object] = {
     ("products", "code"): gettext_lazy("产品的唯一代码，stages 和 activities 工作表引用它。"),
     ("products", "annual_output"): gettext_lazy("报告期内的产量（功能单位数），按报告期总量填写的活动数据除以它。"),
     ("products", "energy_using"): gettext_lazy("产品在使用中耗能（如有损耗的开关设备）时填 true。"),
+    ("products", "mass_per_unit_kg"): gettext_lazy("每个功能单位的产品质量（不含包装）。"),
+    ("products", "fossil_carbon_kg"): gettext_lazy("每个功能单位产品中化石来源碳的质量。"),
+    ("products", "biogenic_carbon_kg"): gettext_lazy("每个功能单位产品中生物来源碳的质量。"),
+    ("products", "exempted_emissions_pct"): gettext_lazy("按取舍准则排除的过程估计占产品碳足迹的百分比。"),
     ("stages", "stage"): gettext_lazy("六个生命周期阶段之一（下拉列表）。"),
     ("stages", "exclusion_reason"): gettext_lazy("系统边界内没有活动数据的阶段必须说明理由。"),
     ("activities", "stage"): gettext_lazy("六个生命周期阶段之一（下拉列表）。"),

@@ -27,6 +27,12 @@ OUTBOUND_STAGE = "distribution"
 # the reference period) unless the study is superseded earlier.
 VALIDITY_YEARS = 3
 PERCENT_DECIMALS = 1
+# PACT v3's data-quality ratings (DQR, 1 best … 5 worst) and the study's pedigree ratings
+# (1 best … 5 worst) score the same three representativeness criteria on the same scale: a
+# product's DQR is the emission-weighted mean of its gate activities' pedigree scores.
+DQR_FIELDS = (("technologicalDQR", "technological"), ("geographicalDQR", "geographical"),
+              ("temporalDQR", "temporal"))
+DQR_DECIMALS = 1
 
 # Declared units of the specification, recognised from a study's functional unit ("1 台").
 _DECLARED_UNITS = {
@@ -104,6 +110,8 @@ class FootprintFacts:
     exempted_emissions_pct: Decimal | None = None
     packaging_excluded: bool | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # (kgCO2e, {"technological": 1–5, "geographical": …, "temporal": …} or None) per gate activity
+    activity_ratings: tuple[tuple[float, dict[str, int] | None], ...] = field(default_factory=tuple)
 
     @property
     def status(self) -> str:
@@ -155,6 +163,25 @@ def missing_particulars(facts: FootprintFacts) -> list[str]:
     if not cross_sectoral_standards(facts.standards):
         missing.append("crossSectoralStandards")
     return missing
+
+
+def data_quality(activity_ratings) -> dict[str, str] | None:
+    """The DataQualityIndicators: per criterion the mean of the activities' scores weighted by
+    their emissions (by magnitude: a credit weighs as much as an emission of its size). None
+    unless every gate activity with emissions is rated on all three criteria: a mean over part
+    of the product would claim a quality the rest was never shown to have."""
+    weighted = [(abs(kg), ratings) for kg, ratings in activity_ratings if kg]
+    total = sum(kg for kg, _ in weighted)
+    if not weighted or total == 0:
+        return None
+    if any(not ratings or any(ratings.get(c) is None for _, c in DQR_FIELDS)
+           for _, ratings in weighted):
+        return None
+    return {
+        name: F.decimal_string(sum(kg * ratings[criterion] for kg, ratings in weighted) / total,
+                               DQR_DECIMALS)
+        for name, criterion in DQR_FIELDS
+    }
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -241,6 +268,9 @@ def footprint(facts: FootprintFacts) -> dict:
         ]
     if gate > 0:
         pcf["primaryDataShare"] = F.decimal_string(100 * facts.primary_kgco2e / gate, PERCENT_DECIMALS)
+    dqi = data_quality(facts.activity_ratings)
+    if dqi is not None:
+        pcf["dqi"] = dqi
     v = facts.verification
     pcf["verification"] = {
         "coverage": "product level",

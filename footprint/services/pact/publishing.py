@@ -104,6 +104,7 @@ def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.F
     # The results list the activities in the document's order (both come from the same rows).
     by_type: dict[str, float] = {}
     primary = 0.0
+    ratings: list[tuple[float, dict[str, int] | None]] = []
     secondary_sources: list[tuple[str, str]] = []
     for row, entry in zip(result.get("activities", []), product_doc.get("activities", []), strict=False):
         if row.get("stage") not in pact.GATE_STAGES or row.get("kgco2e") is None:
@@ -114,6 +115,9 @@ def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.F
         by_type[kind] = by_type.get(kind, 0.0) + float(row["kgco2e"])
         if entry.get("data_type", DataType.PRIMARY) == DataType.PRIMARY:
             primary += float(row["kgco2e"])
+        scores = {c: entry.get(f"dq_{c}") for _, c in pact.DQR_FIELDS}
+        ratings.append((float(row["kgco2e"]),
+                        scores if all(v is not None for v in scores.values()) else None))
         source = (factor.get("source") or "").strip()
         if source:
             version = str(factor.get("year") or factor.get("published")
@@ -177,6 +181,7 @@ def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.F
         biogenic_carbon_kg=_decimal(sp.biogenic_carbon_kg),
         exempted_emissions_pct=_decimal(sp.exempted_emissions_pct),
         notes=tuple(notes),
+        activity_ratings=tuple(ratings),
     )
 
 

@@ -134,3 +134,23 @@ def test_the_schema_catches_what_the_spec_forbids():
     fp = pact.footprint(facts())
     fp["pcf"]["pcfExcludingBiogenicUptake"] = 150.25
     assert errors(fp)
+
+
+def test_dqi_is_the_emission_weighted_mean_of_the_pedigree_scores():
+    good = {"technological": 1, "geographical": 2, "temporal": 1}
+    poor = {"technological": 4, "geographical": 3, "temporal": 5}
+    # weights 30 and 20 (a credit weighs by its size): technological (30·1 + 20·4)/50 = 2.2,
+    # geographical (60 + 60)/50 = 2.4, temporal (30 + 100)/50 = 2.6; zero-emission rows ignored
+    fp = pact.footprint(facts(activity_ratings=((30.0, good), (-20.0, poor), (0.0, None))))
+    assert fp["pcf"]["dqi"] == {"technologicalDQR": "2.2", "geographicalDQR": "2.4",
+                                "temporalDQR": "2.6"}
+    assert_valid(fp)
+
+
+@pytest.mark.parametrize("ratings", [
+    (),  # no activities known
+    ((30.0, {"technological": 1, "geographical": 1, "temporal": 1}), (10.0, None)),  # part rated
+    ((30.0, {"technological": 1, "geographical": 1, "temporal": None}),),  # one criterion missing
+])
+def test_dqi_is_left_out_unless_every_activity_is_rated(ratings):
+    assert "dqi" not in pact.footprint(facts(activity_ratings=ratings))["pcf"]

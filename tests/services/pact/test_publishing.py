@@ -74,6 +74,31 @@ def test_seed_footprints_are_valid_and_cradle_to_gate(issued_seed):
         assert "use and end-of-life stages are outside the PACT scope" in item.data["comment"]
 
 
+def test_dqi_from_the_issued_activities_ratings(seed_study, demo_users, signing):
+    from footprint.models import ActivityRecord
+
+    activities = ActivityRecord.objects.filter(stage__study_product__study=seed_study)
+    # every activity rated alike: each mean is that score, whatever the weights
+    activities.update(dq_reliability=2, dq_completeness=2, dq_technological=2,
+                      dq_geographical=3, dq_temporal=1)
+    # HV: one gate activity left unrated → no DQI for HV (a partial mean is never published)
+    unrated = activities.filter(stage__study_product__product__code="HV",
+                                stage__stage="production").first()
+    ActivityRecord.objects.filter(pk=unrated.pk).update(dq_temporal=None)
+    StudyProduct.objects.filter(study=seed_study).update(**SEED_PARTICULARS)
+    u = demo_users
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    study = issuing.study_issue(study=seed_study, user=u["lead"], comment="签发")
+    items = {i.code: i.data for i in pact_publishing.study_footprints(study)}
+    assert items["LV"]["pcf"]["dqi"] == {"technologicalDQR": "2.0", "geographicalDQR": "3.0",
+                                         "temporalDQR": "1.0"}
+    assert "dqi" not in items["HV"]["pcf"]
+    assert_valid(items["LV"])
+
+
 def test_a_product_lacking_pact_particulars_gets_no_footprint(seed_study, demo_users, signing):
     u = demo_users
     transitions.study_send_for_review(study=seed_study, user=u["auditor"])
