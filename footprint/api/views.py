@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -13,13 +14,14 @@ from rest_framework.response import Response
 
 from ..access import can_edit_study_data, can_import, get_study_for_user, require
 from ..forms.importing import ImportForm
-from ..models import ActivityRecord, Study
+from ..models import ActivityRecord, Study, User
 from ..selectors import studies_visible_to, study_comments, study_transitions
 from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.interchange.document import FormatError
 from ..services.interchange.exporting import study_to_document
+from ..services.interchange.import_assignment import import_document_with_people
 from ..services.interchange.importing import ImportRejected, StudyExists, import_study
 from ..services.interchange.reading import read_json
 from ..services.results import study_calculation_input
@@ -124,9 +126,16 @@ def study_comments_view(request, report_number):
 
 @extend_schema(
     request=OpenApiTypes.OBJECT,
-    parameters=[OpenApiParameter("replace", bool, description="replace the study with this number")],
+    parameters=[
+        OpenApiParameter("replace", bool, description="replace the study with this number"),
+        OpenApiParameter("lead_verifier", str, description="username of the study's lead verifier"),
+        OpenApiParameter("auditor", str, many=True, description="username of an auditor (repeatable)"),
+        OpenApiParameter("certification_body", str, description="the certification body (default: the file's)"),
+    ],
     responses={201: StudyListSerializer},
-    description="Import a pcf-study/1 document (the request body). Certification-body staff only.",
+    description="Import a pcf-study/1 document (the request body). Certification-body staff only. "
+                "The optional people are named as in the web import preview; without a lead "
+                "verifier the study cannot be sent for review.",
 )
 @api_view(["POST"])
 def study_import(request):
@@ -152,10 +161,38 @@ def study_import(request):
             ensure_study_editable(existing)
         except StudyFrozenError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    people, unknown = _import_people(request.query_params)
+    if unknown:
+        return Response(unknown, status=status.HTTP_400_BAD_REQUEST)
     try:
-        study = import_study(document, replace=replace, user=request.user)
+        if people:
+            study = import_document_with_people(document, replace=replace, user=request.user, **people)
+        else:
+            study = import_study(document, replace=replace, user=request.user)
+    except ValidationError as exc:
+        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
     except StudyExists as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     except ImportRejected as exc:
         return Response({"problems": [str(p) for p in exc.problems]}, status=status.HTTP_400_BAD_REQUEST)
     return Response(StudyListSerializer(study).data, status=status.HTTP_201_CREATED)
+
+
+def _import_people(params) -> tuple[dict, dict]:
+    """The people an import names (as the web preview's fields), and the usernames not found."""
+    lead_name = params.get("lead_verifier", "").strip()
+    auditor_names = [n.strip() for n in params.getlist("auditor") if n.strip()]
+    body = params.get("certification_body", "")
+    if not (lead_name or auditor_names or body.strip()):
+        return {}, {}
+    users = {u.username: u for u in User.objects.filter(
+        username__in=[lead_name, *auditor_names], is_active=True)}
+    unknown = {}
+    if lead_name and lead_name not in users:
+        unknown["lead_verifier"] = [_("没有用户 %(name)s。") % {"name": lead_name}]
+    missing = [n for n in auditor_names if n not in users]
+    if missing:
+        unknown["auditors"] = [_("没有用户 %(name)s。") % {"name": n} for n in missing]
+    people = {"auditors": [users[n] for n in auditor_names if n in users],
+              "lead_verifier": users.get(lead_name), "certification_body": body}
+    return people, unknown

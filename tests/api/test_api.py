@@ -1,6 +1,7 @@
 """The API is scoped like the pages: 404 outside scope, 403 outside role, 409 for conflicts."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -96,3 +97,25 @@ def test_an_imported_document_with_a_nul_is_refused(client, demo_users):
     response = client.post(reverse("api_study_import"), json.dumps(doc), content_type="application/json")
     assert response.status_code == 400 and "NUL" in response.json()["detail"]
     assert not Study.objects.filter(report_number="NUL-1").exists()
+
+
+def test_import_names_people_like_the_web_preview(api, demo_users):
+    from footprint.services.interchange.exporting import study_to_document
+
+    doc = study_to_document(Study.objects.get(report_number=NUMBER))
+    doc["report_number"] = "API-PEOPLE-1"
+    u = demo_users
+    # unknown usernames and an auditor as lead verifier: 400, nothing imported
+    response = api(u["auditor"], "post", "api_study_import", data=doc, query="lead_verifier=nobody&auditor=ghost")
+    assert response.status_code == 400
+    assert response.json() == {"lead_verifier": ["没有用户 nobody。"], "auditors": ["没有用户 ghost。"]}
+    response = api(u["auditor"], "post", "api_study_import", data=doc,
+                   query=f"lead_verifier={u['auditor'].username}")
+    assert response.status_code == 400 and "lead_verifier" in response.json()
+    assert not Study.objects.filter(report_number="API-PEOPLE-1").exists()
+    response = api(u["auditor"], "post", "api_study_import", data=doc,
+                   query=urlencode({"lead_verifier": u["lead"].username, "certification_body": "某认证机构"}))
+    assert response.status_code == 201
+    study = Study.objects.get(report_number="API-PEOPLE-1")
+    assert study.lead_verifier == u["lead"] and study.certification_body == "某认证机构"
+    assert list(study.auditors.all()) == [u["auditor"]]  # whoever imports works on it

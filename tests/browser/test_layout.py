@@ -41,3 +41,22 @@ def test_the_stage_editor_shows_every_field_whole_on_a_tablet_and_a_laptop(page,
         assert field.is_visible()
         box = field.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, name
+
+
+def test_a_locked_study_shows_a_long_source_whole_in_the_stage_editor(page, demo):
+    from footprint.choices import StudyStatus
+    from footprint.models import ActivityRecord, Study
+
+    long_source = "供应商提供的2024年度能源消耗台账及第三方检测报告（编号 LAB-2024-0917）" * 3
+    ActivityRecord.objects.filter(
+        stage__study_product__study__report_number=SEED, stage__study_product__product__code="LV",
+        stage__stage="raw_material_acquisition").update(source=long_source)
+    Study.objects.filter(report_number=SEED).update(status=StudyStatus.ISSUED)
+    login(page, "auditor", "auditor-demo")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{page.base}/studies/{SEED}/products/LV/?stage=raw_material_acquisition")
+    source = page.locator("[data-readonly='source']").first
+    assert source.inner_text() == long_source
+    assert source.evaluate("el => el.scrollWidth <= el.clientWidth")  # wraps, nothing cut off
+    assert source.bounding_box()["height"] > 40  # on several lines
+    assert page.locator("#stage-editor .table-responsive").evaluate(OVERFLOW_JS) <= 0

@@ -41,6 +41,34 @@ def test_bad_file_prints_every_problem_and_imports_nothing(reference_data, tmp_p
     assert not Study.objects.exists()
 
 
+def test_import_names_the_lead_verifier_and_auditors_like_the_web_preview(reference_data, auditor, lead_verifier):
+    out = StringIO()
+    call_command("import_study", str(SEED_JSON), "--lead-verifier", lead_verifier.username,
+                 "--auditor", auditor.username, stdout=out)
+    study = Study.objects.get(report_number="202508175GHG")
+    assert study.lead_verifier == lead_verifier
+    assert list(study.auditors.all()) == [auditor]
+    assert "no lead verifier" not in out.getvalue()
+
+
+def test_import_without_a_lead_verifier_warns_that_review_needs_one(reference_data):
+    out = StringIO()
+    call_command("import_study", str(SEED_JSON), stdout=out)
+    assert "warning: 202508175GHG has no lead verifier; send for review needs a lead verifier" in out.getvalue()
+
+
+def test_import_refuses_unknown_or_unfit_people_and_imports_nothing(reference_data, auditor):
+    with pytest.raises(CommandError, match="--lead-verifier: no active user nobody"):
+        call_command("import_study", str(SEED_JSON), "--lead-verifier", "nobody", stdout=StringIO())
+    err = StringIO()
+    # an auditor is no lead verifier: services/entry/team refuses, the import is rolled back
+    with pytest.raises(CommandError, match="people given were refused"):
+        call_command("import_study", str(SEED_JSON), "--lead-verifier", auditor.username,
+                     stdout=StringIO(), stderr=err)
+    assert "lead_verifier:" in err.getvalue()
+    assert not Study.objects.exists()
+
+
 def test_load_demo_is_idempotent(db):
     from footprint.models import ActivityRecord, User
 

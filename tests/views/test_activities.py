@@ -271,3 +271,21 @@ def test_a_unit_that_is_no_unit_is_a_form_error_not_a_crash(auditor_client, lv, 
     assert ActivityRecord.objects.count() == before
     check = auditor_client.get(reverse("unit_check"), {"unit": unit, "factor": grid_2022.pk})
     assert check.status_code == 200 and check.json()["ok"] is False
+
+
+def test_a_locked_study_shows_long_sources_whole_as_text_not_clipped_in_an_input(auditor_client, lv):
+    from footprint.choices import StudyStatus
+    from footprint.models import ActivityRecord, Study
+
+    long_source = "供应商提供的2024年度能源消耗台账及第三方检测报告（编号 LAB-2024-0917）" * 3
+    record = ActivityRecord.objects.get(stage=lv["raw_material_acquisition"])
+    ActivityRecord.objects.filter(pk=record.pk).update(source=long_source, notes="按月汇总的电表读数")
+    Study.objects.filter(report_number=SEED).update(status=StudyStatus.ISSUED)
+    page = auditor_client.get(_url()).content.decode()
+    assert f'<div class="readonly-text" data-readonly="source">{long_source}</div>' in page
+    assert 'data-readonly="notes">按月汇总的电表读数</div>' in page
+    assert f'value="{long_source}"' not in page and 'name="act-0-source"' not in page
+    # the editable view keeps the input
+    Study.objects.filter(report_number=SEED).update(status=StudyStatus.DRAFT)
+    page = auditor_client.get(_url()).content.decode()
+    assert f'name="act-0-source" value="{long_source}"' in page and "readonly-text" not in page

@@ -14,17 +14,29 @@ from django.db import transaction
 from ...choices import Role
 from ...models import Study, User
 from ..entry.team import TeamMemberInput, study_team_update
-from .importing import import_file
+from .document import Document
+from .importing import import_study
+from .reading import read_file
 
 
-@transaction.atomic
 def import_file_with_people(name: str, content: bytes, *, replace: bool, user,
                             auditors: Iterable[User], lead_verifier: User | None,
                             certification_body: str) -> Study:
-    """`import_file`, then the auditors, lead verifier and certification body (an empty body
+    """`import_document_with_people` for an uploaded .json or .xlsx file."""
+    return import_document_with_people(
+        read_file(name, content), replace=replace, user=user, auditors=auditors,
+        lead_verifier=lead_verifier, certification_body=certification_body)
+
+
+@transaction.atomic
+def import_document_with_people(doc: Document, *, replace: bool, user,
+                                auditors: Iterable[User], lead_verifier: User | None,
+                                certification_body: str) -> Study:
+    """`import_study`, then the auditors, lead verifier and certification body (an empty body
     keeps the file's). Raises what either raises (ValidationError keyed "auditors",
-    "lead_verifier" for a choice services/team refuses) and writes nothing then."""
-    study = import_file(name, content, replace=replace, user=user)
+    "lead_verifier" for a choice services/team refuses) and writes nothing then. The web
+    preview, the API and `manage.py import_study` all name people through here."""
+    study = import_study(doc, replace=replace, user=user)
     chosen = list(auditors)
     if getattr(user, "role", None) == Role.AUDITOR and all(a.pk != user.pk for a in chosen):
         chosen.append(user)  # whoever imports a study works on it (services/importing.py)

@@ -602,3 +602,16 @@ def test_the_schema_allows_the_values_the_application_allows(schema_validator):
     assert defs["activity"]["properties"]["data_type"]["enum"] == DataType.values
     assert props["narrative"]["propertyNames"]["enum"] == list(NARRATIVE_SECTIONS)
     assert set(NARRATIVE_KEYS) < set(NARRATIVE_SECTIONS)
+
+
+def test_problems_name_stages_and_data_types_in_the_ui_language_not_only_by_code():
+    data = copy.deepcopy(_seed_document().data)
+    stages = data["products"][0]["stages"]
+    stages.append(copy.deepcopy(stages[0]))  # the same stage twice
+    data["products"][0]["activities"][0]["data_type"] = "guessed"
+    with translation.override("zh-hans"):
+        _, problems = validate_document(Document(data), {})
+        messages = [str(p) for p in problems]
+    assert messages == [
+        f"products[0].stages[{len(stages) - 1}].stage: 阶段 raw_material_acquisition（原材料获取） 重复。",
+        "products[0].activities[0].data_type: 无效的值 guessed，可选：primary（初级数据）, secondary（次级数据）。"]
