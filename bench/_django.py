@@ -1,7 +1,9 @@
 """Set up Django for a benchmark script on its own database (SQLite file unless DATABASE_URL)."""
 
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +25,16 @@ def setup(default_db: str = "bench.sqlite3") -> None:
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_reference_data", verbosity=0)
+
+
+def median_time(fn, repeat: int) -> float:
+    """Median wall time of `repeat` calls of `fn`, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def _create_postgres_database(url: str) -> None:

@@ -8,20 +8,10 @@ study, and the pure calculation alone on the already-read input.
 """
 
 import argparse
-import statistics
 import time
 import tracemalloc
 
-from _django import setup
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from _django import median_time, setup
 
 
 def main():

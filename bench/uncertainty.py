@@ -16,20 +16,9 @@ Brightway is not installed here: its figure (about 510 iterations/s, issue 17) i
 import argparse
 import math
 import random
-import statistics
-import time
 import tracemalloc
 
-from _django import setup
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from _django import median_time, setup
 
 
 def main():
