@@ -33,7 +33,7 @@ def excluded_stages(inputs: ReportInputs) -> list[str]:
         counted = False
         for product in inputs.result.products:
             sr = next((s for s in product.stages if s.stage == stage), None)
-            if sr is not None and sr.activity_count > 0:
+            if sr is not None and not sr.not_included:
                 counted = True
         if not counted:
             out.append(stage)

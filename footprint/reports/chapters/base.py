@@ -120,7 +120,7 @@ class Report:
         """A stage of a product without activity data."""
         result = self.results.get(product_code)
         sr = result.stage(stage) if result else None
-        return bool(sr is not None and sr.activity_count == 0)
+        return bool(sr is not None and sr.not_included)
 
     def used_factor_keys(self) -> list[str]:
         """The factors the activities use, in the order they are first used."""

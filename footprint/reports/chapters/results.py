@@ -32,10 +32,10 @@ def chapter5(r: Report) -> dict:
         table = o.table("5", _("%(product)s各生命周期阶段的碳足迹") % {"product": p.name})
         figure = o.figure("5", _("%(product)s各生命周期阶段的碳足迹") % {"product": p.name})
         rows = [{"stage": stage_label(sr.stage), **stage_cells(r, p.code, sr),
-                 "excluded": sr.activity_count == 0} for sr in p.stages]
+                 "excluded": sr.not_included} for sr in p.stages]
         chart = stage_chart(
-            [(stage_label(sr.stage), sr.kgco2e, F.share(sr.share_pct)) if sr.activity_count
-             else (stage_label(sr.stage), None, partial_cfp.not_included_text()) for sr in p.stages],
+            [(stage_label(sr.stage), None, partial_cfp.not_included_text()) if sr.not_included
+             else (stage_label(sr.stage), sr.kgco2e, F.share(sr.share_pct)) for sr in p.stages],
             unit=r.fu(p), chart_id=f"stages-{p.code}")
         results.append({"product": p.name, "code": p.code, "unit": r.fu(p), "rows": rows,
                         "total": F.kg(p.total_kgco2e), "table": table,

@@ -169,6 +169,12 @@ class StageResult:
     activity_count: int = 0
     in_boundary: bool = True
 
+    @property
+    def not_included(self) -> bool:
+        """No activity data: the stage's emissions are not in the result (a report prints
+        "not included", never 0.000 / 0.0 %)."""
+        return self.activity_count == 0
+
 
 @dataclass(frozen=True, slots=True)
 class ProductResult:
