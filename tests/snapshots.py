@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -143,6 +144,7 @@ def _highest(table: str, key: str | None, quote) -> str:
     return f"CAST(MAX({column}) AS TEXT)" if numeric else f"MAX(CAST({column} AS TEXT))"
 
 
+@lru_cache(maxsize=1)
 def _numeric_keys() -> dict[str, bool]:
     from django.apps import apps
 
