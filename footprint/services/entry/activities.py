@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ...models import ActivityRecord, EmissionFactor, LifecycleStage
+from .. import data_version
 from ..calculation.units import (
     UnitError,
     UnitSyntaxError,
@@ -50,6 +51,7 @@ def activity_unit_problem(unit: str, factor: EmissionFactor | None) -> str | Non
 
 
 @transaction.atomic
+@data_version.batched
 def stage_activities_save(
     *,
     stage: LifecycleStage,

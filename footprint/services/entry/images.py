@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ...models import Study
+from .. import data_version
 from ..freeze import ensure_study_editable
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
@@ -271,4 +272,5 @@ def copy_study_images(*, source: Study, target: Study) -> int:
         with default_storage.open(f"{study_images_folder(source.report_number)}/{name}", "rb") as handle:
             data = handle.read()
         _store(f"{study_images_folder(target.report_number)}/{name}", data)
+    data_version.touch_studies([target.pk])  # files send no signal
     return len(names)

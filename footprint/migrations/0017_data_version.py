@@ -1,0 +1,27 @@
+import django.db.models.deletion
+import django.utils.timezone
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("footprint", "0013_pact"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="StudyDataVersion",
+            fields=[
+                ("study", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True,
+                                               related_name="data_version", serialize=False,
+                                               to="footprint.study")),
+                ("token", models.CharField(max_length=32)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+            ],
+            options={
+                "verbose_name": "研究数据版本",
+                "verbose_name_plural": "研究数据版本",
+            },
+        ),
+    ]
