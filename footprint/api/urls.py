@@ -12,5 +12,6 @@ urlpatterns = [
     path("studies/<str:report_number>/", views.study_detail, name="api_study_detail"),
     path("studies/<str:report_number>/export/", views.study_export, name="api_study_export"),
     path("studies/<str:report_number>/transitions/", views.study_transition, name="api_study_transition"),
+    path("jobs/<int:job_id>/", views.job_detail, name="api_job"),
     path("studies/<str:report_number>/comments/", views.study_comments_view, name="api_study_comments"),
 ]
