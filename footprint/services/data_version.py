@@ -72,6 +72,8 @@ _LOOKUPS = {
 }
 # A login writes these; no report prints them.
 _USER_UNPRINTED = frozenset({"last_login", "password"})
+# Saved alone, these change nothing printed.
+_UNPRINTED = frozenset({"updated_at"})
 
 _pending: contextvars.ContextVar[dict[str, set] | None] = contextvars.ContextVar("data_version_pending",
                                                                                  default=None)
@@ -171,9 +173,11 @@ def study_token(study: Study) -> str:
 # ------------------------------------------------------------------ signals
 def _record_ids(kind: str):
     """A receiver that changes the token of the studies that print the saved record."""
-    def receiver(sender, instance, raw=False, **kwargs):
+    def receiver(sender, instance, raw=False, update_fields=None, **kwargs):
         if raw:  # loaddata (restore): the archive's own tokens come with it
             return
+        if update_fields is not None and set(update_fields) <= _UNPRINTED:
+            return  # `save(update_fields=["updated_at"])`: a service marking the study as worked on
         touch(kind, [_id_of(kind, instance)])
     return receiver
 

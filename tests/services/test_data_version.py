@@ -92,6 +92,18 @@ def test_stage_editor_save(as_user):
     assert _moved(before) == {SEED}
 
 
+def test_a_stage_page_posted_back_unchanged_moves_nothing(as_user):
+    """The page's own values saved again (what the load benchmark's users do) change no row:
+    the cached drafts stay valid."""
+    from tests.views.test_activities import _post_data
+
+    stage = ActivityRecord.objects.filter(stage__study_product__study__report_number=SEED).first().stage
+    before = _keys()
+    url = reverse("study_product_stages", args=[SEED, stage.study_product.product.code]) + f"?stage={stage.stage}"
+    assert as_user("auditor").post(url, _post_data(stage)).status_code == 302
+    assert _moved(before) == set()
+
+
 def test_company_form_moves_every_study_of_the_company_and_no_other(as_user):
     seed = Study.objects.get(report_number=SEED)
     assert Study.objects.get(report_number=OTHER).company_id != seed.company_id
