@@ -10,6 +10,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="backgroundjob",
+            name="kind",
+            field=models.CharField(choices=[("issue", "签发"), ("draft_pdf", "草稿 PDF"), ("import", "导入")],
+                                   max_length=20),
+        ),
         migrations.CreateModel(
             name="StudyDataVersion",
             fields=[
