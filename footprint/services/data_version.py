@@ -159,15 +159,24 @@ def batched(function):
 
 def study_token(study: Study) -> str:
     """The study's current token; a study without one gets one now."""
-    token = StudyDataVersion.objects.filter(study_id=study.pk).values_list("token", flat=True).first()
-    if token is not None:
-        return token
-    try:
-        with transaction.atomic():
-            StudyDataVersion.objects.create(study_id=study.pk, token=_new_token())
-    except IntegrityError:  # created meanwhile by another request
-        pass
-    return StudyDataVersion.objects.filter(study_id=study.pk).values_list("token", flat=True).get()
+    return study_tokens([study])[study.pk]
+
+
+def study_tokens(studies) -> dict[int, str]:
+    """The current token of each study, in one query; studies without one get one now."""
+    ids = [s.pk for s in studies]
+    tokens = dict(StudyDataVersion.objects.filter(study_id__in=ids).values_list("study_id", "token"))
+    missing = [pk for pk in ids if pk not in tokens]
+    if missing:
+        try:
+            with transaction.atomic():
+                StudyDataVersion.objects.bulk_create(
+                    [StudyDataVersion(study_id=pk, token=_new_token()) for pk in missing],
+                    ignore_conflicts=True)  # one created meanwhile by another request stays
+        except IntegrityError:
+            pass
+        tokens.update(StudyDataVersion.objects.filter(study_id__in=missing).values_list("study_id", "token"))
+    return tokens
 
 
 # ------------------------------------------------------------------ signals

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from django.conf import settings
+from django.core.cache import cache
+
 from ..models import ActivityRecord, EmissionFactor, LifecycleStage, Study, StudyClaim, StudyProduct
 from ..selectors import gwp_tables
+from . import data_version
 from .calculation.study import (
     ActivityInput,
     ClaimInput,
@@ -24,6 +28,34 @@ from .reference.factors import factor_value
 def study_results(study: Study) -> StudyResult:
     """Recompute every number of a study from its activity data and factors."""
     return calculate_study(study_calculation_input(study))
+
+
+def cached_study_results(studies: list[Study]) -> dict[int, StudyResult]:
+    """The results of the studies for the pages that show them (dashboard, results, stage
+    editor, study page): computed as `study_results` does, and kept in the cache under the
+    study's data version (services/data_version.py), which every write to what the
+    calculation reads changes. A page viewed again reads one row per page of studies and
+    skips the reads and the calculation. Numbers are still never stored in the database.
+    STUDY_RESULTS_CACHE_SECONDS = 0 turns it off (tests that write with update())."""
+    seconds = settings.STUDY_RESULTS_CACHE_SECONDS
+    if not seconds:
+        inputs = study_calculation_inputs(studies)
+        return {pk: calculate_study(study_input) for pk, study_input in inputs.items()}
+    # The token is read before the data: a result stored under it is never older than it.
+    tokens = data_version.study_tokens(studies)
+    keys = {s.pk: f"study-result:{s.pk}:{tokens[s.pk]}" for s in studies}
+    found = cache.get_many(list(keys.values()))
+    results = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [s for s in studies if s.pk not in results]
+    computed = {pk: calculate_study(study_input)
+                for pk, study_input in study_calculation_inputs(missing).items()}
+    if computed:
+        cache.set_many({keys[pk]: result for pk, result in computed.items()}, seconds)
+    return {**results, **computed}
+
+
+def cached_study_result(study: Study) -> StudyResult:
+    return cached_study_results([study])[study.pk]
 
 
 def factor_input(factor: EmissionFactor) -> FactorInput:
