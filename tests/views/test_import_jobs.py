@@ -49,7 +49,7 @@ def test_a_large_import_is_queued_and_its_page_follows_it(auditor_client, demo_a
     assert default_storage.exists(job.payload["path"])  # the job reads the upload later
 
     page = auditor_client.get(response["Location"]).content.decode()
-    assert 'data-job-status="queued"' in page and 'hx-trigger="every 2s"' in page and "10 条活动数据" in page
+    assert 'data-job-status="queued"' in page and 'hx-trigger="every 2s"' in page and "活动数据 10 条" in page
     # The user leaves; the upload page lists the job to come back to.
     listing = auditor_client.get(reverse("study_import")).content.decode()
     assert 'id="import-jobs"' in listing and reverse("study_import_job", args=[job.pk]) in listing
