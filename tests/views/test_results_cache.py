@@ -2,7 +2,6 @@
 neither reads the rows nor calculates; any write the calculation would see shows at once."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from footprint.models import ActivityRecord, Study
@@ -16,9 +15,9 @@ SEED = "202508175GHG"
 @pytest.fixture
 def cached(settings):
     settings.STUDY_RESULTS_CACHE_SECONDS = 600
-    cache.clear()
+    results_service._RESULTS.clear()
     yield
-    cache.clear()
+    results_service._RESULTS.clear()
 
 
 @pytest.fixture
