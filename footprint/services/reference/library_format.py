@@ -29,7 +29,11 @@ from ..calculation.units import (
     ureg,
 )
 from ..formatting import value_decimals
-from ..interchange.distribution_fields import DISTRIBUTION_COLUMNS, PARAMETERS, distribution_problems
+from ..interchange.distribution_fields import (
+    DISTRIBUTION_COLUMNS,
+    PARAMETERS,
+    distribution_problems,
+)
 from ..interchange.document import FormatError
 from ..interchange.reading import (
     WORKBOOK_MAX_CELL_CHARS,
