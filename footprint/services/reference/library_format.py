@@ -66,7 +66,9 @@ _CODE = RegexValidator(r"^[A-Za-z0-9_.-]+$")
 _LENGTHS = {"code": 64, "name_zh": 200, "name_en": 200, "region": 40, "published": 20}
 _TRUE = {"1", "true", "yes", "y", "是", "允许", "x", "✓"}
 _FALSE = {"0", "false", "no", "n", "否", "不允许"}
-_SIMPLE_UNIT = re.compile(r"^[A-Za-zµμ_][A-Za-z0-9µμ_]*$")
+# One unit name with at most an exponent (kWh, kg, m³, m**3): written after "kg/" as it is;
+# anything else (t*km, t km) in parentheses.
+_SIMPLE_UNIT = re.compile(r"^[A-Za-zµμ_][A-Za-z0-9µμ_]*(?:\*\*[0-9]|\^[0-9]|[²³])?$")
 
 
 def _dimensions(*units: str) -> tuple:

@@ -224,3 +224,22 @@ def test_a_csv_past_the_row_limit_is_refused(reference_data, monkeypatch):
     monkeypatch.setattr(library_format, "LIBRARY_MAX_ROWS", 3)
     with pytest.raises(FormatError, match="超过 3 行"):
         preview_library([csv(STEEL, STEEL.replace("MAT-STEEL", "A"), STEEL.replace("MAT-STEEL", "B"))])
+
+
+@pytest.mark.django_db
+def test_the_demo_library_holds_the_example_set_marked_as_example_data(demo):
+    examples = EmissionFactor.objects.filter(code__startswith="EX-")
+    assert examples.count() == 12
+    assert all(f.source == "示例数据 / example data — not for real studies" for f in examples)
+    categories = set(examples.values_list("category", flat=True))
+    assert categories == {"material", "transport", "waste"}
+    truck = examples.get(code="EX-TR-TRUCK-HEAVY")
+    assert truck.unit == "kg/(t*km)" and truck.value == Decimal("0.0780") and truck.value_decimals == 4
+    assert examples.get(code="EX-WATER-TAP").unit == "kg/m³"
+    assert not examples.get(code="EX-MAT-EPOXY").redistribution_allowed
+    # loading the demo again changes nothing
+    from footprint.services.demo.seed import load_demo
+
+    count = EmissionFactor.objects.count()
+    load_demo()
+    assert EmissionFactor.objects.count() == count
