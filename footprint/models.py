@@ -233,7 +233,8 @@ class EmissionFactor(models.Model):
         # The library's list and filters over tens of thousands of factors (bench/factor_library.py);
         # name search on PostgreSQL also has trigram indexes (migration 0016_factor_library).
         indexes = [
-            models.Index(fields=["is_current", "category", "code"], name="factor_current_list"),
+            # the list's order: read in index order, a page stops after 50 rows
+            models.Index(fields=["category", "code", "-version"], name="factor_list_order"),
             models.Index(fields=["region"], name="factor_region"),
             models.Index(fields=["year"], name="factor_year"),
             models.Index(fields=["gas"], name="factor_gas"),
