@@ -238,6 +238,15 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
+def factor_sources(keys) -> dict[str, str]:
+    """The published source of each factor version named by its key ("CODE@version")."""
+    pairs = [key.rpartition("@") for key in keys]
+    query = Q(pk__in=[])
+    for code, _at, version in pairs:
+        query |= Q(code=code, version=int(version))
+    return {f.key: f.source for f in EmissionFactor.objects.filter(query)}
+
+
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
     """The library's current version of each factor code asked for (one query)."""
     return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
