@@ -49,6 +49,7 @@ urlpatterns = [
     path("studies/<str:report_number>/narrative/", studies.study_narrative, name="study_narrative"),
     path("studies/<str:report_number>/english/", translations.study_translations, name="study_translations"),
     path("studies/<str:report_number>/export.<exportfmt:fmt>", studies.study_export, name="study_export"),
+    path("studies/<str:report_number>/openlca.zip", studies.study_export_openlca, name="study_export_openlca"),
     path("studies/<str:report_number>/add-product/", studies.study_product_add, name="study_product_add"),
     path("studies/<str:report_number>/products/<str:product_code>/",
          activities.study_product_stages, name="study_product_stages"),
