@@ -46,6 +46,7 @@ from pathlib import Path
 
 import olca_schema as o
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from olca_schema.zipio import ZipWriter
 
 from ...choices import Stage
@@ -331,7 +332,7 @@ class _Package:
         unit = activity_unit_of(factor.unit)
         choice, amount = self.units.express(1.0, unit)
         name = f"{factor.name} [{factor.code} v{factor.version}]"
-        category = _("排放因子")
+        category = pgettext("plural", "排放因子")
         flow = self.product_flow(("factor", factor.key), name, choice, category=category)
         emitted = factor.value * emission_multiplier(unit, factor.unit)
         kg, _one = self.units.express(1.0, "kg")
@@ -385,7 +386,9 @@ class _Package:
             fu_choice, fu_written = self.units.items(), fu_amount
         else:
             fu_choice, fu_written = self.units.express(fu_amount, fu_unit)
-        root = f"{self.study.report_number}"
+        root = self.study.report_number
+        stage_folder = f"{root}/{pgettext('plural', '生命周期阶段')}"
+        product_folder = f"{root}/{pgettext('plural', '产品')}"
         label = f"{product.name} ({product.code})"
         stage_processes: list[tuple[o.Flow, o.Process]] = []
         rows = list(zip(product.activities, result.activities, strict=True))
@@ -395,7 +398,7 @@ class _Package:
             stage_name = stage_labels.get(stage.stage, stage.stage)
             flow = self.product_flow(
                 (root, product.code, stage.stage), f"{label} – {stage_name}", fu_choice,
-                category=f"{root}/{_('生命周期阶段')}",
+                category=stage_folder,
                 description=_("功能单位：%(fu)s") % {"fu": product.functional_unit})
             exchanges = [self.exchange(1, flow, fu_choice, fu_written, is_input=False, reference=True)]
             left_out = []
@@ -429,18 +432,18 @@ class _Package:
                 description += " " + _("未导出的活动（计算有错误，不计入结果）：%(names)s") % {
                     "names": "、".join(left_out)}
             process = self.process(uid("stage-process", root, product.code, stage.stage),
-                                   f"{label} – {stage_name}", f"{root}/{_('生命周期阶段')}",
+                                   f"{label} – {stage_name}", stage_folder,
                                    exchanges, description)
             stage_processes.append((flow, process))
 
-        flow = self.product_flow((root, product.code), label, fu_choice, category=f"{root}/{_('产品')}",
+        flow = self.product_flow((root, product.code), label, fu_choice, category=product_folder,
                                  description=_("功能单位：%(fu)s") % {"fu": product.functional_unit})
         exchanges = [self.exchange(1, flow, fu_choice, fu_written, is_input=False, reference=True)]
         for stage_flow, stage_process in stage_processes:
             exchanges.append(self.exchange(len(exchanges) + 1, stage_flow, fu_choice, fu_written,
                                            is_input=True, provider=stage_process))
         self.process(
-            uid("product-process", root, product.code), label, f"{root}/{_('产品')}", exchanges,
+            uid("product-process", root, product.code), label, product_folder, exchanges,
             _("%(product)s，每 %(fu)s，报告边界内各阶段之和。报告重新计算的结果：%(total)s kg CO₂e；"
               "由本过程建立产品系统并用方法“%(method)s”计算可得到相同的数值。") % {
                 "product": label, "fu": product.functional_unit,

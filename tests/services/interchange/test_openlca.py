@@ -216,3 +216,19 @@ def test_the_same_study_gives_the_same_entities(demo):
 ])
 def test_functional_unit_amount(text, expected):
     assert functional_unit_amount(text) == expected
+
+
+def test_units_keep_their_name_where_openlca_has_them_and_convert_otherwise():
+    from footprint.services.interchange.openlca import _Units
+
+    units = _Units()
+    choice, amount = units.express(2.0, "MWh")
+    assert (choice.group_name, choice.unit_name, amount) == ("Units of energy", "MWh", 2.0)
+    choice, amount = units.express(5.0, "tkm")  # the ledgers' spelling of t*km
+    assert (choice.group_name, choice.unit_name, amount) == ("Units of mass*length", "t*km", 5.0)
+    choice, amount = units.express(3.0, "lb")  # not in our mass units: kilograms
+    assert (choice.unit_name, amount) == ("kg", pytest.approx(3 * 0.45359237))
+    choice, amount = units.express(2.0, "h")  # no reference group here: a group of its own, in s
+    assert (choice.group_name, choice.unit_name, amount) == ("Units of [time]", "s", 7200.0)
+    assert {e.group.name for e in units.used.values()} == {
+        "Units of energy", "Units of mass*length", "Units of mass", "Units of [time]"}
