@@ -129,3 +129,16 @@ def test_a_changed_file_is_not_served(seed_study, stored_names):
         handle.write(PDF + b"tampered")
     with pytest.raises(storage.EvidenceIntegrityError):
         storage.evidence_download(evidence)
+
+
+def test_refusals_are_translated(seed_study, stored_names, settings):
+    from django.utils import translation
+
+    settings.EVIDENCE_MAX_BYTES = 3 * 1024 * 1024
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        storage.evidence_add(study=seed_study, upload=b"x" * (4 * 1024 * 1024), filename="a.csv")
+    assert refused.value.message_dict["file"] == ["A file cannot be larger than 3 MB."]
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        storage.evidence_add(study=seed_study, upload=b"MZ\x90\x00" + b"\x00" * 99, filename="a.pdf")
+    assert refused.value.message_dict["file"][0].startswith("Only PDF, PNG, JPEG, XLSX or CSV files")
+    assert stored_names() == []
