@@ -14,6 +14,7 @@ from .models import (
     Comment,
     Company,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
@@ -47,6 +48,19 @@ def studies_visible_to(user) -> QuerySet[Study]:
         # A draft never sent (including a new revision) stays with the certification body.
         return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False)
     return qs.none()
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """The evidence files of the studies the user may open (another company's never)."""
+    return EvidenceFile.objects.filter(study__in=studies_visible_to(user)).select_related(
+        "study", "activity", "uploaded_by")
+
+
+def study_evidence(study: Study) -> list[EvidenceFile]:
+    """A study's evidence files in upload order, each with its activity and uploader."""
+    return list(EvidenceFile.objects.filter(study=study)
+                .select_related("activity", "activity__stage__study_product__product", "uploaded_by")
+                .order_by("uploaded_at", "id"))
 
 
 def study_transitions(study: Study) -> list[StudyTransition]:

@@ -93,6 +93,7 @@ urlpatterns += [
 ]
 
 # The study's people, verification team and product images; the user's own profile.
+from .views import evidence as evidence_views  # noqa: E402
 from .views import images as image_views  # noqa: E402
 from .views import profile as profile_views  # noqa: E402
 from .views import team as team_views  # noqa: E402
@@ -100,6 +101,12 @@ from .views import team as team_views  # noqa: E402
 urlpatterns += [
     path("studies/<str:report_number>/team/", team_views.study_team, name="study_team"),
     path("studies/<str:report_number>/images/", image_views.study_images, name="study_images"),
+    # Evidence files (docs/evidence.md).
+    path("studies/<str:report_number>/evidence/", evidence_views.study_evidence_view, name="study_evidence"),
+    path("studies/<str:report_number>/evidence/<int:pk>/download/", evidence_views.evidence_download,
+         name="evidence_download"),
+    path("studies/<str:report_number>/evidence/<int:pk>/delete/", evidence_views.evidence_delete,
+         name="evidence_delete"),
     path("studies/<str:report_number>/images/<str:name>/", image_views.study_image_thumbnail,
          name="study_image_thumbnail"),
     path("studies/<str:report_number>/images/<str:name>/caption/", image_views.study_image_caption,

@@ -14,4 +14,8 @@ urlpatterns = [
     path("studies/<str:report_number>/openlca/", views.study_export_openlca, name="api_study_export_openlca"),
     path("studies/<str:report_number>/transitions/", views.study_transition, name="api_study_transition"),
     path("studies/<str:report_number>/comments/", views.study_comments_view, name="api_study_comments"),
+    path("studies/<str:report_number>/evidence/", views.evidence_list, name="api_evidence_list"),
+    path("studies/<str:report_number>/evidence/<int:pk>/", views.evidence_detail, name="api_evidence_detail"),
+    path("studies/<str:report_number>/evidence/<int:pk>/download/", views.evidence_download,
+         name="api_evidence_download"),
 ]
