@@ -41,7 +41,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import olca_schema as o
@@ -158,25 +158,13 @@ class _Units:
     def __init__(self):
         self.used: dict[str, _GroupEntities] = {}
 
-    @staticmethod
-    @cache
-    def _group_of(unit: str) -> UnitGroupSpec | str:
-        dims = parse_unit(unit).dimensionality
-        for spec in UNIT_GROUPS:
-            if parse_unit(spec.ref[1]).dimensionality == dims:
-                return spec
-        return str(dims)
-
     def express(self, amount: float, unit: str) -> tuple[UnitChoice, float]:
         """`amount unit` as an amount in a unit openLCA knows: the same unit where the group
         has it (kWh stays kWh), else converted to the group's reference unit (pint)."""
-        spec = self._group_of(unit)
+        spec, symbol, multiplier = _placement(unit)
         if isinstance(spec, str):  # a dimension openLCA's groups above do not cover
-            return self._own_group(spec, unit), amount * conversion_factor(unit, self._base(unit))
-        for symbol, spelling in spec.units:
-            if math.isclose(conversion_factor(unit, spelling), 1.0, rel_tol=1e-12):
-                return self._choice(spec, symbol), amount
-        return self._choice(spec, spec.ref[0]), amount * conversion_factor(unit, spec.ref[1])
+            return self._own_group(spec, symbol), amount * multiplier
+        return self._choice(spec, symbol), amount * multiplier
 
     def items(self) -> UnitChoice:
         return self._choice(UNIT_GROUPS[-1], "Item(s)")
@@ -193,12 +181,7 @@ class _Units:
             self._add(group_id, group_name, prop_id, prop_name, units)
         return UnitChoice(group_id, group_name, prop_id, prop_name, ref[symbol][0], symbol)
 
-    @staticmethod
-    def _base(unit: str) -> str:
-        return f"{(1 * parse_unit(unit)).to_base_units().units:~C}"
-
-    def _own_group(self, dims: str, unit: str) -> UnitChoice:
-        base = self._base(unit)
+    def _own_group(self, dims: str, base: str) -> UnitChoice:
         group_id, prop_id, unit_id = uid("unit-group", dims), uid("flow-property", dims), uid("unit", dims)
         name = f"Units of {dims}"
         if group_id not in self.used:
@@ -215,6 +198,23 @@ class _Units:
                               unit_group=o.Ref(ref_type=o.RefType.UnitGroup, id=group_id,
                                                name=group_name))
         self.used[group_id] = _GroupEntities(group, prop)
+
+
+@lru_cache(maxsize=1024)
+def _placement(unit: str) -> tuple[UnitGroupSpec | str, str, float]:
+    """Where amounts of `unit` go, once per unit string (pint conversions are slow): the group
+    (or, for a dimension none of UNIT_GROUPS covers, the dimension's name), the unit's name in
+    it, and what an amount is multiplied by."""
+    dims = parse_unit(unit).dimensionality
+    for spec in UNIT_GROUPS:
+        if parse_unit(spec.ref[1]).dimensionality != dims:
+            continue
+        for symbol, spelling in spec.units:
+            if math.isclose(conversion_factor(unit, spelling), 1.0, rel_tol=1e-12):
+                return spec, symbol, 1.0
+        return spec, spec.ref[0], conversion_factor(unit, spec.ref[1])
+    base = f"{(1 * parse_unit(unit)).to_base_units().units:~C}"
+    return str(dims), base, conversion_factor(unit, base)
 
 
 def functional_unit_amount(functional_unit: str) -> tuple[float, str | None]:
@@ -237,17 +237,12 @@ class PackageInfo:
     company: str
     period_start: str  # ISO dates
     period_end: str
-    revision: int
     gwp_edition: str  # "AR5 v1"
     gwp_source: str
     # Written as every entity's last change, so that the same study gives the same entities.
     last_change: str
     # Each factor version's published source, by `FactorInput.key`.
     factor_sources: Mapping[str, str] = field(default_factory=dict)
-
-
-def _ref(entity) -> o.Ref:
-    return o.as_ref(entity)
 
 
 def _num(value: float) -> str:
@@ -259,6 +254,15 @@ class _Package:
         self.study, self.info = study, info
         self.units = _Units()
         self.entities: dict[str, object] = {}
+        self.refs: dict[str, o.Ref] = {}
+        self.factors: dict[str, tuple[o.Process, o.Flow]] = {}  # by FactorInput.key
+
+    def ref(self, entity) -> o.Ref:
+        """A reference to an entity, made once: olca-schema's `as_ref` looks the type up by
+        name, which costs a study of thousands of rows a noticeable part of its export."""
+        if entity.id not in self.refs:
+            self.refs[entity.id] = o.as_ref(entity)
+        return self.refs[entity.id]
 
     def add(self, entity):
         entity.version = "01.00.000"
@@ -297,17 +301,16 @@ class _Package:
         ))
 
     # -- exchanges
-    @staticmethod
-    def exchange(internal_id: int, flow: o.Flow, choice: UnitChoice, amount: float, *,
+    def exchange(self, internal_id: int, flow: o.Flow, choice: UnitChoice, amount: float, *,
                  is_input: bool, reference: bool = False, provider=None,
                  description: str = "") -> o.Exchange:
         return o.Exchange(
-            internal_id=internal_id, flow=_ref(flow), amount=amount, is_input=is_input,
+            internal_id=internal_id, flow=self.ref(flow), amount=amount, is_input=is_input,
             is_quantitative_reference=reference,
             flow_property=o.Ref(ref_type=o.RefType.FlowProperty, id=choice.property_id,
                                 name=choice.property_name),
             unit=o.Ref(ref_type=o.RefType.Unit, id=choice.unit_id, name=choice.unit_name),
-            default_provider=_ref(provider) if provider is not None else None,
+            default_provider=self.ref(provider) if provider is not None else None,
             description=description or None,
         )
 
@@ -325,10 +328,14 @@ class _Package:
         ))
 
     # -- factors
-    def factor_process(self, factor: FactorInput) -> o.Process:
+    def factor_process(self, factor: FactorInput) -> tuple[o.Process, o.Flow]:
+        """The factor's process and its product flow (made once per package)."""
+        if factor.key not in self.factors:
+            self.factors[factor.key] = self._factor_process(factor)
+        return self.factors[factor.key]
+
+    def _factor_process(self, factor: FactorInput) -> tuple[o.Process, o.Flow]:
         process_id = uid("factor-process", factor.key)
-        if process_id in self.entities:
-            return self.entities[process_id]
         unit = activity_unit_of(factor.unit)
         choice, amount = self.units.express(1.0, unit)
         name = f"{factor.name} [{factor.code} v{factor.version}]"
@@ -350,7 +357,7 @@ class _Package:
             "emitted": _num(emitted), "gas": factor.gas}
         if self.info.factor_sources.get(factor.key):
             description += " " + _("来源：%(source)s") % {"source": self.info.factor_sources[factor.key]}
-        return self.process(process_id, name, category, exchanges, description)
+        return self.process(process_id, name, category, exchanges, description), flow
 
     # -- the method
     def method(self) -> o.ImpactMethod:
@@ -364,7 +371,7 @@ class _Package:
             % {"edition": self.info.gwp_edition, "source": self.info.gwp_source},
             impact_factors=[
                 o.ImpactFactor(
-                    flow=_ref(self.gas_flow(gas)), value=value,
+                    flow=self.ref(self.gas_flow(gas)), value=value,
                     flow_property=o.Ref(ref_type=o.RefType.FlowProperty, id=kg.property_id,
                                         name=kg.property_name),
                     unit=o.Ref(ref_type=o.RefType.Unit, id=kg.unit_id, name=kg.unit_name),
@@ -374,7 +381,7 @@ class _Package:
         ))
         return self.add(o.ImpactMethod(
             id=uid("impact-method", edition), name=f"PCF GWP100 (IPCC {self.info.gwp_edition})",
-            category=_("产品碳足迹"), impact_categories=[_ref(category)],
+            category=_("产品碳足迹"), impact_categories=[self.ref(category)],
             description=_("报告按 GB/T 24067 / ISO 14067 计算产品碳足迹时使用的特征化因子。"),
         ))
 
@@ -409,11 +416,10 @@ class _Package:
                     left_out.append(activity.name)
                     continue
                 factor = self.study.factors[activity.factor_key]
-                provider = self.factor_process(factor)
+                provider, factor_flow = self.factor_process(factor)
                 divisor = product.annual_output if activity.basis == "annual_total" else 1.0
                 amount = activity.quantity * activity.allocation / divisor
                 choice, written = self.units.express(amount, activity.unit)
-                factor_flow = self.entities[uid("flow", "factor", factor.key)]
                 if activity.basis == "annual_total":
                     how = _("%(name)s：全年 %(quantity)s %(unit)s × 分配系数 %(allocation)s ÷ 年产量 %(output)s")
                 else:
@@ -478,7 +484,7 @@ def study_to_openlca(study) -> bytes:
     info = PackageInfo(
         title=study.title, company=study.company.name,
         period_start=study.period_start.isoformat(), period_end=study.period_end.isoformat(),
-        revision=study.revision, gwp_edition=str(edition) if edition else study.gwp_set,
+        gwp_edition=str(edition) if edition else study.gwp_set,
         gwp_source=edition.source if edition else "", last_change=changed.isoformat(),
         factor_sources=factor_sources(data.factors),
     )
