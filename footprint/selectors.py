@@ -310,6 +310,20 @@ def factor_versions(factor: EmissionFactor) -> QuerySet[EmissionFactor]:
     return EmissionFactor.objects.filter(code=factor.code).order_by("-version")
 
 
+def factor_version_studies(user, code: str) -> dict[int, list[Study]]:
+    """Every version of a factor code (by id) → the studies the user may see that use it, in
+    one query."""
+    out: dict[int, list[Study]] = {}
+    rows = (ActivityRecord.objects.filter(factor__code=code)
+            .filter(stage__study_product__study__in=studies_visible_to(user))
+            .values_list("factor_id", "stage__study_product__study_id").distinct())
+    pairs = list(rows)
+    studies = Study.objects.in_bulk({study_id for _f, study_id in pairs})
+    for factor_id, study_id in sorted(pairs, key=lambda p: studies[p[1]].report_number):
+        out.setdefault(factor_id, []).append(studies[study_id])
+    return out
+
+
 def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:
     """Studies (that the user may see) with at least one activity on this factor version."""
     return (
