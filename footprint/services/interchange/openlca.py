@@ -317,16 +317,17 @@ class _Package:
         )
 
     def process(self, process_id: str, name: str, category: str, exchanges: list[o.Exchange],
-                description: str) -> o.Process:
+                description: str, *, of_study: bool = True) -> o.Process:
+        """A unit process; one of the study's (stage, product) is documented with its reference
+        period and report, a factor's process (shared by every study using the factor) not."""
+        documentation = o.ProcessDocumentation(
+            valid_from=self.info.period_start, valid_until=self.info.period_end,
+            project_description=f"{self.study.report_number} {self.info.title} ({self.info.company})",
+        ) if of_study else None
         return self.add(o.Process(
             id=process_id, name=name, category=category, description=description,
             process_type=o.ProcessType.UNIT_PROCESS, exchanges=exchanges,
-            last_internal_id=len(exchanges),
-            process_documentation=o.ProcessDocumentation(
-                valid_from=self.info.period_start, valid_until=self.info.period_end,
-                project_description=f"{self.study.report_number} {self.info.title} "
-                                    f"({self.info.company})",
-            ),
+            last_internal_id=len(exchanges), process_documentation=documentation,
         ))
 
     # -- factors
@@ -359,7 +360,7 @@ class _Package:
             "emitted": _num(emitted), "gas": factor.gas}
         if self.info.factor_sources.get(factor.key):
             description += " " + _("来源：%(source)s") % {"source": self.info.factor_sources[factor.key]}
-        return self.process(process_id, name, category, exchanges, description), flow
+        return self.process(process_id, name, category, exchanges, description, of_study=False), flow
 
     # -- the method
     def method(self) -> o.ImpactMethod:
