@@ -252,13 +252,12 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
-def factor_sources(keys) -> dict[str, str]:
-    """The published source of each factor version named by its key ("CODE@version")."""
-    pairs = [key.rpartition("@") for key in keys]
+def factors_by_key(keys) -> dict[str, EmissionFactor]:
+    """Factor versions by their key ("CODE@version", as in calculation inputs)."""
     query = Q(pk__in=[])
-    for code, _at, version in pairs:
+    for code, _at, version in (key.rpartition("@") for key in keys):
         query |= Q(code=code, version=int(version))
-    return {f.key: f.source for f in EmissionFactor.objects.filter(query)}
+    return {f.key: f for f in EmissionFactor.objects.filter(query)}
 
 
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
