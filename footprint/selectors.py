@@ -14,6 +14,7 @@ from .models import (
     Comment,
     Company,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
@@ -47,6 +48,19 @@ def studies_visible_to(user) -> QuerySet[Study]:
         # A draft never sent (including a new revision) stays with the certification body.
         return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False)
     return qs.none()
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """The evidence files of the studies the user may open (another company's never)."""
+    return EvidenceFile.objects.filter(study__in=studies_visible_to(user)).select_related(
+        "study", "activity", "uploaded_by")
+
+
+def study_evidence(study: Study) -> list[EvidenceFile]:
+    """A study's evidence files in upload order, each with its activity and uploader."""
+    return list(EvidenceFile.objects.filter(study=study)
+                .select_related("activity", "activity__stage__study_product__product", "uploaded_by")
+                .order_by("uploaded_at", "id"))
 
 
 def study_transitions(study: Study) -> list[StudyTransition]:
@@ -236,6 +250,14 @@ def stage_activities(stage: LifecycleStage) -> QuerySet[ActivityRecord]:
 def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     ids = {int(p) for p in pks if str(p).isdigit()}
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
+
+
+def factors_by_key(keys) -> dict[str, EmissionFactor]:
+    """Factor versions by their key ("CODE@version", as in calculation inputs)."""
+    query = Q(pk__in=[])
+    for code, _at, version in (key.rpartition("@") for key in keys):
+        query |= Q(code=code, version=int(version))
+    return {f.key: f for f in EmissionFactor.objects.filter(query)}
 
 
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:

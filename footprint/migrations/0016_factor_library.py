@@ -34,7 +34,7 @@ def drop_trigram_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('footprint', '0013_pact'),
+        ('footprint', '0014_evidence'),
     ]
 
     operations = [

@@ -46,4 +46,4 @@ def test_english_report_prints_the_licence_in_english_words(seed_study):
     html = report_pdf.render_study_html(seed_study, language="en")
     diesel = _factor_rows(html)["CN-DIESEL"]
     assert "Licence: licensed extract" in diesel
-    assert "value and source only" in diesel
+    assert "only the value and source are listed" in diesel
