@@ -13,4 +13,9 @@ urlpatterns = [
     path("studies/<str:report_number>/export/", views.study_export, name="api_study_export"),
     path("studies/<str:report_number>/transitions/", views.study_transition, name="api_study_transition"),
     path("studies/<str:report_number>/comments/", views.study_comments_view, name="api_study_comments"),
+    path("requests/", views.data_request_list, name="api_data_request_list"),
+    path("studies/<str:report_number>/requests/<int:request_id>/", views.data_request_detail,
+         name="api_data_request_detail"),
+    path("studies/<str:report_number>/requests/<int:request_id>/submit/", views.data_request_submit,
+         name="api_data_request_submit"),
 ]
