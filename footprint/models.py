@@ -31,6 +31,7 @@ from .choices import (
     DataRowStatus,
     DataType,
     DistributionKind,
+    EvidenceKind,
     FactorCategory,
     Gas,
     GwpSet,
@@ -41,6 +42,7 @@ from .choices import (
     Role,
     Stage,
     StudyStatus,
+    VerificationStatus,
 )
 from .validators import validate_not_dot_segment
 
@@ -614,6 +616,15 @@ class ActivityRecord(models.Model):
     dq_technological = models.PositiveSmallIntegerField(
         _("技术相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # How the auditor checked the figure (docs/evidence.md); "verified" names its evidence.
+    verification = models.CharField(
+        _("核实状态"), max_length=20, choices=VerificationStatus.choices,
+        default=VerificationStatus.NOT_VERIFIED)
+    verified_evidence = models.ForeignKey(
+        "EvidenceFile", verbose_name=_("核实依据"), null=True, blank=True,
+        # A file that verifies a figure is not deleted under it (the status changes first);
+        # deleting the whole study takes both.
+        on_delete=models.RESTRICT, related_name="verified_activities")
     history = HistoricalRecords()
 
     class Meta:
@@ -640,10 +651,57 @@ class ActivityRecord(models.Model):
                 name="activity_distribution_gsd2_at_least_1",
                 violation_error_message=_("GSD² 不能小于 1。"),
             ),
+            models.CheckConstraint(
+                condition=Q(verification="verified", verified_evidence__isnull=False)
+                | (~Q(verification="verified") & Q(verified_evidence__isnull=True)),
+                name="activity_verified_names_its_evidence",
+                violation_error_message=_("“已对照证据核实”需要选择证据文件；其他核实状态不关联文件。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.quantity} {self.unit}"
+
+
+def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
+    """A name the service builds (never the uploaded name): evidence/<study id>/<uuid>.<ext>."""
+    return f"evidence/{instance.study_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A file that supports a study's data (a bill, an invoice, a bill of materials, a waybill,
+    a meter photo), attached to the study or to one of its activities. Stored through Django's
+    storage API under a generated name; its type is read from the content
+    (services/evidence/storage.py) and it is only ever served as a download."""
+
+    study = models.ForeignKey(
+        Study, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="evidence_files")
+    activity = models.ForeignKey(
+        ActivityRecord, verbose_name=_("活动数据"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="evidence_files")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to, max_length=255)
+    kind = models.CharField(_("文件类型"), max_length=8, choices=EvidenceKind.choices)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="uploaded_evidence")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("证据文件")
+        verbose_name_plural = pgettext_lazy("plural", "证据文件")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in EvidenceKind]),
+                                   name="evidence_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class StudyClaim(models.Model):
@@ -976,7 +1034,11 @@ class DataRequestRow(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
-    history = HistoricalRecords()
+    # The company's evidence for the value (bills, invoices, waybills): EvidenceFile rows of the
+    # study, stored by services/evidence; attached to the activity record when accepted.
+    evidence = models.ManyToManyField(EvidenceFile, verbose_name=_("证据文件"), blank=True,
+                                      related_name="request_rows")
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     class Meta:
         verbose_name = _("数据请求行")

@@ -16,6 +16,7 @@ from .models import (
     DataRequest,
     DataRequestRow,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
@@ -50,6 +51,19 @@ def studies_visible_to(user) -> QuerySet[Study]:
         # A draft never sent (including a new revision) stays with the certification body.
         return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False)
     return qs.none()
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """The evidence files of the studies the user may open (another company's never)."""
+    return EvidenceFile.objects.filter(study__in=studies_visible_to(user)).select_related(
+        "study", "activity", "uploaded_by")
+
+
+def study_evidence(study: Study) -> list[EvidenceFile]:
+    """A study's evidence files in upload order, each with its activity and uploader."""
+    return list(EvidenceFile.objects.filter(study=study)
+                .select_related("activity", "activity__stage__study_product__product", "uploaded_by")
+                .order_by("uploaded_at", "id"))
 
 
 def study_transitions(study: Study) -> list[StudyTransition]:
@@ -241,6 +255,15 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
+def factor_sources(keys) -> dict[str, str]:
+    """The published source of each factor version named by its key ("CODE@version")."""
+    pairs = [key.rpartition("@") for key in keys]
+    query = Q(pk__in=[])
+    for code, _at, version in pairs:
+        query |= Q(code=code, version=int(version))
+    return {f.key: f.source for f in EmissionFactor.objects.filter(query)}
+
+
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
     """The library's current version of each factor code asked for (one query)."""
     return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
@@ -365,7 +388,8 @@ def open_data_requests_for(user) -> list[DataRequest]:
 
 def data_request_rows(data_request: DataRequest) -> list[DataRequestRow]:
     return list(data_request.rows.select_related(
-        "study_product__product", "factor", "supplied_by", "reviewed_by", "activity"))
+        "study_product__product", "factor", "supplied_by", "reviewed_by", "activity")
+        .prefetch_related("evidence"))
 
 
 def activity_suppliers(activity_ids) -> dict[int, DataRequestRow]:
@@ -391,3 +415,10 @@ def unread_notice_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def data_request_evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """Evidence files attached to rows of the data requests the user may see (a company's
+    contacts see their requests' files before the study itself is sent to them)."""
+    return EvidenceFile.objects.filter(
+        request_rows__request__in=data_requests_visible_to(user)).distinct().select_related("study")

@@ -49,6 +49,7 @@ urlpatterns = [
     path("studies/<str:report_number>/narrative/", studies.study_narrative, name="study_narrative"),
     path("studies/<str:report_number>/english/", translations.study_translations, name="study_translations"),
     path("studies/<str:report_number>/export.<exportfmt:fmt>", studies.study_export, name="study_export"),
+    path("studies/<str:report_number>/openlca.zip", studies.study_export_openlca, name="study_export_openlca"),
     path("studies/<str:report_number>/add-product/", studies.study_product_add, name="study_product_add"),
     path("studies/<str:report_number>/products/<str:product_code>/",
          activities.study_product_stages, name="study_product_stages"),
@@ -92,6 +93,7 @@ urlpatterns += [
 ]
 
 # The study's people, verification team and product images; the user's own profile.
+from .views import evidence as evidence_views  # noqa: E402
 from .views import images as image_views  # noqa: E402
 from .views import profile as profile_views  # noqa: E402
 from .views import team as team_views  # noqa: E402
@@ -99,6 +101,12 @@ from .views import team as team_views  # noqa: E402
 urlpatterns += [
     path("studies/<str:report_number>/team/", team_views.study_team, name="study_team"),
     path("studies/<str:report_number>/images/", image_views.study_images, name="study_images"),
+    # Evidence files (docs/evidence.md).
+    path("studies/<str:report_number>/evidence/", evidence_views.study_evidence_view, name="study_evidence"),
+    path("studies/<str:report_number>/evidence/<int:pk>/download/", evidence_views.evidence_download,
+         name="evidence_download"),
+    path("studies/<str:report_number>/evidence/<int:pk>/delete/", evidence_views.evidence_delete,
+         name="evidence_delete"),
     path("studies/<str:report_number>/images/<str:name>/", image_views.study_image_thumbnail,
          name="study_image_thumbnail"),
     path("studies/<str:report_number>/images/<str:name>/caption/", image_views.study_image_caption,
@@ -132,6 +140,8 @@ urlpatterns += [
          request_views.data_request_workbook, name="data_request_workbook"),
     path("studies/<str:report_number>/requests/<int:request_id>/upload/", request_views.data_request_upload,
          name="data_request_upload"),
+    path("studies/<str:report_number>/requests/<int:request_id>/evidence/<int:pk>/",
+         request_views.data_request_evidence, name="data_request_evidence"),
     path("inbox/", request_views.inbox, name="inbox"),
     path("companies/<int:pk>/contacts/", request_views.company_contacts_view, name="company_contacts"),
 ]

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,7 @@ from ..forms.data_requests import (
 from ..selectors import (
     companies_visible_to,
     company_contacts,
+    data_request_evidence_visible_to,
     data_request_rows,
     data_requests_visible_to,
     is_staff_role,
@@ -44,9 +46,11 @@ from ..selectors import (
     study_data_requests,
 )
 from ..services.data_requests import requesting as R
+from ..services.data_requests.evidence import row_evidence_add
 from ..services.data_requests.invitations import invite_contact
 from ..services.data_requests.notices import notice_link, notice_text
 from ..services.data_requests.workbook import read_request_workbook, write_request_workbook
+from ..services.evidence import storage as evidence_storage
 from ..services.freeze import StudyFrozenError, study_is_editable
 from ..services.interchange.document import FormatError
 from ..services.interchange.importing import pending_upload_delete, pending_upload_store
@@ -116,7 +120,8 @@ def data_request_detail(request, report_number, request_id):
     entered: dict = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
-        require(may_fill if action == "submit" else may_manage)
+        require(may_fill if action == "submit" else (may_fill or may_manage) if action == "attach"
+                else may_manage)
         rows = data_request_rows(data_request)
         try:
             if action == "add_row":
@@ -148,6 +153,15 @@ def data_request_detail(request, report_number, request_id):
                 R.data_request_reject(row=row, user=request.user, comment=request.POST.get("comment", ""))
                 messages.success(request, _("已退回“%(name)s”，企业会收到您的意见。") % {"name": row.name})
                 return _back(data_request)
+            elif action == "attach":
+                row = _row(data_request, request.POST.get("row"))
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ValidationError(_("请选择要上传的文件。"))
+                evidence = row_evidence_add(row=row, user=request.user, upload=upload, filename=upload.name)
+                messages.success(request, _("已为“%(name)s”上传证据文件 %(file)s。") % {
+                    "name": row.name, "file": evidence.original_name})
+                return _back(data_request)
             elif action == "submit":
                 only = request.POST.get("row")
                 only = int(only) if only and only.isdigit() else None
@@ -177,6 +191,8 @@ def data_request_detail(request, report_number, request_id):
         }
         row.fillable = may_fill and row.status in (DataRowStatus.PENDING, DataRowStatus.REJECTED)
     editable = study_is_editable(study)
+    for row in rows:
+        row.attachable = editable and (may_fill or may_manage) and row.status != DataRowStatus.ACCEPTED
     return render(request, "footprint/data_requests/detail.html", {
         "study": study, "data_request": data_request, "rows": rows, "row_form": row_form,
         "may_manage": may_manage and editable, "may_fill": may_fill and editable,
@@ -206,6 +222,25 @@ def _row(data_request, row_id):
 def _back(data_request):
     return redirect("data_request_detail", report_number=data_request.study.report_number,
                     request_id=data_request.pk)
+
+
+@login_required
+def data_request_evidence(request, report_number, request_id, pk):
+    """A file attached to one of the request's rows, as a download only (never inline), to
+    whoever may see the request (the company's contacts before the study is sent to them)."""
+    data_request = get_data_request_for_user(request.user, report_number, request_id)
+    evidence = get_object_or_404(data_request_evidence_visible_to(request.user),
+                                 pk=pk, request_rows__request=data_request)
+    try:
+        download = evidence_storage.evidence_download(evidence)
+    except (evidence_storage.EvidenceIntegrityError, FileNotFoundError) as exc:
+        raise Http404 from exc
+    response = HttpResponse(download.data, content_type=download.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, download.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ------------------------------------------------------------------------- the workbook

@@ -202,3 +202,42 @@ def test_the_inbox_marks_a_notice_read_and_leads_to_the_request(people, sent_req
     assert 'id="inbox-unread"' not in client.get(reverse("dashboard")).content.decode()
     # someone else's notice is not found
     assert people["client2"].post(reverse("inbox"), {"notice": notice.pk}).status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_the_company_attaches_a_bill_that_follows_the_accepted_value(people, sent_request, seed_study,
+                                                                   settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from footprint.models import EvidenceFile
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    data_request, detail, rows, _production = sent_request
+    office = rows["办公用电"]
+    client = people["client"]
+    # a file that is not what its name says is refused, and nothing is kept
+    response = client.post(detail, {"action": "attach", "row": office.pk,
+                                    "file": SimpleUploadedFile("bill.pdf", b"MZ\x90\x00 not a pdf")}, follow=True)
+    assert "PDF" in response.content.decode() and not EvidenceFile.objects.exists()
+    assert not any((tmp_path / "media").rglob("*.*"))
+    response = client.post(detail, {"action": "attach", "row": office.pk,
+                                    "file": SimpleUploadedFile("电费单-2024.pdf", PDF)})
+    assert response.status_code == 302
+    evidence = EvidenceFile.objects.get()
+    assert (evidence.kind, evidence.uploaded_by.username, evidence.activity) == ("pdf", "client", None)
+    url = reverse("data_request_evidence", args=[seed_study.report_number, data_request.pk, evidence.pk])
+    download = client.get(url)
+    assert download["Content-Disposition"].startswith("attachment") and download.content == PDF
+    # another company's contact: neither the file under the request nor on the evidence page
+    assert people["client2"].get(url).status_code == 404
+    assert people["client2"].get(reverse("evidence_download", args=[seed_study.report_number, evidence.pk])
+                                 ).status_code == 404
+    # submitted and accepted: the bill now supports the activity record
+    client.post(detail, {"action": "submit", "row": office.pk, f"row-{office.pk}-quantity": "1",
+                         f"row-{office.pk}-unit": "MWh"})
+    people["auditor"].post(detail, {"action": "accept", "row": office.pk})
+    office.refresh_from_db()
+    evidence.refresh_from_db()
+    assert office.status == "accepted" and evidence.activity == office.activity

@@ -43,6 +43,10 @@ ROLE_DENIED = {
     ("comment_resolve", "POST"): {"client", "alice"},
     ("comment_reopen", "POST"): {"client", "alice"},
     ("api_study_import", "POST"): {"client", "client2", "lead"},
+    # Evidence: the company's contacts upload too; only their own files do they delete.
+    ("study_evidence", "POST"): {"lead", "alice"},
+    ("evidence_delete", "POST"): {"lead", "alice", "client"},
+    ("api_evidence_list", "POST"): {"lead", "alice"},
 }
 POST_DATA = {
     "study_transition": {"action": "send_for_review"},
@@ -144,6 +148,8 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = "production"
         elif param == "name" and segment == "images":
             values[param] = _study_image(study)
+        elif param == "pk" and segment == "evidence":
+            values[param] = _evidence(study).pk
         elif param == "client_pk":
             from footprint.models import PactClient
 
@@ -196,8 +202,9 @@ def _data_request(study):
         data_request = DataRequest.objects.create(
             study=study, title="能源数据", due_date=dt.date(2030, 1, 1), status="sent",
             sent_at=timezone.now(), created_by=study.auditors.first() or study.created_by)
-        DataRequestRow.objects.create(request=data_request, study_product=study.study_products.first(),
-                                      stage="production", name="生产用电", unit="kWh")
+        row = DataRequestRow.objects.create(request=data_request, study_product=study.study_products.first(),
+                                            stage="production", name="生产用电", unit="kWh")
+        row.evidence.add(_evidence(study))  # the company's bill, served under the request's URL
     return data_request
 
 
@@ -215,6 +222,23 @@ def _study_image(study) -> str:
         Image.new("RGB", (8, 8)).save(out, "PNG")
         (folder / "外观.png").write_bytes(out.getvalue())
     return study_image_names(study.report_number)[0]
+
+
+def _evidence(study):
+    """An evidence file of the study, uploaded by its auditor (made on first use)."""
+    from django.core.files.base import ContentFile
+
+    from footprint.models import EvidenceFile, User
+
+    evidence = EvidenceFile.objects.filter(study=study).first()
+    if evidence is None:
+        data = b"%PDF-1.4 evidence"
+        evidence = EvidenceFile(study=study, original_name="bill.pdf", kind="pdf", size=len(data),
+                                sha256=hashlib.sha256(data).hexdigest(),
+                                uploaded_by=User.objects.get(username="auditor"))
+        evidence.file.save("bill.pdf", ContentFile(data), save=False)
+        evidence.save()
+    return evidence
 
 
 def _segment_before(route: str, param: str) -> str:

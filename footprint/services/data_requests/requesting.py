@@ -111,6 +111,12 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def attach_row_evidence_to_activity(row: DataRequestRow) -> None:
+    from .evidence import attach_row_evidence_to_activity as attach
+
+    attach(row)
+
+
 def _locked(data_request: DataRequest) -> DataRequest:
     """The request row locked for this transaction (two people acting at once)."""
     return DataRequest.objects.select_for_update().select_related("study__company").get(pk=data_request.pk)
@@ -242,6 +248,7 @@ def data_request_accept(*, data_request: DataRequest, user: User,
                                     data_type=DataType.PRIMARY, source=note[:300])
             stage_activities_save(stage=stage, new=[record])
         row.activity = record
+        attach_row_evidence_to_activity(row)
         row.status = ROW.ACCEPTED
         row.rejection_comment = ""
         row.reviewed_by = user
