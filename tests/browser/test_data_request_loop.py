@@ -51,7 +51,12 @@ def _row(page, name):
     return page.locator(f"#request-rows tr[data-row-name='{name}']")
 
 
-def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server, browser, demo, tmp_path):
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server, browser, demo, tmp_path,
+                                                                     settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     auditor = _login(browser, live_server, "auditor")
     before = _hv_total(auditor, live_server)
 
@@ -95,6 +100,14 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     office.locator("[data-submit-row]").click()
     contact.wait_for_load_state()
     assert _row(contact, "办公用电").locator("[data-row-status]").get_attribute("data-row-status") == "submitted"
+
+    # and attaches the electricity bill (a PDF) to it
+    bill = tmp_path / "电费单-2024.pdf"
+    bill.write_bytes(PDF)
+    _row(contact, "办公用电").locator("[data-evidence-input]").set_input_files(str(bill))
+    _row(contact, "办公用电").locator("[data-evidence-upload]").click()
+    contact.wait_for_load_state()
+    assert "电费单-2024.pdf" in _row(contact, "办公用电").locator("[data-evidence-file]").inner_text()
 
     # the other row through the workbook: a wrong unit first (the preview names the cell)
     with contact.expect_download() as download:
@@ -144,6 +157,14 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     assert "已关闭" in auditor.locator("#request-status").inner_text()
     after = _hv_total(auditor, live_server)
     assert after == pytest.approx(before + 1006 * 0.5366 / 84, abs=0.002)
+
+    # the bill now supports the accepted activity record, on the study's evidence page
+    from footprint.models import EvidenceFile
+
+    evidence = EvidenceFile.objects.get(original_name="电费单-2024.pdf")
+    assert evidence.activity is not None and evidence.activity.name == "办公用电"
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/evidence/")
+    assert "电费单-2024.pdf" in auditor.content()
 
     # the stage editor says who supplied the figure
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/products/HV/?stage=production")
