@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ...access import can_fill_data_request, can_manage_data_requests
 from ...choices import DataRowStatus
-from ...models import DataRequestRow, EvidenceFile, User
+from ...models import DataRequest, DataRequestRow, EvidenceFile, User
 from ..evidence.storage import evidence_add, evidence_attach
 
 
@@ -21,7 +21,8 @@ def row_evidence_add(*, row: DataRequestRow, user: User, upload, filename: str =
     """Store a file for the row (the company's contacts while they may fill the request; the
     study's auditors too). Raises ValidationError keyed "file" for a refused file, the freeze
     guard's StudyFrozenError when the study is not a draft."""
-    data_request = row.request
+    data_request = DataRequest.objects.select_related("study__company").get(pk=row.request_id)
+    row = DataRequestRow.objects.get(pk=row.pk)
     if not (can_fill_data_request(user, data_request) or can_manage_data_requests(user, data_request.study)):
         raise PermissionDenied
     if row.status == DataRowStatus.ACCEPTED:

@@ -1,7 +1,8 @@
 """The demo's data request in progress (issue 15): study DEMO-DR, the seed company's 2025
 footprint being collected. The demo auditor asked 中电华骋 for its 2025 activity data; the
-contact (client) submitted some rows, one came back rejected with a comment, others still
-wait. Every step goes through the services, so the inbox, e-mails and history are real.
+contact (client) submitted some rows with their evidence (a bill, a meter photo, a waybill
+summary: services/demo/evidence_files.py), one came back rejected with a comment, others
+still wait. Every step goes through the services, so the inbox, e-mails and history are real.
 
 Loaded by `manage.py load_demo` (not by services/demo/seed.load_demo, whose studies the tests
 count on)."""
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from ...models import ActivityRecord, EmissionFactor, Study, User
 from ..data_requests import requesting as R
+from ..data_requests.evidence import row_evidence_add
 from ..interchange.importing import import_file
 from .seed import DEMO_DIR, SEED_REPORT
 
@@ -78,6 +80,19 @@ def load_demo_data_request(*, today: dt.date | None = None) -> Study | None:
         R.RowValue(rows[("HV", "production")].pk, "301", "kWh", "分表读数"),
         R.RowValue(rows[("LV", "distribution")].pk, "951.2", "t", "燃油发票汇总"),
     ])
+    # the company's evidence, stored like any upload (services/evidence: type from the content)
+    from . import evidence_files as files
+
+    for row, name, content in (
+        (rows[("LV", "production")], "2025年电费通知单-LV车间.pdf",
+         files.electricity_bill_pdf(company=study.company.name, period="2025-01-01 — 2025-12-31",
+                                    kwh=392_400, amount_yuan=266_832.00)),
+        (rows[("HV", "production")], "HV车间分表读数.png", files.meter_photo_png(reading="0030100")),
+        (rows[("LV", "distribution")], "2025年成品运单汇总.csv", files.waybill_summary_csv([
+            ("2025-03-12", "YD250312-017", 31.50, 1180), ("2025-07-08", "YD250708-004", 28.20, 960),
+            ("2025-11-21", "YD251121-031", 35.40, 1420)])),
+    ):
+        row_evidence_add(row=row, user=client, upload=content, filename=name)
     R.data_request_reject(row=rows[("LV", "distribution")], user=auditor,
                           comment="951.2 t 与运单汇总（约 95.1 t）相差十倍，请核对单位后重新提交。")
     return study

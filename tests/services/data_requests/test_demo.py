@@ -11,7 +11,8 @@ from footprint.services.demo.data_request import REQUEST_REPORT, load_demo_data_
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_a_request_in_progress(demo):
+def test_the_demo_has_a_request_in_progress(demo, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     study = load_demo_data_request(today=dt.date(2026, 3, 1))
     assert study.report_number == REQUEST_REPORT and study.status == "draft"
     data_request = DataRequest.objects.get(study=study)
@@ -22,4 +23,8 @@ def test_the_demo_has_a_request_in_progress(demo):
     assert "十倍" in rejected.rejection_comment
     kinds = set(Notice.objects.filter(data_request=data_request).values_list("recipient__username", "kind"))
     assert {("client", "requested"), ("auditor", "submitted"), ("client", "rejected")} <= kinds
+    files = {f.original_name: f.kind for f in data_request.study.evidence_files.all()}
+    assert files == {"2025年电费通知单-LV车间.pdf": "pdf", "HV车间分表读数.png": "png",
+                     "2025年成品运单汇总.csv": "csv"}
+    assert data_request.rows.filter(evidence__isnull=False).count() == 3
     assert load_demo_data_request() is None  # idempotent
