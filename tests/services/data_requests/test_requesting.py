@@ -144,3 +144,18 @@ def test_overdue_requests_are_told_once_per_due_date(request_with_rows, demo_use
     kinds = set(Notice.objects.filter(kind="overdue").values_list("recipient__username", flat=True))
     assert kinds == {"client", "auditor"}
     assert any("逾期" in m.subject or "overdue" in m.subject.lower() for m in mail.outbox)
+
+
+def test_who_supplied_a_value_stays_named(request_with_rows, demo_users):
+    from django.db import transaction
+    from django.db.models import ProtectedError
+
+    from footprint.models import User
+    from footprint.services.entry.team import user_delete_refusal
+
+    dr, office, *_ = request_with_rows
+    helper = User.objects.create_user(username="wang", role="company_contact", company=dr.study.company)
+    R.data_request_submit(data_request=dr, user=helper, values=[R.RowValue(office.pk, "1", "MWh")])
+    assert dr.study.report_number in user_delete_refusal(helper)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        helper.delete()
