@@ -1070,6 +1070,7 @@ class Notice(models.Model):
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # each notice is e-mailed once
 
     class Meta:
         verbose_name = _("通知")

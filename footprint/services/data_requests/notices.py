@@ -108,11 +108,15 @@ def notice_text(notice: Notice) -> str:
 
 
 def send_notice_emails(notice_ids: list[int]) -> int:
-    """E-mail the notices to their readers; returns how many messages were sent."""
+    """E-mail the notices to their readers, each once (a task run twice sends nothing more);
+    returns how many messages were sent."""
     sent = 0
     base = settings.PUBLIC_BASE_URL.rstrip("/")
-    for notice in Notice.objects.filter(pk__in=notice_ids).select_related(
+    for notice in Notice.objects.filter(pk__in=notice_ids, emailed_at__isnull=True).select_related(
             "recipient", "actor", "data_request__study__company"):
+        # claimed first: a second worker running the same task finds nothing left to send
+        if not Notice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+            continue
         if not notice.recipient.email or not notice.recipient.is_active:
             continue
         study = notice.data_request.study if notice.data_request else None

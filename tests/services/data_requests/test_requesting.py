@@ -159,3 +159,12 @@ def test_who_supplied_a_value_stays_named(request_with_rows, demo_users):
     assert dr.study.report_number in user_delete_refusal(helper)
     with pytest.raises(ProtectedError), transaction.atomic():
         helper.delete()
+
+
+def test_each_notice_is_emailed_once(request_with_rows, demo_users):
+    from footprint.services.data_requests.notices import send_notice_emails
+
+    ids = list(Notice.objects.values_list("pk", flat=True))
+    assert send_notice_emails(ids) == 1  # the company's contact, told of the request
+    assert "2024 年能源数据" in mail.outbox[-1].body and mail.outbox[-1].to == ["client@example.com"]
+    assert send_notice_emails(ids) == 0
