@@ -210,6 +210,6 @@ def read_request_workbook(content: bytes, data_request: DataRequest) -> Workbook
             continue
         quantity, unit, note = clean[value.row_id]
         preview.rows.append({"row": row, "quantity": quantity, "unit": unit, "note": note,
-                             "place": f"rows!{numbers.get(value.row_id)}"})
+                             "place": f"rows!{numbers.get(value.row_id)}:{numbers.get(value.row_id)}"})
     preview.values = [v for v in preview.values if v.row_id in clean]
     return preview
