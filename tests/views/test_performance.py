@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 # the stage editor one more for the open comments (the rows' markers), the dashboard one more
 # for the count of studies waiting for the user (its "等我处理" tab). Every page one for the
 # navbar's unread notices (context_processors.inbox); the stage editor one more for who
-# supplied the rows accepted from a data request (selectors.activity_suppliers).
-STAGE_EDITOR_QUERIES = 21
+# supplied the rows accepted from a data request (selectors.activity_suppliers) and one for the
+# study's evidence files (the rows' files and verifying evidence).
+STAGE_EDITOR_QUERIES = 22
 # The results page adds two for the Monte Carlo card: the activities' distributions and ratings,
 # the factors' published uncertainty (selectors.study_uncertainty_rows).
 RESULTS_QUERIES = 16
