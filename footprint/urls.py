@@ -4,6 +4,7 @@ from .views import (
     activities,
     companies,
     dashboard,
+    factor_library,
     factors,
     health,
     importing,
@@ -60,6 +61,10 @@ urlpatterns = [
     # Factor library
     path("factors/", factors.factor_list, name="factor_list"),
     path("factors/new/", factors.factor_create, name="factor_create"),
+    path("factors/import/", factor_library.factor_import, name="factor_import"),
+    path("factors/import/confirm/", factor_library.factor_import_confirm, name="factor_import_confirm"),
+    path("factors/import/cancel/", factor_library.factor_import_cancel, name="factor_import_cancel"),
+    path("factors/export/", factor_library.factor_export, name="factor_export"),
     path("factors/picker/", activities.factor_picker, name="factor_picker"),
     path("factors/lookup/", activities.factor_lookup, name="factor_lookup"),
     path("factors/<int:pk>/", factors.factor_detail, name="factor_detail"),

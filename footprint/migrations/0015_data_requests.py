@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('footprint', '0014_evidence'),
+        ('footprint', '0016_factor_library'),
     ]
 
     operations = [

@@ -12,6 +12,10 @@ def test_export_openlca_writes_the_package(demo, tmp_path):
     path = tmp_path / "seed.zip"
     out = StringIO()
     call_command("export_openlca", "202508175GHG", str(path), stdout=out)
+    call_command("export_openlca", "202508175GHG", str(tmp_path / "en.zip"), "--lang", "en", stdout=StringIO())
+    with ZipReader(tmp_path / "en.zip") as reader:
+        assert {p.category for p in reader.read_each(o.Process)} == {
+            "202508175GHG/Life cycle stages", "202508175GHG/Products", "Emission factors"}
     assert f"wrote {path}" in out.getvalue()
     with ZipReader(path) as reader:
         names = {p.name for p in reader.read_each(o.Process)}

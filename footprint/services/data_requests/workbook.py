@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy
 from ...choices import Stage
 from ...models import DataRequest, DataRequestRow
 from ..interchange.document import FormatError, Problem
-from ..interchange.reading import _bounded_rows, _cell, check_workbook_archive
+from ..interchange.reading import _cell, bounded_rows, check_workbook_archive
 from ..interchange.workbook_layout import COMMON_UNITS, _size_columns, with_name
-from ..interchange.writing import _text_stays_text
+from ..interchange.writing import text_stays_text
 from .requesting import RowValue, check_values
 
 FORMAT = "pcf-data-request/1"
@@ -83,7 +83,7 @@ def write_request_workbook(data_request: DataRequest, rows: list[DataRequestRow]
                 row.rejection_comment, row.quantity, row.submitted_unit or None, row.note or None,
             ])
         for ws in wb.worksheets:
-            _text_stays_text(ws)
+            text_stays_text(ws)
         code_font = Font(color="595959", italic=True, size=9)
         fill_me = PatternFill("solid", fgColor="FFF3CD")
         for index, code in enumerate(ROW_COLUMNS, start=1):
@@ -149,7 +149,7 @@ def read_request_workbook(content: bytes, data_request: DataRequest) -> Workbook
     if "rows" not in wb.sheetnames or "request" not in wb.sheetnames:
         raise FormatError(_("这不是数据请求工作簿（缺少 request 或 rows 工作表）。"))
     fields = {}
-    for row in _bounded_rows(wb, "request"):
+    for row in bounded_rows(wb, "request"):
         if row and row[0] is not None and len(row) > 1:
             fields[str(row[0]).strip()] = _cell(row[1])
     if fields.get("format") != FORMAT:
@@ -167,7 +167,7 @@ def read_request_workbook(content: bytes, data_request: DataRequest) -> Workbook
         return f"rows!{column}{number}"
 
     numbers: dict[int, int] = {}
-    for number, row in enumerate(_bounded_rows(wb, "rows"), start=1):
+    for number, row in enumerate(bounded_rows(wb, "rows"), start=1):
         cells = [_cell(v) for v in row]
         if number == 1:
             codes = [str(c).strip() if c is not None else "" for c in cells]

@@ -40,17 +40,18 @@ import io
 import math
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import olca_schema as o
+from django.utils.translation import get_language, override, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from olca_schema.zipio import ZipWriter
 
 from ...choices import Stage
-from ...selectors import factor_sources, gwp_version_of
+from ...selectors import factors_by_key, gwp_version_of
 from ..calculation.study import (
     FactorInput,
     ProductInput,
@@ -67,6 +68,7 @@ from ..calculation.units import (
     parse_quantity,
     parse_unit,
 )
+from ..report_prose.translation import SOURCE_LANGUAGE, translate_calculation_input, translator_for
 from ..results import study_calculation_input
 
 CONTENT_TYPE = "application/zip"
@@ -315,16 +317,17 @@ class _Package:
         )
 
     def process(self, process_id: str, name: str, category: str, exchanges: list[o.Exchange],
-                description: str) -> o.Process:
+                description: str, *, of_study: bool = True) -> o.Process:
+        """A unit process; one of the study's (stage, product) is documented with its reference
+        period and report, a factor's process (shared by every study using the factor) not."""
+        documentation = o.ProcessDocumentation(
+            valid_from=self.info.period_start, valid_until=self.info.period_end,
+            project_description=f"{self.study.report_number} {self.info.title} ({self.info.company})",
+        ) if of_study else None
         return self.add(o.Process(
             id=process_id, name=name, category=category, description=description,
             process_type=o.ProcessType.UNIT_PROCESS, exchanges=exchanges,
-            last_internal_id=len(exchanges),
-            process_documentation=o.ProcessDocumentation(
-                valid_from=self.info.period_start, valid_until=self.info.period_end,
-                project_description=f"{self.study.report_number} {self.info.title} "
-                                    f"({self.info.company})",
-            ),
+            last_internal_id=len(exchanges), process_documentation=documentation,
         ))
 
     # -- factors
@@ -357,7 +360,7 @@ class _Package:
             "emitted": _num(emitted), "gas": factor.gas}
         if self.info.factor_sources.get(factor.key):
             description += " " + _("来源：%(source)s") % {"source": self.info.factor_sources[factor.key]}
-        return self.process(process_id, name, category, exchanges, description), flow
+        return self.process(process_id, name, category, exchanges, description, of_study=False), flow
 
     # -- the method
     def method(self) -> o.ImpactMethod:
@@ -475,20 +478,39 @@ def write_package(study: StudyInput, result: StudyResult, info: PackageInfo,
 
 
 # --------------------------------------------------------------------------- from a study
-def study_to_openlca(study) -> bytes:
-    """The openLCA package of a study, recomputed from its rows (`services/results.py`)."""
-    data = study_calculation_input(study)
-    result = calculate_study(data)
-    edition = gwp_version_of(study)
-    changed = study.issued_at or study.updated_at
-    info = PackageInfo(
-        title=study.title, company=study.company.name,
-        period_start=study.period_start.isoformat(), period_end=study.period_end.isoformat(),
-        gwp_edition=str(edition) if edition else study.gwp_set,
-        gwp_source=edition.source if edition else "", last_change=changed.isoformat(),
-        factor_sources=factor_sources(data.factors),
-    )
-    return write_package(data, result, info)
+def study_to_openlca(study, *, language: str | None = None) -> bytes:
+    """The openLCA package of a study, recomputed from its rows (`services/results.py`), its
+    names and descriptions in `language` (default: the active one; the study's own text as
+    translated on its English page, `Study.translations`)."""
+    language = language or get_language() or SOURCE_LANGUAGE
+    tr = translator_for(study.translations, language)
+    with override(language):
+        data = translate_calculation_input(study_calculation_input(study), tr)
+        rows = factors_by_key(data.factors)
+        english = language != SOURCE_LANGUAGE
+        data = replace(data, factors=MappingProxyType({
+            key: replace(f, name=_factor_name(f.name, rows.get(key), tr, english))
+            for key, f in data.factors.items()}))
+        result = calculate_study(data)
+        edition = gwp_version_of(study)
+        changed = study.issued_at or study.updated_at
+        info = PackageInfo(
+            title=tr.text("title", study.title), company=tr.term(study.company.name),
+            period_start=study.period_start.isoformat(), period_end=study.period_end.isoformat(),
+            gwp_edition=str(edition) if edition else study.gwp_set,
+            gwp_source=edition.source if edition else "", last_change=changed.isoformat(),
+            factor_sources={key: tr.term(f.source) for key, f in rows.items()},
+        )
+        return write_package(data, result, info)
+
+
+def _factor_name(name: str, row, tr, english: bool) -> str:
+    """A factor's name in the package's language: the study's own translation of it, else the
+    library's English name."""
+    translated = tr.term(name)
+    if english and translated == name and row is not None and row.name_en:
+        return row.name_en
+    return translated
 
 
 def package_filename(study) -> str:

@@ -232,3 +232,24 @@ def test_units_keep_their_name_where_openlca_has_them_and_convert_otherwise():
     assert (choice.group_name, choice.unit_name, amount) == ("Units of [time]", "s", 7200.0)
     assert {e.group.name for e in units.used.values()} == {
         "Units of energy", "Units of mass*length", "Units of mass", "Units of [time]"}
+
+
+def test_in_english_the_package_uses_the_studys_english_wording(demo):
+    study = Study.objects.get(report_number=DEMO2)
+    with _reader(study_to_openlca(study, language="en")) as reader:
+        olca = OpenLca(reader)
+    names = {p.name: p for p in olca.processes.values()}
+    # The product and activities as translated on the study's English page, the factors by the
+    # library's English names, the stages and folders in English.
+    assert "SF6 gas-insulated ring main unit (RMU) – Production" in names
+    product = names["SF6 gas-insulated ring main unit (RMU)"]
+    assert product.category == "DEMO-2/Products"
+    assert "per 1 unit" in product.description and "397.7768374 kg CO₂e" in product.description
+    grid = next(p for n, p in names.items() if "CN-GRID-EAST-2023" in n)
+    assert grid.name == "East China regional grid [CN-GRID-EAST-2023 v1]" and grid.category == "Emission factors"
+    (electricity, _sf6) = sorted((e for e in names["SF6 gas-insulated ring main unit (RMU) – Production"].exchanges
+                                  if e.is_input), key=lambda e: -e.amount)
+    assert electricity.description.startswith("Production electricity: annual 240000 kWh × allocation 1 ÷ annual output 1200")
+    # The same numbers in every language.
+    assert olca.impact(product.id) == pytest.approx((360000 * 0.55 + 18000 * 3.14512249 + 240000 * 0.55
+                                                     + 3.6 * 25200) / 1200, abs=1e-3)
