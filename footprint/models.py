@@ -27,17 +27,22 @@ from .choices import (
     Basis,
     Boundary,
     ClaimLevel,
+    DataRequestStatus,
+    DataRowStatus,
     DataType,
     DistributionKind,
+    EvidenceKind,
     FactorCategory,
     Gas,
     GwpSet,
     JobKind,
     JobStatus,
     Language,
+    NoticeKind,
     Role,
     Stage,
     StudyStatus,
+    VerificationStatus,
 )
 from .validators import validate_not_dot_segment
 
@@ -203,6 +208,14 @@ class EmissionFactor(models.Model):
     source = models.TextField(_("来源"))
     published = models.CharField(_("发布日期"), max_length=20, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # The terms of the database the factor comes from (CLCD, ecoinvent extracts, supplier EPDs):
+    # printed with the source in a study's factor table. A factor whose licence forbids
+    # redistribution is printed with its value and source only (reports/chapters/data_collection.py).
+    licence_note = models.TextField(_("许可说明"), blank=True)
+    redistribution_allowed = models.BooleanField(
+        _("允许在报告中完整转载"), default=True,
+        help_text=_("不勾选：许可不允许转载该因子的详细信息，报告只打印因子值和来源。"),
+    )
     # The uncertainty its source publishes, if any (blank: the basic uncertainty of its gas,
     # docs/uncertainty.md). Parameters in the factor's own unit, as for an activity.
     distribution = models.CharField(
@@ -222,6 +235,15 @@ class EmissionFactor(models.Model):
         verbose_name = _("排放因子")
         verbose_name_plural = pgettext_lazy("plural", "排放因子")
         ordering = ["code", "-version"]
+        # The library's list and filters over tens of thousands of factors (bench/factor_library.py);
+        # name search on PostgreSQL also has trigram indexes (migration 0016_factor_library).
+        indexes = [
+            # the list's order: read in index order, a page stops after 50 rows
+            models.Index(fields=["category", "code", "-version"], name="factor_list_order"),
+            models.Index(fields=["region"], name="factor_region"),
+            models.Index(fields=["year"], name="factor_year"),
+            models.Index(fields=["gas"], name="factor_gas"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="factor_code_version_unique"),
             models.CheckConstraint(
@@ -611,6 +633,15 @@ class ActivityRecord(models.Model):
     dq_technological = models.PositiveSmallIntegerField(
         _("技术相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # How the auditor checked the figure (docs/evidence.md); "verified" names its evidence.
+    verification = models.CharField(
+        _("核实状态"), max_length=20, choices=VerificationStatus.choices,
+        default=VerificationStatus.NOT_VERIFIED)
+    verified_evidence = models.ForeignKey(
+        "EvidenceFile", verbose_name=_("核实依据"), null=True, blank=True,
+        # A file that verifies a figure is not deleted under it (the status changes first);
+        # deleting the whole study takes both.
+        on_delete=models.RESTRICT, related_name="verified_activities")
     history = HistoricalRecords()
 
     class Meta:
@@ -637,10 +668,57 @@ class ActivityRecord(models.Model):
                 name="activity_distribution_gsd2_at_least_1",
                 violation_error_message=_("GSD² 不能小于 1。"),
             ),
+            models.CheckConstraint(
+                condition=Q(verification="verified", verified_evidence__isnull=False)
+                | (~Q(verification="verified") & Q(verified_evidence__isnull=True)),
+                name="activity_verified_names_its_evidence",
+                violation_error_message=_("“已对照证据核实”需要选择证据文件；其他核实状态不关联文件。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.quantity} {self.unit}"
+
+
+def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
+    """A name the service builds (never the uploaded name): evidence/<study id>/<uuid>.<ext>."""
+    return f"evidence/{instance.study_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A file that supports a study's data (a bill, an invoice, a bill of materials, a waybill,
+    a meter photo), attached to the study or to one of its activities. Stored through Django's
+    storage API under a generated name; its type is read from the content
+    (services/evidence/storage.py) and it is only ever served as a download."""
+
+    study = models.ForeignKey(
+        Study, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="evidence_files")
+    activity = models.ForeignKey(
+        ActivityRecord, verbose_name=_("活动数据"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="evidence_files")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to, max_length=255)
+    kind = models.CharField(_("文件类型"), max_length=8, choices=EvidenceKind.choices)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="uploaded_evidence")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("证据文件")
+        verbose_name_plural = pgettext_lazy("plural", "证据文件")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in EvidenceKind]),
+                                   name="evidence_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class StudyClaim(models.Model):
@@ -928,3 +1006,118 @@ class StudyDataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.study_id}: {self.token}"
+
+
+# ------------------------------------------------------------------- data requests (issue 15)
+class DataRequest(models.Model):
+    """The certification body asks the company for activity data: a list of rows to fill,
+    with a due date (docs/data-requests.md). Values the company submits enter the calculation
+    only when an auditor accepts them."""
+
+    study = models.ForeignKey(Study, verbose_name=_("报告"), on_delete=models.CASCADE,
+                              related_name="data_requests")
+    title = models.CharField(_("标题"), max_length=200)
+    message = models.TextField(_("给企业的说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=DataRequestStatus.choices,
+                              default=DataRequestStatus.DRAFT)
+    due_date = models.DateField(_("截止日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    # The overdue notice goes once per due date (notify_overdue_requests runs daily).
+    overdue_notified_on = models.DateField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("数据请求")
+        verbose_name_plural = pgettext_lazy("plural", "数据请求")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.study.report_number} #{self.pk} {self.title}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.status == DataRequestStatus.SENT and self.due_date is not None
+                and self.due_date < timezone.localdate())
+
+
+class DataRequestRow(models.Model):
+    """One activity the company is asked for, and what it answered."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="rows")
+    study_product = models.ForeignKey(StudyProduct, verbose_name=_("产品"), on_delete=models.CASCADE,
+                                      related_name="+")
+    stage = models.CharField(_("生命周期阶段"), max_length=30, choices=Stage.choices)
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("活动名称"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=40)
+    expected_evidence = models.CharField(_("需提供的证据"), max_length=300, blank=True)
+    hint = models.TextField(_("填写提示"), blank=True)
+    # The factor the auditor will use; needed to accept a value into a new activity record.
+    factor = models.ForeignKey(EmissionFactor, verbose_name=_("排放因子"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    # The activity record the accepted value went into (or that the row asks to update).
+    activity = models.ForeignKey(ActivityRecord, verbose_name=_("活动数据"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="request_rows")
+    quantity = models.DecimalField(_("提交的数量"), max_digits=28, decimal_places=9, null=True, blank=True)
+    submitted_unit = models.CharField(_("提交的单位"), max_length=40, blank=True)
+    note = models.TextField(_("企业说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=DataRowStatus.choices,
+                              default=DataRowStatus.PENDING)
+    rejection_comment = models.TextField(_("退回意见"), blank=True)
+    supplied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提供人"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    # The company's evidence for the value (bills, invoices, waybills): EvidenceFile rows of the
+    # study, stored by services/evidence; attached to the activity record when accepted.
+    evidence = models.ManyToManyField(EvidenceFile, verbose_name=_("证据文件"), blank=True,
+                                      related_name="request_rows")
+    history = HistoricalRecords(m2m_fields=[evidence])
+
+    class Meta:
+        verbose_name = _("数据请求行")
+        verbose_name_plural = pgettext_lazy("plural", "数据请求行")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="data_row_quantity_non_negative",
+                violation_error_message=_("活动数据不能为负数。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class Notice(models.Model):
+    """An in-app notice: what waits for its reader (the inbox; the same news goes by e-mail)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="notices")
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
+    data_request = models.ForeignKey(DataRequest, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="notices")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    count = models.PositiveIntegerField(default=0)  # rows concerned
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # each notice is e-mailed once
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = pgettext_lazy("plural", "通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind} {self.created_at:%Y-%m-%d}"

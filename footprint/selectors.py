@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .choices import Role
+from .choices import DataRequestStatus, Role
 from .models import (
     ActivityRecord,
     Comment,
     Company,
+    DataRequest,
+    DataRequestRow,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
+    Notice,
     Product,
     Study,
     StudyProduct,
@@ -47,6 +51,19 @@ def studies_visible_to(user) -> QuerySet[Study]:
         # A draft never sent (including a new revision) stays with the certification body.
         return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False)
     return qs.none()
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """The evidence files of the studies the user may open (another company's never)."""
+    return EvidenceFile.objects.filter(study__in=studies_visible_to(user)).select_related(
+        "study", "activity", "uploaded_by")
+
+
+def study_evidence(study: Study) -> list[EvidenceFile]:
+    """A study's evidence files in upload order, each with its activity and uploader."""
+    return list(EvidenceFile.objects.filter(study=study)
+                .select_related("activity", "activity__stage__study_product__product", "uploaded_by")
+                .order_by("uploaded_at", "id"))
 
 
 def study_transitions(study: Study) -> list[StudyTransition]:
@@ -238,6 +255,14 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
+def factors_by_key(keys) -> dict[str, EmissionFactor]:
+    """Factor versions by their key ("CODE@version", as in calculation inputs)."""
+    query = Q(pk__in=[])
+    for code, _at, version in (key.rpartition("@") for key in keys):
+        query |= Q(code=code, version=int(version))
+    return {f.key: f for f in EmissionFactor.objects.filter(query)}
+
+
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
     """The library's current version of each factor code asked for (one query)."""
     return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
@@ -246,7 +271,9 @@ def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
 def factor_search(*, q: str = "", category: str = "", region: str = "", year: int | None = None,
                   gas: str = "", source: str = "", current_only: bool = True
                   ) -> QuerySet[EmissionFactor]:
-    """The factor library, searched by code, names and source and filtered by its columns."""
+    """The factor library, searched by code and names (Chinese, English) and filtered by its
+    columns (the source has a filter of its own). Quick for 50,000 factors: the indexes of
+    migration 0016_factor_library, bench/factor_library.py, docs/performance.md."""
     from django.db.models import Q
 
     qs = EmissionFactor.objects.all()
@@ -254,9 +281,7 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
         qs = qs.filter(is_current=True)
     if q:
         qs = qs.filter(
-            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q)
-            | Q(source__icontains=q) | Q(notes__icontains=q)
-        )
+            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
     if category:
         qs = qs.filter(category=category)
     if region:
@@ -272,19 +297,31 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
 
 def factor_filter_values() -> dict[str, list]:
     """Distinct regions and years of the library, for the filter drop-downs."""
+    # order_by(): without it the model's ordering joins the DISTINCT (one row per factor)
+    factors = EmissionFactor.objects.order_by()
     return {
-        "regions": sorted(
-            r for r in EmissionFactor.objects.values_list("region", flat=True).distinct() if r
-        ),
-        "years": sorted(
-            (y for y in EmissionFactor.objects.values_list("year", flat=True).distinct() if y),
-            reverse=True,
-        ),
+        "regions": sorted(r for r in factors.values_list("region", flat=True).distinct() if r),
+        "years": sorted((y for y in factors.values_list("year", flat=True).distinct() if y),
+                        reverse=True),
     }
 
 
 def factor_versions(factor: EmissionFactor) -> QuerySet[EmissionFactor]:
     return EmissionFactor.objects.filter(code=factor.code).order_by("-version")
+
+
+def factor_version_studies(user, code: str) -> dict[int, list[Study]]:
+    """Every version of a factor code (by id) → the studies the user may see that use it, in
+    one query."""
+    out: dict[int, list[Study]] = {}
+    rows = (ActivityRecord.objects.filter(factor__code=code)
+            .filter(stage__study_product__study__in=studies_visible_to(user))
+            .values_list("factor_id", "stage__study_product__study_id").distinct())
+    pairs = list(rows)
+    studies = Study.objects.in_bulk({study_id for _f, study_id in pairs})
+    for factor_id, study_id in sorted(pairs, key=lambda p: studies[p[1]].report_number):
+        out.setdefault(factor_id, []).append(studies[study_id])
+    return out
 
 
 def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:
@@ -331,3 +368,68 @@ def products_lacking_pact_particulars(study: Study) -> list[str]:
         .filter(Q(mass_per_unit_kg=None) | Q(fossil_carbon_kg=None))
         .order_by("position", "id").values_list("product__code", flat=True)
     )
+
+
+# ------------------------------------------------------------------------ data requests
+def data_requests_visible_to(user) -> QuerySet[DataRequest]:
+    """The data requests a user may open: all of them for the certification body's people,
+    the ones sent to their company for a company contact (never a draft)."""
+    qs = DataRequest.objects.select_related("study__company", "created_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_staff_role(user):
+        return qs
+    if user.role == Role.COMPANY_CONTACT and user.company_id:
+        return qs.filter(study__company_id=user.company_id).exclude(status=DataRequestStatus.DRAFT)
+    return qs.none()
+
+
+def study_data_requests(user, study: Study) -> QuerySet[DataRequest]:
+    return data_requests_visible_to(user).filter(study=study)
+
+
+def open_data_requests_for(user) -> list[DataRequest]:
+    """The requests waiting for a company contact (sent, not closed), soonest due first."""
+    if not user.is_authenticated or user.role != Role.COMPANY_CONTACT:
+        return []
+    return list(data_requests_visible_to(user)
+                .filter(status__in=(DataRequestStatus.SENT, DataRequestStatus.SUBMITTED))
+                .order_by("due_date", "id"))
+
+
+def data_request_rows(data_request: DataRequest) -> list[DataRequestRow]:
+    return list(data_request.rows.select_related(
+        "study_product__product", "factor", "supplied_by", "reviewed_by", "activity")
+        .prefetch_related("evidence"))
+
+
+def activity_suppliers(activity_ids) -> dict[int, DataRequestRow]:
+    """For activity records filled from a data request: the accepted row (who supplied the
+    value, who accepted it), by activity id (one query)."""
+    rows = (DataRequestRow.objects.filter(activity_id__in=list(activity_ids), status="accepted")
+            .select_related("supplied_by", "reviewed_by").order_by("reviewed_at", "id"))
+    return {row.activity_id: row for row in rows}
+
+
+def company_contacts(company: Company) -> QuerySet:
+    from .models import User
+
+    return User.objects.filter(role=Role.COMPANY_CONTACT, company=company).order_by("username")
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user).select_related(
+        "data_request__study", "actor")
+
+
+def unread_notice_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def data_request_evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """Evidence files attached to rows of the data requests the user may see (a company's
+    contacts see their requests' files before the study itself is sent to them)."""
+    return EvidenceFile.objects.filter(
+        request_rows__request__in=data_requests_visible_to(user)).distinct().select_related("study")

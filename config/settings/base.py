@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "footprint.context_processors.inbox",
             ],
         },
     },
@@ -212,6 +213,10 @@ SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="")
 VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Product images of a study (report section 2.3), per uploaded file.
 STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# Evidence files (bills, invoices, bills of materials…; docs/evidence.md): each file, and all
+# of a study's files together.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+EVIDENCE_STUDY_MAX_BYTES = env.int("EVIDENCE_STUDY_MAX_BYTES", default=200 * 1024 * 1024)
 # Largest study rendered as a report (PDF or preview): about 6 ms of rendering per activity
 # record (docs/performance.md), so 2,000 records stay within a worker's 30 s. Larger studies
 # are refused with a message before rendering starts.
@@ -294,3 +299,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # With eager tasks, run them in a thread of the web process so that a request that queues a
 # render returns at once (the embedded `make demo` server has no worker).
 JOBS_IN_THREAD = env.bool("JOBS_IN_THREAD", default=False)
+# Periodic tasks, for a `celery -A config beat` process (or cron running the management command
+# of the same name): data requests past their due date are notified once a day.
+CELERY_BEAT_SCHEDULE = {
+    "notify-overdue-requests": {"task": "footprint.notify_overdue_requests", "schedule": 24 * 3600.0},
+}

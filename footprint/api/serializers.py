@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import BackgroundJob, Comment, Study, StudyTransition
+from ..models import BackgroundJob, Comment, EvidenceFile, Study, StudyTransition
 
 
 class StudyListSerializer(serializers.ModelSerializer):
@@ -65,3 +65,71 @@ class JobSerializer(serializers.ModelSerializer):
         model = BackgroundJob
         fields = ["id", "kind", "kind_display", "status", "status_display", "study", "reason", "result",
                   "created_at", "started_at", "finished_at"]
+
+
+# ------------------------------------------------------------------ data requests (issue 15)
+class DataRequestRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product = serializers.CharField(source="study_product.product.code")
+    stage = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    expected_evidence = serializers.CharField()
+    hint = serializers.CharField()
+    status = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=28, decimal_places=9, allow_null=True)
+    submitted_unit = serializers.CharField()
+    note = serializers.CharField()
+    rejection_comment = serializers.CharField()
+    supplied_by = serializers.CharField(source="supplied_by.display_name", default=None)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.display_name", default=None)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    activity = serializers.IntegerField(source="activity_id", allow_null=True)
+
+
+class DataRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    report_number = serializers.CharField(source="study.report_number")
+    company = serializers.CharField(source="study.company.name")
+    title = serializers.CharField()
+    message = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField()
+    overdue = serializers.BooleanField(source="is_overdue")
+    created_by = serializers.CharField(source="created_by.display_name")
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class RowValueSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    quantity = serializers.CharField(max_length=60)
+    unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SubmitValuesSerializer(serializers.Serializer):
+    values = RowValueSerializer(many=True, allow_empty=False, max_length=5000)
+class EvidenceSerializer(serializers.ModelSerializer):
+    """An evidence file's record (the file itself: `download`)."""
+
+    activity = serializers.IntegerField(source="activity_id", required=False, allow_null=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "original_name", "kind", "size", "sha256", "description", "activity",
+                  "uploaded_by", "uploaded_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, evidence) -> str:
+        from django.urls import reverse
+
+        return reverse("api_evidence_download", args=[evidence.study.report_number, evidence.pk])
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    activity = serializers.IntegerField(required=False, allow_null=True)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

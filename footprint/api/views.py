@@ -5,22 +5,40 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, renderer_classes
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from ..access import can_edit_study_data, can_import, get_job_for_user, get_study_for_user, require
+from ..access import (
+    can_add_evidence,
+    can_delete_evidence,
+    can_edit_study_data,
+    can_import,
+    get_job_for_user,
+    get_study_for_user,
+    require,
+)
 from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study, User
-from ..selectors import studies_visible_to, study_comments, study_transitions
+from ..selectors import (
+    evidence_visible_to,
+    studies_visible_to,
+    study_comments,
+    study_evidence,
+    study_transitions,
+)
 from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
+from ..services.evidence import storage as evidence_storage
 from ..services.freeze import StudyFrozenError, ensure_study_editable
+from ..services.interchange import openlca
 from ..services.interchange.document import FormatError
 from ..services.interchange.exporting import study_to_document
 from ..services.interchange.import_assignment import import_document_with_people
@@ -32,11 +50,17 @@ from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow import comments as comment_services
 from ..services.workflow import dispatch, issue_jobs, transitions
 from ..services.workflow.signing import SigningUnavailable
+from .renderers import ZipRenderer
 from .serializers import (
     CommentSerializer,
+    DataRequestRowSerializer,
+    DataRequestSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
     JobSerializer,
     StudyDetailSerializer,
     StudyListSerializer,
+    SubmitValuesSerializer,
     TransitionRequestSerializer,
     TransitionSerializer,
 )
@@ -81,6 +105,19 @@ def study_export(request, report_number):
     if study.is_frozen and study.issued_snapshot:
         return Response(study.issued_snapshot["document"])
     return Response(study_to_document(study))
+
+
+@extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
+               description="The study as an openLCA JSON-LD package (zip; docs/openlca.md): a "
+                           "process per product and stage, factor processes with elementary "
+                           "flows, and an LCIA method with the study's GWP100 values.")
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, ZipRenderer])
+def study_export_openlca(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    response = HttpResponse(openlca.study_to_openlca(study), content_type=openlca.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{openlca.package_filename(study)}"'
+    return response
 
 
 @extend_schema(request=TransitionRequestSerializer,
@@ -237,3 +274,138 @@ def _import_people(params) -> tuple[dict, dict]:
     people = {"auditors": [users[n] for n in auditor_names if n in users],
               "lead_verifier": users.get(lead_name), "certification_body": body}
     return people, unknown
+
+
+# ------------------------------------------------------------------ data requests (issue 15)
+def _data_request(user, report_number, request_id):
+    from ..access import can_view_data_request
+    from ..selectors import data_requests_visible_to
+
+    data_request = get_object_or_404(data_requests_visible_to(user), pk=request_id,
+                                     study__report_number=report_number)
+    if not can_view_data_request(user, data_request):
+        raise Http404
+    return data_request
+
+
+def _request_with_rows(data_request) -> dict:
+    from ..selectors import data_request_rows
+
+    return {**DataRequestSerializer(data_request).data,
+            "rows": DataRequestRowSerializer(data_request_rows(data_request), many=True).data}
+
+
+@extend_schema(responses=DataRequestSerializer(many=True),
+               description="The data requests the user may see: all for the certification body, "
+                           "the ones sent to their company for a company contact.")
+@api_view(["GET"])
+def data_request_list(request):
+    from ..selectors import data_requests_visible_to
+
+    return Response(DataRequestSerializer(data_requests_visible_to(request.user).order_by("-id"), many=True).data)
+
+
+@extend_schema(responses=DataRequestSerializer)
+@api_view(["GET"])
+def data_request_detail(request, report_number, request_id):
+    return Response(_request_with_rows(_data_request(request.user, report_number, request_id)))
+
+
+@extend_schema(request=SubmitValuesSerializer, responses=DataRequestSerializer,
+               description="A company contact submits values for rows of the request (all or nothing; "
+                           "the auditor accepts or rejects each). Errors by row id: 400.")
+@api_view(["POST"])
+def data_request_submit(request, report_number, request_id):
+    from ..access import can_fill_data_request
+    from ..services.data_requests import requesting
+
+    data_request = _data_request(request.user, report_number, request_id)
+    require(can_fill_data_request(request.user, data_request))
+    serializer = SubmitValuesSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    values = [requesting.RowValue(v["row"], v["quantity"], v["unit"], v["note"])
+              for v in serializer.validated_data["values"]]
+    try:
+        requesting.data_request_submit(data_request=data_request, user=request.user, values=values)
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except requesting.RowErrors as exc:
+        return Response({"rows": {str(pk): [{"field": c, "message": m} for c, m in problems]
+                                  for pk, problems in exc.row_errors.items()}},
+                        status=status.HTTP_400_BAD_REQUEST)
+    except ValidationError as exc:
+        return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    data_request.refresh_from_db()
+    return Response(_request_with_rows(data_request))
+# ------------------------------------------------------------------------------ evidence
+@extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
+@extend_schema(methods=["POST"], request={"multipart/form-data": EvidenceUploadSerializer},
+               responses={201: EvidenceSerializer})
+@api_view(["GET", "POST"])
+def evidence_list(request, report_number):
+    """The study's evidence files; POST (multipart: file, activity, description) uploads one:
+    the study's auditors and the company's contacts, in draft (docs/evidence.md)."""
+    study = get_study_for_user(request.user, report_number)
+    if request.method == "GET":
+        return Response(EvidenceSerializer(study_evidence(study), many=True).data)
+    require(can_add_evidence(request.user, study))
+    serializer = EvidenceUploadSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    activity = None
+    activity_id = serializer.validated_data.get("activity")
+    if activity_id is not None:
+        activity = get_object_or_404(
+            ActivityRecord.objects.select_related("stage__study_product"),
+            pk=activity_id, stage__study_product__study=study)
+    upload = serializer.validated_data["file"]
+    try:
+        evidence = evidence_storage.evidence_add(
+            study=study, upload=upload, filename=upload.name, user=request.user, activity=activity,
+            description=serializer.validated_data["description"])
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except ValidationError as exc:
+        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+    return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+def _evidence(request, report_number, pk):
+    study = get_study_for_user(request.user, report_number)
+    return get_object_or_404(evidence_visible_to(request.user), pk=pk, study=study)
+
+
+@extend_schema(methods=["GET"], responses=EvidenceSerializer)
+@extend_schema(methods=["DELETE"], responses={204: None})
+@api_view(["GET", "DELETE"])
+def evidence_detail(request, report_number, pk):
+    evidence = _evidence(request, report_number, pk)
+    if request.method == "GET":
+        return Response(EvidenceSerializer(evidence).data)
+    require(can_delete_evidence(request.user, evidence))
+    try:
+        evidence_storage.evidence_delete(evidence=evidence)
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except ValidationError as exc:
+        return Response(exc.message_dict, status=status.HTTP_409_CONFLICT)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+@api_view(["GET"])
+def evidence_download(request, report_number, pk):
+    """The file as uploaded, always as an attachment (never rendered inline)."""
+    from django.http import Http404, HttpResponse
+    from django.utils.http import content_disposition_header
+
+    evidence = _evidence(request, report_number, pk)
+    try:
+        download = evidence_storage.evidence_download(evidence)
+    except (evidence_storage.EvidenceIntegrityError, FileNotFoundError) as exc:
+        raise Http404 from exc
+    response = HttpResponse(download.data, content_type=download.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, download.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -29,17 +29,20 @@ from ..choices import (
     DataType,
     DistributionKind,
     FactorCategory,
+    VerificationStatus,
     stages_in_boundary,
 )
 from ..forms.activities import ActivityFormSet, StageBoundaryForm
 from ..forms.common import plain_decimal
 from ..models import ActivityRecord, EmissionFactor
 from ..selectors import (
+    activity_suppliers,
     current_factors_by_code,
     factor_search,
     stage_activities,
     stages_of,
     study_comments,
+    study_evidence,
     study_product_of,
 )
 from ..services.calculation.units import UnitError, activity_unit_of
@@ -53,10 +56,10 @@ PAGE_SIZE = 50
 FORMSET_PREFIX = "act"
 ROW_FIELDS = ("name", "quantity", "unit", "basis", "factor", "allocation", "data_type", "source",
               "claimed_kgco2e_per_unit", "uncertainty_pct", "notes", *DISTRIBUTION_COLUMNS,
-              *RATING_COLUMNS)
+              *RATING_COLUMNS, "verification", "verified_evidence")
 # Fields of the row's second line ("more fields"): shown open when one of them has a value.
 EXTRA_FIELDS = ("claimed_kgco2e_per_unit", "uncertainty_pct", "notes", *DISTRIBUTION_COLUMNS,
-                *RATING_COLUMNS)
+                *RATING_COLUMNS, "verified_evidence")
 MAX_EXTRA_ROWS = 20
 PICKER_LIMIT = 40
 
@@ -87,10 +90,12 @@ def study_product_stages(request, report_number, product_code):
     page = paginator.get_page(request.GET.get("page"))
     extra = _int(request.GET.get("extra"), 0, high=MAX_EXTRA_ROWS)
 
+    evidence_files = study_evidence(study)
     saved = False
     if request.method == "POST":
         boundary_form = StageBoundaryForm(request.POST, instance=stage, prefix="stage")
-        formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix=FORMSET_PREFIX)
+        formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix=FORMSET_PREFIX,
+                                  evidence={e.pk: e for e in evidence_files})
         saved = _save(request, study, stage, boundary_form, formset)
         if saved:
             last = bool(formset.new_objects)  # new rows go to the end of the stage
@@ -111,12 +116,22 @@ def study_product_stages(request, report_number, product_code):
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
                        result, product_result, extra=extra, editable=study_is_editable(study))
     context["saved"] = saved
+    context["evidence_files"] = evidence_files
+    by_activity: dict[int, list] = defaultdict(list)
+    for evidence in evidence_files:
+        if evidence.activity_id:
+            by_activity[evidence.activity_id].append(evidence)
+    for row in context["rows"]:
+        row.evidence = by_activity.get(row.pk, [])
+    context["editor_url"] = request.get_full_path()
     from .comment_links import open_comments_by_activity
 
     comments = study_comments(study)
     open_comments = open_comments_by_activity(comments)
+    suppliers = activity_suppliers(row.pk for row in context["rows"] if row.pk)
     for row in context["rows"]:
         row.open_comment = open_comments.get(row.pk)  # the row's marker links to it
+        row.supplied = suppliers.get(row.pk)  # accepted from a data request: who supplied it
     context["unresolved_count"] = sum(1 for c in comments if not c.resolved)
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)
@@ -259,6 +274,7 @@ class ActivityRow:
     checks: list = field(default_factory=list)
     open_comment: int | None = None  # the first unresolved comment on the row
     options: dict = field(default_factory=dict)  # the selects' options as HTML (RowOptions)
+    evidence: list = field(default_factory=list)  # the evidence files attached to the row
 
     @property
     def show_extra(self) -> bool:
@@ -286,6 +302,7 @@ class RowOptions:
             "data_type": (None, DataType.choices),
             "distribution": (_("未填（按 ±% 或数据质量）"), DistributionKind.choices),
             "rating": ("—", [(str(n), str(n)) for n in range(1, 6)]),
+            "verification": (None, VerificationStatus.choices),
         }
         self._rating_labels = [(n, _field_label(n)) for n in RATING_COLUMNS]
 
@@ -311,6 +328,7 @@ class RowOptions:
             "basis": self._options("basis", values.get("basis", "")),
             "data_type": self._options("data_type", values.get("data_type", "")),
             "distribution": self._options("distribution", values.get("distribution", "")),
+            "verification": self._options("verification", values.get("verification", "")),
             "ratings": ratings,
         }
 
@@ -326,15 +344,18 @@ def _text(value) -> str:
 
 
 def _row_from_record(prefix: str, number: int, record) -> ActivityRow:
-    values = {name: _text(getattr(record, name)) for name in ROW_FIELDS if name != "factor"}
+    values = {name: _text(getattr(record, name)) for name in ROW_FIELDS
+              if name not in ("factor", "verified_evidence")}
     values["factor"] = str(record.factor_id)
+    values["verified_evidence"] = _text(record.verified_evidence_id)
     return ActivityRow(prefix=prefix, number=number, pk=record.pk, values=values,
                        factor=record.factor)
 
 
 def _blank_row(prefix: str) -> ActivityRow:
     values = dict.fromkeys(ROW_FIELDS, "")
-    values.update(basis=Basis.ANNUAL_TOTAL, allocation="1", data_type=DataType.PRIMARY)
+    values.update(basis=Basis.ANNUAL_TOTAL, allocation="1", data_type=DataType.PRIMARY,
+                  verification=VerificationStatus.NOT_VERIFIED)
     return ActivityRow(prefix=prefix, number="", values=values)
 
 
@@ -362,9 +383,15 @@ def _row_labels() -> dict[str, str]:
         "allocation": _("分配比例"), "data_type": _("数据类型"), "source": _("数据来源"),
         "claimed": _("原报告声明值 (kgCO₂e/功能单位)"), "uncertainty": _("不确定性 (%)"),
         "notes": _("备注"), "open_comment": _("此行有未解决的审阅意见"),
+        "supplied_by": _("企业提供："), "data_request": _("数据请求"), "accepted_by": _("核查员接受："),
         # The quantity's distribution and data-quality ratings (docs/uncertainty.md).
         "distribution": _("不确定性分布"),
         "ratings_title": _("数据质量评分（1 最好 … 5 最差）"),
+        # How the figure was checked, and against which file (docs/evidence.md).
+        "verification": _("核实状态"),
+        "verified_evidence": _("核实依据"), "evidence": _("证据文件"),
+        "evidence_none": _("—（未选择）"), "upload_evidence": _("上传证据"),
+        "evidence_download": _("下载"),
     }
 
 
