@@ -79,4 +79,6 @@ def data_quality_statement(product: dict) -> str:
             "product": product["name"], "primary": product["primary_share"]}
     verified = _("按排放量计，%(kg)s 的数据已对照证据核实（按活动数 %(count)s）。") % {
         "kg": product["verified_kg_pct"], "count": product["verified_count_pct"]}
-    return quality + verified
+    from django.utils.translation import get_language
+
+    return quality + ("" if (get_language() or "zh").startswith("zh") else " ") + verified
