@@ -85,6 +85,22 @@ def _counted(product: ProductInput, result: ProductResult) -> list[tuple[Activit
     return rows
 
 
+def unverified_hotspots(result: ProductResult, statuses) -> tuple[Hotspot, ...]:
+    """The activities of at least HOTSPOT_SHARE of the product's total (by magnitude, inside
+    the boundary) whose status (`statuses`: record id → status) is not "verified", largest
+    first: a warning before approval."""
+    in_boundary = {s.stage for s in result.stages if s.in_boundary}
+    rows = [a for a in result.activities if a.ok and a.stage in in_boundary]
+    total = math.fsum(abs(a.kgco2e) for a in rows)
+    if not total:
+        return ()
+    spots = [Hotspot(a.name, a.stage, abs(a.kgco2e) / total, statuses.get(a.record_id, NOT_VERIFIED),
+                     a.record_id)
+             for a in rows if abs(a.kgco2e) / total >= HOTSPOT_SHARE
+             and statuses.get(a.record_id, NOT_VERIFIED) != VERIFIED]
+    return tuple(sorted(spots, key=lambda h: -h.share))
+
+
 def product_verification(product: ProductInput, result: ProductResult) -> ProductVerification:
     rows = _counted(product, result)
     total = math.fsum(kg for _, kg, _ in rows)
