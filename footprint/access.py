@@ -186,6 +186,13 @@ def can_manage_factors(user) -> bool:
     return is_staff_role(user)
 
 
+def can_import_factors(user) -> bool:
+    """Bringing a whole library in (services/reference/library_import.py) is the work of
+    auditors and administrators, like importing a study; a lead verifier reviews the factors
+    studies use and does not load them."""
+    return is_administrator(user) or _is_auditor(user)
+
+
 # ------------------------------------------------------------------------ for the views
 # ------------------------------------------------------------------- PACT data exchange
 def can_manage_pact_grants(user, company: Company) -> bool:

@@ -205,6 +205,14 @@ class EmissionFactor(models.Model):
     source = models.TextField(_("来源"))
     published = models.CharField(_("发布日期"), max_length=20, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # The terms of the database the factor comes from (CLCD, ecoinvent extracts, supplier EPDs):
+    # printed with the source in a study's factor table. A factor whose licence forbids
+    # redistribution is printed with its value and source only (reports/chapters/data_collection.py).
+    licence_note = models.TextField(_("许可说明"), blank=True)
+    redistribution_allowed = models.BooleanField(
+        _("允许在报告中完整转载"), default=True,
+        help_text=_("不勾选：许可不允许转载该因子的详细信息，报告只打印因子值和来源。"),
+    )
     # The uncertainty its source publishes, if any (blank: the basic uncertainty of its gas,
     # docs/uncertainty.md). Parameters in the factor's own unit, as for an activity.
     distribution = models.CharField(
@@ -224,6 +232,14 @@ class EmissionFactor(models.Model):
         verbose_name = _("排放因子")
         verbose_name_plural = pgettext_lazy("plural", "排放因子")
         ordering = ["code", "-version"]
+        # The library's list and filters over tens of thousands of factors (bench/factor_library.py);
+        # name search on PostgreSQL also has trigram indexes (migration 0016_factor_library).
+        indexes = [
+            models.Index(fields=["is_current", "category", "code"], name="factor_current_list"),
+            models.Index(fields=["region"], name="factor_region"),
+            models.Index(fields=["year"], name="factor_year"),
+            models.Index(fields=["gas"], name="factor_gas"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="factor_code_version_unique"),
             models.CheckConstraint(

@@ -252,6 +252,14 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
+def factors_by_key(keys) -> dict[str, EmissionFactor]:
+    """Factor versions by their key ("CODE@version", as in calculation inputs)."""
+    query = Q(pk__in=[])
+    for code, _at, version in (key.rpartition("@") for key in keys):
+        query |= Q(code=code, version=int(version))
+    return {f.key: f for f in EmissionFactor.objects.filter(query)}
+
+
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
     """The library's current version of each factor code asked for (one query)."""
     return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
@@ -299,6 +307,20 @@ def factor_filter_values() -> dict[str, list]:
 
 def factor_versions(factor: EmissionFactor) -> QuerySet[EmissionFactor]:
     return EmissionFactor.objects.filter(code=factor.code).order_by("-version")
+
+
+def factor_version_studies(user, code: str) -> dict[int, list[Study]]:
+    """Every version of a factor code (by id) → the studies the user may see that use it, in
+    one query."""
+    out: dict[int, list[Study]] = {}
+    rows = (ActivityRecord.objects.filter(factor__code=code)
+            .filter(stage__study_product__study__in=studies_visible_to(user))
+            .values_list("factor_id", "stage__study_product__study_id").distinct())
+    pairs = list(rows)
+    studies = Study.objects.in_bulk({study_id for _f, study_id in pairs})
+    for factor_id, study_id in sorted(pairs, key=lambda p: studies[p[1]].report_number):
+        out.setdefault(factor_id, []).append(studies[study_id])
+    return out
 
 
 def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:

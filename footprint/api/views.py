@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, renderer_classes
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ..access import (
@@ -33,6 +35,7 @@ from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
 from ..services.evidence import storage as evidence_storage
 from ..services.freeze import StudyFrozenError, ensure_study_editable
+from ..services.interchange import openlca
 from ..services.interchange.document import FormatError
 from ..services.interchange.exporting import study_to_document
 from ..services.interchange.import_assignment import import_document_with_people
@@ -43,6 +46,7 @@ from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow import comments as comment_services
 from ..services.workflow import dispatch, transitions
 from ..services.workflow.signing import SigningUnavailable
+from .renderers import ZipRenderer
 from .serializers import (
     CommentSerializer,
     EvidenceSerializer,
@@ -93,6 +97,19 @@ def study_export(request, report_number):
     if study.is_frozen and study.issued_snapshot:
         return Response(study.issued_snapshot["document"])
     return Response(study_to_document(study))
+
+
+@extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
+               description="The study as an openLCA JSON-LD package (zip; docs/openlca.md): a "
+                           "process per product and stage, factor processes with elementary "
+                           "flows, and an LCIA method with the study's GWP100 values.")
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, ZipRenderer])
+def study_export_openlca(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    response = HttpResponse(openlca.study_to_openlca(study), content_type=openlca.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{openlca.package_filename(study)}"'
+    return response
 
 
 @extend_schema(request=TransitionRequestSerializer, responses=StudyDetailSerializer)

@@ -47,6 +47,11 @@ ROLE_DENIED = {
     ("study_evidence", "POST"): {"lead", "alice"},
     ("evidence_delete", "POST"): {"lead", "alice", "client"},
     ("api_evidence_list", "POST"): {"lead", "alice"},
+    # importing a factor library: auditors and administrators (access.can_import_factors)
+    ("factor_import", "GET"): {"client", "client2", "lead"},
+    ("factor_import", "POST"): {"client", "client2", "lead"},
+    ("factor_import_confirm", "POST"): {"client", "client2", "lead"},
+    ("factor_import_cancel", "POST"): {"client", "client2", "lead"},
 }
 POST_DATA = {
     "study_transition": {"action": "send_for_review"},
@@ -513,7 +518,13 @@ def _changes(case) -> list[tuple[str, list, object, set, str]]:
         ("api_study_comments", [number], {"text": "新意见"}, EVERYONE_WHO_SEES, "json"),
         ("api_study_import", [], lambda admin: import_doc(), STAFF_CREATORS, "json"),
         ("study_import_confirm", [], lambda admin: import_doc(), STAFF_CREATORS, "import"),
+        ("factor_import_confirm", [], {"csv": FACTOR_LIBRARY_CSV}, STAFF_CREATORS, "factor_import"),
     ]
+
+
+FACTOR_LIBRARY_CSV = (
+    "code,name_zh,name_en,category,value,numerator_unit,denominator_unit,gas,region,data_year,"
+    "source,published,notes\nMAT-NEW,新材料,,material,1.5,kg CO2e,kg,CO2e,CN,2024,测试,,\n")
 
 
 def _post(client, url, data, kind):
@@ -535,6 +546,13 @@ def _post(client, url, data, kind):
             return first
         token = first.content.decode().split('name="token" value="')[1].split('"')[0]
         return client.post(url, {"token": token, "replace": "0"})
+    if kind == "factor_import":
+        upload = SimpleUploadedFile("library.csv", data["csv"].encode(), "text/csv")
+        first = client.post(reverse("factor_import"), {"file": upload})
+        if first.status_code != 200:
+            return first
+        token = first.content.decode().split('name="token" value="')[1].split('"')[0]
+        return client.post(url, {"token": token})
     return client.post(url, data)
 
 
