@@ -22,6 +22,7 @@ from ...models import (
     ActivityRecord,
     Company,
     EmissionFactor,
+    EvidenceFile,
     LifecycleStage,
     Product,
     Study,
@@ -127,6 +128,8 @@ def _label(record, labels: _Labels, sp_codes: dict[int, str],
         return f"{record.code} {record.name}"
     if model is EmissionFactor:
         return f"{record.code} v{record.version}"
+    if model is EvidenceFile:
+        return record.original_name
     return str(record.id)
 
 
@@ -155,7 +158,7 @@ def _records(study: Study) -> list:
     """Every history record that concerns the study, of every model."""
     hist = {m: m.history.model for m in (Study, StudyProduct, LifecycleStage, ActivityRecord,
                                          VerificationTeamMember, StudyClaim, Company, Product,
-                                         EmissionFactor)}
+                                         EmissionFactor, EvidenceFile)}
     sp_ids = set(hist[StudyProduct].objects.filter(study_id=study.pk).values_list("id", flat=True))
     product_ids = set(
         hist[StudyProduct].objects.filter(study_id=study.pk).values_list("product_id", flat=True)
@@ -175,6 +178,7 @@ def _records(study: Study) -> list:
         hist[Company].objects.filter(id=study.company_id),
         hist[Product].objects.filter(id__in=product_ids),
         hist[EmissionFactor].objects.filter(id__in=factor_ids),
+        hist[EvidenceFile].objects.filter(study_id=study.pk),
     ]
     records = []
     for qs in querysets:

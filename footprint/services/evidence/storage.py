@@ -109,6 +109,8 @@ def evidence_add(*, study: Study, upload, filename: str, user=None,
         sha256=hashlib.sha256(data).hexdigest(), description=(description or "").strip()[:300],
         uploaded_by=user if user is not None and user.is_authenticated else None,
     )
+    if evidence.uploaded_by is not None:
+        evidence._history_user = evidence.uploaded_by  # the audit trail names them outside a request too
     evidence.file.save(f"{uuid.uuid4().hex}{EXTENSIONS[kind]}", ContentFile(data), save=False)
     try:
         evidence.full_clean()
