@@ -23,7 +23,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 
+from . import checks as C
 from .study import ActivityInput, ProductInput, ProductResult, display_percentages
 
 VERIFIED = "verified"
@@ -156,3 +158,20 @@ def pact_v2_scale(score: float) -> float:
 def pedigree_from_pact_v2(score: float) -> float:
     """The inverse: a PACT v2 DQR (1–3) on the pedigree scale (1–5)."""
     return 1 + (score - 1) * 2
+
+
+def verification_checks(result: ProductResult, statuses, with_evidence=frozenset()) -> tuple[C.Check, ...]:
+    """The findings as checks (checks.py: codes, messages in the active language): a warning
+    per unverified hotspot, an info per activity without any evidence file (`with_evidence`:
+    the record ids that have one; None skips that list)."""
+    index_of = {a.record_id: a.index for a in result.activities}
+    out = [C.Check(C.WARNING, C.HOTSPOT_NOT_VERIFIED, index_of.get(h.record_id),
+                   MappingProxyType({"name": h.name, "stage": h.stage, "share": h.share, "status": h.status}),
+                   stage=h.stage)
+           for h in unverified_hotspots(result, statuses)]
+    if with_evidence is not None:
+        in_boundary = {s.stage for s in result.stages if s.in_boundary}
+        out += [C.Check(C.INFO, C.NO_EVIDENCE, a.index, MappingProxyType({"name": a.name, "stage": a.stage}),
+                        stage=a.stage)
+                for a in result.activities if a.ok and a.stage in in_boundary and a.record_id not in with_evidence]
+    return tuple(out)

@@ -62,9 +62,8 @@ def approval_warnings(study: Study, *, result: StudyResult | None = None, **_kno
     hotspots (≥ 10 % of a product's total) not verified against evidence (docs/evidence.md)."""
     from django.utils.translation import gettext as _
 
-    from ...choices import Stage
     from ...models import ActivityRecord
-    from ..calculation.verification import unverified_hotspots
+    from ..calculation.verification import verification_checks
 
     if result is None:
         from ..results import study_results
@@ -72,12 +71,6 @@ def approval_warnings(study: Study, *, result: StudyResult | None = None, **_kno
         result = study_results(study)
     statuses = dict(ActivityRecord.objects.filter(stage__study_product__study=study)
                     .values_list("id", "verification"))
-    from .. import formatting as F
-
-    warnings = []
-    for product in result.products:
-        for h in unverified_hotspots(product, statuses):
-            warnings.append(_("产品 %(code)s：“%(name)s”（%(stage)s）占碳足迹的 %(share)s，尚未对照证据核实。") % {
-                "code": product.code, "name": h.name, "stage": Stage(h.stage).label,
-                "share": F.percent_text(h.share)})
-    return warnings
+    return [_("产品 %(code)s：%(message)s") % {"code": product.code, "message": check.message}
+            for product in result.products
+            for check in verification_checks(product, statuses, with_evidence=None)]

@@ -17,10 +17,11 @@ from .test_study import ALL_STAGES_EXPLAINED, product, study
 ONE = FactorInput("ONE@1", "ONE", 1.0, "kg/kWh", "CO2", 1, "ONE")
 
 
-def row(name, kwh, *, verification="not_verified", evidence=False, data_type="primary", ratings=()):
+def row(name, kwh, *, verification="not_verified", evidence=False, data_type="primary", ratings=(),
+        record_id=None):
     return ActivityInput(stage="production", name=name, quantity=kwh, unit="kWh", factor_key=ONE.key,
                          verification=verification, has_evidence=evidence, data_type=data_type,
-                         ratings=ratings)
+                         ratings=ratings, record_id=record_id)
 
 
 def summary(*rows):
@@ -74,3 +75,20 @@ def test_an_unrated_criterion_leaves_the_dqr_open():
 def test_scales():
     assert [pact_v2_scale(s) for s in (1, 3, 5)] == [1, 2, 3]
     assert pedigree_from_pact_v2(2.5) == 4
+
+
+def test_findings_as_checks_with_messages():
+    from footprint.services.calculation import checks as C
+    from footprint.services.calculation.verification import verification_checks
+
+    p = product(row("电", 600, record_id=1), row("柴油", 300, record_id=2), row("包装", 100, record_id=3),
+                output=1.0, stages=ALL_STAGES_EXPLAINED)
+    result = calculate_study(study(p, factors=(ONE,), library=(ONE,))).products[0]
+    found = verification_checks(result, {1: "verified", 2: "sampled"}, with_evidence={1})
+    # 电 (60 %) is verified; 柴油 (30 %, sampled) and 包装 (exactly 10 %) are hotspots not verified
+    warnings = [c for c in found if c.code == C.HOTSPOT_NOT_VERIFIED]
+    assert [(c.params["name"], c.severity) for c in warnings] == [("柴油", C.WARNING), ("包装", C.WARNING)]
+    assert warnings[0].message == "“柴油”（生产）占产品碳足迹的 30.0 %，核实状态为“抽样核实”，尚未对照证据核实；批准前应对照证据核实。"
+    missing = [c for c in found if c.code == C.NO_EVIDENCE]
+    assert [c.params["name"] for c in missing] == ["柴油", "包装"] and missing[0].severity == C.INFO
+    assert missing[0].message == "活动数据“柴油”（生产）没有证据文件。"
