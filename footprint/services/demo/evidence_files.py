@@ -2,8 +2,8 @@
 photo (PNG), a waybill (CSV) and a bill of materials (XLSX). The data are fictional, like the
 demo companies; the files are what a company's people upload (docs/evidence.md).
 
-The bill is HTML rendered by WeasyPrint (already the project's PDF engine) with a URL fetcher
-that fetches nothing; the photo is drawn with Pillow; the workbook is written with openpyxl.
+The bill and the photo are drawn with Pillow (the bill saved as a one-page PDF, as a scanned
+bill is; reports/pdf.py stays the only WeasyPrint user); the workbook is written with openpyxl.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import io
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 
 
 @dataclass(frozen=True)
@@ -24,47 +23,61 @@ class DemoEvidence:
     description: str
 
 
-def _refuse(url: str):  # the bill needs nothing from outside
-    raise ValueError(f"no external resources in a demo bill: {url}")
+# Debian's fonts-noto-cjk (scripts/setup.sh installs it for the reports too).
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(CJK_FONT, size)
+    except OSError:  # without the font the bill still renders, in the default face
+        return ImageFont.load_default(size=size)
 
 
 def electricity_bill_pdf(*, company: str, account: str, period_start: dt.date, period_end: dt.date,
                          kwh: Decimal, price_per_kwh: Decimal = Decimal("0.6523"),
                          supplier: str = "国网浙江省电力有限公司杭州供电公司") -> bytes:
-    """A monthly electricity bill: supplier, customer, meter readings, kWh, amount due."""
-    from weasyprint import HTML
+    """A monthly electricity bill as a company scans it: one A4 page drawn with Pillow and
+    saved as PDF (reports/pdf.py stays the only WeasyPrint user). Its figures are also in the
+    PDF's subject, for whoever reads it without looking."""
+    from PIL import Image, ImageDraw
 
-    start_reading = Decimal("184523.6")
     amount = (kwh * price_per_kwh).quantize(Decimal("0.01"))
-    rows = [("峰时段", kwh * Decimal("0.42")), ("平时段", kwh * Decimal("0.35")), ("谷时段", kwh * Decimal("0.23"))]
-    cells = "".join(
-        f"<tr><td>{escape(name)}</td><td class='n'>{q:,.1f}</td><td class='n'>{price_per_kwh}</td>"
-        f"<td class='n'>{(q * price_per_kwh):,.2f}</td></tr>" for name, q in rows)
-    html = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
-      @page {{ size: A4; margin: 18mm; }}
-      body {{ font-family: "Noto Sans CJK SC", "DejaVu Sans", sans-serif; font-size: 10pt; color: #222; }}
-      h1 {{ font-size: 16pt; margin: 0 0 2mm; color: #0b5394; }}
-      .sub {{ color: #666; margin-bottom: 6mm; }}
-      table {{ width: 100%; border-collapse: collapse; margin: 4mm 0; }}
-      td, th {{ border: 0.3mm solid #999; padding: 1.5mm 2mm; }}
-      th {{ background: #e8eef6; text-align: left; }}
-      .n {{ text-align: right; }}
-      .total {{ font-size: 13pt; font-weight: bold; }}
-    </style></head><body>
-      <h1>{escape(supplier)} 电费通知单</h1>
-      <div class="sub">Electricity bill · 账单编号 EB-{account}-{period_end:%Y%m}</div>
-      <table>
-        <tr><th>户名</th><td>{escape(company)}</td><th>户号</th><td>{escape(account)}</td></tr>
-        <tr><th>计费周期</th><td>{period_start:%Y-%m-%d} 至 {period_end:%Y-%m-%d}</td><th>用电类别</th><td>大工业用电</td></tr>
-        <tr><th>上次示数</th><td class="n">{start_reading:,.1f}</td><th>本次示数</th><td class="n">{start_reading + kwh:,.1f}</td></tr>
-      </table>
-      <table><tr><th>时段</th><th class="n">电量 (kWh)</th><th class="n">电价 (元/kWh)</th><th class="n">金额 (元)</th></tr>
-        {cells}
-        <tr><th>合计</th><th class="n">{kwh:,.1f}</th><th></th><th class="n">{amount:,.2f}</th></tr></table>
-      <p class="total">本期用电量：{kwh:,.1f} kWh　应缴电费：¥ {amount:,.2f}</p>
-      <p>请于 {period_end + dt.timedelta(days=15):%Y-%m-%d} 前缴清电费。本通知单为演示数据，非真实账单。</p>
-    </body></html>"""
-    return HTML(string=html, base_url=None, url_fetcher=_refuse).write_pdf()
+    start_reading = Decimal("184523.6")
+    page = Image.new("RGB", (1240, 1754), "white")  # A4 at 150 dpi
+    draw = ImageDraw.Draw(page)
+    title, text, small = _font(40), _font(26), _font(22)
+    draw.text((90, 90), f"{supplier} 电费通知单", font=title, fill=(11, 83, 148))
+    draw.text((90, 150), f"Electricity bill · 账单编号 EB-{account}-{period_end:%Y%m}", font=small, fill=(90, 90, 90))
+    lines = [
+        ("户名", company), ("户号", account),
+        ("计费周期", f"{period_start:%Y-%m-%d} 至 {period_end:%Y-%m-%d}"), ("用电类别", "大工业用电"),
+        ("上次示数", f"{start_reading:,.1f}"), ("本次示数", f"{start_reading + kwh:,.1f}"),
+    ]
+    y = 230
+    for label, value in lines:
+        draw.rectangle((90, y, 1150, y + 50), outline=(150, 150, 150))
+        draw.text((110, y + 10), label, font=text, fill=(40, 40, 40))
+        draw.text((360, y + 10), value, font=text, fill=(20, 20, 20))
+        y += 50
+    y += 40
+    draw.text((110, y), "时段        电量 (kWh)        电价 (元/kWh)        金额 (元)", font=text, fill=(40, 40, 40))
+    for name, share in (("峰时段", Decimal("0.42")), ("平时段", Decimal("0.35")), ("谷时段", Decimal("0.23"))):
+        y += 48
+        q = kwh * share
+        draw.text((110, y), f"{name}      {q:>12,.1f}      {price_per_kwh:>10}      {q * price_per_kwh:>12,.2f}",
+                  font=text, fill=(20, 20, 20))
+    y += 90
+    draw.text((110, y), f"本期用电量：{kwh:,.1f} kWh    应缴电费：¥ {amount:,.2f}", font=title, fill=(0, 0, 0))
+    y += 80
+    draw.text((110, y), f"请于 {period_end + dt.timedelta(days=15):%Y-%m-%d} 前缴清电费。本通知单为演示数据，非真实账单。",
+              font=small, fill=(90, 90, 90))
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=150.0, title=f"电费通知单 {period_end:%Y-%m}", author=supplier,
+              subject=f"{company} {period_start:%Y-%m-%d}..{period_end:%Y-%m-%d} {kwh} kWh {amount} CNY")
+    return out.getvalue()
 
 
 def meter_photo_png(*, reading: Decimal, meter_number: str, seed: int = 7) -> bytes:
