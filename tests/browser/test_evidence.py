@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def test_upload_from_a_row_then_verify_it_against_the_file(page, demo, settings, tmp_path):
+def test_upload_from_a_row_then_verify_it_against_the_file(page, demo, settings, tmp_path, screenshot_dir):
     from footprint.models import ActivityRecord, EvidenceFile
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -41,7 +41,9 @@ def test_upload_from_a_row_then_verify_it_against_the_file(page, demo, settings,
     activity.refresh_from_db()
     assert (activity.verification, activity.verified_evidence_id) == ("verified", evidence.pk)
     # The evidence tab lists it with its download link.
+    row.screenshot(path=str(screenshot_dir / "evidence-row.png"))
     page.goto(page.base + "/studies/202508175GHG/evidence/")
+    page.screenshot(path=str(screenshot_dir / "evidence.png"), full_page=True)
     link = page.locator("#evidence-table a[download]")
     assert link.inner_text() == "电费单.pdf"
     with page.expect_download() as info:
