@@ -149,7 +149,7 @@ def gwp_tables() -> tuple[dict[int, dict[str, float]], dict[str, int]]:
 def study_products_with_data(study: Study) -> list[StudyProduct]:
     """Products of a study with stages, activities and factors, in a constant number of
     queries whatever the number of activities."""
-    activities = ActivityRecord.objects.select_related("factor").order_by("position", "id")
+    activities = ActivityRecord.objects.select_related("factor", "verified_evidence").order_by("position", "id")
     return list(
         StudyProduct.objects.filter(study=study)
         .select_related("product")

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ..models import ActivityRecord, EmissionFactor, LifecycleStage, Study, StudyClaim, StudyProduct
+from django.db.models import Exists, OuterRef, Q
+
+from ..models import (
+    ActivityRecord,
+    EmissionFactor,
+    EvidenceFile,
+    LifecycleStage,
+    Study,
+    StudyClaim,
+    StudyProduct,
+)
 from ..selectors import gwp_tables
 from .calculation.study import (
     ActivityInput,
@@ -70,9 +80,13 @@ def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
         stages_by_product[sp_id].append(StageInput(stage, reason))
     rows = list(
         ActivityRecord.objects.filter(stage__study_product__study_id__in=by_id)
+        .annotate(has_evidence=Exists(EvidenceFile.objects.filter(activity=OuterRef("pk")))
+                  | Q(verified_evidence__isnull=False))
         .order_by("position", "id")
         .values_list("id", "stage_id", "name", "quantity", "unit", "basis", "allocation",
-                     "factor_id", "claimed_kgco2e_per_unit")
+                     "factor_id", "claimed_kgco2e_per_unit", "data_type", "verification",
+                     "has_evidence", "dq_reliability", "dq_completeness", "dq_temporal",
+                     "dq_geographical", "dq_technological")
     )
     factor_rows = {f.pk: f for f in EmissionFactor.objects.filter(pk__in={r[7] for r in rows})}
     key_of = {pk: f.key for pk, f in factor_rows.items()}
@@ -80,7 +94,8 @@ def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
     activities_by_product: dict[int, list[ActivityInput]] = {sp.pk: [] for sp in study_products}
     factors_by_study: dict[int, dict[str, FactorInput]] = {pk: {} for pk in by_id}
     study_of_product = {sp.pk: sp.study_id for sp in study_products}
-    for pk, stage_id, name, quantity, unit, basis, allocation, factor_id, claimed in rows:
+    for (pk, stage_id, name, quantity, unit, basis, allocation, factor_id, claimed, data_type,
+         verification, has_evidence, *ratings) in rows:
         sp_id, stage = stage_of[stage_id]
         key = key_of[factor_id]
         factors_by_study[study_of_product[sp_id]][key] = factor_inputs[key]
@@ -89,7 +104,8 @@ def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
                 stage=stage, name=name, quantity=float(quantity), unit=unit, factor_key=key,
                 basis=basis, allocation=float(allocation),
                 claimed_kgco2e_per_unit=None if claimed is None else float(claimed),
-                record_id=pk,
+                record_id=pk, data_type=data_type, verification=verification,
+                has_evidence=bool(has_evidence), ratings=tuple(r or 0 for r in ratings),
             )
         )
     gwp_by_version, current_gwp = gwp_tables()
