@@ -984,6 +984,30 @@ class BackgroundJob(models.Model):
         return self.status in self.ACTIVE
 
 
+class StudyDataVersion(models.Model):
+    """A token that changes whenever anything a study's report prints changes: the study, its
+    products, stages, activities, claims, team, people, company, the factors it uses, the GWP
+    tables, its images. Draft PDFs are cached under it (reports/draft_cache.py), so a repeat
+    download reads one row instead of the whole study.
+
+    Changed by model signals registered in one place (services/data_version.py), so the
+    forms, the admin, the API, the importer and the commands all change it. A random token
+    rather than a counter: a restored backup or a lost row can never bring back a token that
+    was once given to other data. A study without a row gets a new token when asked."""
+
+    study = models.OneToOneField(Study, on_delete=models.CASCADE, primary_key=True,
+                                 related_name="data_version")
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("研究数据版本")
+        verbose_name_plural = pgettext_lazy("plural", "研究数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.study_id}: {self.token}"
+
+
 # ------------------------------------------------------------------- data requests (issue 15)
 class DataRequest(models.Model):
     """The certification body asks the company for activity data: a list of rows to fill,
