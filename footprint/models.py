@@ -160,6 +160,17 @@ def factor_family(code: str) -> str:
     return _YEAR_SUFFIX.sub("", code)
 
 
+def factor_search_text():
+    """What the library's search box looks in: UPPER(code ‖ name_zh ‖ name_en), one expression,
+    so that PostgreSQL answers `LIKE '%…%'` from one trigram index on exactly this expression
+    (migration 0016_factor_library builds it from this function; selectors.factor_search
+    filters on it). Change both together, or the index stops being used."""
+    from django.db.models.functions import Concat, Upper
+
+    return Upper(Concat("code", models.Value(" "), "name_zh", models.Value(" "), "name_en",
+                        output_field=models.TextField()))
+
+
 class EmissionFactor(models.Model):
     """A published emission factor: mass of `gas` per unit of activity, with its provenance.
 

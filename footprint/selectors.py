@@ -22,6 +22,7 @@ from .models import (
     Study,
     StudyProduct,
     StudyTransition,
+    factor_search_text,
 )
 
 
@@ -271,14 +272,12 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
     """The factor library, searched by code and names (Chinese, English) and filtered by its
     columns (the source has a filter of its own). Quick for 50,000 factors: the indexes of
     migration 0016_factor_library, bench/factor_library.py, docs/performance.md."""
-    from django.db.models import Q
-
     qs = EmissionFactor.objects.all()
     if current_only:
         qs = qs.filter(is_current=True)
     if q:
-        qs = qs.filter(
-            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
+        # one expression, one trigram index on PostgreSQL (models.factor_search_text)
+        qs = qs.alias(search_text=factor_search_text()).filter(search_text__contains=q.upper())
     if category:
         qs = qs.filter(category=category)
     if region:
