@@ -18,13 +18,20 @@ def add_trigram_index(apps, schema_editor):
             schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     except DatabaseError:
         return
-    from django.contrib.postgres.indexes import GinIndex, OpClass
+    from django.db.models.sql import Query
 
     from footprint.models import factor_search_text
 
+    # The expression as the ORM writes it in a query (Django's GinIndex(OpClass(...)) puts the
+    # operator class inside the expression's parentheses for this one: a syntax error).
     model = apps.get_model("footprint", "EmissionFactor")
-    schema_editor.add_index(model, GinIndex(OpClass(factor_search_text(), name="gin_trgm_ops"),
-                                            name=SEARCH_INDEX))
+    query = Query(model)
+    compiler = query.get_compiler(connection=schema_editor.connection)
+    sql, params = compiler.compile(factor_search_text().resolve_expression(query))
+    sql = sql % tuple(schema_editor.quote_value(p) for p in params)
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON {model._meta.db_table} "
+        f"USING gin (({sql}) gin_trgm_ops)")
 
 
 def drop_trigram_index(apps, schema_editor):
