@@ -246,8 +246,10 @@ class EmissionFactor(models.Model):
         # The library's list and filters over tens of thousands of factors (bench/factor_library.py);
         # name search on PostgreSQL also has trigram indexes (migration 0016_factor_library).
         indexes = [
-            # the list's order: read in index order, a page stops after 50 rows
-            models.Index(fields=["category", "code", "-version"], name="factor_list_order"),
+            # the list's order over current versions: read in index order, a page stops after
+            # its 50 rows (also a deep page: no sort of the whole library)
+            models.Index(fields=["category", "code", "-version"], name="factor_list_order",
+                         condition=Q(is_current=True)),
             models.Index(fields=["region"], name="factor_region"),
             models.Index(fields=["year"], name="factor_year"),
             models.Index(fields=["gas"], name="factor_gas"),

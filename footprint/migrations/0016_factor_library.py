@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='emissionfactor',
-            index=models.Index(fields=['category', 'code', '-version'], name='factor_list_order'),
+            index=models.Index(condition=models.Q(('is_current', True)), fields=['category', 'code', '-version'], name='factor_list_order'),
         ),
         migrations.AddIndex(
             model_name='emissionfactor',
