@@ -6,7 +6,7 @@ views turn "not in my queryset" into 404.
 
 from __future__ import annotations
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .choices import Role
 from .models import (
@@ -304,7 +304,8 @@ def factor_filter_values() -> dict[str, list]:
 
     # order_by(): without it the model's ordering joins the DISTINCT (one row per factor)
     factors = EmissionFactor.objects.order_by()
-    newest = factors.aggregate(pk=Max("pk"), at=Max("created_at"))
+    newest = dict(zip(("pk", "at"), factors.order_by("-pk").values_list("pk", "created_at").first()
+                      or (None, None), strict=True))
 
     def read() -> dict[str, list]:
         return {
