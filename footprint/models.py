@@ -163,6 +163,17 @@ def factor_family(code: str) -> str:
     return _YEAR_SUFFIX.sub("", code)
 
 
+def factor_search_text():
+    """What the library's search box looks in: UPPER(code ‖ name_zh ‖ name_en), one expression,
+    so that PostgreSQL answers `LIKE '%…%'` from one trigram index on exactly this expression
+    (migration 0016_factor_library builds it from this function; selectors.factor_search
+    filters on it). Change both together, or the index stops being used."""
+    from django.db.models.functions import Concat, Upper
+
+    return Upper(Concat("code", models.Value(" "), "name_zh", models.Value(" "), "name_en",
+                        output_field=models.TextField()))
+
+
 class EmissionFactor(models.Model):
     """A published emission factor: mass of `gas` per unit of activity, with its provenance.
 
@@ -238,8 +249,10 @@ class EmissionFactor(models.Model):
         # The library's list and filters over tens of thousands of factors (bench/factor_library.py);
         # name search on PostgreSQL also has trigram indexes (migration 0016_factor_library).
         indexes = [
-            # the list's order: read in index order, a page stops after 50 rows
-            models.Index(fields=["category", "code", "-version"], name="factor_list_order"),
+            # the list's order over current versions: read in index order, a page stops after
+            # its 50 rows (also a deep page: no sort of the whole library)
+            models.Index(fields=["category", "code", "-version"], name="factor_list_order",
+                         condition=Q(is_current=True)),
             models.Index(fields=["region"], name="factor_region"),
             models.Index(fields=["year"], name="factor_year"),
             models.Index(fields=["gas"], name="factor_gas"),
