@@ -12,7 +12,7 @@ A shared record changes the token of every study that prints it:
 | saved or deleted           | studies whose token changes                                  |
 |----------------------------|--------------------------------------------------------------|
 | Study (fields, auditors)   | that study                                                   |
-| StudyProduct, StudyClaim, VerificationTeamMember, StudyTransition, StudyGwpChange | its study |
+| StudyProduct, StudyClaim, VerificationTeamMember, StudyTransition, StudyGwpChange, EvidenceFile | its study |
 | LifecycleStage             | the study of its product                                     |
 | ActivityRecord             | the study of its stage                                       |
 | Product                    | every study of that product                                  |
@@ -46,6 +46,7 @@ from ..models import (
     ActivityRecord,
     Company,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
@@ -229,6 +230,7 @@ _RECEIVERS = [
     (VerificationTeamMember, "study"),
     (StudyTransition, "study"),
     (StudyGwpChange, "study"),
+    (EvidenceFile, "study"),  # the annex lists the evidence files
     (LifecycleStage, "study_product"),
     (ActivityRecord, "stage"),
     (Product, "product"),

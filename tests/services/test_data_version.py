@@ -139,6 +139,21 @@ def test_image_upload(seed_study, settings, tmp_path):
     assert _moved(before) == {SEED}
 
 
+def test_evidence_upload_and_delete(seed_study, demo_users, settings, tmp_path):
+    """The report's annex lists the evidence files."""
+    from footprint.services.evidence import storage
+
+    settings.MEDIA_ROOT = tmp_path
+    before = _keys()
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    evidence = storage.evidence_add(study=seed_study, upload=pdf, filename="电费单.pdf",
+                                    user=demo_users["auditor"])
+    assert _moved(before) == {SEED}
+    before = _keys()
+    storage.evidence_delete(evidence=evidence)
+    assert _moved(before) == {SEED}
+
+
 # ------------------------------------------------------------------ admin
 def test_admin_user_name_moves_the_studies_that_print_the_person(client, demo_users):
     client.force_login(demo_users["admin"])
