@@ -14,6 +14,13 @@ from footprint.services.workflow import issue_jobs, issuing, transitions
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
+@pytest.fixture(autouse=True)
+def tiny_issued_report(settings):
+    """These tests check the issuing job, not the report's pages: a one-page real PDF, signed
+    for real, instead of the seed study's full report (tests/tiny_report.py says why)."""
+    settings.REPORT_RENDERER = "tests.tiny_report.render_issued_pdf"
+
+
 @pytest.fixture
 def approved(seed_study, demo_users, signing):
     u = demo_users
