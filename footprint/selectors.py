@@ -301,29 +301,6 @@ def company_studies(user, company: Company) -> QuerySet[Study]:
     return studies_visible_to(user).filter(company=company).order_by("-updated_at")
 
 
-def study_uncertainty_rows(study: Study) -> tuple[dict[int, tuple], dict[str, tuple]]:
-    """What the Monte Carlo analysis needs beyond the calculation input, in two queries:
-    per activity record (id → quantity, distribution kind, GSD², SD, low, high, ±%, the five
-    data-quality ratings, data type, its factor's category) and per factor version
-    (key → gas, distribution kind, GSD², SD, low, high)."""
-    activities = {
-        row[0]: row[1:]
-        for row in ActivityRecord.objects.filter(stage__study_product__study=study).values_list(
-            "id", "quantity", "distribution", "distribution_gsd2", "distribution_sd",
-            "distribution_low", "distribution_high", "uncertainty_pct", "dq_reliability",
-            "dq_completeness", "dq_temporal", "dq_geographical", "dq_technological",
-            "data_type", "factor__category")
-    }
-    factors = {
-        f"{code}@{version}": rest
-        for code, version, *rest in EmissionFactor.objects.filter(
-            activities__stage__study_product__study=study).distinct().values_list(
-            "code", "version", "gas", "distribution", "distribution_gsd2", "distribution_sd",
-            "distribution_low", "distribution_high")
-    }
-    return activities, factors
-
-
 def products_lacking_pact_particulars(study: Study) -> list[str]:
     """Codes of the study's products whose mass or fossil carbon content PACT still needs."""
     return list(

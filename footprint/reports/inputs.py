@@ -121,7 +121,8 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         qr_svg=qr_svg,
         verification_url_local=bool(url) and verification_url_is_local(),
         generated_at=timezone.localtime() if not final else _issued_at(study),
-        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
+        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result,
+                                      facts=as_entered),
     )
 
 

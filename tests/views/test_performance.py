@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # for the count of studies waiting for the user (its "等我处理" tab).
 STAGE_EDITOR_QUERIES = 19
 # The results page adds two for the Monte Carlo card: the activities' distributions and ratings,
-# the factors' published uncertainty (selectors.study_uncertainty_rows).
+# the factors' published uncertainty (read with the study's facts, services/facts).
 RESULTS_QUERIES = 15
 DASHBOARD_QUERIES = 15
 
