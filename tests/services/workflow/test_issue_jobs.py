@@ -15,10 +15,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
 @pytest.fixture(autouse=True)
-def tiny_issued_report(settings):
-    """These tests check the issuing job, not the report's pages: a one-page real PDF, signed
-    for real, instead of the seed study's full report (tests/tiny_report.py says why)."""
-    settings.REPORT_RENDERER = "tests.tiny_report.render_issued_pdf"
+def _tiny_report(tiny_issued_report):
+    """These tests check the issuing job, not the report's pages (tests/tiny_report.py)."""
 
 
 @pytest.fixture
