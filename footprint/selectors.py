@@ -14,6 +14,7 @@ from .models import (
     Comment,
     Company,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
@@ -47,6 +48,19 @@ def studies_visible_to(user) -> QuerySet[Study]:
         # A draft never sent (including a new revision) stays with the certification body.
         return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False)
     return qs.none()
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """The evidence files of the studies the user may open (another company's never)."""
+    return EvidenceFile.objects.filter(study__in=studies_visible_to(user)).select_related(
+        "study", "activity", "uploaded_by")
+
+
+def study_evidence(study: Study) -> list[EvidenceFile]:
+    """A study's evidence files in upload order, each with its activity and uploader."""
+    return list(EvidenceFile.objects.filter(study=study)
+                .select_related("activity", "activity__stage__study_product__product", "uploaded_by")
+                .order_by("uploaded_at", "id"))
 
 
 def study_transitions(study: Study) -> list[StudyTransition]:
@@ -285,6 +299,20 @@ def factor_filter_values() -> dict[str, list]:
 
 def factor_versions(factor: EmissionFactor) -> QuerySet[EmissionFactor]:
     return EmissionFactor.objects.filter(code=factor.code).order_by("-version")
+
+
+def factor_version_studies(user, code: str) -> dict[int, list[Study]]:
+    """Every version of a factor code (by id) → the studies the user may see that use it, in
+    one query."""
+    out: dict[int, list[Study]] = {}
+    rows = (ActivityRecord.objects.filter(factor__code=code)
+            .filter(stage__study_product__study__in=studies_visible_to(user))
+            .values_list("factor_id", "stage__study_product__study_id").distinct())
+    pairs = list(rows)
+    studies = Study.objects.in_bulk({study_id for _f, study_id in pairs})
+    for factor_id, study_id in sorted(pairs, key=lambda p: studies[p[1]].report_number):
+        out.setdefault(factor_id, []).append(studies[study_id])
+    return out
 
 
 def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:

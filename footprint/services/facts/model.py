@@ -121,6 +121,9 @@ class FactorFacts:
     distribution_sd: Decimal | None = None
     distribution_low: Decimal | None = None
     distribution_high: Decimal | None = None
+    licence_note: str = ""
+    # False: the licence allows printing the value and its source only (docs/factor-library.md)
+    redistribution_allowed: bool = True
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ def factor_facts(f: EmissionFactor) -> FactorFacts:
         family=f.family, distribution=f.distribution, distribution_gsd2=f.distribution_gsd2,
         distribution_sd=f.distribution_sd, distribution_low=f.distribution_low,
         distribution_high=f.distribution_high,
+        licence_note=f.licence_note, redistribution_allowed=f.redistribution_allowed,
     )
 
 
