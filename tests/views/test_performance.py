@@ -12,12 +12,12 @@ from .conftest import make_large_study
 
 pytestmark = pytest.mark.django_db
 
-# One query each for the study's claims of its source report (selectors.study_calculation_inputs);
+# One query each for the study's claims of its source report (services/facts, read for the calculation);
 # the stage editor one more for the open comments (the rows' markers), the dashboard one more
 # for the count of studies waiting for the user (its "等我处理" tab).
 STAGE_EDITOR_QUERIES = 19
-# The results page adds two for the Monte Carlo card: the activities' distributions and ratings,
-# the factors' published uncertainty (read with the study's facts, services/facts).
+# The results page (its Monte Carlo card is a request of its own, which reads the distributions
+# and ratings with the study's facts, services/facts: no read of its own).
 RESULTS_QUERIES = 15
 DASHBOARD_QUERIES = 15
 
