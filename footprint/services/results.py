@@ -65,7 +65,11 @@ def calculation_input(facts: StudyFacts, *, gwp: Mapping[str, float],
                         factor_key=a.factor_key, basis=a.basis, allocation=float(a.allocation),
                         claimed_kgco2e_per_unit=(None if a.claimed_kgco2e_per_unit is None
                                                  else float(a.claimed_kgco2e_per_unit)),
-                        record_id=a.record_id,
+                        record_id=a.record_id, data_type=a.data_type,
+                        verification=a.verification, has_evidence=bool(a.has_evidence),
+                        ratings=tuple(r or 0 for r in (
+                            a.dq_reliability, a.dq_completeness, a.dq_temporal,
+                            a.dq_geographical, a.dq_technological)),
                     )
                     for a in p.activities
                 ),

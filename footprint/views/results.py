@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ..access import can_edit_study_data, get_study_for_user
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
+from ..reports.data_quality import present_verification
 from ..reports.uncertainty import present_uncertainty
 from ..services import formatting as F
 from ..services.calculation import checks as C
@@ -46,6 +47,9 @@ def study_results_view(request, report_number):
         _present_product(p, editor_url(p.code) if can_edit else None, factor_pks)
         for p in result.products
     ]
+    # Verification and data quality beside the numbers (docs/evidence.md).
+    for presented, verification in zip(products, present_verification(study_input, result), strict=True):
+        presented["verification"] = verification
     return render(request, "footprint/studies/results.html", {
         "study": study,
         "result": result,

@@ -71,6 +71,11 @@ class ActivityFacts:
     dq_temporal: int | None = None
     dq_geographical: int | None = None
     dq_technological: int | None = None
+    # How the auditor checked the figure (VerificationStatus), the SHA-256 of the evidence file
+    # it was verified against, and whether any evidence is attached (services/evidence).
+    verification: str = "not_verified"
+    verified_evidence_sha256: str | None = None
+    has_evidence: bool = False
 
 
 @dataclass(frozen=True)

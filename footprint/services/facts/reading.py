@@ -17,12 +17,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
 from ...choices import NARRATIVE_SECTIONS, Stage
 from ...models import (
     ActivityRecord,
     Company,
     EmissionFactor,
+    EvidenceFile,
     LifecycleStage,
     Study,
     StudyClaim,
@@ -47,7 +49,8 @@ _ACTIVITY_COLUMNS = (
     "name", "quantity", "unit", "basis", "allocation", "data_type", "source", "uncertainty_pct",
     "claimed_kgco2e_per_unit", "notes", "distribution", "distribution_gsd2", "distribution_sd",
     "distribution_low", "distribution_high", "dq_reliability", "dq_completeness", "dq_temporal",
-    "dq_geographical", "dq_technological",
+    "dq_geographical", "dq_technological", "verification", "verified_evidence__sha256",
+    "has_evidence",
 )
 
 
@@ -127,6 +130,8 @@ def studies_facts(studies: Iterable[Study], *, people: bool = True) -> dict[int,
 
     rows = list(
         ActivityRecord.objects.filter(stage__study_product__study_id__in=by_id)
+        .annotate(has_evidence=Exists(EvidenceFile.objects.filter(activity=OuterRef("pk")))
+                  | Q(verified_evidence__isnull=False))
         .order_by("position", "id")
         .values_list("id", "stage_id", "factor_id", *_ACTIVITY_COLUMNS)
     )

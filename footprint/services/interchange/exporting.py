@@ -159,6 +159,10 @@ def _activity_entry(activity: ActivityFacts, factor: FactorFacts, with_version: 
     if activity.notes:
         entry["notes"] = activity.notes
     write_distribution(entry, activity, ratings=True)
+    if activity.verification != "not_verified":
+        entry["verification"] = activity.verification
+        if activity.verified_evidence_sha256:
+            entry["verified_evidence_sha256"] = activity.verified_evidence_sha256
     return entry
 
 

@@ -27,6 +27,7 @@ from ...choices import (
     GwpSet,
     Language,
     Stage,
+    VerificationStatus,
 )
 from ...validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from .. import formatting
@@ -222,9 +223,16 @@ ACTIVITY_FIELDS = (
     Field("claimed_kgco2e_per_unit", NUMBER),
     Field("uncertainty_pct", NUMBER, minimum=0, integer_digits=4),
     _text("notes"),
+    Field("verification", CHOICE, choices=tuple(VerificationStatus.values),
+          default=VerificationStatus.NOT_VERIFIED, empty=VerificationStatus.NOT_VERIFIED),
 )
-# Which factor a row uses: read with the row, not stored on it (the reference is resolved).
-ACTIVITY_FACTOR_FIELDS = (_text("factor", 64, required=True), Field("factor_version", INTEGER))
+# Read with a row, not stored on it: which factor it uses (the reference is resolved), and the
+# evidence file it was verified against (files do not travel with the document).
+ACTIVITY_REFERENCE_FIELDS = (
+    _text("factor", 64, required=True),
+    Field("factor_version", INTEGER),
+    _text("verified_evidence_sha256", 64),
+)
 TEAM_FIELDS = tuple(_text(key, required=key == "name") for key in TEAM_COLUMNS)
 CLAIM_FIELDS = (
     Field("level", CHOICE, choices=CLAIM_LEVELS),
@@ -240,7 +248,7 @@ CLAIM_FIELDS = (
 COLLECTIONS = {
     "study": STUDY_FIELDS, "company": COMPANY, "factor": FACTOR_FIELDS,
     "derived_from": DERIVATION_FIELDS, "product": PRODUCT_FIELDS, "stage": STAGE_FIELDS,
-    "activity": ACTIVITY_FIELDS + ACTIVITY_FACTOR_FIELDS, "team": TEAM_FIELDS,
+    "activity": ACTIVITY_FIELDS + ACTIVITY_REFERENCE_FIELDS, "team": TEAM_FIELDS,
     "claim": CLAIM_FIELDS,
 }
 
@@ -636,7 +644,11 @@ class _Validator:
         stage = fields.pop("stage")
         fields.update(read_distribution(self, a, path, fields["quantity"], integer_digits=19))
         fields.update(read_ratings(self, a, path))
-        reference = self.fields(a, path, ACTIVITY_FACTOR_FIELDS)
+        reference = self.fields(a, path, ACTIVITY_REFERENCE_FIELDS)
+        # Evidence files do not travel with the document: a figure verified against a file is
+        # verified again against the file uploaded here, so "verified" arrives as not verified.
+        if fields["verification"] == VerificationStatus.VERIFIED:
+            fields["verification"] = VerificationStatus.NOT_VERIFIED
         # rules: a period total needs the product's output; a unit the converter reads, that
         # multiplies with its factor's unit into a mass; a factor of the file or the library
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
