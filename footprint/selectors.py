@@ -257,14 +257,6 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
-def factors_by_key(keys) -> dict[str, EmissionFactor]:
-    """Factor versions by their key ("CODE@version", as in calculation inputs)."""
-    query = Q(pk__in=[])
-    for code, _at, version in (key.rpartition("@") for key in keys):
-        query |= Q(code=code, version=int(version))
-    return {f.key: f for f in EmissionFactor.objects.filter(query)}
-
-
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
     """The library's current version of each factor code asked for (one query)."""
     return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
@@ -357,29 +349,6 @@ def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:
 
 def company_studies(user, company: Company) -> QuerySet[Study]:
     return studies_visible_to(user).filter(company=company).order_by("-updated_at")
-
-
-def study_uncertainty_rows(study: Study) -> tuple[dict[int, tuple], dict[str, tuple]]:
-    """What the Monte Carlo analysis needs beyond the calculation input, in two queries:
-    per activity record (id → quantity, distribution kind, GSD², SD, low, high, ±%, the five
-    data-quality ratings, data type, its factor's category) and per factor version
-    (key → gas, distribution kind, GSD², SD, low, high)."""
-    activities = {
-        row[0]: row[1:]
-        for row in ActivityRecord.objects.filter(stage__study_product__study=study).values_list(
-            "id", "quantity", "distribution", "distribution_gsd2", "distribution_sd",
-            "distribution_low", "distribution_high", "uncertainty_pct", "dq_reliability",
-            "dq_completeness", "dq_temporal", "dq_geographical", "dq_technological",
-            "data_type", "factor__category")
-    }
-    factors = {
-        f"{code}@{version}": rest
-        for code, version, *rest in EmissionFactor.objects.filter(
-            activities__stage__study_product__study=study).distinct().values_list(
-            "code", "version", "gas", "distribution", "distribution_gsd2", "distribution_sd",
-            "distribution_low", "distribution_high")
-    }
-    return activities, factors
 
 
 def products_lacking_pact_particulars(study: Study) -> list[str]:

@@ -37,6 +37,7 @@ from ..selectors import (
 from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
 from ..services.evidence import storage as evidence_storage
+from ..services.facts.reading import study_facts
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.interchange import openlca
 from ..services.interchange.document import FormatError
@@ -71,9 +72,10 @@ def _results(study: Study) -> dict:
     with the recomputed results and their Monte Carlo summary (cached per data change)."""
     if study.is_frozen and study.issued_snapshot:
         return study.issued_snapshot["results"]
-    study_input = study_calculation_input(study)
+    facts = study_facts(study, people=False)  # one read for the calculation and the distributions
+    study_input = study_calculation_input(study, facts=facts)
     result = calculate_study(study_input)
-    analysis = study_uncertainty(study, study_input=study_input, result=result)
+    analysis = study_uncertainty(study, study_input=study_input, result=result, facts=facts)
     return {**result_to_dict(result), "uncertainty": uncertainty_to_dict(analysis.result)}
 
 

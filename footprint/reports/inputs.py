@@ -1,8 +1,7 @@
 """Read everything one report needs from the database, once, into plain facts.
 
-A constant number of queries whatever the number of activities: products, stages, activities
-and factors come from one prefetch (`selectors.study_products_with_data`), and the
-calculation runs once on the same rows.
+A constant number of queries whatever the number of activities: the study's facts are read
+once (`services/facts`), and the calculation's input is made from the same facts.
 """
 
 from __future__ import annotations
@@ -52,10 +51,10 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     language = report_language(study, language)
     # The study's own text in the report language (Study.translations; identity in Chinese).
     tr = translator_for(study.translations, language)
-    study_products = study_products_with_data(study)
-    calculation_input = translate_calculation_input(study_calculation_input(study), tr)
+    study_products = study_products_with_data(study)  # the completeness check's rows
+    as_entered = study_facts(study)
+    calculation_input = translate_calculation_input(study_calculation_input(study, facts=as_entered), tr)
     result = calculate_study(calculation_input)
-    as_entered = study_facts(study, study_products=study_products)
     facts = translate_facts(as_entered, tr)
 
     # Every set at its current edition (sensitivity, annex), the study's own set at the edition
@@ -128,7 +127,8 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         qr_svg=qr_svg,
         verification_url_local=bool(url) and verification_url_is_local(),
         generated_at=timezone.localtime() if not final else _issued_at(study),
-        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
+        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result,
+                                      facts=as_entered),
         evidence=evidence,
     )
 

@@ -1,26 +1,18 @@
-"""A study's results: its rows read into the calculation's plain input (seven queries whatever
-the size of the study), run through the pure calculation. Numbers are never stored: every page,
-export, report and API response recomputes them here."""
+"""A study's results: its facts (services/facts, one read for many studies) turned into the
+calculation's plain input and run through the pure calculation. Numbers are never stored: every
+page, export, report and API response recomputes them here."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
 
-from ..models import (
-    ActivityRecord,
-    EmissionFactor,
-    EvidenceFile,
-    LifecycleStage,
-    Study,
-    StudyClaim,
-    StudyProduct,
-)
+from ..models import EmissionFactor, Study
 from ..selectors import gwp_tables
 from . import data_version
 from .calculation.study import (
@@ -33,7 +25,8 @@ from .calculation.study import (
     StudyResult,
     calculate_study,
 )
-from .reference.factors import factor_value
+from .facts.model import FactorFacts, StudyFacts
+from .facts.reading import factor_facts, studies_facts
 
 
 def study_results(study: Study) -> StudyResult:
@@ -113,11 +106,11 @@ def cached_study_calculation(study: Study) -> tuple[StudyInput, StudyResult]:
     return cached_study_calculations([study])[study.pk]
 
 
-def factor_input(factor: EmissionFactor) -> FactorInput:
+def factor_input(factor: FactorFacts) -> FactorInput:
     return FactorInput(
         key=factor.key,
         code=factor.code,
-        value=factor_value(factor),
+        value=factor.value,
         unit=factor.unit,
         gas=factor.gas,
         version=factor.version,
@@ -125,104 +118,78 @@ def factor_input(factor: EmissionFactor) -> FactorInput:
         year=factor.year,
         name=factor.name_zh,
         ncv=factor.ncv,
-        value_decimals=factor.value_decimals if factor.value is not None else None,
+        value_decimals=factor.value_decimals,
     )
 
 
-def study_calculation_input(study: Study) -> StudyInput:
-    """Turn a study's rows into the calculation service's plain input, in seven queries
-    whatever the size of the study (see `study_calculation_inputs`)."""
-    return study_calculation_inputs([study])[study.pk]
+def calculation_input(facts: StudyFacts, *, gwp: Mapping[str, float],
+                      library: tuple[FactorInput, ...] = ()) -> StudyInput:
+    """PURE: a study's facts as the calculation's input. `gwp`: the values of the GWP edition
+    the study is computed with; `library`: the current factors that may explain a claim."""
+    return StudyInput(
+        report_number=facts.report_number,
+        gwp_set=facts.gwp_set,
+        boundary=facts.boundary,
+        # CO2e factors are already characterised: their GWP is 1 by definition.
+        gwp=MappingProxyType({"CO2e": 1.0, **gwp}),
+        factors=MappingProxyType({key: factor_input(f) for key, f in facts.factors.items()}),
+        products=tuple(
+            ProductInput(
+                code=p.code, name=p.name, functional_unit=p.functional_unit,
+                annual_output=float(p.annual_output),
+                activities=tuple(
+                    ActivityInput(
+                        stage=a.stage, name=a.name, quantity=float(a.quantity), unit=a.unit,
+                        factor_key=a.factor_key, basis=a.basis, allocation=float(a.allocation),
+                        claimed_kgco2e_per_unit=(None if a.claimed_kgco2e_per_unit is None
+                                                 else float(a.claimed_kgco2e_per_unit)),
+                        record_id=a.record_id, data_type=a.data_type,
+                        verification=a.verification, has_evidence=bool(a.has_evidence),
+                        ratings=tuple(r or 0 for r in (
+                            a.dq_reliability, a.dq_completeness, a.dq_temporal,
+                            a.dq_geographical, a.dq_technological)),
+                    )
+                    for a in p.activities
+                ),
+                stages=tuple(StageInput(s.stage, s.exclusion_reason) for s in p.stages),
+                energy_using=p.energy_using,
+            )
+            for p in facts.products
+        ),
+        library=library,
+        claims=tuple(
+            ClaimInput(level=c.level, value=float(c.value), unit=c.unit, place=c.place,
+                       product=c.product, stage=c.stage, factor=c.factor, decimals=c.decimals,
+                       note=c.note)
+            for c in facts.claims
+        ),
+    )
+
+
+def study_calculation_input(study: Study, *, facts: StudyFacts | None = None) -> StudyInput:
+    """Turn a study's rows (or its `facts`, when the caller already read them) into the
+    calculation service's plain input, in a constant number of queries whatever the size of
+    the study (see `study_calculation_inputs`)."""
+    if facts is None:
+        return study_calculation_inputs([study])[study.pk]
+    return _inputs({study.pk: facts})[study.pk]
 
 
 def study_calculation_inputs(studies: list[Study]) -> dict[int, StudyInput]:
-    """Calculation inputs of many studies at once (the dashboard), in seven queries whatever the
-    number of studies and activities.
+    """Calculation inputs of many studies at once (the dashboard), in a constant number of
+    queries whatever the number of studies and activities: their facts (without the people),
+    the GWP tables and the factor library."""
+    return _inputs(studies_facts(studies, people=False))
 
-    Activity rows are read as tuples, not model instances: building 10,000 ActivityRecord
-    objects costs seconds, tuples a tenth of that."""
-    if not studies:
+
+def _inputs(facts_by_study: dict[int, StudyFacts]) -> dict[int, StudyInput]:
+    if not facts_by_study:
         return {}
-    by_id = {s.pk: s for s in studies}
-    study_products = list(
-        StudyProduct.objects.filter(study_id__in=by_id).select_related("product")
-        .order_by("position", "id")
-    )
-    stage_of: dict[int, tuple[int, str]] = {}
-    stages_by_product: dict[int, list[StageInput]] = {sp.pk: [] for sp in study_products}
-    for stage_id, sp_id, stage, reason in LifecycleStage.objects.filter(
-        study_product__study_id__in=by_id
-    ).values_list("id", "study_product_id", "stage", "exclusion_reason"):
-        stage_of[stage_id] = (sp_id, stage)
-        stages_by_product[sp_id].append(StageInput(stage, reason))
-    rows = list(
-        ActivityRecord.objects.filter(stage__study_product__study_id__in=by_id)
-        .annotate(has_evidence=Exists(EvidenceFile.objects.filter(activity=OuterRef("pk")))
-                  | Q(verified_evidence__isnull=False))
-        .order_by("position", "id")
-        .values_list("id", "stage_id", "name", "quantity", "unit", "basis", "allocation",
-                     "factor_id", "claimed_kgco2e_per_unit", "data_type", "verification",
-                     "has_evidence", "dq_reliability", "dq_completeness", "dq_temporal",
-                     "dq_geographical", "dq_technological")
-    )
-    factor_rows = {f.pk: f for f in EmissionFactor.objects.filter(pk__in={r[7] for r in rows})}
-    key_of = {pk: f.key for pk, f in factor_rows.items()}
-    factor_inputs = {f.key: factor_input(f) for f in factor_rows.values()}
-    activities_by_product: dict[int, list[ActivityInput]] = {sp.pk: [] for sp in study_products}
-    factors_by_study: dict[int, dict[str, FactorInput]] = {pk: {} for pk in by_id}
-    study_of_product = {sp.pk: sp.study_id for sp in study_products}
-    for (pk, stage_id, name, quantity, unit, basis, allocation, factor_id, claimed, data_type,
-         verification, has_evidence, *ratings) in rows:
-        sp_id, stage = stage_of[stage_id]
-        key = key_of[factor_id]
-        factors_by_study[study_of_product[sp_id]][key] = factor_inputs[key]
-        activities_by_product[sp_id].append(
-            ActivityInput(
-                stage=stage, name=name, quantity=float(quantity), unit=unit, factor_key=key,
-                basis=basis, allocation=float(allocation),
-                claimed_kgco2e_per_unit=None if claimed is None else float(claimed),
-                record_id=pk, data_type=data_type, verification=verification,
-                has_evidence=bool(has_evidence), ratings=tuple(r or 0 for r in ratings),
-            )
-        )
     gwp_by_version, current_gwp = gwp_tables()
-    library = tuple(factor_input(f) for f in EmissionFactor.objects.filter(is_current=True))
-    products_by_study: dict[int, list[ProductInput]] = {pk: [] for pk in by_id}
-    for sp in study_products:
-        products_by_study[sp.study_id].append(
-            ProductInput(
-                code=sp.product.code, name=sp.product.name,
-                functional_unit=sp.product.functional_unit,
-                annual_output=float(sp.annual_output),
-                activities=tuple(activities_by_product[sp.pk]),
-                stages=tuple(stages_by_product[sp.pk]),
-                energy_using=sp.product.energy_using,
-            )
-        )
-    claims_by_study: dict[int, list[ClaimInput]] = {pk: [] for pk in by_id}
-    code_of_product = {sp.pk: sp.product.code for sp in study_products}
-    for study_id, level, sp_id, stage, factor_code, value, decimals, unit, place, note in (
-        StudyClaim.objects.filter(study_id__in=by_id).order_by("position", "id")
-        .values_list("study_id", "level", "study_product_id", "stage", "factor_code", "value",
-                     "decimals", "unit", "place", "note")
-    ):
-        claims_by_study[study_id].append(ClaimInput(
-            level=level, value=float(value), unit=unit, place=place,
-            product=code_of_product.get(sp_id, "") if sp_id else "", stage=stage,
-            factor=factor_code, decimals=decimals, note=note,
-        ))
+    library = tuple(factor_input(factor_facts(f)) for f in EmissionFactor.objects.filter(is_current=True))
     return {
-        pk: StudyInput(
-            report_number=study.report_number,
-            gwp_set=study.gwp_set,
-            boundary=study.boundary,
-            # CO2e factors are already characterised: their GWP is 1 by definition.
-            gwp=MappingProxyType({"CO2e": 1.0, **gwp_by_version.get(
-                study.gwp_version_id or current_gwp.get(study.gwp_set, 0), {})}),
-            factors=MappingProxyType(factors_by_study[pk]),
-            products=tuple(products_by_study[pk]),
-            library=library,
-            claims=tuple(claims_by_study[pk]),
-        )
-        for pk, study in by_id.items()
+        pk: calculation_input(
+            facts, library=library,
+            gwp=gwp_by_version.get(facts.gwp_version_id or current_gwp.get(facts.gwp_set, 0), {}))
+        for pk, facts in facts_by_study.items()
     }

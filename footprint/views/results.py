@@ -22,10 +22,8 @@ from ..reports.uncertainty import present_uncertainty
 from ..services import formatting as F
 from ..services.calculation import checks as C
 from ..services.calculation.study import ProductResult, calculate_study, claimed_activities
-from ..services.results import (
-    cached_study_calculation,
-    study_calculation_input,
-)
+from ..services.facts.reading import study_facts
+from ..services.results import cached_study_calculation, study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE
@@ -66,10 +64,11 @@ def study_results_uncertainty(request, report_number):
     that the page keeps its budget while an analysis runs; cached per data change
     (services/study_uncertainty.py), so later views read it."""
     study = get_study_for_user(request.user, report_number)
-    study_input = study_calculation_input(study)
+    facts = study_facts(study, people=False)  # one read for the calculation and the distributions
+    study_input = study_calculation_input(study, facts=facts)
     result = calculate_study(study_input)
     uncertainty = present_uncertainty(
-        study_uncertainty(study, study_input=study_input, result=result),
+        study_uncertainty(study, study_input=study_input, result=result, facts=facts),
         stage_label=stage_label, unit_of=lambda code: _("kgCO₂e/%(unit)s") % {
             "unit": result.product(code).functional_unit}, chart_prefix="mc")
     return render(request, "footprint/studies/_uncertainty.html", {"uncertainty": uncertainty})

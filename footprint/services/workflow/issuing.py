@@ -33,15 +33,14 @@ from django.utils.translation import gettext as _
 
 from ...choices import StudyStatus
 from ...models import (
-    ActivityRecord,
     Study,
     StudyTransition,
 )
-from ..calculation.study import StudyResult, result_to_dict
-from ..facts.reading import certification_body
+from ..calculation.study import StudyResult, calculate_study, result_to_dict
+from ..facts.reading import certification_body, study_facts
 from ..jobs import queue_notice
 from ..report_size import ReportTooLarge
-from ..results import study_results
+from ..results import study_calculation_input
 from .transitions import (
     ACTIONS,
     WorkflowError,
@@ -73,16 +72,14 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
     """Everything the issued report was computed from and what it said: the pcf-study/1
     document (data and every factor version), the GWP values and the results."""
     from ...selectors import gwp_values, gwp_version_of
-    from ..interchange.exporting import study_to_document
+    from ..interchange.exporting import facts_to_document
 
+    facts = study_facts(study)  # one read for the document, the factors and the result
     if result is None:
-        result = study_results(study)
+        result = calculate_study(study_calculation_input(study, facts=facts))
     version = gwp_version_of(study)
-    document = study_to_document(study)
-    factor_keys = sorted({
-        f"{a.factor.code}@{a.factor.version}"
-        for a in ActivityRecord.objects.filter(stage__study_product__study=study).select_related("factor")
-    })
+    document = facts_to_document(facts)
+    factor_keys = sorted(facts.factors)  # "code@version" of every factor the rows use
     return {
         "format": "pcf-issued-snapshot/1",
         "report_number": study.report_number,
