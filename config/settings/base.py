@@ -190,7 +190,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "PCF studies API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PCF studies API",
+    "VERSION": "1.0.0",
+    # Several models have a `status` field with their own choices: each gets a named enum.
+    "ENUM_NAME_OVERRIDES": {
+        "StudyStatusEnum": "footprint.choices.StudyStatus",
+        "JobStatusEnum": "footprint.choices.JobStatus",
+        "DataRequestStatusEnum": "footprint.choices.DataRequestStatus",
+        "DataRowStatusEnum": "footprint.choices.DataRowStatus",
+        "VerificationStatusEnum": "footprint.choices.VerificationStatus",
+    },
+}
 
 # The certification body that issues reports, and the key it signs them with (PKCS#12).
 CERTIFICATION_BODY_NAME = env.str("CERTIFICATION_BODY_NAME", default="示例国际检测认证有限公司")

@@ -23,10 +23,7 @@ from ..services import formatting as F
 from ..services.calculation import checks as C
 from ..services.calculation.study import ProductResult, calculate_study, claimed_activities
 from ..services.facts.reading import study_facts
-from ..services.results import (
-    cached_study_calculation,
-    study_calculation_input,
-)
+from ..services.results import cached_study_calculation, study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE
