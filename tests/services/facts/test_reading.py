@@ -79,7 +79,7 @@ def test_the_facts_carry_what_the_calculation_and_the_exports_read(seed_study):
     record = ActivityRecord.objects.filter(stage__study_product__study=seed_study).order_by("id").first()
     ActivityRecord.objects.filter(pk=record.pk).update(
         distribution="triangular", distribution_low=Decimal("1"), distribution_high=Decimal("9"),
-        dq_temporal=2, notes="抄表")
+        dq_temporal=2, notes="抄表", verification="sampled")
     StudyProduct.objects.filter(study=seed_study, product__code="LV").update(
         mass_per_unit_kg=Decimal("812.5"))
     facts = study_facts(seed_study)
@@ -87,6 +87,8 @@ def test_the_facts_carry_what_the_calculation_and_the_exports_read(seed_study):
     assert (activity.distribution, activity.distribution_low, activity.distribution_high) == (
         "triangular", Decimal("1"), Decimal("9"))
     assert (activity.dq_temporal, activity.notes) == (2, "抄表")
+    assert (activity.verification, activity.verified_evidence_sha256, activity.has_evidence) == (
+        "sampled", None, False)
     assert facts.products[0].mass_per_unit_kg == Decimal("812.5")
     assert facts.products[1].mass_per_unit_kg is None
     stored = list(seed_study.claims.order_by("position", "id"))
