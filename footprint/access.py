@@ -17,16 +17,18 @@ approve it.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .choices import Role, StudyStatus
-from .models import Comment, Company, EvidenceFile, Product, Study
+from .choices import DataRequestStatus, Role, StudyStatus
+from .models import BackgroundJob, Comment, Company, DataRequest, EvidenceFile, Product, Study
 from .selectors import is_staff_role, studies_visible_to
 
 __all__ = [
     "can_assign_lead_under_review", "can_assign_team", "can_change_company", "can_change_product", "can_comment",
     "can_add_evidence", "can_delete_evidence", "can_record_verification", "can_view_evidence",
-    "can_create_company", "can_create_study", "can_edit_study_data", "can_import",
+    "can_create_company", "can_create_study", "can_fill_data_request", "can_invite_contact",
+    "can_manage_data_requests", "can_view_data_request", "can_edit_study_data", "can_import",
     "can_manage_factors", "can_manage_pact_grants", "can_resolve_comment", "can_start_revision", "can_view_study",
     "get_study_for_edit", "get_study_for_user", "is_administrator", "is_staff_role",
     "is_study_auditor", "is_study_contact", "is_study_lead_verifier", "require",
@@ -203,6 +205,43 @@ def can_manage_pact_grants(user, company: Company) -> bool:
     return is_administrator(user) or (user.role == Role.COMPANY_CONTACT and user.company_id == company.pk)
 
 
+# ------------------------------------------------------------------------ data requests
+def can_manage_data_requests(user, study: Study) -> bool:
+    """Who asks the company for data and accepts or rejects what it supplies: the study's
+    auditors (and administrators). Never a lead verifier: a reviewer does not decide what
+    enters the calculation they review."""
+    return is_study_auditor(user, study)
+
+
+def can_view_data_request(user, data_request: DataRequest) -> bool:
+    """The certification body's people see every request; a company's contacts see the
+    requests sent to their company (not a draft the auditor is still preparing)."""
+    if is_staff_role(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.role == Role.COMPANY_CONTACT
+        and user.company_id == data_request.study.company_id
+        and data_request.status != DataRequestStatus.DRAFT
+    )
+
+
+def can_fill_data_request(user, data_request: DataRequest) -> bool:
+    """The company's contacts fill a request that was sent (and not closed)."""
+    return bool(
+        user.is_authenticated
+        and user.role == Role.COMPANY_CONTACT
+        and user.company_id == data_request.study.company_id
+        and data_request.status in (DataRequestStatus.SENT, DataRequestStatus.SUBMITTED)
+    )
+
+
+def can_invite_contact(user, company: Company) -> bool:
+    """More people of the company's side are invited by an administrator or by an auditor
+    working on one of the company's studies (the same people who may change the company)."""
+    return can_change_company(user, company)
+
+
 def require(allowed: bool) -> None:
     """403 unless allowed."""
     if not allowed:
@@ -217,6 +256,24 @@ def require_staff(user) -> None:
 def get_study_for_user(user, report_number: str) -> Study:
     """The study, if the user may see it; 404 otherwise (never reveal that it exists)."""
     return get_object_or_404(studies_visible_to(user), report_number=report_number)
+
+
+def can_view_job(user, job) -> bool:
+    """A background job is seen by whoever may see its study; a job without a study (an
+    import that has not written one yet) by the user who started it and administrators."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if job.study_id is not None:
+        return studies_visible_to(user).filter(pk=job.study_id).exists()
+    return job.user_id == user.pk or is_administrator(user)
+
+
+def get_job_for_user(user, job_id: int):
+    """The job, if the user may see it; 404 otherwise."""
+    job = get_object_or_404(BackgroundJob.objects.select_related("study"), pk=job_id)
+    if not can_view_job(user, job):
+        raise Http404
+    return job
 
 
 def get_study_for_edit(user, report_number: str) -> Study:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,6 +21,7 @@ from ..access import (
     can_delete_evidence,
     can_edit_study_data,
     can_import,
+    get_job_for_user,
     get_study_for_user,
     require,
 )
@@ -41,18 +44,23 @@ from ..services.interchange.exporting import study_to_document
 from ..services.interchange.import_assignment import import_document_with_people
 from ..services.interchange.importing import ImportRejected, StudyExists, import_study
 from ..services.interchange.reading import read_json
+from ..services.jobs import JobNotQueued
 from ..services.results import study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow import comments as comment_services
-from ..services.workflow import dispatch, transitions
+from ..services.workflow import dispatch, issue_jobs, transitions
 from ..services.workflow.signing import SigningUnavailable
 from .renderers import ZipRenderer
 from .serializers import (
     CommentSerializer,
+    DataRequestRowSerializer,
+    DataRequestSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
+    JobSerializer,
     StudyDetailSerializer,
     StudyListSerializer,
+    SubmitValuesSerializer,
     TransitionRequestSerializer,
     TransitionSerializer,
 )
@@ -112,20 +120,57 @@ def study_export_openlca(request, report_number):
     return response
 
 
-@extend_schema(request=TransitionRequestSerializer, responses=StudyDetailSerializer)
+@extend_schema(request=TransitionRequestSerializer,
+               responses={200: StudyListSerializer, 202: JobSerializer},
+               description="Runs the action and answers the study (200). `issue` renders and signs "
+                           "for seconds: it is queued and answers 202 with the job and its URL "
+                           "(`Location`, `job_url`) to poll until its status is `done` or `failed`.")
 @api_view(["POST"])
 def study_transition(request, report_number):
     study = get_study_for_user(request.user, report_number)
     serializer = TransitionRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
+    action, comment = serializer.validated_data["action"], serializer.validated_data["comment"]
     try:
-        result = dispatch.perform(serializer.validated_data["action"], study=study,
-                                  user=request.user, comment=serializer.validated_data["comment"])
+        if action == "issue":
+            return _issue(request, study, comment)
+        with transaction.atomic():
+            result = dispatch.perform(action, study=study, user=request.user, comment=comment)
     except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
     except (transitions.WorkflowError, SigningUnavailable) as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return Response(StudyListSerializer(result).data)
+
+
+# Outside the request's transaction: an issue job is committed before it is queued (a worker
+# would not see it otherwise); the other actions open their own.
+study_transition = transaction.non_atomic_requests(study_transition)
+
+
+def _issue(request, study, comment: str) -> Response:
+    try:
+        job = issue_jobs.issue_request(study=study, user=request.user, comment=comment)
+    except JobNotQueued as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    job.refresh_from_db()
+    return _job_response(request, job, status.HTTP_202_ACCEPTED)
+
+
+def _job_response(request, job, code) -> Response:
+    url = request.build_absolute_uri(reverse("api_job", args=[job.pk]))
+    response = Response({**JobSerializer(job).data, "job_url": url}, status=code)
+    response["Location"] = url
+    return response
+
+
+@extend_schema(responses=JobSerializer)
+@api_view(["GET"])
+def job_detail(request, job_id):
+    """A background job's progress: queued, rendering, signing, done (with its result) or
+    failed (with the reason)."""
+    job = get_job_for_user(request.user, job_id)
+    return _job_response(request, job, status.HTTP_200_OK)
 
 
 @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
@@ -231,6 +276,67 @@ def _import_people(params) -> tuple[dict, dict]:
     return people, unknown
 
 
+# ------------------------------------------------------------------ data requests (issue 15)
+def _data_request(user, report_number, request_id):
+    from ..access import can_view_data_request
+    from ..selectors import data_requests_visible_to
+
+    data_request = get_object_or_404(data_requests_visible_to(user), pk=request_id,
+                                     study__report_number=report_number)
+    if not can_view_data_request(user, data_request):
+        raise Http404
+    return data_request
+
+
+def _request_with_rows(data_request) -> dict:
+    from ..selectors import data_request_rows
+
+    return {**DataRequestSerializer(data_request).data,
+            "rows": DataRequestRowSerializer(data_request_rows(data_request), many=True).data}
+
+
+@extend_schema(responses=DataRequestSerializer(many=True),
+               description="The data requests the user may see: all for the certification body, "
+                           "the ones sent to their company for a company contact.")
+@api_view(["GET"])
+def data_request_list(request):
+    from ..selectors import data_requests_visible_to
+
+    return Response(DataRequestSerializer(data_requests_visible_to(request.user).order_by("-id"), many=True).data)
+
+
+@extend_schema(responses=DataRequestSerializer)
+@api_view(["GET"])
+def data_request_detail(request, report_number, request_id):
+    return Response(_request_with_rows(_data_request(request.user, report_number, request_id)))
+
+
+@extend_schema(request=SubmitValuesSerializer, responses=DataRequestSerializer,
+               description="A company contact submits values for rows of the request (all or nothing; "
+                           "the auditor accepts or rejects each). Errors by row id: 400.")
+@api_view(["POST"])
+def data_request_submit(request, report_number, request_id):
+    from ..access import can_fill_data_request
+    from ..services.data_requests import requesting
+
+    data_request = _data_request(request.user, report_number, request_id)
+    require(can_fill_data_request(request.user, data_request))
+    serializer = SubmitValuesSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    values = [requesting.RowValue(v["row"], v["quantity"], v["unit"], v["note"])
+              for v in serializer.validated_data["values"]]
+    try:
+        requesting.data_request_submit(data_request=data_request, user=request.user, values=values)
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except requesting.RowErrors as exc:
+        return Response({"rows": {str(pk): [{"field": c, "message": m} for c, m in problems]
+                                  for pk, problems in exc.row_errors.items()}},
+                        status=status.HTTP_400_BAD_REQUEST)
+    except ValidationError as exc:
+        return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    data_request.refresh_from_db()
+    return Response(_request_with_rows(data_request))
 # ------------------------------------------------------------------------------ evidence
 @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
 @extend_schema(methods=["POST"], request={"multipart/form-data": EvidenceUploadSerializer},

@@ -13,10 +13,10 @@ from ..selectors import (
     companies_visible_to,
     dashboard_studies,
     is_staff_role,
+    open_data_requests_for,
     studies_waiting_for,
 )
-from ..services.calculation.study import calculate_study
-from ..services.results import study_calculation_inputs
+from ..services.results import cached_study_results
 
 PAGE_SIZE = 25
 VIEWS = ("waiting", "all")
@@ -46,8 +46,7 @@ def dashboard(request):
     page = Paginator(studies, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     # One batched read for the whole page, then the pure calculation per study.
-    inputs = study_calculation_inputs(rows)
-    results = {pk: calculate_study(study_input) for pk, study_input in inputs.items()}
+    results = cached_study_results(rows)
     entries = [{"study": s, "result": results[s.pk]} for s in rows]
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,5 +62,7 @@ def dashboard(request):
         "view": view,
         "waiting_count": waiting_count,
         "internal": is_staff_role(request.user),
+        # a company contact's data requests to fill (no query for the certification body)
+        "open_requests": open_data_requests_for(request.user),
         "filtered": any(filters.values()) if filters else False,
     })
