@@ -66,6 +66,8 @@ def main():
     import_library(files=[("bench.csv", content)])
     import_seconds = time.perf_counter() - start
     total = EmissionFactor.objects.count()
+    print(f"preview of the {args.factors:,}-row CSV: {preview_seconds:.1f} s; import: {import_seconds:.1f} s",
+          flush=True)
 
     auditor, _created = User.objects.get_or_create(username="bench-auditor", defaults={"role": Role.AUDITOR})
     anonymous = Client()
@@ -103,7 +105,6 @@ def main():
     query_only = median_time(lambda: list(factor_search(q="copper")[:50]), args.repeat)
     baseline = measured[0][1]
     print(f"database: {connection.vendor}; {total:,} factors; median of {args.repeat} requests each")
-    print(f"preview of the {args.factors:,}-row CSV: {preview_seconds:.1f} s; import: {import_seconds:.1f} s")
     print(f"{'page':<34}{'time':>10}{'ratio':>9}{'queries':>9}")
     for label, seconds, queries in measured:
         print(f"{label:<34}{seconds * 1000:>8.1f} ms{seconds / baseline:>8.1f}x{queries:>9}")

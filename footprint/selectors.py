@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .choices import Role
+from .choices import DataRequestStatus, Role
 from .models import (
     ActivityRecord,
     Comment,
     Company,
+    DataRequest,
+    DataRequestRow,
     EmissionFactor,
     EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
+    Notice,
     Product,
     Study,
     StudyProduct,
@@ -268,7 +271,9 @@ def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
 def factor_search(*, q: str = "", category: str = "", region: str = "", year: int | None = None,
                   gas: str = "", source: str = "", current_only: bool = True
                   ) -> QuerySet[EmissionFactor]:
-    """The factor library, searched by code, names and source and filtered by its columns."""
+    """The factor library, searched by code and names (Chinese, English) and filtered by its
+    columns (the source has a filter of its own). Quick for 50,000 factors: the indexes of
+    migration 0016_factor_library, bench/factor_library.py, docs/performance.md."""
     from django.db.models import Q
 
     qs = EmissionFactor.objects.all()
@@ -276,9 +281,7 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
         qs = qs.filter(is_current=True)
     if q:
         qs = qs.filter(
-            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q)
-            | Q(source__icontains=q) | Q(notes__icontains=q)
-        )
+            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
     if category:
         qs = qs.filter(category=category)
     if region:
@@ -294,14 +297,12 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
 
 def factor_filter_values() -> dict[str, list]:
     """Distinct regions and years of the library, for the filter drop-downs."""
+    # order_by(): without it the model's ordering joins the DISTINCT (one row per factor)
+    factors = EmissionFactor.objects.order_by()
     return {
-        "regions": sorted(
-            r for r in EmissionFactor.objects.values_list("region", flat=True).distinct() if r
-        ),
-        "years": sorted(
-            (y for y in EmissionFactor.objects.values_list("year", flat=True).distinct() if y),
-            reverse=True,
-        ),
+        "regions": sorted(r for r in factors.values_list("region", flat=True).distinct() if r),
+        "years": sorted((y for y in factors.values_list("year", flat=True).distinct() if y),
+                        reverse=True),
     }
 
 
@@ -367,3 +368,68 @@ def products_lacking_pact_particulars(study: Study) -> list[str]:
         .filter(Q(mass_per_unit_kg=None) | Q(fossil_carbon_kg=None))
         .order_by("position", "id").values_list("product__code", flat=True)
     )
+
+
+# ------------------------------------------------------------------------ data requests
+def data_requests_visible_to(user) -> QuerySet[DataRequest]:
+    """The data requests a user may open: all of them for the certification body's people,
+    the ones sent to their company for a company contact (never a draft)."""
+    qs = DataRequest.objects.select_related("study__company", "created_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_staff_role(user):
+        return qs
+    if user.role == Role.COMPANY_CONTACT and user.company_id:
+        return qs.filter(study__company_id=user.company_id).exclude(status=DataRequestStatus.DRAFT)
+    return qs.none()
+
+
+def study_data_requests(user, study: Study) -> QuerySet[DataRequest]:
+    return data_requests_visible_to(user).filter(study=study)
+
+
+def open_data_requests_for(user) -> list[DataRequest]:
+    """The requests waiting for a company contact (sent, not closed), soonest due first."""
+    if not user.is_authenticated or user.role != Role.COMPANY_CONTACT:
+        return []
+    return list(data_requests_visible_to(user)
+                .filter(status__in=(DataRequestStatus.SENT, DataRequestStatus.SUBMITTED))
+                .order_by("due_date", "id"))
+
+
+def data_request_rows(data_request: DataRequest) -> list[DataRequestRow]:
+    return list(data_request.rows.select_related(
+        "study_product__product", "factor", "supplied_by", "reviewed_by", "activity")
+        .prefetch_related("evidence"))
+
+
+def activity_suppliers(activity_ids) -> dict[int, DataRequestRow]:
+    """For activity records filled from a data request: the accepted row (who supplied the
+    value, who accepted it), by activity id (one query)."""
+    rows = (DataRequestRow.objects.filter(activity_id__in=list(activity_ids), status="accepted")
+            .select_related("supplied_by", "reviewed_by").order_by("reviewed_at", "id"))
+    return {row.activity_id: row for row in rows}
+
+
+def company_contacts(company: Company) -> QuerySet:
+    from .models import User
+
+    return User.objects.filter(role=Role.COMPANY_CONTACT, company=company).order_by("username")
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user).select_related(
+        "data_request__study", "actor")
+
+
+def unread_notice_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def data_request_evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """Evidence files attached to rows of the data requests the user may see (a company's
+    contacts see their requests' files before the study itself is sent to them)."""
+    return EvidenceFile.objects.filter(
+        request_rows__request__in=data_requests_visible_to(user)).distinct().select_related("study")

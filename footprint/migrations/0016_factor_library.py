@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='emissionfactor',
-            index=models.Index(fields=['is_current', 'category', 'code'], name='factor_current_list'),
+            index=models.Index(fields=['category', 'code', '-version'], name='factor_list_order'),
         ),
         migrations.AddIndex(
             model_name='emissionfactor',

@@ -14,13 +14,15 @@ pytestmark = pytest.mark.django_db
 
 # One query each for the study's claims of its source report (selectors.study_calculation_inputs);
 # the stage editor one more for the open comments (the rows' markers), the dashboard one more
-# for the count of studies waiting for the user (its "等我处理" tab).
-# The stage editor one more for the study's evidence files (each row's files and verifying file).
-STAGE_EDITOR_QUERIES = 20
+# for the count of studies waiting for the user (its "等我处理" tab). Every page one for the
+# navbar's unread notices (context_processors.inbox); the stage editor one more for who
+# supplied the rows accepted from a data request (selectors.activity_suppliers) and one for the
+# study's evidence files (the rows' files and verifying evidence).
+STAGE_EDITOR_QUERIES = 22
 # The results page adds two for the Monte Carlo card: the activities' distributions and ratings,
 # the factors' published uncertainty (selectors.study_uncertainty_rows).
-RESULTS_QUERIES = 15
-DASHBOARD_QUERIES = 15
+RESULTS_QUERIES = 16
+DASHBOARD_QUERIES = 16
 
 
 @pytest.fixture
@@ -76,13 +78,14 @@ def test_the_dashboard_reads_all_totals_in_a_constant_number_of_queries(
 
 
 # The study page: the study, its products with their data, the calculation input, the panels
-# (completeness, workflow actions, transitions, comments), the GWP edition and the team; with the
-# approve action, one for the activities' verification statuses (readiness.approval_warnings).
-STUDY_PAGE_QUERIES = 26
+# (completeness, workflow actions, transitions, comments), the GWP edition, the team and the
+# navbar's unread notices; with the approve action, one for the activities' verification
+# statuses (readiness.approval_warnings).
+STUDY_PAGE_QUERIES = 27
 # The workflow page with the approval blockers (the calculation and the completeness check), and
-# the latest issue job (services/workflow/issue_jobs.py: the issuing's progress), and the
-# verification statuses for the approval's warnings.
-WORKFLOW_QUERIES = 25
+# the latest issue job (services/workflow/issue_jobs.py: the issuing's progress), the navbar's
+# unread notices, and the verification statuses for the approval's warnings.
+WORKFLOW_QUERIES = 26
 
 
 class _CountingCalculation:
