@@ -22,7 +22,10 @@ from ..reports.uncertainty import present_uncertainty
 from ..services import formatting as F
 from ..services.calculation import checks as C
 from ..services.calculation.study import ProductResult, calculate_study, claimed_activities
-from ..services.results import study_calculation_input
+from ..services.results import (
+    cached_study_calculation,
+    study_calculation_input,
+)
 from ..services.study_uncertainty import study_uncertainty
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE
@@ -33,8 +36,7 @@ TOP_CONTRIBUTORS = 8
 @login_required
 def study_results_view(request, report_number):
     study = get_study_for_user(request.user, report_number)
-    study_input = study_calculation_input(study)
-    result = calculate_study(study_input)
+    study_input, result = cached_study_calculation(study)
     # Links to the rows in the stage editor (read-only there while the study is not a draft).
     can_edit = can_edit_study_data(request.user, study)
     suggested_codes = {c.suggested_factor for c in result.all_checks if c.suggested_factor}

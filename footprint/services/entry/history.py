@@ -167,7 +167,8 @@ def _records(study: Study) -> list:
     """Every history record that concerns the study, of every model."""
     hist = {m: m.history.model for m in (Study, StudyProduct, LifecycleStage, ActivityRecord,
                                          VerificationTeamMember, StudyClaim, Company, Product,
-                                         EmissionFactor, DataRequest, DataRequestRow, EvidenceFile)}
+                                         EmissionFactor, DataRequest, DataRequestRow,
+                                         EvidenceFile)}
     sp_ids = set(hist[StudyProduct].objects.filter(study_id=study.pk).values_list("id", flat=True))
     product_ids = set(
         hist[StudyProduct].objects.filter(study_id=study.pk).values_list("product_id", flat=True)

@@ -20,6 +20,7 @@ from ...models import (
     StudyProduct,
     VerificationTeamMember,
 )
+from .. import data_version
 from .transitions import (
     WorkflowError,
     WorkflowPermissionDenied,
@@ -68,6 +69,7 @@ _RESET_ON_REVISION = {
 }
 
 
+@data_version.batched
 def _copy_study(original: Study, *, report_number: str, revision: int, user) -> Study:
     auditors = list(original.auditors.all())
     copy = Study.objects.get(pk=original.pk)
@@ -136,4 +138,5 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
     for activity in verified:
         activity.verified_evidence = new_evidence[activity.verified_evidence_id]
     ActivityRecord.objects.bulk_update(verified, ["verified_evidence"])
+    data_version.touch_studies([copy.pk])  # bulk_create sends no signal
     return copy
