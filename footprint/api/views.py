@@ -94,7 +94,7 @@ def study_detail(request, report_number):
     data["transitions"] = TransitionSerializer(study_transitions(study), many=True).data
     data["results"] = _results(study)
     data["allowed_actions"] = [
-        {"action": a.action.name, "blockers": list(a.blockers)}
+        {"action": a.action.name, "blockers": list(a.blockers), "warnings": list(a.warnings)}
         for a in transitions.available_actions(study, request.user)
     ]
     return Response(data)

@@ -72,3 +72,11 @@ def test_roles_and_freeze(client, demo_users, sent):
     assert client.post(url, {"file": SimpleUploadedFile("x.pdf", PDF)}).status_code == 409
     assert client.delete(reverse("api_evidence_detail", args=[NUMBER, evidence.pk])).status_code == 409
     assert EvidenceFile.objects.count() == 1
+
+
+def test_the_approve_action_carries_its_warnings(client, demo_users, sent):
+    Study.objects.filter(pk=sent.pk).update(status="technical_review", lead_verifier=demo_users["lead"])
+    client.force_login(demo_users["lead"])
+    data = client.get(reverse("api_study_detail", args=[NUMBER])).json()
+    [approve] = [a for a in data["allowed_actions"] if a["action"] == "approve"]
+    assert approve["warnings"] and all("尚未对照证据核实" in w for w in approve["warnings"])
