@@ -55,7 +55,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server, browser, demo, tmp_path,
-                                                                     settings):
+                                                                     settings, screenshot_dir):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     auditor = _login(browser, live_server, "auditor")
     before = _hv_total(auditor, live_server)
@@ -145,6 +145,7 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     auditor.wait_for_load_state()
     contact.goto(request_url)
     assert "发票合计为 1.0 MWh" in _row(contact, "办公用电").inner_text()
+    contact.screenshot(path=str(screenshot_dir / "data-request-company.png"), full_page=True)
     office = _row(contact, "办公用电")
     office.locator("input[name$='-quantity']").fill("1.0")
     office.locator("[data-submit-row]").click()
@@ -152,6 +153,7 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
 
     # the auditor accepts both; the results change by (1000 kWh + (300 − 294) kWh) × 0.5366 / 84
     auditor.goto(request_url)
+    auditor.screenshot(path=str(screenshot_dir / "data-request-auditor.png"), full_page=True)
     auditor.click("#accept-all")
     auditor.wait_for_load_state()
     assert "已关闭" in auditor.locator("#request-status").inner_text()
