@@ -189,9 +189,9 @@ def data_request_detail(request, report_number, request_id):
             "unit": entered.get(f"row-{row.pk}-unit", "") if entered else (row.submitted_unit or row.unit),
             "note": entered.get(f"row-{row.pk}-note", "") if entered else row.note,
         }
-        row.fillable = may_fill and row.status in (DataRowStatus.PENDING, DataRowStatus.REJECTED)
     editable = study_is_editable(study)
     for row in rows:
+        row.fillable = may_fill and editable and row.status in (DataRowStatus.PENDING, DataRowStatus.REJECTED)
         row.attachable = editable and (may_fill or may_manage) and row.status != DataRowStatus.ACCEPTED
     return render(request, "footprint/data_requests/detail.html", {
         "study": study, "data_request": data_request, "rows": rows, "row_form": row_form,

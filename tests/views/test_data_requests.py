@@ -241,3 +241,16 @@ def test_the_company_attaches_a_bill_that_follows_the_accepted_value(people, sen
     office.refresh_from_db()
     evidence.refresh_from_db()
     assert office.status == "accepted" and evidence.activity == office.activity
+
+
+def test_a_study_under_review_takes_no_answers(people, sent_request, seed_study, demo_users):
+    from footprint.services.workflow import transitions
+
+    data_request, detail, rows, _production = sent_request
+    transitions.study_send_for_review(study=seed_study, user=demo_users["auditor"])
+    office = rows["办公用电"]
+    response = people["client"].post(detail, {"action": "submit", "row": office.pk,
+                                              f"row-{office.pk}-quantity": "1"}, follow=True)
+    page = response.content.decode()
+    assert "数据已锁定" in page and 'name="row-%s-quantity"' % office.pk not in page
+    assert DataRequestRow.objects.get(pk=office.pk).status == "pending"
