@@ -252,5 +252,5 @@ def test_a_study_under_review_takes_no_answers(people, sent_request, seed_study,
     response = people["client"].post(detail, {"action": "submit", "row": office.pk,
                                               f"row-{office.pk}-quantity": "1"}, follow=True)
     page = response.content.decode()
-    assert "数据已锁定" in page and 'name="row-%s-quantity"' % office.pk not in page
+    assert "数据已锁定" in page and f'name="row-{office.pk}-quantity"' not in page
     assert DataRequestRow.objects.get(pk=office.pk).status == "pending"
