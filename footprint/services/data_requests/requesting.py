@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...access import can_fill_data_request, can_manage_data_requests
-from ...choices import DataRequestStatus, DataRowStatus, DataType, NoticeKind, Stage, VerificationStatus
+from ...choices import (
+    DataRequestStatus,
+    DataRowStatus,
+    DataType,
+    NoticeKind,
+    Stage,
+    VerificationStatus,
+)
 from ...models import (
     ActivityRecord,
     DataRequest,
