@@ -165,6 +165,8 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
 
     evidence = EvidenceFile.objects.get(original_name="电费单-2024.pdf")
     assert evidence.activity is not None and evidence.activity.name == "办公用电"
+    # accepted with "checked against the attached evidence" ticked (the default)
+    assert (evidence.activity.verification, evidence.activity.verified_evidence) == ("verified", evidence)
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/evidence/")
     assert "电费单-2024.pdf" in auditor.content()
 
