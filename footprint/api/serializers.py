@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Comment, EvidenceFile, Study, StudyTransition
+from ..models import BackgroundJob, Comment, EvidenceFile, Study, StudyTransition
 
 
 class StudyListSerializer(serializers.ModelSerializer):
@@ -52,6 +52,19 @@ class StudyDetailSerializer(StudyListSerializer):
         fields = StudyListSerializer.Meta.fields + [
             "language", "standards", "verification_code", "issued_sha256", "gwp_version",
         ]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """A background job (issuing, an import): poll its URL until the status is done or failed."""
+
+    study = serializers.CharField(source="study.report_number", default=None)
+    status_display = serializers.CharField(source="get_status_display")
+    kind_display = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = BackgroundJob
+        fields = ["id", "kind", "kind_display", "status", "status_display", "study", "reason", "result",
+                  "created_at", "started_at", "finished_at"]
 
 
 # ------------------------------------------------------------------ data requests (issue 15)

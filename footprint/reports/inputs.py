@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import Study
-from ..selectors import gwp_tables, gwp_version_of, study_products_with_data
+from ..selectors import gwp_tables, gwp_version_of, study_evidence, study_products_with_data
 from ..services.calculation.study import calculate_study
 from ..services.entry.images import study_image_names
 from ..services.facts.reading import default_certification_body, study_facts
@@ -31,7 +31,7 @@ from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow.completeness import study_completeness, translation_missing
 from ..services.workflow.public_url import verification_url_is_local
 from ..services.workflow.verification import verification_url
-from .facts import ImageFacts, Narrative, ReportInputs, TransitionFacts
+from .facts import EvidenceFacts, ImageFacts, Narrative, ReportInputs, TransitionFacts
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -84,6 +84,12 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     if image_url is not None:
         images = tuple(ImageFacts(image_url(name), name.rsplit(".", 1)[0])
                        for name in study_image_names(study.report_number))
+    evidence = tuple(
+        EvidenceFacts(e.original_name, e.kind, e.sha256, e.size,
+                      product=e.activity.stage.study_product.product.code if e.activity else "",
+                      stage=e.activity.stage.stage if e.activity else "",
+                      activity=tr.term(e.activity.name) if e.activity else "")
+        for e in study_evidence(study))
     qr_svg = ""
     url = ""
     if study.verification_code:
@@ -123,6 +129,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         verification_url_local=bool(url) and verification_url_is_local(),
         generated_at=timezone.localtime() if not final else _issued_at(study),
         uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
+        evidence=evidence,
     )
 
 

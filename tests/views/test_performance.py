@@ -79,8 +79,9 @@ def test_the_dashboard_reads_all_totals_in_a_constant_number_of_queries(
 
 # The study page: the study, its products with their data, the calculation input, the panels
 # (completeness, workflow actions, transitions, comments), the GWP edition, the team and the
-# navbar's unread notices.
-STUDY_PAGE_QUERIES = 26
+# navbar's unread notices; with the approve action, one for the activities' verification statuses
+# (readiness.approval_warnings).
+STUDY_PAGE_QUERIES = 27
 # The workflow page with the approval blockers (the calculation and the completeness check), and
 # the latest issue job (services/workflow/issue_jobs.py: the issuing's progress), the navbar's
 # unread notices.

@@ -156,6 +156,10 @@ def _activity_entry(record, with_version: bool) -> dict:
     if record.notes:
         entry["notes"] = record.notes
     write_distribution(entry, record, ratings=True)
+    if record.verification != "not_verified":
+        entry["verification"] = record.verification
+        if record.verified_evidence_id:
+            entry["verified_evidence_sha256"] = record.verified_evidence.sha256
     return entry
 
 

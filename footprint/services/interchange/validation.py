@@ -27,6 +27,7 @@ from ...choices import (
     GwpSet,
     Language,
     Stage,
+    VerificationStatus,
 )
 from ...validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from .. import formatting
@@ -507,6 +508,13 @@ class _Validator:
         }
         fields.update(read_distribution(self, a, path, fields["quantity"], integer_digits=19))
         fields.update(read_ratings(self, a, path))
+        # Evidence files do not travel with the document: a figure verified against a file is
+        # verified again against the file uploaded here, so "verified" arrives as not verified.
+        verification = self.choice(a, "verification", path, VerificationStatus.values,
+                                   default=VerificationStatus.NOT_VERIFIED) or VerificationStatus.NOT_VERIFIED
+        fields["verification"] = (VerificationStatus.NOT_VERIFIED if verification == VerificationStatus.VERIFIED
+                                  else verification)
+        self.text(a, "verified_evidence_sha256", path, max_length=64)
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
             self.problem((*path, "basis"), _("按报告期总量填报的活动需要产品的报告期产量大于 0。"))
         unit_ok = bool(fields["unit"]) and self.unit(fields["unit"], path)

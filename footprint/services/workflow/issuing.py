@@ -91,7 +91,28 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
         "gwp": {"set": study.gwp_set, "version": version.version if version else None,
                 "source": version.source if version else "", "values": gwp_values(version)},
         "results": result_to_dict(result),
+        "evidence": evidence_snapshot(study),
     }
+
+
+def evidence_snapshot(study: Study) -> list[dict]:
+    """Every evidence file of the study as issued: what it is, its SHA-256 (the file itself
+    stays in storage, frozen with the study: services/freeze.py refuses changes) and the
+    activity it supports (docs/evidence.md)."""
+    from ...selectors import study_evidence
+
+    rows = []
+    for e in study_evidence(study):
+        activity = None
+        if e.activity is not None:
+            stage = e.activity.stage
+            activity = {"product": stage.study_product.product.code, "stage": stage.stage,
+                        "name": e.activity.name, "id": e.activity_id}
+        rows.append({"id": e.pk, "name": e.original_name, "kind": e.kind, "size": e.size,
+                     "sha256": e.sha256, "activity": activity,
+                     "uploaded_by": e.uploaded_by.display_name if e.uploaded_by else "",
+                     "uploaded_at": e.uploaded_at.isoformat()})
+    return rows
 
 
 def _render_final_report(study: Study, *, issued_by: str):
@@ -163,7 +184,8 @@ def _same_data(locked: Study, prepared: PreparedIssue) -> bool:
     if locked.updated_at != prepared.updated_at:
         return False
     now = issue_snapshot(locked)
-    return (now["document"], now["results"]) == (prepared.snapshot["document"], prepared.snapshot["results"])
+    return ((now["document"], now["results"], now["evidence"])
+            == (prepared.snapshot["document"], prepared.snapshot["results"], prepared.snapshot.get("evidence")))
 
 
 def _write_verified(study: Study, name: str, data: bytes) -> str:
