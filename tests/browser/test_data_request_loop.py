@@ -1,7 +1,9 @@
 """The data request loop in a real browser, as the demo users: the auditor asks 中电华骋 for
 two figures; the company's contact fills one in the browser and the other in the downloaded
-workbook; the auditor rejects one value, the contact corrects it, the auditor accepts; the
-results change by the hand-computed amount, and the other company's contact reaches nothing."""
+workbook and attaches the PDF bill; the auditor rejects one value, the contact corrects it,
+the auditor accepts (checked against the bill); the results change by the hand-computed
+amount, the report lists the bill and counts the verified figure in its data-quality section,
+and the other company's contact reaches nothing."""
 
 import io
 import os
@@ -169,6 +171,18 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     assert (evidence.activity.verification, evidence.activity.verified_evidence) == ("verified", evidence)
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/evidence/")
     assert "电费单-2024.pdf" in auditor.content()
+
+    # the report lists the bill in its evidence annex (name, type, SHA-256, the activity) and
+    # counts the figure in its data-quality section: 11 activities now, one verified
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/report/")
+    annex = auditor.locator("table.evidence-table").inner_text()
+    assert "电费单-2024.pdf" in annex and evidence.sha256 in annex and "办公用电" in annex
+    report = auditor.locator("body").inner_text()
+    assert "共有 11 项活动数据" in report
+    hv_shares = auditor.locator("xpath=//div[contains(@class, 'caption')][contains(., '高压成套开关设备')]"
+                                "/following-sibling::table[contains(@class, 'verification-shares')][1]")
+    verified = hv_shares.locator("tr", has_text="已对照证据核实").locator("td").nth(1).inner_text()
+    assert verified.strip() == "1"
 
     # the stage editor says who supplied the figure
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/products/HV/?stage=production")
