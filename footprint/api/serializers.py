@@ -86,6 +86,11 @@ class DataRequestRowSerializer(serializers.Serializer):
     reviewed_by = serializers.CharField(source="reviewed_by.display_name", default=None)
     reviewed_at = serializers.DateTimeField(allow_null=True)
     activity = serializers.IntegerField(source="activity_id", allow_null=True)
+    evidence = serializers.SerializerMethodField()
+
+    def get_evidence(self, row) -> list[dict]:
+        return [{"id": e.pk, "name": e.original_name, "kind": e.kind, "sha256": e.sha256}
+                for e in row.evidence.all()]
 
 
 class DataRequestSerializer(serializers.Serializer):

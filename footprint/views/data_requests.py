@@ -145,7 +145,8 @@ def data_request_detail(request, report_number, request_id):
                 return _back(data_request)
             elif action in ("accept", "accept_all"):
                 row_ids = None if action == "accept_all" else [_row(data_request, request.POST.get("row")).pk]
-                accepted = R.data_request_accept(data_request=data_request, user=request.user, row_ids=row_ids)
+                accepted = R.data_request_accept(data_request=data_request, user=request.user, row_ids=row_ids,
+                                                 verified_against_evidence=request.POST.get("verify") == "1")
                 messages.success(request, _("已接受 %(n)s 项数据，计算结果已更新。") % {"n": len(accepted)})
                 return _back(data_request)
             elif action == "reject":
@@ -189,9 +190,9 @@ def data_request_detail(request, report_number, request_id):
             "unit": entered.get(f"row-{row.pk}-unit", "") if entered else (row.submitted_unit or row.unit),
             "note": entered.get(f"row-{row.pk}-note", "") if entered else row.note,
         }
-        row.fillable = may_fill and row.status in (DataRowStatus.PENDING, DataRowStatus.REJECTED)
     editable = study_is_editable(study)
     for row in rows:
+        row.fillable = may_fill and editable and row.status in (DataRowStatus.PENDING, DataRowStatus.REJECTED)
         row.attachable = editable and (may_fill or may_manage) and row.status != DataRowStatus.ACCEPTED
     return render(request, "footprint/data_requests/detail.html", {
         "study": study, "data_request": data_request, "rows": rows, "row_form": row_form,

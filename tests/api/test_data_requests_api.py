@@ -58,3 +58,21 @@ def test_a_contact_submits_values_and_others_cannot(client, sent, demo_users):
     assert ok.status_code == 200, ok.content
     assert ok.json()["rows"][0]["status"] == "submitted" and ok.json()["status"] == "submitted"
     assert DataRequestRow.objects.get(pk=row.pk).supplied_by == demo_users["client"]
+
+
+def test_the_rows_name_their_evidence_which_another_company_cannot_fetch(client, sent, demo_users, settings,
+                                                                        tmp_path):
+    from footprint.services.data_requests.evidence import row_evidence_add
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    dr, row = sent
+    evidence = row_evidence_add(row=row, user=demo_users["client"], upload=b"%PDF-1.4\n%%EOF\n",
+                                filename="bill.pdf")
+    data = _as(client, demo_users["client"]).get(reverse("api_data_request_detail", args=[NUMBER, dr.pk])).json()
+    assert data["rows"][0]["evidence"] == [{"id": evidence.pk, "name": "bill.pdf", "kind": "pdf",
+                                            "sha256": evidence.sha256}]
+    outsider = _as(client, demo_users["client2"])
+    for name in ("api_evidence_detail", "api_evidence_download"):
+        assert outsider.get(reverse(name, args=[NUMBER, evidence.pk])).status_code == 404
+    page = reverse("data_request_evidence", args=[NUMBER, dr.pk, evidence.pk])
+    assert outsider.get(page).status_code == 404

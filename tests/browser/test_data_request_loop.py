@@ -1,7 +1,9 @@
 """The data request loop in a real browser, as the demo users: the auditor asks 中电华骋 for
 two figures; the company's contact fills one in the browser and the other in the downloaded
-workbook; the auditor rejects one value, the contact corrects it, the auditor accepts; the
-results change by the hand-computed amount, and the other company's contact reaches nothing."""
+workbook and attaches the PDF bill; the auditor rejects one value, the contact corrects it,
+the auditor accepts (checked against the bill); the results change by the hand-computed
+amount, the report lists the bill and counts the verified figure in its data-quality section,
+and the other company's contact reaches nothing."""
 
 import io
 import os
@@ -55,7 +57,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server, browser, demo, tmp_path,
-                                                                     settings):
+                                                                     settings, screenshot_dir):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     auditor = _login(browser, live_server, "auditor")
     before = _hv_total(auditor, live_server)
@@ -145,6 +147,7 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     auditor.wait_for_load_state()
     contact.goto(request_url)
     assert "发票合计为 1.0 MWh" in _row(contact, "办公用电").inner_text()
+    contact.screenshot(path=str(screenshot_dir / "data-request-company.png"), full_page=True)
     office = _row(contact, "办公用电")
     office.locator("input[name$='-quantity']").fill("1.0")
     office.locator("[data-submit-row]").click()
@@ -152,6 +155,7 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
 
     # the auditor accepts both; the results change by (1000 kWh + (300 − 294) kWh) × 0.5366 / 84
     auditor.goto(request_url)
+    auditor.screenshot(path=str(screenshot_dir / "data-request-auditor.png"), full_page=True)
     auditor.click("#accept-all")
     auditor.wait_for_load_state()
     assert "已关闭" in auditor.locator("#request-status").inner_text()
@@ -163,8 +167,22 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
 
     evidence = EvidenceFile.objects.get(original_name="电费单-2024.pdf")
     assert evidence.activity is not None and evidence.activity.name == "办公用电"
+    # accepted with "checked against the attached evidence" ticked (the default)
+    assert (evidence.activity.verification, evidence.activity.verified_evidence) == ("verified", evidence)
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/evidence/")
     assert "电费单-2024.pdf" in auditor.content()
+
+    # the report lists the bill in its evidence annex (name, type, SHA-256, the activity) and
+    # counts the figure in its data-quality section: 11 activities now, one verified
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/report/")
+    annex = auditor.locator("table.evidence-table").inner_text()
+    assert "电费单-2024.pdf" in annex and evidence.sha256 in annex and "办公用电" in annex
+    report = auditor.locator("body").inner_text()
+    assert "共有 11 项活动数据" in report
+    hv_shares = auditor.locator("xpath=//div[contains(@class, 'caption')][contains(., '高压成套开关设备')]"
+                                "/following-sibling::table[contains(@class, 'verification-shares')][1]")
+    verified = hv_shares.locator("tr", has_text="已对照证据核实").locator("td").nth(1).inner_text()
+    assert verified.strip() == "1"
 
     # the stage editor says who supplied the figure
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/products/HV/?stage=production")

@@ -237,7 +237,22 @@ def test_the_company_attaches_a_bill_that_follows_the_accepted_value(people, sen
     # submitted and accepted: the bill now supports the activity record
     client.post(detail, {"action": "submit", "row": office.pk, f"row-{office.pk}-quantity": "1",
                          f"row-{office.pk}-unit": "MWh"})
-    people["auditor"].post(detail, {"action": "accept", "row": office.pk})
+    people["auditor"].post(detail, {"action": "accept", "row": office.pk, "verify": "1"})
     office.refresh_from_db()
     evidence.refresh_from_db()
     assert office.status == "accepted" and evidence.activity == office.activity
+    # checked against the bill: the figure counts as verified against that file
+    assert (office.activity.verification, office.activity.verified_evidence) == ("verified", evidence)
+
+
+def test_a_study_under_review_takes_no_answers(people, sent_request, seed_study, demo_users):
+    from footprint.services.workflow import transitions
+
+    data_request, detail, rows, _production = sent_request
+    transitions.study_send_for_review(study=seed_study, user=demo_users["auditor"])
+    office = rows["办公用电"]
+    response = people["client"].post(detail, {"action": "submit", "row": office.pk,
+                                              f"row-{office.pk}-quantity": "1"}, follow=True)
+    page = response.content.decode()
+    assert "数据已锁定" in page and f'name="row-{office.pk}-quantity"' not in page
+    assert DataRequestRow.objects.get(pk=office.pk).status == "pending"

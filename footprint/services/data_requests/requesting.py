@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...access import can_fill_data_request, can_manage_data_requests
-from ...choices import DataRequestStatus, DataRowStatus, DataType, NoticeKind, Stage
+from ...choices import (
+    DataRequestStatus,
+    DataRowStatus,
+    DataType,
+    NoticeKind,
+    Stage,
+    VerificationStatus,
+)
 from ...models import (
     ActivityRecord,
     DataRequest,
@@ -209,10 +216,12 @@ def data_request_send(*, data_request: DataRequest, user: User) -> DataRequest:
 
 
 @transaction.atomic
-def data_request_accept(*, data_request: DataRequest, user: User,
-                        row_ids: list[int] | None = None) -> list[DataRequestRow]:
+def data_request_accept(*, data_request: DataRequest, user: User, row_ids: list[int] | None = None,
+                        verified_against_evidence: bool = False) -> list[DataRequestRow]:
     """Accept submitted values (the given rows, or every submitted row): each goes into its
-    activity record (updated, or created with the row's factor) and the calculation."""
+    activity record (updated, or created with the row's factor) and the calculation, with the
+    row's evidence files. `verified_against_evidence`: the auditor checked each value against
+    its file, so a record whose row has a file is marked verified against it (the first one)."""
     data_request = _locked(data_request)
     _require(can_manage_data_requests(user, data_request.study))
     _ensure_editable(data_request)
@@ -249,6 +258,11 @@ def data_request_accept(*, data_request: DataRequest, user: User,
             stage_activities_save(stage=stage, new=[record])
         row.activity = record
         attach_row_evidence_to_activity(row)
+        first_file = row.evidence.order_by("uploaded_at", "id").first() if verified_against_evidence else None
+        if first_file is not None:
+            record.verification = VerificationStatus.VERIFIED
+            record.verified_evidence = first_file
+            stage_activities_save(stage=record.stage, changed=[record])
         row.status = ROW.ACCEPTED
         row.rejection_comment = ""
         row.reviewed_by = user
