@@ -20,11 +20,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .choices import Role, StudyStatus
-from .models import Comment, Company, Product, Study
+from .models import Comment, Company, EvidenceFile, Product, Study
 from .selectors import is_staff_role, studies_visible_to
 
 __all__ = [
     "can_assign_lead_under_review", "can_assign_team", "can_change_company", "can_change_product", "can_comment",
+    "can_add_evidence", "can_delete_evidence", "can_record_verification", "can_view_evidence",
     "can_create_company", "can_create_study", "can_edit_study_data", "can_import",
     "can_manage_factors", "can_manage_pact_grants", "can_resolve_comment", "can_start_revision", "can_view_study",
     "get_study_for_edit", "get_study_for_user", "is_administrator", "is_staff_role",
@@ -127,6 +128,35 @@ def can_start_revision(user, study: Study) -> bool:
     return is_study_auditor(user, study) or is_study_lead_verifier(user, study)
 
 
+# ------------------------------------------------------------------------------ evidence
+def can_view_evidence(user, evidence: EvidenceFile) -> bool:
+    """Evidence is seen (listed, downloaded) by whoever may see its study: the certification
+    body's people and, once the study was sent to it, the company's contacts. Never another
+    company's."""
+    return can_view_study(user, evidence.study)
+
+
+def can_add_evidence(user, study: Study) -> bool:
+    """The study's auditors (and administrators) and the company's own contacts who see the
+    study: the company supplies its evidence. Never a lead verifier (they review it)."""
+    return is_study_auditor(user, study) or (is_study_contact(user, study) and can_view_study(user, study))
+
+
+def can_delete_evidence(user, evidence: EvidenceFile) -> bool:
+    """The study's auditors; a company contact only the files they uploaded themselves."""
+    study = evidence.study
+    if is_study_auditor(user, study):
+        return True
+    return bool(evidence.uploaded_by_id == getattr(user, "pk", None)
+                and is_study_contact(user, study) and can_view_study(user, study))
+
+
+def can_record_verification(user, study: Study) -> bool:
+    """The verification status of each figure and its data-quality ratings are the auditors'
+    judgement (the same people who edit the study's data; never the company's)."""
+    return can_edit_study_data(user, study)
+
+
 # ------------------------------------------------------------------- companies, products
 def can_create_company(user) -> bool:
     return is_administrator(user) or _is_auditor(user)
@@ -154,6 +184,13 @@ def can_manage_factors(user) -> bool:
     """The factor library is the certification body's reference data (new versions, never
     edits of a version in use: services/reference/factors.py)."""
     return is_staff_role(user)
+
+
+def can_import_factors(user) -> bool:
+    """Bringing a whole library in (services/reference/library_import.py) is the work of
+    auditors and administrators, like importing a study; a lead verifier reviews the factors
+    studies use and does not load them."""
+    return is_administrator(user) or _is_auditor(user)
 
 
 # ------------------------------------------------------------------------ for the views

@@ -75,6 +75,25 @@ class DistributionKind(models.TextChoices):
     UNIFORM = "uniform", _("均匀")
 
 
+class VerificationStatus(models.TextChoices):
+    """How an auditor checked an activity's figure (docs/evidence.md)."""
+
+    VERIFIED = "verified", _("已对照证据核实")
+    SAMPLED = "sampled", _("抽样核实")
+    ESTIMATED = "estimated", _("估算或假设")
+    NOT_VERIFIED = "not_verified", _("未核实")
+
+
+class EvidenceKind(models.TextChoices):
+    """What an evidence file is, decided from its content (services/evidence/sniffing.py)."""
+
+    PDF = "pdf", "PDF"
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
 # Pedigree-matrix scores (Weidema & Wesnæs 1996): 1 best … 5 worst.
 PEDIGREE_SCORES = [(n, str(n)) for n in range(1, 6)]
 

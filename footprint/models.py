@@ -29,6 +29,7 @@ from .choices import (
     ClaimLevel,
     DataType,
     DistributionKind,
+    EvidenceKind,
     FactorCategory,
     Gas,
     GwpSet,
@@ -38,6 +39,7 @@ from .choices import (
     Role,
     Stage,
     StudyStatus,
+    VerificationStatus,
 )
 from .validators import validate_not_dot_segment
 
@@ -203,6 +205,14 @@ class EmissionFactor(models.Model):
     source = models.TextField(_("来源"))
     published = models.CharField(_("发布日期"), max_length=20, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # The terms of the database the factor comes from (CLCD, ecoinvent extracts, supplier EPDs):
+    # printed with the source in a study's factor table. A factor whose licence forbids
+    # redistribution is printed with its value and source only (reports/chapters/data_collection.py).
+    licence_note = models.TextField(_("许可说明"), blank=True)
+    redistribution_allowed = models.BooleanField(
+        _("允许在报告中完整转载"), default=True,
+        help_text=_("不勾选：许可不允许转载该因子的详细信息，报告只打印因子值和来源。"),
+    )
     # The uncertainty its source publishes, if any (blank: the basic uncertainty of its gas,
     # docs/uncertainty.md). Parameters in the factor's own unit, as for an activity.
     distribution = models.CharField(
@@ -222,6 +232,15 @@ class EmissionFactor(models.Model):
         verbose_name = _("排放因子")
         verbose_name_plural = pgettext_lazy("plural", "排放因子")
         ordering = ["code", "-version"]
+        # The library's list and filters over tens of thousands of factors (bench/factor_library.py);
+        # name search on PostgreSQL also has trigram indexes (migration 0016_factor_library).
+        indexes = [
+            # the list's order: read in index order, a page stops after 50 rows
+            models.Index(fields=["category", "code", "-version"], name="factor_list_order"),
+            models.Index(fields=["region"], name="factor_region"),
+            models.Index(fields=["year"], name="factor_year"),
+            models.Index(fields=["gas"], name="factor_gas"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="factor_code_version_unique"),
             models.CheckConstraint(
@@ -619,6 +638,15 @@ class ActivityRecord(models.Model):
     dq_technological = models.PositiveSmallIntegerField(
         _("技术相关性"), choices=PEDIGREE_SCORES, null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # How the auditor checked the figure (docs/evidence.md); "verified" names its evidence.
+    verification = models.CharField(
+        _("核实状态"), max_length=20, choices=VerificationStatus.choices,
+        default=VerificationStatus.NOT_VERIFIED)
+    verified_evidence = models.ForeignKey(
+        "EvidenceFile", verbose_name=_("核实依据"), null=True, blank=True,
+        # A file that verifies a figure is not deleted under it (the status changes first);
+        # deleting the whole study takes both.
+        on_delete=models.RESTRICT, related_name="verified_activities")
     history = HistoricalRecords()
 
     class Meta:
@@ -645,10 +673,57 @@ class ActivityRecord(models.Model):
                 name="activity_distribution_gsd2_at_least_1",
                 violation_error_message=_("GSD² 不能小于 1。"),
             ),
+            models.CheckConstraint(
+                condition=Q(verification="verified", verified_evidence__isnull=False)
+                | (~Q(verification="verified") & Q(verified_evidence__isnull=True)),
+                name="activity_verified_names_its_evidence",
+                violation_error_message=_("“已对照证据核实”需要选择证据文件；其他核实状态不关联文件。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.quantity} {self.unit}"
+
+
+def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
+    """A name the service builds (never the uploaded name): evidence/<study id>/<uuid>.<ext>."""
+    return f"evidence/{instance.study_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    """A file that supports a study's data (a bill, an invoice, a bill of materials, a waybill,
+    a meter photo), attached to the study or to one of its activities. Stored through Django's
+    storage API under a generated name; its type is read from the content
+    (services/evidence/storage.py) and it is only ever served as a download."""
+
+    study = models.ForeignKey(
+        Study, verbose_name=_("报告"), on_delete=models.CASCADE, related_name="evidence_files")
+    activity = models.ForeignKey(
+        ActivityRecord, verbose_name=_("活动数据"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="evidence_files")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to, max_length=255)
+    kind = models.CharField(_("文件类型"), max_length=8, choices=EvidenceKind.choices)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="uploaded_evidence")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("证据文件")
+        verbose_name_plural = pgettext_lazy("plural", "证据文件")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=[k.value for k in EvidenceKind]),
+                                   name="evidence_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class StudyClaim(models.Model):

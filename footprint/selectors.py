@@ -14,6 +14,7 @@ from .models import (
     Comment,
     Company,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
@@ -47,6 +48,19 @@ def studies_visible_to(user) -> QuerySet[Study]:
         # A draft never sent (including a new revision) stays with the certification body.
         return qs.filter(company_id=user.company_id, sent_to_client_at__isnull=False)
     return qs.none()
+
+
+def evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """The evidence files of the studies the user may open (another company's never)."""
+    return EvidenceFile.objects.filter(study__in=studies_visible_to(user)).select_related(
+        "study", "activity", "uploaded_by")
+
+
+def study_evidence(study: Study) -> list[EvidenceFile]:
+    """A study's evidence files in upload order, each with its activity and uploader."""
+    return list(EvidenceFile.objects.filter(study=study)
+                .select_related("activity", "activity__stage__study_product__product", "uploaded_by")
+                .order_by("uploaded_at", "id"))
 
 
 def study_transitions(study: Study) -> list[StudyTransition]:
@@ -238,6 +252,14 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
+def factors_by_key(keys) -> dict[str, EmissionFactor]:
+    """Factor versions by their key ("CODE@version", as in calculation inputs)."""
+    query = Q(pk__in=[])
+    for code, _at, version in (key.rpartition("@") for key in keys):
+        query |= Q(code=code, version=int(version))
+    return {f.key: f for f in EmissionFactor.objects.filter(query)}
+
+
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
     """The library's current version of each factor code asked for (one query)."""
     return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
@@ -246,7 +268,9 @@ def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
 def factor_search(*, q: str = "", category: str = "", region: str = "", year: int | None = None,
                   gas: str = "", source: str = "", current_only: bool = True
                   ) -> QuerySet[EmissionFactor]:
-    """The factor library, searched by code, names and source and filtered by its columns."""
+    """The factor library, searched by code and names (Chinese, English) and filtered by its
+    columns (the source has a filter of its own). Quick for 50,000 factors: the indexes of
+    migration 0016_factor_library, bench/factor_library.py, docs/performance.md."""
     from django.db.models import Q
 
     qs = EmissionFactor.objects.all()
@@ -254,9 +278,7 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
         qs = qs.filter(is_current=True)
     if q:
         qs = qs.filter(
-            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q)
-            | Q(source__icontains=q) | Q(notes__icontains=q)
-        )
+            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
     if category:
         qs = qs.filter(category=category)
     if region:
@@ -272,19 +294,31 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
 
 def factor_filter_values() -> dict[str, list]:
     """Distinct regions and years of the library, for the filter drop-downs."""
+    # order_by(): without it the model's ordering joins the DISTINCT (one row per factor)
+    factors = EmissionFactor.objects.order_by()
     return {
-        "regions": sorted(
-            r for r in EmissionFactor.objects.values_list("region", flat=True).distinct() if r
-        ),
-        "years": sorted(
-            (y for y in EmissionFactor.objects.values_list("year", flat=True).distinct() if y),
-            reverse=True,
-        ),
+        "regions": sorted(r for r in factors.values_list("region", flat=True).distinct() if r),
+        "years": sorted((y for y in factors.values_list("year", flat=True).distinct() if y),
+                        reverse=True),
     }
 
 
 def factor_versions(factor: EmissionFactor) -> QuerySet[EmissionFactor]:
     return EmissionFactor.objects.filter(code=factor.code).order_by("-version")
+
+
+def factor_version_studies(user, code: str) -> dict[int, list[Study]]:
+    """Every version of a factor code (by id) → the studies the user may see that use it, in
+    one query."""
+    out: dict[int, list[Study]] = {}
+    rows = (ActivityRecord.objects.filter(factor__code=code)
+            .filter(stage__study_product__study__in=studies_visible_to(user))
+            .values_list("factor_id", "stage__study_product__study_id").distinct())
+    pairs = list(rows)
+    studies = Study.objects.in_bulk({study_id for _f, study_id in pairs})
+    for factor_id, study_id in sorted(pairs, key=lambda p: studies[p[1]].report_number):
+        out.setdefault(factor_id, []).append(studies[study_id])
+    return out
 
 
 def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:

@@ -4,6 +4,7 @@ from .views import (
     activities,
     companies,
     dashboard,
+    factor_library,
     factors,
     health,
     importing,
@@ -49,6 +50,7 @@ urlpatterns = [
     path("studies/<str:report_number>/narrative/", studies.study_narrative, name="study_narrative"),
     path("studies/<str:report_number>/english/", translations.study_translations, name="study_translations"),
     path("studies/<str:report_number>/export.<exportfmt:fmt>", studies.study_export, name="study_export"),
+    path("studies/<str:report_number>/openlca.zip", studies.study_export_openlca, name="study_export_openlca"),
     path("studies/<str:report_number>/add-product/", studies.study_product_add, name="study_product_add"),
     path("studies/<str:report_number>/products/<str:product_code>/",
          activities.study_product_stages, name="study_product_stages"),
@@ -59,6 +61,10 @@ urlpatterns = [
     # Factor library
     path("factors/", factors.factor_list, name="factor_list"),
     path("factors/new/", factors.factor_create, name="factor_create"),
+    path("factors/import/", factor_library.factor_import, name="factor_import"),
+    path("factors/import/confirm/", factor_library.factor_import_confirm, name="factor_import_confirm"),
+    path("factors/import/cancel/", factor_library.factor_import_cancel, name="factor_import_cancel"),
+    path("factors/export/", factor_library.factor_export, name="factor_export"),
     path("factors/picker/", activities.factor_picker, name="factor_picker"),
     path("factors/lookup/", activities.factor_lookup, name="factor_lookup"),
     path("factors/<int:pk>/", factors.factor_detail, name="factor_detail"),
@@ -95,6 +101,7 @@ urlpatterns += [
 ]
 
 # The study's people, verification team and product images; the user's own profile.
+from .views import evidence as evidence_views  # noqa: E402
 from .views import images as image_views  # noqa: E402
 from .views import profile as profile_views  # noqa: E402
 from .views import team as team_views  # noqa: E402
@@ -102,6 +109,12 @@ from .views import team as team_views  # noqa: E402
 urlpatterns += [
     path("studies/<str:report_number>/team/", team_views.study_team, name="study_team"),
     path("studies/<str:report_number>/images/", image_views.study_images, name="study_images"),
+    # Evidence files (docs/evidence.md).
+    path("studies/<str:report_number>/evidence/", evidence_views.study_evidence_view, name="study_evidence"),
+    path("studies/<str:report_number>/evidence/<int:pk>/download/", evidence_views.evidence_download,
+         name="evidence_download"),
+    path("studies/<str:report_number>/evidence/<int:pk>/delete/", evidence_views.evidence_delete,
+         name="evidence_delete"),
     path("studies/<str:report_number>/images/<str:name>/", image_views.study_image_thumbnail,
          name="study_image_thumbnail"),
     path("studies/<str:report_number>/images/<str:name>/caption/", image_views.study_image_caption,

@@ -206,6 +206,10 @@ SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="")
 VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Product images of a study (report section 2.3), per uploaded file.
 STUDY_IMAGE_MAX_BYTES = env.int("STUDY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+# Evidence files (bills, invoices, bills of materials…; docs/evidence.md): each file, and all
+# of a study's files together.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+EVIDENCE_STUDY_MAX_BYTES = env.int("EVIDENCE_STUDY_MAX_BYTES", default=200 * 1024 * 1024)
 # Largest study rendered as a report (PDF or preview): about 6 ms of rendering per activity
 # record (docs/performance.md), so 2,000 records stay within a worker's 30 s. Larger studies
 # are refused with a message before rendering starts.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Comment, Study, StudyTransition
+from ..models import Comment, EvidenceFile, Study, StudyTransition
 
 
 class StudyListSerializer(serializers.ModelSerializer):
@@ -52,3 +52,28 @@ class StudyDetailSerializer(StudyListSerializer):
         fields = StudyListSerializer.Meta.fields + [
             "language", "standards", "verification_code", "issued_sha256", "gwp_version",
         ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """An evidence file's record (the file itself: `download`)."""
+
+    activity = serializers.IntegerField(source="activity_id", required=False, allow_null=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "original_name", "kind", "size", "sha256", "description", "activity",
+                  "uploaded_by", "uploaded_at", "download"]
+        read_only_fields = fields
+
+    def get_download(self, evidence) -> str:
+        from django.urls import reverse
+
+        return reverse("api_evidence_download", args=[evidence.study.report_number, evidence.pk])
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    activity = serializers.IntegerField(required=False, allow_null=True)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -11,6 +11,11 @@ urlpatterns = [
     path("studies/import/", views.study_import, name="api_study_import"),
     path("studies/<str:report_number>/", views.study_detail, name="api_study_detail"),
     path("studies/<str:report_number>/export/", views.study_export, name="api_study_export"),
+    path("studies/<str:report_number>/openlca/", views.study_export_openlca, name="api_study_export_openlca"),
     path("studies/<str:report_number>/transitions/", views.study_transition, name="api_study_transition"),
     path("studies/<str:report_number>/comments/", views.study_comments_view, name="api_study_comments"),
+    path("studies/<str:report_number>/evidence/", views.evidence_list, name="api_evidence_list"),
+    path("studies/<str:report_number>/evidence/<int:pk>/", views.evidence_detail, name="api_evidence_detail"),
+    path("studies/<str:report_number>/evidence/<int:pk>/download/", views.evidence_download,
+         name="api_evidence_download"),
 ]

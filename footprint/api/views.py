@@ -4,21 +4,38 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, renderer_classes
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from ..access import can_edit_study_data, can_import, get_study_for_user, require
+from ..access import (
+    can_add_evidence,
+    can_delete_evidence,
+    can_edit_study_data,
+    can_import,
+    get_study_for_user,
+    require,
+)
 from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study, User
-from ..selectors import studies_visible_to, study_comments, study_transitions
+from ..selectors import (
+    evidence_visible_to,
+    studies_visible_to,
+    study_comments,
+    study_evidence,
+    study_transitions,
+)
 from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
+from ..services.evidence import storage as evidence_storage
 from ..services.freeze import StudyFrozenError, ensure_study_editable
+from ..services.interchange import openlca
 from ..services.interchange.document import FormatError
 from ..services.interchange.exporting import study_to_document
 from ..services.interchange.import_assignment import import_document_with_people
@@ -29,8 +46,11 @@ from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow import comments as comment_services
 from ..services.workflow import dispatch, transitions
 from ..services.workflow.signing import SigningUnavailable
+from .renderers import ZipRenderer
 from .serializers import (
     CommentSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
     StudyDetailSerializer,
     StudyListSerializer,
     TransitionRequestSerializer,
@@ -77,6 +97,19 @@ def study_export(request, report_number):
     if study.is_frozen and study.issued_snapshot:
         return Response(study.issued_snapshot["document"])
     return Response(study_to_document(study))
+
+
+@extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
+               description="The study as an openLCA JSON-LD package (zip; docs/openlca.md): a "
+                           "process per product and stage, factor processes with elementary "
+                           "flows, and an LCIA method with the study's GWP100 values.")
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, ZipRenderer])
+def study_export_openlca(request, report_number):
+    study = get_study_for_user(request.user, report_number)
+    response = HttpResponse(openlca.study_to_openlca(study), content_type=openlca.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{openlca.package_filename(study)}"'
+    return response
 
 
 @extend_schema(request=TransitionRequestSerializer, responses=StudyDetailSerializer)
@@ -196,3 +229,77 @@ def _import_people(params) -> tuple[dict, dict]:
     people = {"auditors": [users[n] for n in auditor_names if n in users],
               "lead_verifier": users.get(lead_name), "certification_body": body}
     return people, unknown
+
+
+# ------------------------------------------------------------------------------ evidence
+@extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
+@extend_schema(methods=["POST"], request={"multipart/form-data": EvidenceUploadSerializer},
+               responses={201: EvidenceSerializer})
+@api_view(["GET", "POST"])
+def evidence_list(request, report_number):
+    """The study's evidence files; POST (multipart: file, activity, description) uploads one:
+    the study's auditors and the company's contacts, in draft (docs/evidence.md)."""
+    study = get_study_for_user(request.user, report_number)
+    if request.method == "GET":
+        return Response(EvidenceSerializer(study_evidence(study), many=True).data)
+    require(can_add_evidence(request.user, study))
+    serializer = EvidenceUploadSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    activity = None
+    activity_id = serializer.validated_data.get("activity")
+    if activity_id is not None:
+        activity = get_object_or_404(
+            ActivityRecord.objects.select_related("stage__study_product"),
+            pk=activity_id, stage__study_product__study=study)
+    upload = serializer.validated_data["file"]
+    try:
+        evidence = evidence_storage.evidence_add(
+            study=study, upload=upload, filename=upload.name, user=request.user, activity=activity,
+            description=serializer.validated_data["description"])
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except ValidationError as exc:
+        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+    return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+def _evidence(request, report_number, pk):
+    study = get_study_for_user(request.user, report_number)
+    return get_object_or_404(evidence_visible_to(request.user), pk=pk, study=study)
+
+
+@extend_schema(methods=["GET"], responses=EvidenceSerializer)
+@extend_schema(methods=["DELETE"], responses={204: None})
+@api_view(["GET", "DELETE"])
+def evidence_detail(request, report_number, pk):
+    evidence = _evidence(request, report_number, pk)
+    if request.method == "GET":
+        return Response(EvidenceSerializer(evidence).data)
+    require(can_delete_evidence(request.user, evidence))
+    try:
+        evidence_storage.evidence_delete(evidence=evidence)
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except ValidationError as exc:
+        return Response(exc.message_dict, status=status.HTTP_409_CONFLICT)
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+@api_view(["GET"])
+def evidence_download(request, report_number, pk):
+    """The file as uploaded, always as an attachment (never rendered inline)."""
+    from django.http import Http404, HttpResponse
+    from django.utils.http import content_disposition_header
+
+    evidence = _evidence(request, report_number, pk)
+    try:
+        download = evidence_storage.evidence_download(evidence)
+    except (evidence_storage.EvidenceIntegrityError, FileNotFoundError) as exc:
+        raise Http404 from exc
+    response = HttpResponse(download.data, content_type=download.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, download.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -15,9 +15,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import VerificationStatus
 from ..models import (
     ActivityRecord,
     EmissionFactor,
+    EvidenceFile,
     LifecycleStage,
 )
 from ..services.entry.activities import activity_unit_problem
@@ -80,8 +82,30 @@ class _KnownRowField(forms.ModelChoiceField):
 
 
 
+class EvidenceChoiceField(forms.Field):
+    """One of the study's evidence files, submitted as its id and resolved among the files the
+    page has read (`known`), not with a query per row; a file of another study is refused."""
+
+    widget = forms.Select
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known: dict[int, EvidenceFile] = {}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.known[int(value)]
+        except (KeyError, ValueError, TypeError):
+            raise forms.ValidationError(_("所选证据文件不属于本报告。"), code="invalid_choice") from None
+
+
 # Row fields whose bounds the form's own fields check (see ActivityForm.Meta.fields).
 FORM_CHECKED_FIELDS = ("quantity", "allocation", "uncertainty_pct", "distribution_gsd2")
+# Row fields the form checks together (verified ⇔ a file), set on the row by `save`: left out
+# of model validation, which would check their constraint with one query per row.
+VERIFICATION_FIELDS = ("verification", "verified_evidence")
 
 
 class ActivityForm(forms.ModelForm):
@@ -109,6 +133,10 @@ class ActivityForm(forms.ModelForm):
         widget=forms.NumberInput(attrs={**SMALL, "step": "any"}),
     )
 
+    verification = forms.ChoiceField(label=_("核实状态"), choices=VerificationStatus.choices,
+                                     required=False)
+    verified_evidence = EvidenceChoiceField(label=_("核实依据"), required=False)
+
     # The table's column order (the row fields declared above would otherwise come last).
     field_order = ("name", "quantity", "unit", "basis", "factor", "allocation", "data_type",
                    "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
@@ -133,15 +161,19 @@ class ActivityForm(forms.ModelForm):
             "notes": forms.TextInput(attrs=SMALL),
         }
 
-    def __init__(self, *args, factor_cache: dict[int, EmissionFactor] | None = None, **kwargs):
+    def __init__(self, *args, factor_cache: dict[int, EmissionFactor] | None = None,
+                 evidence: dict[int, EvidenceFile] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["factor"].cache = factor_cache or {}
+        self.fields["verified_evidence"].known = evidence or {}
         # The table's column headers are the visual labels; screen readers get aria-label.
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", str(field.label))
         if self.instance.pk is not None:
             for name in FORM_CHECKED_FIELDS:
                 self.initial.setdefault(name, getattr(self.instance, name))
+            self.initial.setdefault("verification", self.instance.verification)
+            self.initial.setdefault("verified_evidence", self.instance.verified_evidence_id)
         for name in ("quantity", "allocation", "claimed_kgco2e_per_unit", "uncertainty_pct",
                      *PARAMETERS):
             value = self.initial.get(name)
@@ -176,10 +208,25 @@ class ActivityForm(forms.ModelForm):
             if problem:
                 self.add_error("unit", problem)
         check_distribution(self, cleaned, cleaned.get("quantity"))
+        self._clean_verification(cleaned)
         return cleaned
 
+    def _clean_verification(self, cleaned) -> None:
+        if self.add_prefix("verification") not in self.data:
+            # Not on the page that posted (a row saved without its second line): as it was.
+            cleaned["verification"] = self.instance.verification or VerificationStatus.NOT_VERIFIED
+            cleaned["verified_evidence"] = self.instance.verified_evidence if self.instance.pk else None
+            return
+        status = cleaned.get("verification") or VerificationStatus.NOT_VERIFIED
+        cleaned["verification"] = status
+        if status == VerificationStatus.VERIFIED:
+            if cleaned.get("verified_evidence") is None and "verified_evidence" not in self.errors:
+                self.add_error("verified_evidence", _("“已对照证据核实”需要选择核实依据的证据文件。"))
+        else:
+            cleaned["verified_evidence"] = None  # only a verified figure names its file
+
     def save(self, commit: bool = True) -> ActivityRecord:
-        for name in FORM_CHECKED_FIELDS:
+        for name in (*FORM_CHECKED_FIELDS, *VERIFICATION_FIELDS):
             setattr(self.instance, name, self.cleaned_data.get(name))
         return super().save(commit=commit)
 
@@ -187,8 +234,9 @@ class ActivityForm(forms.ModelForm):
 class BaseActivityFormSet(BaseModelFormSet):
     """One stage's activity rows. Factors named in the submitted data are read in one query."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, evidence: dict[int, EvidenceFile] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.evidence = evidence or {}
         self.factor_cache: dict[int, EmissionFactor] = {}
         if self.is_bound:
             from ..selectors import factors_by_pk
@@ -216,12 +264,14 @@ class BaseActivityFormSet(BaseModelFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["factor_cache"] = self.factor_cache
+        kwargs["evidence"] = self.evidence
         return kwargs
 
     @property
     def empty_form(self):
         form = super().empty_form
         form.fields["factor"].cache = self.factor_cache
+        form.fields["verified_evidence"].known = self.evidence
         return form
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from crispy_forms.layout import Column, Field, Row
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import FactorCategory, Gas
@@ -28,8 +29,9 @@ class FactorForm(forms.ModelForm):
         model = EmissionFactor
         fields = ("code", "name_zh", "name_en", "category", "gas", "value", "unit", "ncv",
                   "carbon_content", "oxidation_rate", "year", "region", "source", "published",
-                  "notes", *DISTRIBUTION_COLUMNS)
-        widgets = {"source": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
+                  "notes", "licence_note", "redistribution_allowed", *DISTRIBUTION_COLUMNS)
+        widgets = {"source": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2}),
+                   "licence_note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "ncv": _("例如 43.330 GJ/t"),
             "carbon_content": _("例如 20.20 t/TJ"),
@@ -61,6 +63,8 @@ class FactorForm(forms.ModelForm):
                 Column("published", css_class="col-md-6")),
             Field("source"),
             Field("notes"),
+            Field("licence_note"),
+            Field("redistribution_allowed"),
             # The uncertainty its source publishes (docs/uncertainty.md); blank: basic uncertainty.
             Row(*(Column(name, css_class="col-md") for name in DISTRIBUTION_COLUMNS)),
         )
@@ -118,3 +122,25 @@ class FactorFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("全部地区")), *((r, r) for r in regions)]
         self.fields["year"].choices = [("", _("全部年份")), *((y, y) for y in years)]
+
+
+class FactorLibraryImportForm(forms.Form):
+    """Uploading a factor library (docs/factor-library.md)."""
+
+    file = forms.FileField(
+        label=_("因子库文件"),
+        help_text=_(".csv 或 .xlsx，列与 emission_factors_cn.csv 相同（燃料推导因子与 fuel_defaults_cn.csv 相同）。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    @staticmethod
+    def too_large_message() -> str:
+        return _("文件太大（上限 %(mb)s MB）。") % {"mb": f"{settings.IMPORT_MAX_BYTES / 2**20:g}"}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("不支持的文件类型：请上传 .csv 或 .xlsx 文件。"))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(self.too_large_message())
+        return upload

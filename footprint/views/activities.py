@@ -28,6 +28,7 @@ from ..choices import (
     DataType,
     DistributionKind,
     FactorCategory,
+    VerificationStatus,
     stages_in_boundary,
 )
 from ..forms.activities import ActivityFormSet, StageBoundaryForm
@@ -39,6 +40,7 @@ from ..selectors import (
     stage_activities,
     stages_of,
     study_comments,
+    study_evidence,
     study_product_of,
 )
 from ..services.calculation.units import UnitError, activity_unit_of
@@ -52,10 +54,10 @@ PAGE_SIZE = 50
 FORMSET_PREFIX = "act"
 ROW_FIELDS = ("name", "quantity", "unit", "basis", "factor", "allocation", "data_type", "source",
               "claimed_kgco2e_per_unit", "uncertainty_pct", "notes", *DISTRIBUTION_COLUMNS,
-              *RATING_COLUMNS)
+              *RATING_COLUMNS, "verification", "verified_evidence")
 # Fields of the row's second line ("more fields"): shown open when one of them has a value.
 EXTRA_FIELDS = ("claimed_kgco2e_per_unit", "uncertainty_pct", "notes", *DISTRIBUTION_COLUMNS,
-                *RATING_COLUMNS)
+                *RATING_COLUMNS, "verified_evidence")
 MAX_EXTRA_ROWS = 20
 PICKER_LIMIT = 40
 
@@ -86,10 +88,12 @@ def study_product_stages(request, report_number, product_code):
     page = paginator.get_page(request.GET.get("page"))
     extra = _int(request.GET.get("extra"), 0, high=MAX_EXTRA_ROWS)
 
+    evidence_files = study_evidence(study)
     saved = False
     if request.method == "POST":
         boundary_form = StageBoundaryForm(request.POST, instance=stage, prefix="stage")
-        formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix=FORMSET_PREFIX)
+        formset = ActivityFormSet(request.POST, queryset=page.object_list, prefix=FORMSET_PREFIX,
+                                  evidence={e.pk: e for e in evidence_files})
         saved = _save(request, study, stage, boundary_form, formset)
         if saved:
             last = bool(formset.new_objects)  # new rows go to the end of the stage
@@ -110,6 +114,14 @@ def study_product_stages(request, report_number, product_code):
     context = _context(study, study_product, stages, stage, page, formset, boundary_form,
                        result, product_result, extra=extra, editable=study_is_editable(study))
     context["saved"] = saved
+    context["evidence_files"] = evidence_files
+    by_activity: dict[int, list] = defaultdict(list)
+    for evidence in evidence_files:
+        if evidence.activity_id:
+            by_activity[evidence.activity_id].append(evidence)
+    for row in context["rows"]:
+        row.evidence = by_activity.get(row.pk, [])
+    context["editor_url"] = request.get_full_path()
     from .comment_links import open_comments_by_activity
 
     comments = study_comments(study)
@@ -255,6 +267,7 @@ class ActivityRow:
     activity: object | None = None  # the calculation's ActivityResult
     checks: list = field(default_factory=list)
     open_comment: int | None = None  # the first unresolved comment on the row
+    evidence: list = field(default_factory=list)  # the evidence files attached to the row
 
     @property
     def show_extra(self) -> bool:
@@ -283,15 +296,18 @@ def _text(value) -> str:
 
 
 def _row_from_record(prefix: str, number: int, record) -> ActivityRow:
-    values = {name: _text(getattr(record, name)) for name in ROW_FIELDS if name != "factor"}
+    values = {name: _text(getattr(record, name)) for name in ROW_FIELDS
+              if name not in ("factor", "verified_evidence")}
     values["factor"] = str(record.factor_id)
+    values["verified_evidence"] = _text(record.verified_evidence_id)
     return ActivityRow(prefix=prefix, number=number, pk=record.pk, values=values,
                        factor=record.factor)
 
 
 def _blank_row(prefix: str) -> ActivityRow:
     values = dict.fromkeys(ROW_FIELDS, "")
-    values.update(basis=Basis.ANNUAL_TOTAL, allocation="1", data_type=DataType.PRIMARY)
+    values.update(basis=Basis.ANNUAL_TOTAL, allocation="1", data_type=DataType.PRIMARY,
+                  verification=VerificationStatus.NOT_VERIFIED)
     return ActivityRow(prefix=prefix, number="", values=values)
 
 
@@ -324,6 +340,11 @@ def _row_labels() -> dict[str, str]:
         "distribution_choices": DistributionKind.choices,
         "rating_choices": [str(n) for n in range(1, 6)],
         "ratings_title": _("数据质量评分（1 最好 … 5 最差）"),
+        # How the figure was checked, and against which file (docs/evidence.md).
+        "verification": _("核实状态"), "verification_choices": VerificationStatus.choices,
+        "verified_evidence": _("核实依据"), "evidence": _("证据文件"),
+        "evidence_none": _("—（未选择）"), "upload_evidence": _("上传证据"),
+        "evidence_download": _("下载"),
     }
 
 

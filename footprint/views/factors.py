@@ -11,13 +11,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ..access import can_manage_factors, require
+from ..access import can_import_factors, can_manage_factors, require
 from ..forms.factors import FactorFilterForm, FactorForm
 from ..models import EmissionFactor
 from ..reports.uncertainty import factor_distribution_text
 from ..selectors import (
     factor_filter_values,
     factor_search,
+    factor_version_studies,
     factor_versions,
     studies_using_factor,
 )
@@ -29,7 +30,8 @@ from ..services.reference.factors import factor_derivation_text, factor_revise, 
 
 PAGE_SIZE = 50
 _FIELDS = ("name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
-           "unit", "gas", "year", "region", "source", "published", "notes", *DISTRIBUTION_COLUMNS)
+           "unit", "gas", "year", "region", "source", "published", "notes", "licence_note",
+           "redistribution_allowed", *DISTRIBUTION_COLUMNS)
 
 
 @login_required
@@ -48,6 +50,7 @@ def factor_list(request):
     query.pop("page", None)
     return render(request, "footprint/factors/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
+        "can_import": can_import_factors(request.user),
     })
 
 
@@ -60,6 +63,7 @@ def factor_detail(request, pk):
         activity_unit = activity_unit_of(factor.unit)
     except (UnitError, TypeError, ValueError):
         value, activity_unit = None, ""
+    used_by = factor_version_studies(request.user, factor.code)
     return render(request, "footprint/factors/detail.html", {
         "factor": factor,
         "value": value,
@@ -68,7 +72,8 @@ def factor_detail(request, pk):
         "activity_unit": activity_unit,
         "derivation": factor_derivation_text(factor),
         "distribution": factor_distribution_text(factor),
-        "versions": factor_versions(factor),
+        # each version of the code with the studies (that the user may see) that use it
+        "versions": [(v, used_by.get(v.pk, [])) for v in factor_versions(factor)],
         "studies": studies_using_factor(request.user, factor),
         "history": factor.history.select_related("history_user").order_by("-history_date")[:20],
     })

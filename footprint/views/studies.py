@@ -26,6 +26,7 @@ from ..selectors import (
 )
 from ..services.entry import studies as study_services
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
+from ..services.interchange import openlca
 from ..services.interchange.exporting import study_to_json, study_to_workbook
 from ..services.reference.gwp_corrections import study_gwp_correction
 from ..services.report_prose.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
@@ -227,6 +228,15 @@ def study_export(request, report_number, fmt):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{study.report_number}.{fmt}"'
+    return response
+
+
+@login_required
+def study_export_openlca(request, report_number):
+    """The study as an openLCA JSON-LD package (docs/openlca.md), for everyone who may see it."""
+    study = get_study_for_user(request.user, report_number)
+    response = HttpResponse(openlca.study_to_openlca(study), content_type=openlca.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{openlca.package_filename(study)}"'
     return response
 
 

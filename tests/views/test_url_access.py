@@ -43,6 +43,15 @@ ROLE_DENIED = {
     ("comment_resolve", "POST"): {"client", "alice"},
     ("comment_reopen", "POST"): {"client", "alice"},
     ("api_study_import", "POST"): {"client", "client2", "lead"},
+    # Evidence: the company's contacts upload too; only their own files do they delete.
+    ("study_evidence", "POST"): {"lead", "alice"},
+    ("evidence_delete", "POST"): {"lead", "alice", "client"},
+    ("api_evidence_list", "POST"): {"lead", "alice"},
+    # importing a factor library: auditors and administrators (access.can_import_factors)
+    ("factor_import", "GET"): {"client", "client2", "lead"},
+    ("factor_import", "POST"): {"client", "client2", "lead"},
+    ("factor_import_confirm", "POST"): {"client", "client2", "lead"},
+    ("factor_import_cancel", "POST"): {"client", "client2", "lead"},
 }
 POST_DATA = {
     "study_transition": {"action": "send_for_review"},
@@ -149,6 +158,8 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = "en"
         elif param == "name" and segment == "images":
             values[param] = _study_image(study)
+        elif param == "pk" and segment == "evidence":
+            values[param] = _evidence(study).pk
         elif param == "client_pk":
             from footprint.models import PactClient
 
@@ -202,6 +213,23 @@ def _study_image(study) -> str:
         Image.new("RGB", (8, 8)).save(out, "PNG")
         (folder / "外观.png").write_bytes(out.getvalue())
     return study_image_names(study.report_number)[0]
+
+
+def _evidence(study):
+    """An evidence file of the study, uploaded by its auditor (made on first use)."""
+    from django.core.files.base import ContentFile
+
+    from footprint.models import EvidenceFile, User
+
+    evidence = EvidenceFile.objects.filter(study=study).first()
+    if evidence is None:
+        data = b"%PDF-1.4 evidence"
+        evidence = EvidenceFile(study=study, original_name="bill.pdf", kind="pdf", size=len(data),
+                                sha256=hashlib.sha256(data).hexdigest(),
+                                uploaded_by=User.objects.get(username="auditor"))
+        evidence.file.save("bill.pdf", ContentFile(data), save=False)
+        evidence.save()
+    return evidence
 
 
 def _segment_before(route: str, param: str) -> str:
@@ -495,7 +523,13 @@ def _changes(case) -> list[tuple[str, list, object, set, str]]:
         ("api_study_comments", [number], {"text": "新意见"}, EVERYONE_WHO_SEES, "json"),
         ("api_study_import", [], lambda admin: import_doc(), STAFF_CREATORS, "json"),
         ("study_import_confirm", [], lambda admin: import_doc(), STAFF_CREATORS, "import"),
+        ("factor_import_confirm", [], {"csv": FACTOR_LIBRARY_CSV}, STAFF_CREATORS, "factor_import"),
     ]
+
+
+FACTOR_LIBRARY_CSV = (
+    "code,name_zh,name_en,category,value,numerator_unit,denominator_unit,gas,region,data_year,"
+    "source,published,notes\nMAT-NEW,新材料,,material,1.5,kg CO2e,kg,CO2e,CN,2024,测试,,\n")
 
 
 def _post(client, url, data, kind):
@@ -517,6 +551,13 @@ def _post(client, url, data, kind):
             return first
         token = first.content.decode().split('name="token" value="')[1].split('"')[0]
         return client.post(url, {"token": token, "replace": "0"})
+    if kind == "factor_import":
+        upload = SimpleUploadedFile("library.csv", data["csv"].encode(), "text/csv")
+        first = client.post(reverse("factor_import"), {"file": upload})
+        if first.status_code != 200:
+            return first
+        token = first.content.decode().split('name="token" value="')[1].split('"')[0]
+        return client.post(url, {"token": token})
     return client.post(url, data)
 
 

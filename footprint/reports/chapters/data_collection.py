@@ -67,15 +67,27 @@ def chapter4(r: Report) -> dict:
         f = r.factor(key)
         if f is None:
             continue
+        value = F.factor_value(f.value, f.value_decimals)
+        if not f.redistribution_allowed:
+            # The licence allows the value and its source only: no name, year, region,
+            # publication date or derivation parameters of the licensed database.
+            factors.append({
+                "code": f.code if f.version == 1 else f"{f.code} v{f.version}", "name": "—",
+                "value": value, "unit": f.unit, "gas": "—", "year": "—", "region": "—",
+                "source": f.source, "published": "", "derivation": "", "licence": f.licence_note,
+                "restricted": True, "category": "",
+            })
+            continue
         derivation = ""
         if f.stated_value is None and f.ncv:
             derivation = _("由低位发热量 %(ncv)s × 单位热值含碳量 %(cc)s × 碳氧化率 %(ox)s × 44/12 推导") % {
                 "ncv": f.ncv, "cc": f.carbon_content, "ox": F.plain(f.oxidation_rate)}
         factors.append({
             "code": f.code if f.version == 1 else f"{f.code} v{f.version}",
-            "name": r.factor_name(f), "value": F.factor_value(f.value, f.value_decimals), "unit": f.unit,
+            "name": r.factor_name(f), "value": value, "unit": f.unit,
             "gas": gas_label(f.gas), "year": str(f.year) if f.year else "—", "region": f.region or "—",
             "source": f.source, "published": f.published, "derivation": derivation,
+            "licence": f.licence_note, "restricted": False,
             "category": choice_label(FactorCategory, f.category),
         })
     return {

@@ -132,13 +132,17 @@ def electricity_rows(r: Report) -> list[dict]:
         if f is None or f.category != FactorCategory.ELECTRICITY:
             continue
         market = market_based(f)
+        # a licence that forbids redistribution: value and source only (as in table 4.3)
+        shown = f.redistribution_allowed
         rows.append({
-            "code": f.code, "name": r.factor_name(f), "value": F.factor_value(f.value, f.value_decimals),
-            "unit": f.unit, "year": str(f.year) if f.year else "—", "region": f.region or "—",
+            "code": f.code, "name": r.factor_name(f) if shown else "—",
+            "value": F.factor_value(f.value, f.value_decimals),
+            "unit": f.unit, "year": str(f.year) if f.year and shown else "—",
+            "region": (f.region or "—") if shown else "—",
             "source": f.source,
             "method": _("基于市场（剩余电力组合）") if market else _("基于位置（电网平均）"),
             "market_based": market,
-            "year_gap": (r.i.study.period_end.year - f.year) if f.year else None,
+            "year_gap": (r.i.study.period_end.year - f.year) if f.year and shown else None,
             "period_year": r.i.study.period_end.year,
         })
     return rows

@@ -8,11 +8,15 @@ from pathlib import Path
 from django.db import transaction
 
 from ...choices import FROZEN_STATUSES, Role, StudyStatus
-from ...models import Company, GwpSetVersion, PactClient, Study, StudyProduct, User
+from ...models import Company, EmissionFactor, GwpSetVersion, PactClient, Study, StudyProduct, User
 from ..interchange.importing import import_file
+from ..reference.library_import import import_library
 from ..reference.loading import load_reference_data
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+# An example library (materials, transport, waste, water), marked as example data in every
+# row's source, imported the way users import theirs so that the factor picker is realistic.
+EXAMPLE_FACTORS = Path(__file__).resolve().parents[2] / "data" / "examples" / "example_factors.csv"
 SEED_REPORT = "202508175GHG"
 SECOND_REPORT = "DEMO-2"
 # The PACT data recipient of the demo, granted DEMO-2's company (docs/pact.md).
@@ -48,6 +52,7 @@ DEMO_PEOPLE = {"auditor": "张明远", "lead": "陈静", "client": "肖飞", "cl
 def load_demo() -> list[DemoUser]:
     """Idempotent: studies and users that exist are left as they are."""
     load_reference_data()
+    load_example_factors()
     for number in (SEED_REPORT, SECOND_REPORT):
         if not Study.objects.filter(report_number=number).exists():
             path = DEMO_DIR / f"{number}.json"
@@ -85,6 +90,12 @@ def load_demo() -> list[DemoUser]:
             Study.objects.filter(pk=study.pk).update(lead_verifier=lead)
     _register_pact_demo_client()
     return list(DEMO_USERS)
+
+
+def load_example_factors() -> None:
+    """The example library, once: a factor of it that was changed since keeps its versions."""
+    if not EmissionFactor.objects.filter(code__startswith="EX-").exists():
+        import_library(files=[(EXAMPLE_FACTORS.name, EXAMPLE_FACTORS.read_bytes())])
 
 
 def _register_pact_demo_client() -> None:

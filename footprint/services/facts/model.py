@@ -85,6 +85,9 @@ class FactorFacts:
     published: str = ""
     notes: str = ""
     value_decimals: int | None = None  # as published; None for a derived factor
+    licence_note: str = ""
+    # False: the licence allows printing the value and its source only (docs/factor-library.md)
+    redistribution_allowed: bool = True
 
 
 @dataclass(frozen=True)

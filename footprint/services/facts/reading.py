@@ -56,6 +56,7 @@ def _factor(f) -> FactorFacts:
         carbon_content=f.carbon_content, oxidation_rate=f.oxidation_rate, unit=f.unit,
         gas=f.gas, year=f.year, region=f.region, source=f.source, published=f.published,
         notes=f.notes, value_decimals=f.value_decimals if f.value is not None else None,
+        licence_note=f.licence_note, redistribution_allowed=f.redistribution_allowed,
     )
 
 

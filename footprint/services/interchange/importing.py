@@ -346,7 +346,7 @@ PENDING_DIR = "imports"
 def pending_upload_store(*, name: str, content: bytes) -> str:
     """Keep an upload until it is confirmed; returns its storage path. Removes expired ones."""
     pending_uploads_cleanup()
-    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".json"
+    suffix = next((s for s in (".xlsx", ".csv") if name.lower().endswith(s)), ".json")
     return default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}{suffix}", ContentFile(content))
 
 

@@ -117,7 +117,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _bounded_rows(wb, sheet: str) -> Iterator[tuple]:
+def bounded_rows(wb, sheet: str, *, max_rows: int = WORKBOOK_MAX_ROWS) -> Iterator[tuple]:
     """The rows of a sheet, refusing (FormatError) past the row, column and cell-text limits.
 
     The sheet's own <dimension> claim is ignored (read-only mode would otherwise pad every
@@ -126,9 +126,9 @@ def _bounded_rows(wb, sheet: str) -> Iterator[tuple]:
     ws = wb[sheet]
     ws.reset_dimensions()
     for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if number > WORKBOOK_MAX_ROWS:
+        if number > max_rows:
             raise FormatError(_("工作表 %(sheet)s 超过 %(n)s 行，无法导入。") % {
-                "sheet": sheet, "n": f"{WORKBOOK_MAX_ROWS:,}"})
+                "sheet": sheet, "n": f"{max_rows:,}"})
         if len(row) > WORKBOOK_MAX_COLUMNS:
             raise FormatError(_("工作表 %(sheet)s 第 %(row)s 行超过 %(n)s 列，无法导入。") % {
                 "sheet": sheet, "row": number, "n": WORKBOOK_MAX_COLUMNS})
@@ -143,7 +143,7 @@ def _sheet_rows(wb, sheet: str, locations: dict, path_of: Callable[[int, dict], 
     """Rows of a table sheet as dicts (header in row 1), remembering each cell's place."""
     if sheet not in wb.sheetnames:
         return []
-    rows = _bounded_rows(wb, sheet)
+    rows = bounded_rows(wb, sheet)
     header = next(rows, None)
     if not header:
         return []
@@ -250,7 +250,7 @@ def _read_workbook(content: bytes) -> Document:
 
     data: dict[str, Any] = {}
     locations: dict[tuple, str] = {}
-    for row_number, row in enumerate(_bounded_rows(wb, "study"), start=1):
+    for row_number, row in enumerate(bounded_rows(wb, "study"), start=1):
         if not row or row[0] is None:
             continue
         key = str(row[0]).strip()

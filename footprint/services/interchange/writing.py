@@ -45,7 +45,7 @@ def dumps(document: dict) -> str:
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
-def _text_stays_text(sheet) -> None:
+def text_stays_text(sheet) -> None:
     """Every text cell is written as a string: openpyxl would store `=HYPERLINK(…)` or
     `=cmd|' /C calc'!A0` (an activity name, a narrative) as a live formula in the file that
     company contacts open. Text that starts like a formula also gets Excel's quote prefix, so
@@ -105,7 +105,7 @@ def write_workbook(document: dict) -> bytes:
             for key, text in entry.get(plural, {}).items()
         ))
     for sheet in wb.worksheets:
-        _text_stays_text(sheet)
+        text_stays_text(sheet)
     # Names rows in the study's language, drop-downs, sizes, read-me (issue 13).
     from .workbook_layout import dress_workbook
 

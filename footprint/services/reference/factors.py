@@ -16,6 +16,7 @@ _VERSIONED_FIELDS = (
     "name_zh", "name_en", "category", "value", "ncv", "carbon_content", "oxidation_rate",
     "unit", "gas", "year", "region", "source", "published", "notes", "value_decimals",
     "distribution", "distribution_gsd2", "distribution_sd", "distribution_low", "distribution_high",
+    "licence_note", "redistribution_allowed",
 )
 
 
