@@ -19,14 +19,15 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .choices import Role, StudyStatus
-from .models import Comment, Company, EvidenceFile, Product, Study
+from .choices import DataRequestStatus, Role, StudyStatus
+from .models import Comment, Company, DataRequest, EvidenceFile, Product, Study
 from .selectors import is_staff_role, studies_visible_to
 
 __all__ = [
     "can_assign_lead_under_review", "can_assign_team", "can_change_company", "can_change_product", "can_comment",
     "can_add_evidence", "can_delete_evidence", "can_record_verification", "can_view_evidence",
-    "can_create_company", "can_create_study", "can_edit_study_data", "can_import",
+    "can_create_company", "can_create_study", "can_fill_data_request", "can_invite_contact",
+    "can_manage_data_requests", "can_view_data_request", "can_edit_study_data", "can_import",
     "can_manage_factors", "can_manage_pact_grants", "can_resolve_comment", "can_start_revision", "can_view_study",
     "get_study_for_edit", "get_study_for_user", "is_administrator", "is_staff_role",
     "is_study_auditor", "is_study_contact", "is_study_lead_verifier", "require",
@@ -201,6 +202,43 @@ def can_manage_pact_grants(user, company: Company) -> bool:
     if not user.is_authenticated:
         return False
     return is_administrator(user) or (user.role == Role.COMPANY_CONTACT and user.company_id == company.pk)
+
+
+# ------------------------------------------------------------------------ data requests
+def can_manage_data_requests(user, study: Study) -> bool:
+    """Who asks the company for data and accepts or rejects what it supplies: the study's
+    auditors (and administrators). Never a lead verifier: a reviewer does not decide what
+    enters the calculation they review."""
+    return is_study_auditor(user, study)
+
+
+def can_view_data_request(user, data_request: DataRequest) -> bool:
+    """The certification body's people see every request; a company's contacts see the
+    requests sent to their company (not a draft the auditor is still preparing)."""
+    if is_staff_role(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.role == Role.COMPANY_CONTACT
+        and user.company_id == data_request.study.company_id
+        and data_request.status != DataRequestStatus.DRAFT
+    )
+
+
+def can_fill_data_request(user, data_request: DataRequest) -> bool:
+    """The company's contacts fill a request that was sent (and not closed)."""
+    return bool(
+        user.is_authenticated
+        and user.role == Role.COMPANY_CONTACT
+        and user.company_id == data_request.study.company_id
+        and data_request.status in (DataRequestStatus.SENT, DataRequestStatus.SUBMITTED)
+    )
+
+
+def can_invite_contact(user, company: Company) -> bool:
+    """More people of the company's side are invited by an administrator or by an auditor
+    working on one of the company's studies (the same people who may change the company)."""
+    return can_change_company(user, company)
 
 
 def require(allowed: bool) -> None:

@@ -161,3 +161,31 @@ class JobStatus(models.TextChoices):
     SIGNING = "signing", _("正在签名")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class DataRequestStatus(models.TextChoices):
+    """A data request of the certification body to the company (docs/data-requests.md)."""
+
+    DRAFT = "draft", _("草稿")
+    SENT = "sent", _("已发送，待企业填写")
+    SUBMITTED = "submitted", _("企业已提交")
+    CLOSED = "closed", _("已关闭")
+
+
+class DataRowStatus(models.TextChoices):
+    """One activity row of a data request."""
+
+    PENDING = "pending", _("待填写")
+    SUBMITTED = "submitted", _("已提交，待核查")
+    ACCEPTED = "accepted", _("已接受")
+    REJECTED = "rejected", _("已退回")
+
+
+class NoticeKind(models.TextChoices):
+    """What an in-app notice tells its reader waits for them."""
+
+    REQUESTED = "requested", _("数据请求")
+    SUBMITTED = "submitted", _("企业已提交数据")
+    ACCEPTED = "accepted", _("数据已接受")
+    REJECTED = "rejected", _("数据被退回")
+    OVERDUE = "overdue", _("数据请求已逾期")

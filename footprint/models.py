@@ -27,6 +27,8 @@ from .choices import (
     Basis,
     Boundary,
     ClaimLevel,
+    DataRequestStatus,
+    DataRowStatus,
     DataType,
     DistributionKind,
     EvidenceKind,
@@ -36,6 +38,7 @@ from .choices import (
     JobKind,
     JobStatus,
     Language,
+    NoticeKind,
     Role,
     Stage,
     StudyStatus,
@@ -987,3 +990,118 @@ class BackgroundJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+# ------------------------------------------------------------------- data requests (issue 15)
+class DataRequest(models.Model):
+    """The certification body asks the company for activity data: a list of rows to fill,
+    with a due date (docs/data-requests.md). Values the company submits enter the calculation
+    only when an auditor accepts them."""
+
+    study = models.ForeignKey(Study, verbose_name=_("报告"), on_delete=models.CASCADE,
+                              related_name="data_requests")
+    title = models.CharField(_("标题"), max_length=200)
+    message = models.TextField(_("给企业的说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=DataRequestStatus.choices,
+                              default=DataRequestStatus.DRAFT)
+    due_date = models.DateField(_("截止日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    # The overdue notice goes once per due date (notify_overdue_requests runs daily).
+    overdue_notified_on = models.DateField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("数据请求")
+        verbose_name_plural = pgettext_lazy("plural", "数据请求")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.study.report_number} #{self.pk} {self.title}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.status == DataRequestStatus.SENT and self.due_date is not None
+                and self.due_date < timezone.localdate())
+
+
+class DataRequestRow(models.Model):
+    """One activity the company is asked for, and what it answered."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="rows")
+    study_product = models.ForeignKey(StudyProduct, verbose_name=_("产品"), on_delete=models.CASCADE,
+                                      related_name="+")
+    stage = models.CharField(_("生命周期阶段"), max_length=30, choices=Stage.choices)
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("活动名称"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=40)
+    expected_evidence = models.CharField(_("需提供的证据"), max_length=300, blank=True)
+    hint = models.TextField(_("填写提示"), blank=True)
+    # The factor the auditor will use; needed to accept a value into a new activity record.
+    factor = models.ForeignKey(EmissionFactor, verbose_name=_("排放因子"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    # The activity record the accepted value went into (or that the row asks to update).
+    activity = models.ForeignKey(ActivityRecord, verbose_name=_("活动数据"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="request_rows")
+    quantity = models.DecimalField(_("提交的数量"), max_digits=28, decimal_places=9, null=True, blank=True)
+    submitted_unit = models.CharField(_("提交的单位"), max_length=40, blank=True)
+    note = models.TextField(_("企业说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=DataRowStatus.choices,
+                              default=DataRowStatus.PENDING)
+    rejection_comment = models.TextField(_("退回意见"), blank=True)
+    supplied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提供人"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    # The company's evidence for the value (bills, invoices, waybills): EvidenceFile rows of the
+    # study, stored by services/evidence; attached to the activity record when accepted.
+    evidence = models.ManyToManyField(EvidenceFile, verbose_name=_("证据文件"), blank=True,
+                                      related_name="request_rows")
+    history = HistoricalRecords(m2m_fields=[evidence])
+
+    class Meta:
+        verbose_name = _("数据请求行")
+        verbose_name_plural = pgettext_lazy("plural", "数据请求行")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="data_row_quantity_non_negative",
+                violation_error_message=_("活动数据不能为负数。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class Notice(models.Model):
+    """An in-app notice: what waits for its reader (the inbox; the same news goes by e-mail)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="notices")
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
+    data_request = models.ForeignKey(DataRequest, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="notices")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    count = models.PositiveIntegerField(default=0)  # rows concerned
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # each notice is e-mailed once
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = pgettext_lazy("plural", "通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind} {self.created_at:%Y-%m-%d}"

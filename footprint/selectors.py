@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .choices import Role
+from .choices import DataRequestStatus, Role
 from .models import (
     ActivityRecord,
     Comment,
     Company,
+    DataRequest,
+    DataRequestRow,
     EmissionFactor,
     EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
+    Notice,
     Product,
     Study,
     StudyProduct,
@@ -365,3 +368,68 @@ def products_lacking_pact_particulars(study: Study) -> list[str]:
         .filter(Q(mass_per_unit_kg=None) | Q(fossil_carbon_kg=None))
         .order_by("position", "id").values_list("product__code", flat=True)
     )
+
+
+# ------------------------------------------------------------------------ data requests
+def data_requests_visible_to(user) -> QuerySet[DataRequest]:
+    """The data requests a user may open: all of them for the certification body's people,
+    the ones sent to their company for a company contact (never a draft)."""
+    qs = DataRequest.objects.select_related("study__company", "created_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_staff_role(user):
+        return qs
+    if user.role == Role.COMPANY_CONTACT and user.company_id:
+        return qs.filter(study__company_id=user.company_id).exclude(status=DataRequestStatus.DRAFT)
+    return qs.none()
+
+
+def study_data_requests(user, study: Study) -> QuerySet[DataRequest]:
+    return data_requests_visible_to(user).filter(study=study)
+
+
+def open_data_requests_for(user) -> list[DataRequest]:
+    """The requests waiting for a company contact (sent, not closed), soonest due first."""
+    if not user.is_authenticated or user.role != Role.COMPANY_CONTACT:
+        return []
+    return list(data_requests_visible_to(user)
+                .filter(status__in=(DataRequestStatus.SENT, DataRequestStatus.SUBMITTED))
+                .order_by("due_date", "id"))
+
+
+def data_request_rows(data_request: DataRequest) -> list[DataRequestRow]:
+    return list(data_request.rows.select_related(
+        "study_product__product", "factor", "supplied_by", "reviewed_by", "activity")
+        .prefetch_related("evidence"))
+
+
+def activity_suppliers(activity_ids) -> dict[int, DataRequestRow]:
+    """For activity records filled from a data request: the accepted row (who supplied the
+    value, who accepted it), by activity id (one query)."""
+    rows = (DataRequestRow.objects.filter(activity_id__in=list(activity_ids), status="accepted")
+            .select_related("supplied_by", "reviewed_by").order_by("reviewed_at", "id"))
+    return {row.activity_id: row for row in rows}
+
+
+def company_contacts(company: Company) -> QuerySet:
+    from .models import User
+
+    return User.objects.filter(role=Role.COMPANY_CONTACT, company=company).order_by("username")
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user).select_related(
+        "data_request__study", "actor")
+
+
+def unread_notice_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def data_request_evidence_visible_to(user) -> QuerySet[EvidenceFile]:
+    """Evidence files attached to rows of the data requests the user may see (a company's
+    contacts see their requests' files before the study itself is sent to them)."""
+    return EvidenceFile.objects.filter(
+        request_rows__request__in=data_requests_visible_to(user)).distinct().select_related("study")

@@ -30,3 +30,18 @@ def send_transition_notice(transition_id: int) -> None:
     transition = StudyTransition.objects.select_related("study", "user").filter(pk=transition_id).first()
     if transition is not None:
         notify(transition)
+
+
+@shared_task(name="footprint.send_data_request_notices")
+def send_data_request_notices(notice_ids: list[int]) -> None:
+    from .services.data_requests.notices import send_notice_emails
+
+    send_notice_emails(notice_ids)
+
+
+@shared_task(name="footprint.notify_overdue_requests")
+def notify_overdue_requests() -> int:
+    """Daily (Celery beat, or cron through the management command of the same name)."""
+    from .services.data_requests.notices import notify_overdue_requests as notify
+
+    return notify()

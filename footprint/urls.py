@@ -135,3 +135,21 @@ urlpatterns += [
     path("companies/<int:pk>/pact/<int:client_pk>/", pact_views.company_pact_grant,
          name="company_pact_grant"),
 ]
+
+# Data requests to the company, its answers, the inbox, the company's contacts (issue 15).
+from .views import data_requests as request_views  # noqa: E402
+
+urlpatterns += [
+    path("studies/<str:report_number>/requests/", request_views.study_data_requests_view,
+         name="study_data_requests"),
+    path("studies/<str:report_number>/requests/<int:request_id>/", request_views.data_request_detail,
+         name="data_request_detail"),
+    path("studies/<str:report_number>/requests/<int:request_id>/workbook.xlsx",
+         request_views.data_request_workbook, name="data_request_workbook"),
+    path("studies/<str:report_number>/requests/<int:request_id>/upload/", request_views.data_request_upload,
+         name="data_request_upload"),
+    path("studies/<str:report_number>/requests/<int:request_id>/evidence/<int:pk>/",
+         request_views.data_request_evidence, name="data_request_evidence"),
+    path("inbox/", request_views.inbox, name="inbox"),
+    path("companies/<int:pk>/contacts/", request_views.company_contacts_view, name="company_contacts"),
+]

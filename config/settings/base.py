@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "footprint.context_processors.inbox",
             ],
         },
     },
@@ -292,3 +293,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # With eager tasks, run them in a thread of the web process so that a request that queues a
 # render returns at once (the embedded `make demo` server has no worker).
 JOBS_IN_THREAD = env.bool("JOBS_IN_THREAD", default=False)
+# Periodic tasks, for a `celery -A config beat` process (or cron running the management command
+# of the same name): data requests past their due date are notified once a day.
+CELERY_BEAT_SCHEDULE = {
+    "notify-overdue-requests": {"task": "footprint.notify_overdue_requests", "schedule": 24 * 3600.0},
+}

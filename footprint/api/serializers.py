@@ -66,6 +66,49 @@ class StudyDetailSerializer(StudyListSerializer):
                 for f in issued_files(study)]
 
 
+# ------------------------------------------------------------------ data requests (issue 15)
+class DataRequestRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    product = serializers.CharField(source="study_product.product.code")
+    stage = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    expected_evidence = serializers.CharField()
+    hint = serializers.CharField()
+    status = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=28, decimal_places=9, allow_null=True)
+    submitted_unit = serializers.CharField()
+    note = serializers.CharField()
+    rejection_comment = serializers.CharField()
+    supplied_by = serializers.CharField(source="supplied_by.display_name", default=None)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.display_name", default=None)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    activity = serializers.IntegerField(source="activity_id", allow_null=True)
+
+
+class DataRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    report_number = serializers.CharField(source="study.report_number")
+    company = serializers.CharField(source="study.company.name")
+    title = serializers.CharField()
+    message = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField()
+    overdue = serializers.BooleanField(source="is_overdue")
+    created_by = serializers.CharField(source="created_by.display_name")
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class RowValueSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    quantity = serializers.CharField(max_length=60)
+    unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class SubmitValuesSerializer(serializers.Serializer):
+    values = RowValueSerializer(many=True, allow_empty=False, max_length=5000)
 class EvidenceSerializer(serializers.ModelSerializer):
     """An evidence file's record (the file itself: `download`)."""
 

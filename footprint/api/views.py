@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -49,10 +49,13 @@ from ..services.workflow.signing import SigningUnavailable
 from .renderers import ZipRenderer
 from .serializers import (
     CommentSerializer,
+    DataRequestRowSerializer,
+    DataRequestSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
     StudyDetailSerializer,
     StudyListSerializer,
+    SubmitValuesSerializer,
     TransitionRequestSerializer,
     TransitionSerializer,
 )
@@ -231,6 +234,67 @@ def _import_people(params) -> tuple[dict, dict]:
     return people, unknown
 
 
+# ------------------------------------------------------------------ data requests (issue 15)
+def _data_request(user, report_number, request_id):
+    from ..access import can_view_data_request
+    from ..selectors import data_requests_visible_to
+
+    data_request = get_object_or_404(data_requests_visible_to(user), pk=request_id,
+                                     study__report_number=report_number)
+    if not can_view_data_request(user, data_request):
+        raise Http404
+    return data_request
+
+
+def _request_with_rows(data_request) -> dict:
+    from ..selectors import data_request_rows
+
+    return {**DataRequestSerializer(data_request).data,
+            "rows": DataRequestRowSerializer(data_request_rows(data_request), many=True).data}
+
+
+@extend_schema(responses=DataRequestSerializer(many=True),
+               description="The data requests the user may see: all for the certification body, "
+                           "the ones sent to their company for a company contact.")
+@api_view(["GET"])
+def data_request_list(request):
+    from ..selectors import data_requests_visible_to
+
+    return Response(DataRequestSerializer(data_requests_visible_to(request.user).order_by("-id"), many=True).data)
+
+
+@extend_schema(responses=DataRequestSerializer)
+@api_view(["GET"])
+def data_request_detail(request, report_number, request_id):
+    return Response(_request_with_rows(_data_request(request.user, report_number, request_id)))
+
+
+@extend_schema(request=SubmitValuesSerializer, responses=DataRequestSerializer,
+               description="A company contact submits values for rows of the request (all or nothing; "
+                           "the auditor accepts or rejects each). Errors by row id: 400.")
+@api_view(["POST"])
+def data_request_submit(request, report_number, request_id):
+    from ..access import can_fill_data_request
+    from ..services.data_requests import requesting
+
+    data_request = _data_request(request.user, report_number, request_id)
+    require(can_fill_data_request(request.user, data_request))
+    serializer = SubmitValuesSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    values = [requesting.RowValue(v["row"], v["quantity"], v["unit"], v["note"])
+              for v in serializer.validated_data["values"]]
+    try:
+        requesting.data_request_submit(data_request=data_request, user=request.user, values=values)
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except requesting.RowErrors as exc:
+        return Response({"rows": {str(pk): [{"field": c, "message": m} for c, m in problems]
+                                  for pk, problems in exc.row_errors.items()}},
+                        status=status.HTTP_400_BAD_REQUEST)
+    except ValidationError as exc:
+        return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    data_request.refresh_from_db()
+    return Response(_request_with_rows(data_request))
 # ------------------------------------------------------------------------------ evidence
 @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
 @extend_schema(methods=["POST"], request={"multipart/form-data": EvidenceUploadSerializer},

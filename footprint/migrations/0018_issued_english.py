@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('footprint', '0016_factor_library'),
+        ('footprint', '0015_data_requests'),
     ]
 
     operations = [

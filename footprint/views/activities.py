@@ -35,6 +35,7 @@ from ..forms.activities import ActivityFormSet, StageBoundaryForm
 from ..forms.common import plain_decimal
 from ..models import ActivityRecord, EmissionFactor
 from ..selectors import (
+    activity_suppliers,
     current_factors_by_code,
     factor_search,
     stage_activities,
@@ -126,8 +127,10 @@ def study_product_stages(request, report_number, product_code):
 
     comments = study_comments(study)
     open_comments = open_comments_by_activity(comments)
+    suppliers = activity_suppliers(row.pk for row in context["rows"] if row.pk)
     for row in context["rows"]:
         row.open_comment = open_comments.get(row.pk)  # the row's marker links to it
+        row.supplied = suppliers.get(row.pk)  # accepted from a data request: who supplied it
     context["unresolved_count"] = sum(1 for c in comments if not c.resolved)
     if request.htmx:
         return render(request, "footprint/stages/_htmx_response.html", context)
@@ -335,6 +338,7 @@ def _row_labels() -> dict[str, str]:
         "allocation": _("分配比例"), "data_type": _("数据类型"), "source": _("数据来源"),
         "claimed": _("原报告声明值 (kgCO₂e/功能单位)"), "uncertainty": _("不确定性 (%)"),
         "notes": _("备注"), "open_comment": _("此行有未解决的审阅意见"),
+        "supplied_by": _("企业提供："), "data_request": _("数据请求"), "accepted_by": _("核查员接受："),
         # The quantity's distribution and data-quality ratings (docs/uncertainty.md).
         "distribution": _("不确定性分布"), "distribution_none": _("未填（按 ±% 或数据质量）"),
         "distribution_choices": DistributionKind.choices,

@@ -13,6 +13,7 @@ from ..selectors import (
     companies_visible_to,
     dashboard_studies,
     is_staff_role,
+    open_data_requests_for,
     studies_waiting_for,
 )
 from ..services.calculation.study import calculate_study
@@ -63,5 +64,7 @@ def dashboard(request):
         "view": view,
         "waiting_count": waiting_count,
         "internal": is_staff_role(request.user),
+        # a company contact's data requests to fill (no query for the certification body)
+        "open_requests": open_data_requests_for(request.user),
         "filtered": any(filters.values()) if filters else False,
     })

@@ -14,12 +14,15 @@ pytestmark = pytest.mark.django_db
 
 # One query each for the study's claims of its source report (selectors.study_calculation_inputs);
 # the stage editor one more for the open comments (the rows' markers), the dashboard one more
-# for the count of studies waiting for the user (its "等我处理" tab).
-STAGE_EDITOR_QUERIES = 19
+# for the count of studies waiting for the user (its "等我处理" tab). Every page one for the
+# navbar's unread notices (context_processors.inbox); the stage editor one more for who
+# supplied the rows accepted from a data request (selectors.activity_suppliers) and one for the
+# study's evidence files (the rows' files and verifying evidence).
+STAGE_EDITOR_QUERIES = 22
 # The results page adds two for the Monte Carlo card: the activities' distributions and ratings,
 # the factors' published uncertainty (selectors.study_uncertainty_rows).
-RESULTS_QUERIES = 15
-DASHBOARD_QUERIES = 15
+RESULTS_QUERIES = 16
+DASHBOARD_QUERIES = 16
 
 
 @pytest.fixture
@@ -75,11 +78,13 @@ def test_the_dashboard_reads_all_totals_in_a_constant_number_of_queries(
 
 
 # The study page: the study, its products with their data, the calculation input, the panels
-# (completeness, workflow actions, transitions, comments), the GWP edition and the team.
-STUDY_PAGE_QUERIES = 25
+# (completeness, workflow actions, transitions, comments), the GWP edition, the team and the
+# navbar's unread notices.
+STUDY_PAGE_QUERIES = 26
 # The workflow page with the approval blockers (the calculation and the completeness check), and
-# the latest issue job (services/workflow/issue_jobs.py: the issuing's progress).
-WORKFLOW_QUERIES = 24
+# the latest issue job (services/workflow/issue_jobs.py: the issuing's progress), the navbar's
+# unread notices.
+WORKFLOW_QUERIES = 25
 
 
 class _CountingCalculation:

@@ -171,6 +171,8 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
 
             values[param] = BackgroundJob.objects.get_or_create(study=study, kind="issue",
                                                                 status="failed")[0].pk
+        elif param == "request_id":
+            values[param] = _data_request(study).pk
         elif param == "uidb64":
             values[param] = "MQ"
         elif param == "token":
@@ -197,6 +199,23 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
                 f"does not know how to fill: teach _fill() which object it names."
             )
     return values
+
+
+def _data_request(study):
+    """A data request of the study, sent to its company, with one row (made on first use)."""
+    import datetime as dt
+
+    from footprint.models import DataRequest, DataRequestRow
+
+    data_request = DataRequest.objects.filter(study=study).first()
+    if data_request is None:
+        data_request = DataRequest.objects.create(
+            study=study, title="能源数据", due_date=dt.date(2030, 1, 1), status="sent",
+            sent_at=timezone.now(), created_by=study.auditors.first() or study.created_by)
+        row = DataRequestRow.objects.create(request=data_request, study_product=study.study_products.first(),
+                                            stage="production", name="生产用电", unit="kWh")
+        row.evidence.add(_evidence(study))  # the company's bill, served under the request's URL
+    return data_request
 
 
 def _study_image(study) -> str:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from footprint.services.demo.data_request import REQUEST_REPORT, load_demo_data_request
 from footprint.services.demo.seed import (
     PACT_DEMO_CLIENT,
     SECOND_REPORT,
@@ -22,6 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_issue=False, **options):
         users = load_demo()
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            if load_demo_data_request() is not None:
+                self.stdout.write(self.style.SUCCESS(
+                    f"{REQUEST_REPORT}: a data request in progress (log in as client to fill it)."))
         if not no_issue:
             try:
                 # The demo round's notifications would bury the user list under e-mails printed

@@ -18,9 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from ...choices import Stage
 from ...models import (
     ActivityRecord,
     Company,
+    DataRequest,
+    DataRequestRow,
     EmissionFactor,
     LifecycleStage,
     Product,
@@ -121,6 +124,12 @@ def _label(record, labels: _Labels, sp_codes: dict[int, str],
         subject = record.factor_code or " ".join(
             t for t in (sp_codes.get(record.study_product_id, ""), record.stage) if t)
         return f"{record.place}: {subject}".strip(": ")
+    if model is DataRequest:
+        return f"#{record.id} {record.title}"
+    if model is DataRequestRow:
+        # "#3 / LV / 生产 / 生产用电"
+        stage = dict(Stage.choices).get(record.stage, record.stage)
+        return f"#{record.request_id} / {sp_codes.get(record.study_product_id, '')} / {stage} / {record.name}"
     if model is Company:
         return record.name
     if model is Product:
@@ -155,7 +164,7 @@ def _records(study: Study) -> list:
     """Every history record that concerns the study, of every model."""
     hist = {m: m.history.model for m in (Study, StudyProduct, LifecycleStage, ActivityRecord,
                                          VerificationTeamMember, StudyClaim, Company, Product,
-                                         EmissionFactor)}
+                                         EmissionFactor, DataRequest, DataRequestRow)}
     sp_ids = set(hist[StudyProduct].objects.filter(study_id=study.pk).values_list("id", flat=True))
     product_ids = set(
         hist[StudyProduct].objects.filter(study_id=study.pk).values_list("product_id", flat=True)
@@ -175,6 +184,10 @@ def _records(study: Study) -> list:
         hist[Company].objects.filter(id=study.company_id),
         hist[Product].objects.filter(id__in=product_ids),
         hist[EmissionFactor].objects.filter(id__in=factor_ids),
+        # the data requests' every step: sent, submitted, accepted, rejected (issue 15)
+        hist[DataRequest].objects.filter(study_id=study.pk),
+        hist[DataRequestRow].objects.filter(
+            request_id__in=set(hist[DataRequest].objects.filter(study_id=study.pk).values_list("id", flat=True))),
     ]
     records = []
     for qs in querysets:

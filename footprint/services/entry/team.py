@@ -170,7 +170,7 @@ def user_delete_refusal(user: User) -> str:
     They are deactivated instead (User.is_active), which ends their access."""
     from django.db.models import Q
 
-    from ...models import Comment, StudyTransition
+    from ...models import Comment, DataRequest, DataRequestRow, StudyTransition
 
     if user.pk is None:
         return ""
@@ -182,6 +182,12 @@ def user_delete_refusal(user: User) -> str:
     ) | set(
         Comment.objects.filter(Q(author=user) | Q(resolved_by=user))
         .values_list("study__report_number", flat=True)
+    ) | set(
+        # who asked for, supplied or reviewed a value of a data request (issue 15)
+        DataRequest.objects.filter(created_by=user).values_list("study__report_number", flat=True)
+    ) | set(
+        DataRequestRow.objects.filter(Q(supplied_by=user) | Q(reviewed_by=user))
+        .values_list("request__study__report_number", flat=True)
     ))
     if not numbers:
         return ""

@@ -1,0 +1,171 @@
+"""The data request loop in a real browser, as the demo users: the auditor asks 中电华骋 for
+two figures; the company's contact fills one in the browser and the other in the downloaded
+workbook; the auditor rejects one value, the contact corrects it, the auditor accepts; the
+results change by the hand-computed amount, and the other company's contact reaches nothing."""
+
+import io
+import os
+
+import pytest
+from openpyxl import load_workbook
+
+CHROMIUM = "/usr/bin/chromium"
+NUMBER = "202508175GHG"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+        ])
+        yield instance
+        instance.close()
+
+
+def _login(browser, live_server, username):
+    context = browser.new_context(accept_downloads=True, locale="zh-CN")
+    context.set_default_timeout(45_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"{username}-demo")
+    page.click("button:has-text('登录')")
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def _hv_total(page, live_server) -> float:
+    page.goto(f"{live_server.url}/studies/{NUMBER}/results/")
+    return float(page.locator("#total-HV").inner_text().replace(",", ""))
+
+
+def _row(page, name):
+    return page.locator(f"#request-rows tr[data-row-name='{name}']")
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server, browser, demo, tmp_path,
+                                                                     settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    auditor = _login(browser, live_server, "auditor")
+    before = _hv_total(auditor, live_server)
+
+    # the auditor writes the request on the study's 数据请求 tab and sends it
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/")
+    auditor.click("#tab-requests")
+    auditor.fill("#id_title", "2024 年能源数据")
+    auditor.fill("#id_due_date", "2030-01-31")
+    auditor.click("#create-request")
+    auditor.wait_for_load_state()
+    request_url = auditor.url
+    for name, unit, extra in (("办公用电", "MWh", {"#id_factor_code": "CN-GRID-2022"}),
+                              ("生产用电", "", {})):
+        auditor.select_option("#id_study_product", label="HV 高压成套开关设备")
+        auditor.select_option("#id_stage", value="production")
+        auditor.fill("#id_name", name)
+        auditor.fill("#id_unit", unit)
+        auditor.fill("#id_expected_evidence", "电费发票")
+        for selector, value in extra.items():
+            auditor.fill(selector, value)
+        if name == "生产用电":
+            auditor.select_option("#id_activity", label="HV / 生产 / 生产用电 (kWh)")
+        auditor.click("#add-row")
+        auditor.wait_for_load_state()
+    auditor.click("#send-request")
+    auditor.wait_for_load_state()
+    assert "已发送" in auditor.locator("#request-status").inner_text()
+
+    # the other company's contact reaches neither the request nor its workbook
+    outsider = _login(browser, live_server, "client2")
+    assert outsider.goto(request_url).status == 404
+    assert outsider.goto(request_url + "workbook.xlsx").status == 404
+
+    # the contact: dashboard → request; one row in the browser
+    contact = _login(browser, live_server, "client")
+    assert contact.locator("#inbox-unread").inner_text().startswith("1")
+    contact.click("#open-requests a")
+    office = _row(contact, "办公用电")
+    office.locator("input[name$='-quantity']").fill("1.2")
+    office.locator("input[name$='-unit']").fill("MWh")
+    office.locator("[data-submit-row]").click()
+    contact.wait_for_load_state()
+    assert _row(contact, "办公用电").locator("[data-row-status]").get_attribute("data-row-status") == "submitted"
+
+    # and attaches the electricity bill (a PDF) to it
+    bill = tmp_path / "电费单-2024.pdf"
+    bill.write_bytes(PDF)
+    _row(contact, "办公用电").locator("[data-evidence-input]").set_input_files(str(bill))
+    _row(contact, "办公用电").locator("[data-evidence-upload]").click()
+    contact.wait_for_load_state()
+    assert "电费单-2024.pdf" in _row(contact, "办公用电").locator("[data-evidence-file]").inner_text()
+
+    # the other row through the workbook: a wrong unit first (the preview names the cell)
+    with contact.expect_download() as download:
+        contact.click("#download-workbook")
+    wb = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    sheet = wb["rows"]
+    codes = [c.value for c in sheet[1]]
+    line = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(row=r, column=4).value == "生产用电")
+
+    def upload(unit):
+        sheet.cell(row=line, column=codes.index("quantity") + 1, value=0.3)
+        sheet.cell(row=line, column=codes.index("submitted_unit") + 1, value=unit)
+        path = tmp_path / f"filled-{unit}.xlsx"
+        wb.save(path)
+        contact.goto(request_url)
+        contact.set_input_files("#upload-file", str(path))
+        contact.click("#upload-button")
+        contact.wait_for_load_state()
+
+    upload("t")
+    assert f"rows!K{line}" in contact.locator("#import-problems").inner_text()
+    upload("MWh")
+    assert "生产用电" in contact.locator("#preview-rows").inner_text()
+    contact.click("#confirm-upload")
+    contact.wait_for_load_state()
+    assert _row(contact, "生产用电").locator("[data-row-status]").get_attribute("data-row-status") == "submitted"
+    assert _hv_total(auditor, live_server) == before  # nothing enters before it is accepted
+
+    # the auditor rejects the office figure; the contact corrects it
+    auditor.goto(request_url)
+    row = _row(auditor, "办公用电")
+    row.locator("[data-reject-open]").click()
+    row.locator("[data-reject-comment]").fill("发票合计为 1.0 MWh")
+    row.locator("[data-reject-row]").click()
+    auditor.wait_for_load_state()
+    contact.goto(request_url)
+    assert "发票合计为 1.0 MWh" in _row(contact, "办公用电").inner_text()
+    office = _row(contact, "办公用电")
+    office.locator("input[name$='-quantity']").fill("1.0")
+    office.locator("[data-submit-row]").click()
+    contact.wait_for_load_state()
+
+    # the auditor accepts both; the results change by (1000 kWh + (300 − 294) kWh) × 0.5366 / 84
+    auditor.goto(request_url)
+    auditor.click("#accept-all")
+    auditor.wait_for_load_state()
+    assert "已关闭" in auditor.locator("#request-status").inner_text()
+    after = _hv_total(auditor, live_server)
+    assert after == pytest.approx(before + 1006 * 0.5366 / 84, abs=0.002)
+
+    # the bill now supports the accepted activity record, on the study's evidence page
+    from footprint.models import EvidenceFile
+
+    evidence = EvidenceFile.objects.get(original_name="电费单-2024.pdf")
+    assert evidence.activity is not None and evidence.activity.name == "办公用电"
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/evidence/")
+    assert "电费单-2024.pdf" in auditor.content()
+
+    # the stage editor says who supplied the figure
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/products/HV/?stage=production")
+    assert "肖飞" in auditor.locator("[data-supplied-by]").first.inner_text()
