@@ -17,10 +17,11 @@ approve it.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .choices import DataRequestStatus, Role, StudyStatus
-from .models import Comment, Company, DataRequest, EvidenceFile, Product, Study
+from .models import BackgroundJob, Comment, Company, DataRequest, EvidenceFile, Product, Study
 from .selectors import is_staff_role, studies_visible_to
 
 __all__ = [
@@ -255,6 +256,24 @@ def require_staff(user) -> None:
 def get_study_for_user(user, report_number: str) -> Study:
     """The study, if the user may see it; 404 otherwise (never reveal that it exists)."""
     return get_object_or_404(studies_visible_to(user), report_number=report_number)
+
+
+def can_view_job(user, job) -> bool:
+    """A background job is seen by whoever may see its study; a job without a study (an
+    import that has not written one yet) by the user who started it and administrators."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if job.study_id is not None:
+        return studies_visible_to(user).filter(pk=job.study_id).exists()
+    return job.user_id == user.pk or is_administrator(user)
+
+
+def get_job_for_user(user, job_id: int):
+    """The job, if the user may see it; 404 otherwise."""
+    job = get_object_or_404(BackgroundJob.objects.select_related("study"), pk=job_id)
+    if not can_view_job(user, job):
+        raise Http404
+    return job
 
 
 def get_study_for_edit(user, report_number: str) -> Study:

@@ -153,6 +153,7 @@ NARRATIVE_SECTIONS: tuple[str, ...] = ("purpose", *NARRATIVE_KEYS)
 class JobKind(models.TextChoices):
     ISSUE = "issue", _("签发")
     DRAFT_PDF = "draft_pdf", _("草稿 PDF")
+    IMPORT = "import", _("导入")
 
 
 class JobStatus(models.TextChoices):

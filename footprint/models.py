@@ -163,6 +163,17 @@ def factor_family(code: str) -> str:
     return _YEAR_SUFFIX.sub("", code)
 
 
+def factor_search_text():
+    """What the library's search box looks in: UPPER(code ‖ name_zh ‖ name_en), one expression,
+    so that PostgreSQL answers `LIKE '%…%'` from one trigram index on exactly this expression
+    (migration 0016_factor_library builds it from this function; selectors.factor_search
+    filters on it). Change both together, or the index stops being used."""
+    from django.db.models.functions import Concat, Upper
+
+    return Upper(Concat("code", models.Value(" "), "name_zh", models.Value(" "), "name_en",
+                        output_field=models.TextField()))
+
+
 class EmissionFactor(models.Model):
     """A published emission factor: mass of `gas` per unit of activity, with its provenance.
 
@@ -238,8 +249,10 @@ class EmissionFactor(models.Model):
         # The library's list and filters over tens of thousands of factors (bench/factor_library.py);
         # name search on PostgreSQL also has trigram indexes (migration 0016_factor_library).
         indexes = [
-            # the list's order: read in index order, a page stops after 50 rows
-            models.Index(fields=["category", "code", "-version"], name="factor_list_order"),
+            # the list's order over current versions: read in index order, a page stops after
+            # its 50 rows (also a deep page: no sort of the whole library)
+            models.Index(fields=["category", "code", "-version"], name="factor_list_order",
+                         condition=Q(is_current=True)),
             models.Index(fields=["region"], name="factor_region"),
             models.Index(fields=["year"], name="factor_year"),
             models.Index(fields=["gas"], name="factor_gas"),
@@ -990,6 +1003,30 @@ class BackgroundJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class StudyDataVersion(models.Model):
+    """A token that changes whenever anything a study's report prints changes: the study, its
+    products, stages, activities, claims, team, people, company, the factors it uses, the GWP
+    tables, its images. Draft PDFs are cached under it (reports/draft_cache.py), so a repeat
+    download reads one row instead of the whole study.
+
+    Changed by model signals registered in one place (services/data_version.py), so the
+    forms, the admin, the API, the importer and the commands all change it. A random token
+    rather than a counter: a restored backup or a lost row can never bring back a token that
+    was once given to other data. A study without a row gets a new token when asked."""
+
+    study = models.OneToOneField(Study, on_delete=models.CASCADE, primary_key=True,
+                                 related_name="data_version")
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("研究数据版本")
+        verbose_name_plural = pgettext_lazy("plural", "研究数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.study_id}: {self.token}"
 
 
 # ------------------------------------------------------------------- data requests (issue 15)

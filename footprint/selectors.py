@@ -6,6 +6,7 @@ views turn "not in my queryset" into 404.
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from .choices import DataRequestStatus, Role
@@ -25,6 +26,7 @@ from .models import (
     Study,
     StudyProduct,
     StudyTransition,
+    factor_search_text,
 )
 
 
@@ -149,7 +151,7 @@ def gwp_tables() -> tuple[dict[int, dict[str, float]], dict[str, int]]:
 def study_products_with_data(study: Study) -> list[StudyProduct]:
     """Products of a study with stages, activities and factors, in a constant number of
     queries whatever the number of activities."""
-    activities = ActivityRecord.objects.select_related("factor").order_by("position", "id")
+    activities = ActivityRecord.objects.select_related("factor", "verified_evidence").order_by("position", "id")
     return list(
         StudyProduct.objects.filter(study=study)
         .select_related("product")
@@ -255,14 +257,6 @@ def factors_by_pk(pks) -> dict[int, EmissionFactor]:
     return {f.pk: f for f in EmissionFactor.objects.filter(pk__in=ids)} if ids else {}
 
 
-def factors_by_key(keys) -> dict[str, EmissionFactor]:
-    """Factor versions by their key ("CODE@version", as in calculation inputs)."""
-    query = Q(pk__in=[])
-    for code, _at, version in (key.rpartition("@") for key in keys):
-        query |= Q(code=code, version=int(version))
-    return {f.key: f for f in EmissionFactor.objects.filter(query)}
-
-
 def current_factors_by_code(codes) -> dict[str, EmissionFactor]:
     """The library's current version of each factor code asked for (one query)."""
     return {f.code: f for f in EmissionFactor.objects.filter(code__in=list(codes), is_current=True)}
@@ -274,14 +268,17 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
     """The factor library, searched by code and names (Chinese, English) and filtered by its
     columns (the source has a filter of its own). Quick for 50,000 factors: the indexes of
     migration 0016_factor_library, bench/factor_library.py, docs/performance.md."""
-    from django.db.models import Q
-
     qs = EmissionFactor.objects.all()
     if current_only:
         qs = qs.filter(is_current=True)
     if q:
-        qs = qs.filter(
-            Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
+        if connection.vendor == "postgresql":
+            # one expression, one trigram index (models.factor_search_text, migration 0016)
+            qs = qs.alias(search_text=factor_search_text()).filter(search_text__contains=q.upper())
+        else:
+            # SQLite has no such index; its LIKE ignores ASCII case and stops at the first
+            # column that matches (three times quicker than the expression, bench/factor_library.py)
+            qs = qs.filter(Q(code__icontains=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q))
     if category:
         qs = qs.filter(category=category)
     if region:
@@ -295,15 +292,31 @@ def factor_search(*, q: str = "", category: str = "", region: str = "", year: in
     return qs.order_by("category", "code", "-version")
 
 
+FILTER_VALUES_SECONDS = 60
+
+
 def factor_filter_values() -> dict[str, list]:
-    """Distinct regions and years of the library, for the filter drop-downs."""
+    """Distinct regions and years of the library, for the filter drop-downs.
+
+    Two scans of the whole library (~50 ms each for 50,000 factors): kept for a minute per
+    newest factor, so an import shows its regions at once and an in-place edit of an unused
+    factor within a minute."""
+    from django.core.cache import cache
+
     # order_by(): without it the model's ordering joins the DISTINCT (one row per factor)
     factors = EmissionFactor.objects.order_by()
-    return {
-        "regions": sorted(r for r in factors.values_list("region", flat=True).distinct() if r),
-        "years": sorted((y for y in factors.values_list("year", flat=True).distinct() if y),
-                        reverse=True),
-    }
+    newest = dict(zip(("pk", "at"), factors.order_by("-pk").values_list("pk", "created_at").first()
+                      or (None, None), strict=True))
+
+    def read() -> dict[str, list]:
+        return {
+            "regions": sorted(r for r in factors.values_list("region", flat=True).distinct() if r),
+            "years": sorted((y for y in factors.values_list("year", flat=True).distinct() if y),
+                            reverse=True),
+        }
+
+    key = f"factor-filter-values:{newest['pk']}:{newest['at'].isoformat() if newest['at'] else ''}"
+    return cache.get_or_set(key, read, FILTER_VALUES_SECONDS)
 
 
 def factor_versions(factor: EmissionFactor) -> QuerySet[EmissionFactor]:
@@ -336,29 +349,6 @@ def studies_using_factor(user, factor: EmissionFactor) -> QuerySet[Study]:
 
 def company_studies(user, company: Company) -> QuerySet[Study]:
     return studies_visible_to(user).filter(company=company).order_by("-updated_at")
-
-
-def study_uncertainty_rows(study: Study) -> tuple[dict[int, tuple], dict[str, tuple]]:
-    """What the Monte Carlo analysis needs beyond the calculation input, in two queries:
-    per activity record (id → quantity, distribution kind, GSD², SD, low, high, ±%, the five
-    data-quality ratings, data type, its factor's category) and per factor version
-    (key → gas, distribution kind, GSD², SD, low, high)."""
-    activities = {
-        row[0]: row[1:]
-        for row in ActivityRecord.objects.filter(stage__study_product__study=study).values_list(
-            "id", "quantity", "distribution", "distribution_gsd2", "distribution_sd",
-            "distribution_low", "distribution_high", "uncertainty_pct", "dq_reliability",
-            "dq_completeness", "dq_temporal", "dq_geographical", "dq_technological",
-            "data_type", "factor__category")
-    }
-    factors = {
-        f"{code}@{version}": rest
-        for code, version, *rest in EmissionFactor.objects.filter(
-            activities__stage__study_product__study=study).distinct().values_list(
-            "code", "version", "gas", "distribution", "distribution_gsd2", "distribution_sd",
-            "distribution_low", "distribution_high")
-    }
-    return activities, factors
 
 
 def products_lacking_pact_particulars(study: Study) -> list[str]:

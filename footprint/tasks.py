@@ -22,6 +22,13 @@ def render_draft_pdf(job_id: int) -> None:
     render_draft_job(job_id)
 
 
+@shared_task(name="footprint.import_study_file")
+def import_study_file(job_id: int) -> None:
+    from .services.interchange.import_jobs import import_job
+
+    import_job(job_id)
+
+
 @shared_task(name="footprint.send_transition_notice")
 def send_transition_notice(transition_id: int) -> None:
     from .models import StudyTransition

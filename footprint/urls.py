@@ -42,6 +42,7 @@ urlpatterns = [
     path("studies/import/", importing.study_import, name="study_import"),
     path("studies/import/confirm/", importing.study_import_confirm, name="study_import_confirm"),
     path("studies/import/cancel/", importing.study_import_cancel, name="study_import_cancel"),
+    path("studies/import/jobs/<int:job_id>/", importing.study_import_job, name="study_import_job"),
     path("studies/<str:report_number>/", studies.study_detail, name="study_detail"),
     path("studies/<str:report_number>/edit/", studies.study_edit, name="study_edit"),
     path("studies/<str:report_number>/results/", results.study_results_view, name="study_results"),

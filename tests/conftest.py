@@ -116,6 +116,19 @@ def signing(settings, demo_pki_dir, tmp_path):
     return demo_pki_dir
 
 
+TINY_ISSUED_REPORT = "tests.tiny_report.render_issued_pdf"
+
+
+@pytest.fixture
+def tiny_issued_report(settings):
+    """For tests of what issuing does around the report (jobs, PACT footprints, revisions),
+    not of its pages: a one-page real PDF, signed for real, instead of the full report
+    (tests/tiny_report.py says why). Ask for it after the recorded fixtures (demo, seed_study,
+    issued_seed_study): a recording replays only under the settings it was made with, so
+    changed first it would make them build for real."""
+    settings.REPORT_RENDERER = TINY_ISSUED_REPORT
+
+
 @pytest.fixture
 def demo_users(demo):
     from footprint.models import User

@@ -56,3 +56,41 @@ def test_the_build_context_leaves_out_developer_data_and_keys():
         assert ignored(path), path
     for path in ("footprint/models.py", "templates/base.html", "locale/en/LC_MESSAGES/django.po"):
         assert not ignored(path), path
+
+
+def _compose_command() -> list[str] | None:
+    import shutil
+    import subprocess
+
+    if shutil.which("docker"):
+        probe = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+def test_docker_compose_validates_the_file_and_requires_the_secrets():
+    """`docker compose config` (or docker-compose 1.29) parses and interpolates the file: the
+    secrets are required, the health check gets the site's name. Images are not pulled."""
+    import os
+    import subprocess
+
+    import pytest
+
+    command = _compose_command()
+    if command is None:
+        pytest.skip("neither `docker compose` nor docker-compose is installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SIGNING_PKCS12_PASSPHRASE")}
+    missing = subprocess.run([*command, "config", "-q"], cwd=ROOT, env=env, capture_output=True, text=True,
+                             check=False)
+    assert missing.returncode != 0 and "SECRET_KEY" in missing.stderr + missing.stdout
+    env.update(SECRET_KEY="x", SIGNING_PKCS12_PASSPHRASE="y", SITE_ADDRESS="pcf.example.com")
+    rendered = subprocess.run([*command, "config"], cwd=ROOT, env=env, capture_output=True, text=True,
+                              check=False)
+    assert rendered.returncode == 0, rendered.stderr
+    services = yaml.safe_load(rendered.stdout)["services"]
+    assert services["web"]["environment"]["ALLOWED_HOSTS"] == "pcf.example.com"
+    assert services["web"]["environment"]["SITE_ADDRESS"] == "pcf.example.com"
+    assert all("healthcheck" in services[name] for name in ("web", "worker", "db", "redis"))

@@ -154,6 +154,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Uploads waiting for confirmation are removed after this many hours (and by cleanup_uploads).
 IMPORT_PENDING_MAX_AGE_HOURS = env.int("IMPORT_PENDING_MAX_AGE_HOURS", default=24)
+# A confirmed web import of at least this many activity records is written by a background job
+# (the page follows it); smaller ones in the request (services/interchange/import_jobs.py).
+IMPORT_JOB_MIN_ACTIVITIES = env.int("IMPORT_JOB_MIN_ACTIVITIES", default=1000)
+# Pages keep a study's calculated results in the cache under its data version
+# (services/results.cached_study_results); 0 recomputes on every request.
+STUDY_RESULTS_CACHE_SECONDS = env.int("STUDY_RESULTS_CACHE_SECONDS", default=600)
 # A request body read into memory (the API's JSON import is one): never below the import cap.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(10 * 1024 * 1024, IMPORT_MAX_BYTES + 64 * 1024)
 
@@ -184,7 +190,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "PCF studies API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PCF studies API",
+    "VERSION": "1.0.0",
+    # Several models have a `status` field with their own choices: each gets a named enum.
+    "ENUM_NAME_OVERRIDES": {
+        "StudyStatusEnum": "footprint.choices.StudyStatus",
+        "JobStatusEnum": "footprint.choices.JobStatus",
+        "DataRequestStatusEnum": "footprint.choices.DataRequestStatus",
+        "DataRowStatusEnum": "footprint.choices.DataRowStatus",
+        "VerificationStatusEnum": "footprint.choices.VerificationStatus",
+    },
+}
 
 # The certification body that issues reports, and the key it signs them with (PKCS#12).
 CERTIFICATION_BODY_NAME = env.str("CERTIFICATION_BODY_NAME", default="示例国际检测认证有限公司")

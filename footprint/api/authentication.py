@@ -46,13 +46,19 @@ class LockoutAwareBasicAuthentication(BasicAuthentication):
 def exception_handler(exc, context):
     """DRF's handler, except that a failed or locked-out login keeps axes' record of it.
 
-    Authentication runs before the view, so the transaction holds nothing else to undo."""
+    Authentication runs before the view, so the transaction holds nothing else to undo.
+    A view outside the request's transaction (`non_atomic_requests`: the issue action, which
+    commits its job before queuing it) has no request transaction for DRF to mark: an atomic
+    block open around it is someone else's (a test's), and stays usable."""
     # Imported here: rest_framework.views imports the authentication classes (this module).
     from rest_framework.views import exception_handler as drf_exception_handler
 
     response = drf_exception_handler(exc, context)
-    if getattr(exc, "keeps_login_record", False):
-        for connection in connections.all(initialized_only=True):
-            if connection.settings_dict["ATOMIC_REQUESTS"] and connection.in_atomic_block:
-                connection.set_rollback(False)
+    keeps = getattr(exc, "keeps_login_record", False)
+    match = getattr(getattr(context.get("request"), "_request", None), "resolver_match", None)
+    non_atomic = getattr(getattr(match, "func", None), "_non_atomic_requests", set())
+    for connection in connections.all(initialized_only=True):
+        if connection.settings_dict["ATOMIC_REQUESTS"] and connection.in_atomic_block and (
+                keeps or connection.alias in non_atomic):
+            connection.set_rollback(False)
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Comment, EvidenceFile, Study, StudyTransition
+from ..models import BackgroundJob, Comment, EvidenceFile, Study, StudyTransition
 
 
 class StudyListSerializer(serializers.ModelSerializer):
@@ -64,6 +64,19 @@ class StudyDetailSerializer(StudyListSerializer):
                  "download": reverse("issued_pdf", args=[study.report_number]) if f.primary
                  else reverse("issued_pdf_language", args=[study.report_number, f.language])}
                 for f in issued_files(study)]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """A background job (issuing, an import): poll its URL until the status is done or failed."""
+
+    study = serializers.CharField(source="study.report_number", default=None)
+    status_display = serializers.CharField(source="get_status_display")
+    kind_display = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = BackgroundJob
+        fields = ["id", "kind", "kind_display", "status", "status_display", "study", "reason", "result",
+                  "created_at", "started_at", "finished_at"]
 
 
 # ------------------------------------------------------------------ data requests (issue 15)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("studies/<str:report_number>/export/", views.study_export, name="api_study_export"),
     path("studies/<str:report_number>/openlca/", views.study_export_openlca, name="api_study_export_openlca"),
     path("studies/<str:report_number>/transitions/", views.study_transition, name="api_study_transition"),
+    path("jobs/<int:job_id>/", views.job_detail, name="api_job"),
     path("studies/<str:report_number>/comments/", views.study_comments_view, name="api_study_comments"),
     path("requests/", views.data_request_list, name="api_data_request_list"),
     path("studies/<str:report_number>/requests/<int:request_id>/", views.data_request_detail,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,6 +21,7 @@ from ..access import (
     can_delete_evidence,
     can_edit_study_data,
     can_import,
+    get_job_for_user,
     get_study_for_user,
     require,
 )
@@ -34,6 +37,7 @@ from ..selectors import (
 from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
 from ..services.evidence import storage as evidence_storage
+from ..services.facts.reading import study_facts
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.interchange import openlca
 from ..services.interchange.document import FormatError
@@ -41,10 +45,11 @@ from ..services.interchange.exporting import study_to_document
 from ..services.interchange.import_assignment import import_document_with_people
 from ..services.interchange.importing import ImportRejected, StudyExists, import_study
 from ..services.interchange.reading import read_json
+from ..services.jobs import JobNotQueued
 from ..services.results import study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow import comments as comment_services
-from ..services.workflow import dispatch, transitions
+from ..services.workflow import dispatch, issue_jobs, transitions
 from ..services.workflow.signing import SigningUnavailable
 from .renderers import ZipRenderer
 from .serializers import (
@@ -53,6 +58,7 @@ from .serializers import (
     DataRequestSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
+    JobSerializer,
     StudyDetailSerializer,
     StudyListSerializer,
     SubmitValuesSerializer,
@@ -66,9 +72,10 @@ def _results(study: Study) -> dict:
     with the recomputed results and their Monte Carlo summary (cached per data change)."""
     if study.is_frozen and study.issued_snapshot:
         return study.issued_snapshot["results"]
-    study_input = study_calculation_input(study)
+    facts = study_facts(study, people=False)  # one read for the calculation and the distributions
+    study_input = study_calculation_input(study, facts=facts)
     result = calculate_study(study_input)
-    analysis = study_uncertainty(study, study_input=study_input, result=result)
+    analysis = study_uncertainty(study, study_input=study_input, result=result, facts=facts)
     return {**result_to_dict(result), "uncertainty": uncertainty_to_dict(analysis.result)}
 
 
@@ -115,20 +122,57 @@ def study_export_openlca(request, report_number):
     return response
 
 
-@extend_schema(request=TransitionRequestSerializer, responses=StudyDetailSerializer)
+@extend_schema(request=TransitionRequestSerializer,
+               responses={200: StudyListSerializer, 202: JobSerializer},
+               description="Runs the action and answers the study (200). `issue` renders and signs "
+                           "for seconds: it is queued and answers 202 with the job and its URL "
+                           "(`Location`, `job_url`) to poll until its status is `done` or `failed`.")
 @api_view(["POST"])
 def study_transition(request, report_number):
     study = get_study_for_user(request.user, report_number)
     serializer = TransitionRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
+    action, comment = serializer.validated_data["action"], serializer.validated_data["comment"]
     try:
-        result = dispatch.perform(serializer.validated_data["action"], study=study,
-                                  user=request.user, comment=serializer.validated_data["comment"])
+        if action == "issue":
+            return _issue(request, study, comment)
+        with transaction.atomic():
+            result = dispatch.perform(action, study=study, user=request.user, comment=comment)
     except transitions.WorkflowPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from exc
     except (transitions.WorkflowError, SigningUnavailable) as exc:
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return Response(StudyListSerializer(result).data)
+
+
+# Outside the request's transaction: an issue job is committed before it is queued (a worker
+# would not see it otherwise); the other actions open their own.
+study_transition = transaction.non_atomic_requests(study_transition)
+
+
+def _issue(request, study, comment: str) -> Response:
+    try:
+        job = issue_jobs.issue_request(study=study, user=request.user, comment=comment)
+    except JobNotQueued as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    job.refresh_from_db()
+    return _job_response(request, job, status.HTTP_202_ACCEPTED)
+
+
+def _job_response(request, job, code) -> Response:
+    url = request.build_absolute_uri(reverse("api_job", args=[job.pk]))
+    response = Response({**JobSerializer(job).data, "job_url": url}, status=code)
+    response["Location"] = url
+    return response
+
+
+@extend_schema(responses=JobSerializer)
+@api_view(["GET"])
+def job_detail(request, job_id):
+    """A background job's progress: queued, rendering, signing, done (with its result) or
+    failed (with the reason)."""
+    job = get_job_for_user(request.user, job_id)
+    return _job_response(request, job, status.HTTP_200_OK)
 
 
 @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('footprint', '0015_data_requests'),
+        ('footprint', '0017_data_version'),
     ]
 
     operations = [

@@ -1,12 +1,16 @@
 """Draft PDFs, rendered once per content: a repeat download serves the stored file.
 
-The cache key is a SHA-256 over everything a draft prints:
-- the report's facts as the renderer receives them (`load_report_inputs`: the study, its
-  products, activities, factors, GWP values, narratives, translations, team, timeline,
-  completeness list, in the report language), without the "generated at" time;
-- the study's images (name, size, modification time);
+The cache key is a SHA-256 over everything a draft prints, without reading it:
+- the study's data version (services/data_version.py): a token that every write to what the
+  report prints changes — the study, its products, stages, activities, claims, team and
+  people, its company, the factors it uses, the GWP tables, its images — through model
+  signals, so the forms, admin, API, importer and commands all change it;
+- the language;
 - the code and templates that turn facts into pages, the report assets and the compiled
-  translations (`code_version`, hashed once per process: a deployment changes it).
+  translations (`code_version`, hashed once per process: a deployment changes it);
+- the settings a report prints (certification body, public address, time zone, demo signer).
+A repeat download reads one row for the key (the report's inputs, the calculation and the
+Monte Carlo analysis are built only to render), so it costs what a small page costs.
 Any change that would alter a page changes the key, so no entry is ever stale; an unused
 entry is removed when the next draft of the same study and language is stored.
 
@@ -16,7 +20,6 @@ by every web and worker machine. Rendering is a job (footprint/tasks.py).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -24,13 +27,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import translation
 
 from ..choices import JobKind, JobStatus
 from ..models import BackgroundJob, Study
-from ..services import jobs
-from ..services.entry.images import study_image_names, study_images_folder
-from . import assets
+from ..services import data_version, jobs
 
 DRAFT_DIR = "drafts"
 # The sources whose change alters a rendered page (relative to BASE_DIR).
@@ -49,26 +49,19 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def _images_fingerprint(report_number: str) -> list[tuple[str, int, str]]:
-    folder = study_images_folder(report_number)
-    return [(name, default_storage.size(f"{folder}/{name}"),
-             default_storage.get_modified_time(f"{folder}/{name}").isoformat())
-            for name in study_image_names(report_number)]
+# Settings that a report prints (the certification body's name, the verification address,
+# dates in the local time zone, the demo signer's warning).
+_PRINTED_SETTINGS = ("CERTIFICATION_BODY_NAME", "CERTIFICATION_BODY_NAME_EN", "PUBLIC_BASE_URL",
+                     "TIME_ZONE", "SIGNING_IS_DEMO")
 
 
 def draft_key(study: Study, language: str) -> str:
-    """The cache key of the study's draft PDF in `language` (see the module's docstring)."""
-    from .inputs import load_report_inputs
-    from .pdf import ASSET_NAMES
-
-    asset_urls = {key: assets.asset_url(name) for key, name in ASSET_NAMES.items()}
-    with translation.override(language):
-        inputs = load_report_inputs(study, language=language, final=False, asset_urls=asset_urls,
-                                    image_url=lambda name: assets.media_url(study.report_number, name))
-    facts = repr(dataclasses.replace(inputs, generated_at=None))
+    """The cache key of the study's draft PDF in `language` (see the module's docstring).
+    One query: the study's data version."""
     digest = hashlib.sha256()
-    for part in (code_version(), language, facts, repr(_images_fingerprint(study.report_number)),
-                 settings.CERTIFICATION_BODY_NAME, settings.CERTIFICATION_BODY_NAME_EN):
+    printed = repr([getattr(settings, name, None) for name in _PRINTED_SETTINGS])
+    for part in (code_version(), language, str(study.pk), study.report_number,
+                 data_version.study_token(study), printed):
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()

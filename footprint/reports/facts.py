@@ -27,6 +27,19 @@ class ImageFacts:
 
 
 @dataclass(frozen=True)
+class EvidenceFacts:
+    """An evidence file as the report's annex lists it (the file is not embedded)."""
+
+    name: str
+    kind: str          # EvidenceKind value
+    sha256: str
+    size: int
+    product: str = ""  # the activity it supports (empty: the whole study)
+    stage: str = ""
+    activity: str = ""  # in the report language
+
+
+@dataclass(frozen=True)
 class Narrative:
     text: str
     is_default: bool
@@ -50,6 +63,7 @@ class ReportInputs:
     verification_url_local: bool = False  # PUBLIC_BASE_URL is this machine or a private network
     generated_at: dt.datetime | None = None
     uncertainty: object | None = None   # services.study_uncertainty.StudyUncertainty
+    evidence: tuple[EvidenceFacts, ...] = ()
 
     # The chapters read the study's rows through these.
     @property

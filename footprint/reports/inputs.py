@@ -1,8 +1,7 @@
 """Read everything one report needs from the database, once, into plain facts.
 
-A constant number of queries whatever the number of activities: products, stages, activities
-and factors come from one prefetch (`selectors.study_products_with_data`), and the
-calculation runs once on the same rows.
+A constant number of queries whatever the number of activities: the study's facts are read
+once (`services/facts`), and the calculation's input is made from the same facts.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import Study
-from ..selectors import gwp_tables, gwp_version_of, study_products_with_data
+from ..selectors import gwp_tables, gwp_version_of, study_evidence, study_products_with_data
 from ..services.calculation.study import calculate_study
 from ..services.entry.images import study_image_names
 from ..services.facts.reading import default_certification_body, study_facts
@@ -31,7 +30,7 @@ from ..services.study_uncertainty import study_uncertainty
 from ..services.workflow.completeness import study_completeness, translation_missing
 from ..services.workflow.public_url import verification_url_is_local
 from ..services.workflow.verification import verification_url
-from .facts import ImageFacts, Narrative, ReportInputs, TransitionFacts
+from .facts import EvidenceFacts, ImageFacts, Narrative, ReportInputs, TransitionFacts
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -52,10 +51,10 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     language = report_language(study, language)
     # The study's own text in the report language (Study.translations; identity in Chinese).
     tr = translator_for(study.translations, language)
-    study_products = study_products_with_data(study)
-    calculation_input = translate_calculation_input(study_calculation_input(study), tr)
+    study_products = study_products_with_data(study)  # the completeness check's rows
+    as_entered = study_facts(study)
+    calculation_input = translate_calculation_input(study_calculation_input(study, facts=as_entered), tr)
     result = calculate_study(calculation_input)
-    as_entered = study_facts(study, study_products=study_products)
     facts = translate_facts(as_entered, tr)
 
     # Every set at its current edition (sensitivity, annex), the study's own set at the edition
@@ -84,6 +83,12 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     if image_url is not None:
         images = tuple(ImageFacts(image_url(name), name.rsplit(".", 1)[0])
                        for name in study_image_names(study.report_number))
+    evidence = tuple(
+        EvidenceFacts(e.original_name, e.kind, e.sha256, e.size,
+                      product=e.activity.stage.study_product.product.code if e.activity else "",
+                      stage=e.activity.stage.stage if e.activity else "",
+                      activity=tr.term(e.activity.name) if e.activity else "")
+        for e in study_evidence(study))
     qr_svg = ""
     url = ""
     if study.verification_code:
@@ -122,7 +127,9 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
         qr_svg=qr_svg,
         verification_url_local=bool(url) and verification_url_is_local(),
         generated_at=timezone.localtime() if not final else _issued_at(study),
-        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result),
+        uncertainty=study_uncertainty(study, study_input=calculation_input, result=result,
+                                      facts=as_entered),
+        evidence=evidence,
     )
 
 

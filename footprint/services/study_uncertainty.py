@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from ..models import Study
-from ..selectors import study_uncertainty_rows
 from .calculation import uncertainty as U
 from .calculation.study import ActivityResult, StudyInput, StudyResult
+from .facts.model import StudyFacts
+from .facts.reading import study_facts
 
 DEFAULT_ITERATIONS = 10_000
 # A fixed seed: the same data gives the same figures on the page, in the report and in the
@@ -43,24 +44,31 @@ def _float(value) -> float | None:
 
 
 def study_uncertainty(study: Study, *, study_input: StudyInput, result: StudyResult,
-                      iterations: int = DEFAULT_ITERATIONS,
+                      facts: StudyFacts | None = None, iterations: int = DEFAULT_ITERATIONS,
                       seed: int = DEFAULT_SEED) -> StudyUncertainty:
     """The analysis of the calculated study (`result` of `study_input`), from the cache if
-    its data has not changed since."""
-    activity_rows, factor_rows = study_uncertainty_rows(study)
+    its data has not changed since. The distributions and ratings come from the study's
+    `facts` (services/facts; read here when the caller has not)."""
+    if facts is None:
+        facts = study_facts(study, people=False)
+    activities = {a.record_id: a for p in facts.products for a in p.activities}
     invalid = 0
 
     def quantity_of(a: ActivityResult) -> U.Distribution:
         nonlocal invalid
-        row = activity_rows.get(a.record_id) if a.record_id is not None else None
+        row = activities.get(a.record_id) if a.record_id is not None else None
         if row is None:
             return U.activity_distribution(quantity=a.quantity)
-        (quantity, kind, gsd2, sd, low, high, pct, *ratings, data_type, category) = row
-        fields = {"quantity": float(quantity), "pct": _float(pct), "ratings": tuple(ratings),
-                  "data_type": data_type, "category": category}
+        factor = facts.factors.get(row.factor_key)
+        fields = {"quantity": float(row.quantity), "pct": _float(row.uncertainty_pct),
+                  "ratings": (row.dq_reliability, row.dq_completeness, row.dq_temporal,
+                              row.dq_geographical, row.dq_technological),
+                  "data_type": row.data_type, "category": factor.category if factor else ""}
         try:
-            return U.activity_distribution(kind=kind, gsd2=_float(gsd2), sd=_float(sd),
-                                           low=_float(low), high=_float(high), **fields)
+            return U.activity_distribution(
+                kind=row.distribution, gsd2=_float(row.distribution_gsd2),
+                sd=_float(row.distribution_sd), low=_float(row.distribution_low),
+                high=_float(row.distribution_high), **fields)
         except ValueError:
             # Saved before the form checked it (import, admin): the ratings decide instead.
             invalid += 1
@@ -68,7 +76,10 @@ def study_uncertainty(study: Study, *, study_input: StudyInput, result: StudyRes
 
     factors = {}
     for key, factor in study_input.factors.items():
-        gas, kind, gsd2, sd, low, high = factor_rows.get(key, (factor.gas, "", None, None, None, None))
+        f = facts.factors.get(key)
+        gas, kind, gsd2, sd, low, high = (
+            (f.gas, f.distribution, f.distribution_gsd2, f.distribution_sd, f.distribution_low,
+             f.distribution_high) if f is not None else (factor.gas, "", None, None, None, None))
         try:
             factors[key] = U.factor_distribution(value=factor.value, gas=gas, kind=kind, gsd2=_float(gsd2),
                                                  sd=_float(sd), low=_float(low), high=_float(high))

@@ -16,8 +16,7 @@ from ..selectors import (
     open_data_requests_for,
     studies_waiting_for,
 )
-from ..services.calculation.study import calculate_study
-from ..services.results import study_calculation_inputs
+from ..services.results import cached_study_results
 
 PAGE_SIZE = 25
 VIEWS = ("waiting", "all")
@@ -47,8 +46,7 @@ def dashboard(request):
     page = Paginator(studies, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     # One batched read for the whole page, then the pure calculation per study.
-    inputs = study_calculation_inputs(rows)
-    results = {pk: calculate_study(study_input) for pk, study_input in inputs.items()}
+    results = cached_study_results(rows)
     entries = [{"study": s, "result": results[s.pk]} for s in rows]
     query = request.GET.copy()
     query.pop("page", None)

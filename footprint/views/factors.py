@@ -50,6 +50,8 @@ def factor_list(request):
     query.pop("page", None)
     return render(request, "footprint/factors/list.html", {
         "form": form, "page": page, "query": query.urlencode(),
+        # a thousand pages for a large library: the first, the last and those near this one
+        "page_numbers": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "can_import": can_import_factors(request.user),
     })
 

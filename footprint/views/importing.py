@@ -3,6 +3,7 @@ then import it whole on confirmation, or nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import Counter
 
@@ -11,16 +12,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from ..access import can_edit_study_data, can_import, require
-from ..choices import STAGE_ORDER, Boundary, GwpSet, Language, Role
+from ..access import can_edit_study_data, can_import, get_job_for_user, require
+from ..choices import STAGE_ORDER, Boundary, GwpSet, JobKind, Language, Role
 from ..forms.importing import ImportForm
 from ..forms.team import StudyPeopleForm
+from ..models import BackgroundJob
 from ..services.facts.reading import default_certification_body
 from ..services.freeze import StudyFrozenError, ensure_study_editable
+from ..services.interchange import import_jobs
 from ..services.interchange.document import FormatError
 from ..services.interchange.import_assignment import import_file_with_people
 from ..services.interchange.import_dry_run import import_dry_run
@@ -31,6 +38,7 @@ from ..services.interchange.importing import (
     pending_upload_store,
     preview_file,
 )
+from ..services.jobs import JobNotQueued
 
 SESSION_KEY = "pending_imports"
 MAX_PENDING = 5
@@ -42,7 +50,7 @@ def study_import(request):
     if request.method == "POST" and _declared_length(request) > settings.IMPORT_MAX_BYTES + 2**20:
         # Refused from the declared length, before the body is parsed and spooled to disk.
         messages.error(request, ImportForm.too_large_message())
-        return render(request, "footprint/import/upload.html", {"form": ImportForm()}, status=413)
+        return render(request, "footprint/import/upload.html", {"form": ImportForm(), "jobs": []}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -58,9 +66,19 @@ def study_import(request):
                 request, preview, token=token, name=upload.name, replace=replace,
                 dry_run=_dry_run(request, preview, upload.name, content, replace),
             ))
-    return render(request, "footprint/import/upload.html", {"form": form})
+    return render(request, "footprint/import/upload.html", {"form": form, "jobs": _recent_jobs(request.user)})
 
 
+def _recent_jobs(user):
+    """The user's import jobs of the last day, to come back to."""
+    since = timezone.now() - dt.timedelta(days=1)
+    return list(BackgroundJob.objects.filter(kind=JobKind.IMPORT, user=user, created_at__gte=since)
+                .order_by("-created_at")[:5])
+
+
+# Outside the request's transaction: a large import's job is committed before it is queued (a
+# worker would not see it otherwise); a small import writes in its own transaction.
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def study_import_confirm(request):
@@ -85,6 +103,8 @@ def study_import_confirm(request):
         return render(request, "footprint/import/preview.html", _preview_context(
             request, preview, token=token, name=pending["name"], replace=replace, people=people,
             dry_run=_dry_run(request, preview, pending["name"], content, replace)))
+    if import_jobs.runs_as_job(preview.clean.activity_count):
+        return _queue_import(request, preview, people, token=token, pending=pending, replace=replace)
     try:
         study = import_file_with_people(
             pending["name"], content, replace=replace, user=request.user,
@@ -105,6 +125,40 @@ def study_import_confirm(request):
     messages.success(request, _("报告 %(number)s 已导入（%(n)s 条活动数据）。") % {
         "number": study.report_number, "n": preview.clean.activity_count})
     return redirect("study_detail", report_number=study.report_number)
+
+
+def _queue_import(request, preview, people, *, token: str, pending: dict, replace: bool):
+    """A large file: the write is a background job; the user follows it on its page."""
+    try:
+        job = import_jobs.import_request(
+            path=pending["path"], name=pending["name"], replace=replace, user=request.user,
+            auditors=people.cleaned_data["auditors"], lead_verifier=people.cleaned_data["lead_verifier"],
+            certification_body=people.cleaned_data["certification_body"],
+            activity_count=preview.clean.activity_count, existing=preview.existing_study,
+            language=get_language())
+    except JobNotQueued as exc:
+        messages.error(request, str(exc))
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, preview, token=token, name=pending["name"], replace=replace, people=people))
+    # The job owns the upload now (it removes it when imported): out of the session, kept on disk.
+    pending_map = dict(request.session.get(SESSION_KEY, {}))
+    pending_map.pop(token, None)
+    request.session[SESSION_KEY] = pending_map
+    return redirect("study_import_job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def study_import_job(request, job_id):
+    """An import job's page: queued, importing, done (a link to the study) or failed (why).
+    htmx polls it for its fragment while the job is under way; the user may leave and return."""
+    require(can_import(request.user))
+    job = get_job_for_user(request.user, job_id)
+    if job.kind != JobKind.IMPORT:
+        raise Http404
+    template = ("footprint/import/_job.html" if request.headers.get("HX-Request")
+                else "footprint/import/job.html")
+    return render(request, template, {"job": job})
 
 
 @login_required

@@ -121,7 +121,8 @@ def action_items(study: Study, user, actions) -> list[dict]:
             if field and (linked or (team_linked and field in _TEAM_FIELDS)):
                 url = _url(study, field, products, factors)
             blockers.append({"text": str(blocker), "url": url})
-        items.append({"action": available.action, "enabled": available.enabled, "blockers": blockers})
+        items.append({"action": available.action, "enabled": available.enabled, "blockers": blockers,
+                      "warnings": list(available.warnings)})
     return items
 
 

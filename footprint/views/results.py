@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from ..access import can_edit_study_data, get_study_for_user
 from ..models import EmissionFactor
 from ..reports.charts import contributors_chart, stage_chart
+from ..reports.data_quality import present_verification
 from ..reports.uncertainty import present_uncertainty
 from ..services import formatting as F
 from ..services.calculation import checks as C
 from ..services.calculation.study import ProductResult, calculate_study, claimed_activities
-from ..services.results import study_calculation_input
+from ..services.facts.reading import study_facts
+from ..services.results import cached_study_calculation, study_calculation_input
 from ..services.study_uncertainty import study_uncertainty
 from ..templatetags.pcf import kg_text, pct_text, plain_text, signed_pct_text, stage_label
 from .activities import PAGE_SIZE
@@ -32,8 +34,7 @@ TOP_CONTRIBUTORS = 8
 @login_required
 def study_results_view(request, report_number):
     study = get_study_for_user(request.user, report_number)
-    study_input = study_calculation_input(study)
-    result = calculate_study(study_input)
+    study_input, result = cached_study_calculation(study)
     # Links to the rows in the stage editor (read-only there while the study is not a draft).
     can_edit = can_edit_study_data(request.user, study)
     suggested_codes = {c.suggested_factor for c in result.all_checks if c.suggested_factor}
@@ -45,6 +46,9 @@ def study_results_view(request, report_number):
         _present_product(p, editor_url(p.code) if can_edit else None, factor_pks)
         for p in result.products
     ]
+    # Verification and data quality beside the numbers (docs/evidence.md).
+    for presented, verification in zip(products, present_verification(study_input, result), strict=True):
+        presented["verification"] = verification
     return render(request, "footprint/studies/results.html", {
         "study": study,
         "result": result,
@@ -60,10 +64,11 @@ def study_results_uncertainty(request, report_number):
     that the page keeps its budget while an analysis runs; cached per data change
     (services/study_uncertainty.py), so later views read it."""
     study = get_study_for_user(request.user, report_number)
-    study_input = study_calculation_input(study)
+    facts = study_facts(study, people=False)  # one read for the calculation and the distributions
+    study_input = study_calculation_input(study, facts=facts)
     result = calculate_study(study_input)
     uncertainty = present_uncertainty(
-        study_uncertainty(study, study_input=study_input, result=result),
+        study_uncertainty(study, study_input=study_input, result=result, facts=facts),
         stage_label=stage_label, unit_of=lambda code: _("kgCO₂e/%(unit)s") % {
             "unit": result.product(code).functional_unit}, chart_prefix="mc")
     return render(request, "footprint/studies/_uncertainty.html", {"uncertainty": uncertainty})

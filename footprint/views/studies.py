@@ -30,7 +30,7 @@ from ..services.interchange import openlca
 from ..services.interchange.exporting import study_to_json, study_to_workbook
 from ..services.reference.gwp_corrections import study_gwp_correction
 from ..services.report_prose.narrative import NARRATIVE_DEFAULT_KEYS, default_narratives
-from ..services.results import study_results
+from ..services.results import cached_study_result
 from .panels import study_panels
 
 
@@ -70,7 +70,7 @@ def study_detail(request, report_number):
     can_edit = may_edit and editable
     # The calculation runs once here; the panels, the completeness check and the workflow
     # blockers all read this result (views/panels.py).
-    result = study_results(study)
+    result = cached_study_result(study)
     study_products = study_products_with_data(study)
     rows = [
         {"sp": sp, "result": result.product(sp.product.code),

@@ -1,11 +1,9 @@
 """Draft PDF cache: a repeat download serves the stored file; every change that would alter a
 page changes the key (and so renders anew); nothing else does."""
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -14,7 +12,7 @@ from footprint.choices import JobStatus
 from footprint.models import ActivityRecord, BackgroundJob, Company, User
 from footprint.reports import draft_cache
 from footprint.services import jobs
-from footprint.services.entry.images import study_images_folder
+from footprint.services.entry.images import study_image_add
 
 pytestmark = pytest.mark.django_db
 NUMBER = "202508175GHG"
@@ -65,7 +63,9 @@ def _quantity(study):
 
 
 def _company_name(study):
-    Company.objects.filter(pk=study.company_id).update(name="改名后的企业")
+    company = Company.objects.get(pk=study.company_id)
+    company.name = "改名后的企业"
+    company.save()
 
 
 def _english_translation(study):
@@ -74,30 +74,52 @@ def _english_translation(study):
 
 
 def _auditor_name(study):
-    User.objects.filter(pk__in=study.auditors.values("pk")).update(first_name="新名字")
+    for user in User.objects.filter(pk__in=study.auditors.values("pk")):
+        user.first_name = "新名字"
+        user.save()
 
 
 def _image(study):
+    import io
 
-    folder = (Path(settings.MEDIA_ROOT) / study_images_folder(study.report_number))
-    folder.mkdir(parents=True, exist_ok=True)
     from PIL import Image
 
-    Image.new("RGB", (8, 8), "red").save(folder / "产品照片.png")
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    study_image_add(study=study, data=buffer.getvalue(), filename="产品照片.png")
 
 
-# The Chinese title is not printed in English: the seed study has an English title of its own.
-@pytest.mark.parametrize(("change", "languages"), [
-    (_title, {"zh-hans"}), (_quantity, {"zh-hans", "en"}), (_company_name, {"zh-hans", "en"}),
-    (_auditor_name, {"zh-hans", "en"}), (_image, {"zh-hans", "en"}), (_english_translation, {"en"}),
-])
-def test_a_change_that_alters_a_page_changes_the_key(seed_study, change, languages, settings, tmp_path):
+# One data version per study: a change moves the key of every language (the drafts of both
+# are rendered again). Every write path is tried in tests/services/test_data_version.py.
+@pytest.mark.parametrize("change", [_title, _quantity, _company_name, _auditor_name, _image,
+                                    _english_translation])
+def test_a_change_that_alters_a_page_changes_the_key(seed_study, change, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     before = {lang: draft_cache.draft_key(seed_study, lang) for lang in ("zh-hans", "en")}
     change(seed_study)
     seed_study.refresh_from_db()
     changed = {lang for lang in ("zh-hans", "en") if draft_cache.draft_key(seed_study, lang) != before[lang]}
-    assert changed == languages
+    assert changed == {"zh-hans", "en"}
+
+
+def test_a_repeat_download_builds_no_report_inputs(client, seed_study, demo_users, renders, monkeypatch,
+                                                   django_assert_max_num_queries):
+    """The key is one row (the data version): the second download neither reads the study's
+    facts, nor calculates, nor runs the Monte Carlo analysis."""
+    first = _download(client, demo_users["auditor"])
+    assert first.status_code == 200
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the report's inputs were built for a cached draft")
+
+    monkeypatch.setattr("footprint.reports.inputs.load_report_inputs", refuse)
+    monkeypatch.setattr("footprint.services.study_uncertainty.study_uncertainty", refuse)
+    monkeypatch.setattr("footprint.services.results.study_calculation_input", refuse)
+    client.force_login(demo_users["auditor"])
+    # session + user, the study in the user's scope, its size check, the data version
+    with django_assert_max_num_queries(8):
+        second = client.get(reverse("report_pdf", args=[NUMBER]))
+    assert second.status_code == 200 and second.content == first.content and renders == ["zh-hans"]
 
 
 def test_code_templates_and_translations_are_part_of_the_key(seed_study, monkeypatch):

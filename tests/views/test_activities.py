@@ -33,6 +33,7 @@ def _post_data(stage, *, new=(), changes=None, delete=()):
             "data_type": record.data_type, "source": record.source,
             "claimed_kgco2e_per_unit": record.claimed_kgco2e_per_unit or "",
             "uncertainty_pct": record.uncertainty_pct or "", "notes": record.notes,
+            "verification": record.verification, "verified_evidence": record.verified_evidence_id or "",
         }
         values.update(changes.get(record.pk, {}))
         if record.pk in delete:

@@ -162,3 +162,20 @@ def test_the_stage_editor_uploads_to_a_row_and_records_its_verification(auditor_
     activity.refresh_from_db()
     assert activity.verified_evidence == evidence
     assert re.search(r"verified", str(activity.history.first().verification))
+
+
+def test_the_results_page_summarises_verification_and_data_quality(auditor_client, seed_study, media):
+    activities = list(ActivityRecord.objects.filter(stage__study_product__study=seed_study,
+                                                    stage__study_product__product__code="LV"))
+    evidence = storage.evidence_add(study=seed_study, upload=PDF, filename="bill.pdf", activity=activities[0])
+    ActivityRecord.objects.filter(pk=activities[0].pk).update(verification="verified", verified_evidence=evidence)
+    ActivityRecord.objects.filter(pk__in=[a.pk for a in activities]).update(
+        dq_reliability=2, dq_completeness=2, dq_temporal=2, dq_geographical=2, dq_technological=2)
+    html = auditor_client.get(reverse("study_results", args=[SEED])).content.decode()
+    card = html[html.index('id="verification-LV"'):html.index('id="product-HV"')]
+    assert '<strong data-dqr>2.0</strong>' in card
+    n = len(activities)
+    assert re.search(r'data-status="verified"><td>[^<]+</td><td class="num">1</td><td class="num">'
+                     + re.escape(f"{100 / n:.1f} %"), card)
+    listed = card[card.index("data-without-evidence"):]
+    assert listed.count("<li>") == n - 1 and activities[0].name not in listed

@@ -121,3 +121,21 @@ def test_the_factor_page_lists_versions_and_the_studies_using_each(auditor_clien
     v1_cell = html.split('data-version-studies="1">')[1].split("</td>")[0]
     v2_cell = html.split('data-version-studies="2">')[1].split("</td>")[0]
     assert "202508175GHG" in v1_cell and v2_cell == "—"
+
+
+def test_search_by_english_or_chinese_name_and_code_in_any_case(auditor_client):
+    url = reverse("factor_list")
+
+    def codes(**params):
+        html = auditor_client.get(url, params).content.decode()
+        table = html.split('id="factor-table"')[1].split("</table>")[0]
+        return {c for c in ("EX-MAT-PP", "EX-MAT-STEEL", "EX-TR-RAIL", "EX-TR-TRUCK-HEAVY",
+                            "CN-GRID-2022", "CN-DIESEL") if f">{c}<" in table}
+
+    assert codes(q="Polypropylene") == {"EX-MAT-PP"}
+    assert codes(q="聚丙烯") == {"EX-MAT-PP"}
+    assert codes(q="ex-tr") == {"EX-TR-RAIL", "EX-TR-TRUCK-HEAVY"}
+    assert codes(q="steel") == {"EX-MAT-STEEL"}
+    assert codes(category="transport", region="CN", year="2023", gas="CO2e") == {
+        "EX-TR-RAIL", "EX-TR-TRUCK-HEAVY"}
+    assert codes(q="rail", category="material") == set()

@@ -12,15 +12,15 @@ from .conftest import make_large_study
 
 pytestmark = pytest.mark.django_db
 
-# One query each for the study's claims of its source report (selectors.study_calculation_inputs);
+# One query each for the study's claims of its source report (services/facts, read for the calculation);
 # the stage editor one more for the open comments (the rows' markers), the dashboard one more
 # for the count of studies waiting for the user (its "等我处理" tab). Every page one for the
 # navbar's unread notices (context_processors.inbox); the stage editor one more for who
 # supplied the rows accepted from a data request (selectors.activity_suppliers) and one for the
 # study's evidence files (the rows' files and verifying evidence).
 STAGE_EDITOR_QUERIES = 22
-# The results page adds two for the Monte Carlo card: the activities' distributions and ratings,
-# the factors' published uncertainty (selectors.study_uncertainty_rows).
+# The results page (its Monte Carlo card is a request of its own, which reads the distributions
+# and ratings with the study's facts, services/facts: no read of its own).
 RESULTS_QUERIES = 16
 DASHBOARD_QUERIES = 16
 
@@ -79,8 +79,9 @@ def test_the_dashboard_reads_all_totals_in_a_constant_number_of_queries(
 
 # The study page: the study, its products with their data, the calculation input, the panels
 # (completeness, workflow actions, transitions, comments), the GWP edition, the team and the
-# navbar's unread notices.
-STUDY_PAGE_QUERIES = 26
+# navbar's unread notices; with the approve action, one for the activities' verification statuses
+# (readiness.approval_warnings).
+STUDY_PAGE_QUERIES = 27
 # The workflow page with the approval blockers (the calculation and the completeness check), and
 # the latest issue job (services/workflow/issue_jobs.py: the issuing's progress), the navbar's
 # unread notices.

@@ -86,8 +86,14 @@ def all_patterns():
 
 
 @pytest.fixture
-def scenario(demo_users, auditor, signing):
+def scenario(demo_users, auditor, signing, monkeypatch):
     """The seed study sent to its company (client's); DEMO-2 issued (client2's company)."""
+    # A draft report is a stand-in PDF here: this test is about who may fetch it, not what it
+    # prints (tests/reports/ render it). A real render is 10–50 s per persona.
+    from footprint.reports import pdf
+
+    monkeypatch.setattr(pdf, "render_study_pdf",
+                        lambda study, *, language=None, final=False: b"%PDF-1.7 stand-in draft")
     seed = Study.objects.get(report_number="202508175GHG")
     transitions.study_send_for_review(study=seed, user=demo_users["auditor"])
     comment = Comment.objects.create(study=seed, author=demo_users["auditor"], text="检查")

@@ -62,7 +62,8 @@ def test_hostile_uploads_get_a_clear_answer(client, issued_seed_study, settings)
     assert client.post(url, {}).status_code == 400
 
 
-def test_a_superseded_report_says_so(client, issued_seed_study, demo_users):
+def test_a_superseded_report_says_so(client, issued_seed_study, demo_users, tiny_issued_report):
+    # the verification page reads the snapshots, never the revision's pages: a one-page report
     u = demo_users
     original = Study.objects.get(pk=issued_seed_study.pk)
     revision = revisions.study_revise(study=original, user=u["auditor"])

@@ -9,6 +9,7 @@ from footprint.models import Study
 from footprint.services import formatting as F
 from footprint.services.calculation import uncertainty as U
 from footprint.services.calculation.study import calculate_study
+from footprint.services.facts.reading import study_facts
 from footprint.services.results import study_calculation_input
 from footprint.services.study_uncertainty import (
     DEFAULT_ITERATIONS,
@@ -39,11 +40,12 @@ class Command(BaseCommand):
         if seed < 0:
             raise CommandError("--seed must not be negative")
         with translation.override(study.language):
-            study_input = study_calculation_input(study)
+            facts = study_facts(study, people=False)
+            study_input = study_calculation_input(study, facts=facts)
             result = calculate_study(study_input)
             start = time.perf_counter()
             analysis = study_uncertainty(study, study_input=study_input, result=result,
-                                         iterations=iterations, seed=seed)
+                                         facts=facts, iterations=iterations, seed=seed)
             seconds = time.perf_counter() - start
             if format == "json":
                 doc = {"report_number": study.report_number,

@@ -16,7 +16,14 @@ def annexes(r: Report) -> dict:
     s = r.i.study
     o.section("annex1", "", _("附件 1　核查组成员"))
     o.section("annex2", "", _("附件 2　GWP 值"))
-    o.section("annex3", "", _("附件 3　编制、审核和批准"))
+    evidence = evidence_rows(r)
+    evidence_table = None
+    if evidence:  # the evidence list comes before the sign-off, which closes the report
+        o.section("annex_evidence", "", _("附件 3　证据文件清单"))
+        evidence_table = o.table(_("附3"), _("证据文件"))
+        o.section("annex3", "", _("附件 4　编制、审核和批准"))
+    else:
+        o.section("annex3", "", _("附件 3　编制、审核和批准"))
     gwp = r.i.gwp_values.get(s.gwp_set, {})
     gwp_rows = [{"gas": gas_label(g), "used_index": GwpSet.values.index(s.gwp_set),
                  "others": [F.gwp(r.i.gwp_values.get(other, {}).get(g)) if
@@ -42,7 +49,26 @@ def annexes(r: Report) -> dict:
         "signoff_statement": signoff_statement(r.i),
         "certification_body": s.certification_body,
         "issue_date": issue_date(r),
+        "evidence": evidence,
+        "evidence_table": evidence_table,
     }
+
+
+def evidence_rows(r: Report) -> list[dict]:
+    """The study's evidence files: name, type, SHA-256 and the activity each supports. Listed,
+    not embedded: the files stay with the certification body, frozen with the study."""
+    from ...choices import EvidenceKind
+    from .base import stage_label
+
+    rows = []
+    for e in r.i.evidence:
+        if e.activity:
+            supports = f"{e.product} · {stage_label(e.stage)} · {e.activity}"
+        else:
+            supports = _("整个报告")
+        rows.append({"name": e.name, "kind": choice_label(EvidenceKind, e.kind), "sha256": e.sha256,
+                     "size": F.integer(e.size), "supports": supports})
+    return rows
 
 
 def signatures(r: Report) -> list[dict]:

@@ -12,6 +12,7 @@ from ...services import formatting as F
 from .. import partial_cfp, scope_statements
 from ..analysis import market_based
 from ..charts import boundary_diagram
+from ..data_quality import data_quality_statement, present_verification
 from .base import Report, choice_label, gas_label, stage_label
 
 
@@ -53,6 +54,12 @@ def chapter3(r: Report) -> dict:
     electricity = electricity_rows(r)
     electricity_table = o.table("3", _("外购电力的排放因子")) if electricity else None
     o.section("ch3_9", "3.9", _("数据来源和数据质量要求"), level=2)
+    verification = present_verification(r.i.calculation_input, r.i.result)
+    verification_tables = [
+        {**v, **o.table("3", _("%(product)s活动数据的核实情况") % {"product": v["name"]}),
+         "statement": data_quality_statement(v)}
+        # A study that recorded no verification, rating or evidence prints as it always did.
+        for v in verification if v["activity_count"] and v["recorded"]]
     o.section("ch3_10", "3.10", _("价值选择"), level=2)
     return {
         "purpose": r.narrative("purpose"),
@@ -72,7 +79,9 @@ def chapter3(r: Report) -> dict:
         "scenarios": scope_statements.scenarios(r.i),
         "allocation_sensitivity": scope_statements.allocation_sensitivity(r.i),
         "biogenic": scope_statements.biogenic_statement(r.i),
-        "data_quality_statement": scope_statements.data_quality_statement(r.i),
+        "data_quality_statement": ("" if any(v["rated"] for v in verification)
+                                   else scope_statements.data_quality_statement(r.i)),
+        "verification": verification_tables,
         "boundary_label": choice_label(Boundary, s.boundary),
         "boundary_tables": boundary_tables,
         "boundary_figure": {**o.figure("3", _("产品系统边界")), "svg": diagram},

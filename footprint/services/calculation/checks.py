@@ -33,6 +33,10 @@ STAGES_OUTSIDE_BOUNDARY = "stages_outside_boundary"
 USE_STAGE_EXCLUDED = "use_stage_excluded"
 PARTIAL_CFP_FUNCTIONAL_UNIT = "partial_cfp_functional_unit"
 ALLOCATION_SUM = "allocation_sum"
+# Verification of the figures (calculation/verification.py; docs/evidence.md): a warning before
+# approval and a list, never a blocker.
+HOTSPOT_NOT_VERIFIED = "hotspot_not_verified"
+NO_EVIDENCE = "no_evidence"
 # Claims of the source report beyond its rows (calculation.claim_checks).
 CLAIMS_CONFLICT = "claims_conflict"
 CLAIMED_TOTAL_MISMATCH = "claimed_total_mismatch"
@@ -323,7 +327,31 @@ def _allocation_sum(p: Mapping[str, object]) -> str:
     ) % values
 
 
+def _verification_label(status: str) -> str:
+    from ...choices import VerificationStatus
+
+    try:
+        return str(VerificationStatus(status).label)
+    except ValueError:
+        return status
+
+
+def _hotspot_not_verified(p: Mapping[str, object]) -> str:
+    return gettext("“%(name)s”（%(stage)s）占产品碳足迹的 %(share)s，核实状态为“%(status)s”，"
+                   "尚未对照证据核实；批准前应对照证据核实。") % {
+        "name": p["name"], "stage": stage_label(str(p["stage"])),
+        "share": F.percent_text(p["share"]),  # type: ignore[arg-type]
+        "status": _verification_label(str(p["status"]))}
+
+
+def _no_evidence(p: Mapping[str, object]) -> str:
+    return gettext("活动数据“%(name)s”（%(stage)s）没有证据文件。") % {
+        "name": p["name"], "stage": stage_label(str(p["stage"]))}
+
+
 _DOMAIN_MESSAGES = {
+    HOTSPOT_NOT_VERIFIED: _hotspot_not_verified,
+    NO_EVIDENCE: _no_evidence,
     STAGES_OUTSIDE_BOUNDARY: _stages_outside_boundary,
     USE_STAGE_EXCLUDED: _use_stage_excluded,
     PARTIAL_CFP_FUNCTIONAL_UNIT: _partial_cfp_functional_unit,

@@ -81,6 +81,14 @@ class ActivityInput:
     allocation: float = 1.0
     claimed_kgco2e_per_unit: float | None = None
     record_id: int | None = None
+    # What the auditor recorded about the figure (services/calculation/verification.py):
+    # not used by the numbers, summarised beside them.
+    data_type: str = "primary"
+    verification: str = "not_verified"
+    has_evidence: bool = False
+    # Pedigree ratings 1–5 (reliability, completeness, temporal, geographical, technological;
+    # 0 = not rated), or () when none was read.
+    ratings: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

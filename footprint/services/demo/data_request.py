@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -85,12 +86,15 @@ def load_demo_data_request(*, today: dt.date | None = None) -> Study | None:
 
     for row, name, content in (
         (rows[("LV", "production")], "2025年电费通知单-LV车间.pdf",
-         files.electricity_bill_pdf(company=study.company.name, period="2025-01-01 — 2025-12-31",
-                                    kwh=392_400, amount_yuan=266_832.00)),
-        (rows[("HV", "production")], "HV车间分表读数.png", files.meter_photo_png(reading="0030100")),
-        (rows[("LV", "distribution")], "2025年成品运单汇总.csv", files.waybill_summary_csv([
-            ("2025-03-12", "YD250312-017", 31.50, 1180), ("2025-07-08", "YD250708-004", 28.20, 960),
-            ("2025-11-21", "YD251121-031", 35.40, 1420)])),
+         files.electricity_bill_pdf(company=study.company.name, account="3100281766",
+                                    period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),
+                                    kwh=Decimal("392400"))),
+        (rows[("HV", "production")], "HV车间分表读数.png",
+         files.meter_photo_png(reading=Decimal("30100"), meter_number="3301002245")),
+        (rows[("LV", "distribution")], "2025年成品运单汇总.csv", files.waybill_csv([
+            (dt.date(2025, 3, 12), "YD250312-017", "杭州", "西安", "低压开关柜", Decimal("31.50"), Decimal("1180")),
+            (dt.date(2025, 7, 8), "YD250708-004", "杭州", "武汉", "低压开关柜", Decimal("28.20"), Decimal("960")),
+            (dt.date(2025, 11, 21), "YD251121-031", "杭州", "成都", "低压开关柜", Decimal("35.40"), Decimal("1420"))])),
     ):
         row_evidence_add(row=row, user=client, upload=content, filename=name)
     R.data_request_reject(row=rows[("LV", "distribution")], user=auditor,

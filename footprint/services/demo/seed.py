@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ...choices import FROZEN_STATUSES, Role, StudyStatus
 from ...models import Company, EmissionFactor, GwpSetVersion, PactClient, Study, StudyProduct, User
+from .. import data_version
 from ..interchange.importing import import_file
 from ..reference.library_import import import_library
 from ..reference.loading import load_reference_data
@@ -88,6 +89,7 @@ def load_demo() -> list[DemoUser]:
             study.auditors.add(auditor)
         if lead and study.lead_verifier_id is None:
             Study.objects.filter(pk=study.pk).update(lead_verifier=lead)
+            data_version.touch_studies([study.pk])  # update() sends no signal
     _register_pact_demo_client()
     return list(DEMO_USERS)
 
@@ -138,10 +140,12 @@ def issue_demo_study() -> Study | None:
         first = GwpSetVersion.objects.filter(gwp_set=study.gwp_set, version=1).first()
         if first is not None:
             Study.objects.filter(pk=study.pk).update(gwp_version=first)
+            data_version.touch_studies([study.pk])
             study.refresh_from_db()
     if study.status == StudyStatus.DRAFT:
         for code, particulars in _DEMO2_PACT_PARTICULARS.items():
             StudyProduct.objects.filter(study=study, product__code=code).update(**particulars)
+        data_version.touch_studies([study.pk])  # update() sends no signal
     while study.status in _DEMO_ROUND:
         action, username, comment = _DEMO_ROUND[study.status]
         study = perform(action, study=study, user=users[username], comment=comment)

@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ...models import ActivityRecord, EmissionFactor, LifecycleStage
+from .. import data_version
 from ..calculation.units import (
     UnitError,
     UnitSyntaxError,
@@ -50,6 +51,7 @@ def activity_unit_problem(unit: str, factor: EmissionFactor | None) -> str | Non
 
 
 @transaction.atomic
+@data_version.batched
 def stage_activities_save(
     *,
     stage: LifecycleStage,
@@ -67,11 +69,14 @@ def stage_activities_save(
             raise ValidationError(_("活动数据不属于该阶段。"))
 
     if boundary is not None:
+        changed_boundary = False
         for name in STAGE_BOUNDARY_FIELDS:
-            if name in boundary:
+            if name in boundary and getattr(stage, name) != (boundary[name] or "").strip():
                 setattr(stage, name, (boundary[name] or "").strip())
-        stage.full_clean()
-        stage.save()
+                changed_boundary = True
+        if changed_boundary:  # a page posted back unchanged changes nothing (nor the data version)
+            stage.full_clean()
+            stage.save()
 
     for record in deleted:
         record.delete()

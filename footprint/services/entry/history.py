@@ -25,6 +25,7 @@ from ...models import (
     DataRequest,
     DataRequestRow,
     EmissionFactor,
+    EvidenceFile,
     LifecycleStage,
     Product,
     Study,
@@ -136,6 +137,8 @@ def _label(record, labels: _Labels, sp_codes: dict[int, str],
         return f"{record.code} {record.name}"
     if model is EmissionFactor:
         return f"{record.code} v{record.version}"
+    if model is EvidenceFile:
+        return record.original_name
     return str(record.id)
 
 
@@ -164,7 +167,8 @@ def _records(study: Study) -> list:
     """Every history record that concerns the study, of every model."""
     hist = {m: m.history.model for m in (Study, StudyProduct, LifecycleStage, ActivityRecord,
                                          VerificationTeamMember, StudyClaim, Company, Product,
-                                         EmissionFactor, DataRequest, DataRequestRow)}
+                                         EmissionFactor, DataRequest, DataRequestRow,
+                                         EvidenceFile)}
     sp_ids = set(hist[StudyProduct].objects.filter(study_id=study.pk).values_list("id", flat=True))
     product_ids = set(
         hist[StudyProduct].objects.filter(study_id=study.pk).values_list("product_id", flat=True)
@@ -188,6 +192,7 @@ def _records(study: Study) -> list:
         hist[DataRequest].objects.filter(study_id=study.pk),
         hist[DataRequestRow].objects.filter(
             request_id__in=set(hist[DataRequest].objects.filter(study_id=study.pk).values_list("id", flat=True))),
+        hist[EvidenceFile].objects.filter(study_id=study.pk),
     ]
     records = []
     for qs in querysets:

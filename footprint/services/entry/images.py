@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ...models import Study
+from .. import data_version
 from ..freeze import ensure_study_editable
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
@@ -207,6 +208,7 @@ def study_image_add(*, study: Study, data: bytes, filename: str, caption: str = 
     name = caption + extension
     _store(f"{study_images_folder(study.report_number)}/{name}", encoded)
     study.save(update_fields=["updated_at"])
+    data_version.touch_studies([study.pk])  # the report prints the images; files send no signal
     with Image.open(io.BytesIO(encoded)) as image:
         width, height = image.size
     return StudyImage(name, caption, len(encoded), width, height)
@@ -238,6 +240,7 @@ def study_image_rename(*, study: Study, name: str, caption: str) -> str:
             _store(f"{study_images_folder(study.report_number)}/{new_name}", data)
             default_storage.delete(stored)
         study.save(update_fields=["updated_at"])
+        data_version.touch_studies([study.pk])
     return new_name
 
 
@@ -249,6 +252,7 @@ def study_image_delete(*, study: Study, name: str) -> None:
         raise ValidationError({"name": [_("图片 %(name)s 不存在。") % {"name": name}]})
     default_storage.delete(stored)
     study.save(update_fields=["updated_at"])
+    data_version.touch_studies([study.pk])  # the report prints the images; files send no signal
 
 
 def study_image_thumbnail(stored: str) -> tuple[bytes, str]:
@@ -271,4 +275,5 @@ def copy_study_images(*, source: Study, target: Study) -> int:
         with default_storage.open(f"{study_images_folder(source.report_number)}/{name}", "rb") as handle:
             data = handle.read()
         _store(f"{study_images_folder(target.report_number)}/{name}", data)
+    data_version.touch_studies([target.pk])  # files send no signal
     return len(names)

@@ -109,6 +109,8 @@ def evidence_add(*, study: Study, upload, filename: str, user=None,
         sha256=hashlib.sha256(data).hexdigest(), description=(description or "").strip()[:300],
         uploaded_by=user if user is not None and user.is_authenticated else None,
     )
+    if evidence.uploaded_by is not None:
+        evidence._history_user = evidence.uploaded_by  # the audit trail names them outside a request too
     evidence.file.save(f"{uuid.uuid4().hex}{EXTENSIONS[kind]}", ContentFile(data), save=False)
     try:
         evidence.full_clean()
@@ -185,16 +187,19 @@ def evidence_download(evidence: EvidenceFile) -> EvidenceDownload:
 
 
 def copy_study_evidence(*, source: Study, target: Study,
-                        activities: dict[int, ActivityRecord] | None = None) -> int:
+                        activities: dict[int, ActivityRecord] | None = None) -> dict[int, EvidenceFile]:
     """Give a revision the evidence of the study it revises: new rows naming the same stored
     files (nothing is copied in storage), attached to the revision's copies of the activities
-    (`activities`: source activity id → its copy)."""
+    (`activities`: source activity id → its copy). Returns source file id → its copy."""
+    from simple_history.utils import bulk_create_with_history
+
     activities = activities or {}
+    sources = list(EvidenceFile.objects.filter(study=source).order_by("pk"))
     rows = [
         EvidenceFile(study=target, activity=activities.get(e.activity_id), original_name=e.original_name,
                      file=e.file.name, kind=e.kind, size=e.size, sha256=e.sha256,
                      description=e.description, uploaded_by_id=e.uploaded_by_id, uploaded_at=e.uploaded_at)
-        for e in EvidenceFile.objects.filter(study=source)
+        for e in sources
     ]
-    EvidenceFile.objects.bulk_create(rows)
-    return len(rows)
+    created = bulk_create_with_history(rows, EvidenceFile)
+    return {e.pk: copy for e, copy in zip(sources, created, strict=True)}

@@ -31,6 +31,9 @@ ACTIVITY_COLUMNS = (
     "product", "stage", "name", "quantity", "unit", "basis", "factor", "factor_version",
     "allocation", "data_type", "source", "claimed_kgco2e_per_unit", "uncertainty_pct", "notes",
     *DISTRIBUTION_COLUMNS, *RATING_COLUMNS,
+    # Optional (docs/study-format.md): how the figure was checked, and the SHA-256 of the file it
+    # was verified against (files do not travel with the document).
+    "verification", "verified_evidence_sha256",
 )
 TEAM_COLUMNS = ("name", "organisation", "certificate_number", "role")
 CLAIM_COLUMNS = ("level", "product", "stage", "factor", "value", "unit", "place", "note")

@@ -28,6 +28,7 @@ from ...models import (
     VerificationTeamMember,
 )
 from ...selectors import current_gwp_version
+from .. import data_version
 from ..freeze import (
     StudyFrozenError,
     company_change_refusal,
@@ -239,6 +240,15 @@ def import_study(doc: Document, *, replace: bool = False, user=None) -> Study:
 @transaction.atomic
 def import_clean_study(clean: CleanStudy, *, replace: bool = False, user=None, where=None) -> Study:
     """Write a validated study. An auditor who imports it is assigned to it."""
+    # One change of the study's data version for the thousands of rows written (and, when
+    # replacing, deleted); bulk_create sends no signal, so the study is touched at the end.
+    with data_version.batch():
+        study = _write_clean_study(clean, replace=replace, user=user, where=where)
+        data_version.touch_studies([study.pk])
+    return study
+
+
+def _write_clean_study(clean: CleanStudy, *, replace: bool, user, where) -> Study:
     number = clean.study["report_number"]
     study = Study.objects.select_for_update().filter(report_number=number).first()
     if study is not None and not replace:

@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from olca_schema.zipio import ZipWriter
 
 from ...choices import Stage
-from ...selectors import factors_by_key, gwp_version_of
+from ...selectors import gwp_version_of
 from ..calculation.study import (
     FactorInput,
     ProductInput,
@@ -68,6 +68,7 @@ from ..calculation.units import (
     parse_quantity,
     parse_unit,
 )
+from ..facts.reading import study_facts
 from ..report_prose.translation import SOURCE_LANGUAGE, translate_calculation_input, translator_for
 from ..results import study_calculation_input
 
@@ -479,14 +480,15 @@ def write_package(study: StudyInput, result: StudyResult, info: PackageInfo,
 
 # --------------------------------------------------------------------------- from a study
 def study_to_openlca(study, *, language: str | None = None) -> bytes:
-    """The openLCA package of a study, recomputed from its rows (`services/results.py`), its
-    names and descriptions in `language` (default: the active one; the study's own text as
-    translated on its English page, `Study.translations`)."""
+    """The openLCA package of a study, recomputed from its facts (`services/facts`, read once;
+    `services/results.py`), its names and descriptions in `language` (default: the active one;
+    the study's own text as translated on its English page, `Study.translations`)."""
     language = language or get_language() or SOURCE_LANGUAGE
     tr = translator_for(study.translations, language)
     with override(language):
-        data = translate_calculation_input(study_calculation_input(study), tr)
-        rows = factors_by_key(data.factors)
+        facts = study_facts(study, people=False)  # the study read once, factors included
+        data = translate_calculation_input(study_calculation_input(study, facts=facts), tr)
+        rows = facts.factors
         english = language != SOURCE_LANGUAGE
         data = replace(data, factors=MappingProxyType({
             key: replace(f, name=_factor_name(f.name, rows.get(key), tr, english))

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 # key → (integer digits and decimals the column has room for, maximum)
 PACT_PRODUCT_FIELDS: dict[str, tuple[int, int, Decimal | None]] = {
     "mass_per_unit_kg": (12, 6, None),
@@ -22,18 +20,10 @@ PACT_PRODUCT_FIELDS: dict[str, tuple[int, int, Decimal | None]] = {
 PACT_PRODUCT_COLUMNS = tuple(PACT_PRODUCT_FIELDS)
 
 
-def read_pact_fields(v, obj: dict, path: tuple) -> dict[str, Decimal | None]:
-    """The PACT keys of a product object, checked by the format's reader `v`
-    (interchange/validation.py's validator)."""
-    out: dict[str, Decimal | None] = {}
-    for name, (digits, decimals, maximum) in PACT_PRODUCT_FIELDS.items():
-        number = v.number(obj, name, path, minimum=0, maximum=maximum, integer_digits=digits)
-        # more decimals than the column keeps would be rounded away silently on saving
-        if number is not None and number.normalize().as_tuple().exponent < -decimals:
-            v.problem((*path, name), _("最多保留 %(n)s 位小数。") % {"n": decimals})
-            number = None
-        out[name] = number
-    return out
+def too_many_decimals(number: Decimal | None, decimals: int) -> bool:
+    """More decimals than the column keeps: they would be rounded away silently on saving.
+    (The fields are read from their description in interchange/validation.py.)"""
+    return number is not None and number.normalize().as_tuple().exponent < -decimals
 
 
 def write_pact_fields(entry: dict, study_product) -> None:

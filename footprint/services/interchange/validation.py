@@ -27,6 +27,7 @@ from ...choices import (
     GwpSet,
     Language,
     Stage,
+    VerificationStatus,
 )
 from ...validators import DOT_SEGMENT_MESSAGE, DOT_SEGMENTS
 from .. import formatting
@@ -50,7 +51,7 @@ from .document import (
     Document,
     Problem,
 )
-from .pact_fields import read_pact_fields
+from .pact_fields import PACT_PRODUCT_FIELDS, too_many_decimals
 from .reading import written_decimals
 from .workbook_layout import labelled
 
@@ -115,6 +116,141 @@ class LibraryFactor:
     version: int
     unit: str
     value: float
+
+
+# ------------------------------------------------------------------ the collections, declared
+# One description per collection of the document: each field's key, what kind of value it holds
+# and its bounds. `_Validator.fields` reads any collection from its description; what one field
+# cannot say alone (a factor's value or derivation, a row's factor and units, a claim's subject)
+# is a cross-field rule below the table. docs/pcf-study-1.schema.json states the same
+# collections for other programs; tests/services/interchange/test_validation.py keeps the two in
+# agreement (required fields, choices, lengths).
+TEXT, CODE, NUMBER, INTEGER, CHOICE, FLAG, DATE, TEXT_LIST, PERIOD, PRINTED = (
+    "text", "code", "number", "integer", "choice", "flag", "date", "text_list", "period", "printed")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a collection. `to` names the clean value (default: the key); `empty` is
+    what an empty or invalid optional value becomes; `choices` for CHOICE (with `default`
+    when the field may be left out); bounds for NUMBER; `path_segment` for a CODE that names
+    a folder or a URL part."""
+
+    key: str
+    kind: str = TEXT
+    to: str = ""
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+    empty: Any = None
+    minimum: Decimal | int | None = None
+    exclusive_minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+    integer_digits: int = 14
+    path_segment: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.to or self.key
+
+
+def _text(key: str, max_length: int | None = None, *, required: bool = False, to: str = "") -> Field:
+    return Field(key, TEXT, to=to, required=required, max_length=max_length, empty="")
+
+
+STUDY_FIELDS = (
+    Field("report_number", CODE, max_length=64, path_segment=True),
+    _text("title", 300, required=True),
+    Field("language", CHOICE, choices=tuple(Language.values), default=Language.ZH_HANS),
+    Field("standards", TEXT_LIST),
+    Field("reference_period", PERIOD, required=True),
+    Field("gwp_set", CHOICE, choices=tuple(GwpSet.values)),
+    Field("boundary", CHOICE, choices=tuple(Boundary.values)),
+    Field("revision", INTEGER, empty=0),
+    _text("certification_body", 200),
+    Field("issue_date", DATE),
+)
+PERIOD_FIELDS = (Field("start", DATE, required=True), Field("end", DATE, required=True))
+COMPANY = tuple(_text(key, required=key == "name") for key in COMPANY_FIELDS)
+FACTOR_FIELDS = (
+    Field("code", CODE, max_length=64),
+    Field("version", INTEGER),
+    _text("name", 200, required=True, to="name_zh"),
+    _text("name_en", 200),
+    Field("category", CHOICE, choices=tuple(FactorCategory.values), default=FactorCategory.OTHER),
+    _text("unit", 40, required=True),
+    Field("gas", CHOICE, choices=tuple(Gas.values)),
+    Field("year", INTEGER),
+    _text("region", 40),
+    _text("source", required=True),
+    _text("published", 20),
+    _text("notes"),
+)
+# A fuel factor derived from its net calorific value, carbon content and oxidation rate.
+DERIVATION_FIELDS = (
+    _text("ncv", 50, required=True),
+    _text("carbon_content", 50, required=True),
+    Field("oxidation_rate", NUMBER, required=True, exclusive_minimum=0, maximum=1),
+)
+PRODUCT_FIELDS = (
+    Field("code", CODE, max_length=40, path_segment=True),
+    _text("name", 200, required=True),
+    _text("model", 200),
+    _text("functional_unit", 100, required=True),
+    _text("description"),
+    Field("energy_using", FLAG),
+    Field("annual_output", NUMBER, required=True, minimum=0),
+    # PACT particulars (pact_fields.py): room in their columns, and a share at most 100 %.
+    *(Field(name, NUMBER, minimum=0, maximum=maximum, integer_digits=digits)
+      for name, (digits, _decimals, maximum) in PACT_PRODUCT_FIELDS.items()),
+)
+STAGE_FIELDS = (
+    Field("stage", CHOICE, choices=tuple(Stage.values)),
+    _text("included"),
+    _text("excluded"),
+    _text("exclusion_reason"),
+)
+ACTIVITY_FIELDS = (
+    Field("stage", CHOICE, choices=tuple(Stage.values)),
+    _text("name", 200, required=True),
+    Field("quantity", NUMBER, required=True, minimum=0, integer_digits=19),
+    _text("unit", 40, required=True),
+    Field("basis", CHOICE, choices=tuple(Basis.values), default=Basis.ANNUAL_TOTAL),
+    Field("allocation", NUMBER, exclusive_minimum=0, maximum=1, empty=Decimal(1)),
+    Field("data_type", CHOICE, choices=tuple(DataType.values), default=DataType.PRIMARY),
+    _text("source", 300),
+    Field("claimed_kgco2e_per_unit", NUMBER),
+    Field("uncertainty_pct", NUMBER, minimum=0, integer_digits=4),
+    _text("notes"),
+    Field("verification", CHOICE, choices=tuple(VerificationStatus.values),
+          default=VerificationStatus.NOT_VERIFIED, empty=VerificationStatus.NOT_VERIFIED),
+)
+# Read with a row, not stored on it: which factor it uses (the reference is resolved), and the
+# evidence file it was verified against (files do not travel with the document).
+ACTIVITY_REFERENCE_FIELDS = (
+    _text("factor", 64, required=True),
+    Field("factor_version", INTEGER),
+    _text("verified_evidence_sha256", 64),
+)
+TEAM_FIELDS = tuple(_text(key, required=key == "name") for key in TEAM_COLUMNS)
+CLAIM_FIELDS = (
+    Field("level", CHOICE, choices=CLAIM_LEVELS),
+    _text("product", 40),
+    _text("stage", 30),
+    _text("factor", 64),
+    Field("value", PRINTED, required=True),  # (value, decimals as printed)
+    _text("unit", 40, required=True),
+    _text("place", 100, required=True),
+    _text("note"),
+)
+# Every collection by the name the JSON Schema gives it.
+COLLECTIONS = {
+    "study": STUDY_FIELDS, "company": COMPANY, "factor": FACTOR_FIELDS,
+    "derived_from": DERIVATION_FIELDS, "product": PRODUCT_FIELDS, "stage": STAGE_FIELDS,
+    "activity": ACTIVITY_FIELDS + ACTIVITY_REFERENCE_FIELDS, "team": TEAM_FIELDS,
+    "claim": CLAIM_FIELDS,
+}
 
 
 def _not_one_of(value, allowed) -> str:
@@ -274,7 +410,60 @@ class _Validator:
             return None
         return int(number)
 
-    # -- sections
+    def fields(self, obj: dict, path: tuple, fields: Iterable[Field]) -> dict[str, Any]:
+        """The clean values of one object of a collection, read from its description; a
+        problem for each invalid field."""
+        out: dict[str, Any] = {}
+        for f in fields:
+            if f.kind == TEXT:
+                value = self.text(obj, f.key, path, required=f.required, max_length=f.max_length)
+            elif f.kind == CODE:
+                value = self.code(obj, f.key, path, max_length=f.max_length, path_segment=f.path_segment)
+            elif f.kind == NUMBER:
+                value = self.number(obj, f.key, path, required=f.required, minimum=f.minimum,
+                                    exclusive_minimum=f.exclusive_minimum, maximum=f.maximum,
+                                    integer_digits=f.integer_digits)
+            elif f.kind == INTEGER:
+                value = self.integer(obj, f.key, path)
+            elif f.kind == CHOICE:
+                value = self.choice(obj, f.key, path, f.choices, default=f.default)
+            elif f.kind == FLAG:
+                value = self.flag(obj, f.key, path)
+            elif f.kind == DATE:
+                value = self.date(obj, f.key, path, required=f.required)
+            elif f.kind == TEXT_LIST:
+                value = self.text_list(obj, f.key, path)
+            elif f.kind == PERIOD:
+                value = self.period(obj, f.key, path)
+            elif f.kind == PRINTED:
+                value = self.printed_number(obj, f.key, path)
+            else:  # pragma: no cover - a table names a kind that has no reader
+                raise ValueError(f.kind)
+            out[f.name] = f.empty if f.empty is not None and not value else value
+        return out
+
+    def text_list(self, obj: dict, key: str, path: tuple) -> list[str]:
+        """A list of texts (a workbook cell: texts separated by ";")."""
+        values = obj.get(key, [])
+        if isinstance(values, str):
+            values = [s.strip() for s in values.split(";") if s.strip()]
+        if not isinstance(values, list) or not all(isinstance(s, str) for s in values):
+            self.problem((*path, key), _("应为文本列表。"))
+            return []
+        return values
+
+    def period(self, obj: dict, key: str, path: tuple) -> tuple[dt.date | None, dt.date | None]:
+        period = obj.get(key)
+        if not isinstance(period, dict):
+            self.problem((*path, key), _("必填：包含 start 和 end 的对象。"))
+            period = {}
+        clean = self.fields(period, (*path, key), PERIOD_FIELDS)
+        start, end = clean["start"], clean["end"]
+        if start and end and end < start:
+            self.problem((*path, key, "end"), _("报告期结束日期不能早于开始日期。"))
+        return start, end
+
+    # -- sections: each reads its collection from the table, then applies its cross-field rules
     def run(self) -> CleanStudy | None:
         data = self.doc.data
         if data.get("format") != FORMAT:
@@ -292,31 +481,8 @@ class _Validator:
                           claims=claims)
 
     def study(self, data: dict) -> dict:
-        out: dict[str, Any] = {}
-        out["report_number"] = self.code(data, "report_number", (), max_length=64, path_segment=True)
-        out["title"] = self.text(data, "title", (), required=True, max_length=300)
-        out["language"] = self.choice(data, "language", (), Language.values, default=Language.ZH_HANS)
-        standards = data.get("standards", [])
-        if isinstance(standards, str):
-            standards = [s.strip() for s in standards.split(";") if s.strip()]
-        if not isinstance(standards, list) or not all(isinstance(s, str) for s in standards):
-            self.problem(("standards",), _("应为文本列表。"))
-            standards = []
-        out["standards"] = standards
-        period = data.get("reference_period")
-        if not isinstance(period, dict):
-            self.problem(("reference_period",), _("必填：包含 start 和 end 的对象。"))
-            period = {}
-        start = self.date(period, "start", ("reference_period",))
-        end = self.date(period, "end", ("reference_period",))
-        if start and end and end < start:
-            self.problem(("reference_period", "end"), _("报告期结束日期不能早于开始日期。"))
-        out["period_start"], out["period_end"] = start, end
-        out["gwp_set"] = self.choice(data, "gwp_set", (), GwpSet.values)
-        out["boundary"] = self.choice(data, "boundary", (), Boundary.values)
-        out["revision"] = self.integer(data, "revision", ()) or 0
-        out["certification_body"] = self.text(data, "certification_body", (), max_length=200) or ""
-        out["issue_date"] = self.date(data, "issue_date", (), required=False)
+        out = self.fields(data, (), STUDY_FIELDS)
+        out["period_start"], out["period_end"] = out.pop("reference_period")
         narrative = data.get("narrative") or {}
         if not isinstance(narrative, dict):
             self.problem(("narrative",), _("应为对象。"))
@@ -324,8 +490,7 @@ class _Validator:
         for key in narrative:
             if key not in NARRATIVE_SECTIONS:
                 self.problem(("narrative", key), _("未知的叙述章节。"))
-        for key in NARRATIVE_SECTIONS:
-            out[key] = self.text(narrative, key, ("narrative",)) or ""
+        out.update(self.fields(narrative, ("narrative",), (_text(key) for key in NARRATIVE_SECTIONS)))
         out["translations"] = self.translations(data.get("translations"))
         return out
 
@@ -380,7 +545,7 @@ class _Validator:
         if not isinstance(company, dict):
             self.problem(("company",), _("必填：企业信息对象。"))
             return {}
-        out = {key: self.text(company, key, ("company",), required=key == "name") or "" for key in COMPANY_FIELDS}
+        out = self.fields(company, ("company",), COMPANY)
         if out["credit_code"] and not CREDIT_CODE_RE.match(out["credit_code"]):
             self.problem(("company", "credit_code"), _("统一社会信用代码应为 18 位数字或大写字母。"))
         return out
@@ -392,26 +557,15 @@ class _Validator:
         out: list[CleanFactor] = []
         seen: set[tuple[str, int | None]] = set()
         for path, f in self.objects(factors, ("factors",)):
-            code = self.code(f, "code", path, max_length=64)
-            version = self.integer(f, "version", path)
+            fields = self.fields(f, path, FACTOR_FIELDS)
+            code, version = fields.pop("code"), fields.pop("version")
+            # rules: one definition per version of a code; a unit the converter reads; a value
+            # or a derivation, never both; a distribution consistent with the value
             if code and (code, version) in seen:
                 self.problem((*path, "code"), _("因子代码 %(code)s 重复定义。") % {"code": code})
             seen.add((code, version))
-            fields: dict[str, Any] = {
-                "name_zh": self.text(f, "name", path, required=True, max_length=200),
-                "name_en": self.text(f, "name_en", path, max_length=200) or "",
-                "category": self.choice(f, "category", path, FactorCategory.values,
-                                        default=FactorCategory.OTHER),
-                "unit": self.text(f, "unit", path, required=True, max_length=40),
-                "gas": self.choice(f, "gas", path, Gas.values),
-                "year": self.integer(f, "year", path),
-                "region": self.text(f, "region", path, max_length=40) or "",
-                "source": self.text(f, "source", path, required=True),
-                "published": self.text(f, "published", path, max_length=20) or "",
-                "notes": self.text(f, "notes", path) or "",
-                "value": None, "ncv": "", "carbon_content": "", "oxidation_rate": None,
-                "value_decimals": None,
-            }
+            fields.update({"value": None, "ncv": "", "carbon_content": "", "oxidation_rate": None,
+                           "value_decimals": None})
             unit_ok = bool(fields["unit"]) and self.unit(fields["unit"], path)
             derived = f.get("derived_from")
             has_value = f.get("value") not in (None, "")
@@ -429,11 +583,7 @@ class _Validator:
                 fields["value_decimals"] = stated if stated is not None else written_decimals(f.get("value"))
             elif isinstance(derived, dict):
                 dpath = (*path, "derived_from")
-                fields["ncv"] = self.text(derived, "ncv", dpath, required=True, max_length=50)
-                fields["carbon_content"] = self.text(derived, "carbon_content", dpath, required=True, max_length=50)
-                fields["oxidation_rate"] = self.number(
-                    derived, "oxidation_rate", dpath, required=True, exclusive_minimum=0, maximum=1
-                )
+                fields.update(self.fields(derived, dpath, DERIVATION_FIELDS))
                 if fields["ncv"] and fields["carbon_content"] and fields["oxidation_rate"] and unit_ok:
                     try:
                         fuel_factor_value(fields["ncv"], fields["carbon_content"],
@@ -457,28 +607,26 @@ class _Validator:
         out: list[CleanProduct] = []
         seen: set[str] = set()
         for path, p in self.objects(products, ("products",)):
-            code = self.code(p, "code", path, max_length=40, path_segment=True)
+            fields = self.fields(p, path, PRODUCT_FIELDS)
+            code, output = fields.pop("code"), fields.pop("annual_output")
+            pact = {name: fields.pop(name) for name in PACT_PRODUCT_FIELDS}
+            # rules: one product per code; the PACT particulars within their columns' decimals
             if code in seen:
                 self.problem((*path, "code"), _("产品代码 %(code)s 重复。") % {"code": code})
             seen.add(code)
-            fields = {
-                "name": self.text(p, "name", path, required=True, max_length=200),
-                "model": self.text(p, "model", path, max_length=200) or "",
-                "functional_unit": self.text(p, "functional_unit", path, required=True, max_length=100),
-                "description": self.text(p, "description", path) or "",
-                "energy_using": self.flag(p, "energy_using", path),
-            }
-            output = self.number(p, "annual_output", path, required=True, minimum=0)
-            pact = read_pact_fields(self, p, path)
+            for name, (_digits, decimals, _maximum) in PACT_PRODUCT_FIELDS.items():
+                if too_many_decimals(pact[name], decimals):
+                    self.problem((*path, name), _("最多保留 %(n)s 位小数。") % {"n": decimals})
+                    pact[name] = None
             stages: dict[str, dict[str, str]] = {}
             for spath, s in self.objects(self.list_of(p, "stages", path), (*path, "stages")):
-                stage = self.choice(s, "stage", spath, Stage.values)
+                row = self.fields(s, spath, STAGE_FIELDS)
+                stage = row.pop("stage")
+                # rule: a stage is described once per product
                 if stage in stages:
                     self.problem((*spath, "stage"), _("阶段 %(stage)s 重复。") % {"stage": labelled([stage])[0]})
                 if stage:
-                    stages[stage] = {
-                        k: self.text(s, k, spath) or "" for k in ("included", "excluded", "exclusion_reason")
-                    }
+                    stages[stage] = row
             activities = []
             for apath, a in self.objects(self.list_of(p, "activities", path), (*path, "activities")):
                 activity = self.activity(a, apath, doc_factors, output)
@@ -492,26 +640,21 @@ class _Validator:
     def activity(self, a: dict, path: tuple, doc_factors: dict[str, list[CleanFactor]],
                  output: Decimal | None) -> CleanActivity | None:
         before = len(self.problems)
-        stage = self.choice(a, "stage", path, Stage.values)
-        fields: dict[str, Any] = {
-            "name": self.text(a, "name", path, required=True, max_length=200),
-            "quantity": self.number(a, "quantity", path, required=True, minimum=0, integer_digits=19),
-            "unit": self.text(a, "unit", path, required=True, max_length=40),
-            "basis": self.choice(a, "basis", path, Basis.values, default=Basis.ANNUAL_TOTAL),
-            "allocation": self.number(a, "allocation", path, exclusive_minimum=0, maximum=1) or Decimal(1),
-            "data_type": self.choice(a, "data_type", path, DataType.values, default=DataType.PRIMARY),
-            "source": self.text(a, "source", path, max_length=300) or "",
-            "claimed_kgco2e_per_unit": self.number(a, "claimed_kgco2e_per_unit", path),
-            "uncertainty_pct": self.number(a, "uncertainty_pct", path, minimum=0, integer_digits=4),
-            "notes": self.text(a, "notes", path) or "",
-        }
+        fields = self.fields(a, path, ACTIVITY_FIELDS)
+        stage = fields.pop("stage")
         fields.update(read_distribution(self, a, path, fields["quantity"], integer_digits=19))
         fields.update(read_ratings(self, a, path))
+        reference = self.fields(a, path, ACTIVITY_REFERENCE_FIELDS)
+        # Evidence files do not travel with the document: a figure verified against a file is
+        # verified again against the file uploaded here, so "verified" arrives as not verified.
+        if fields["verification"] == VerificationStatus.VERIFIED:
+            fields["verification"] = VerificationStatus.NOT_VERIFIED
+        # rules: a period total needs the product's output; a unit the converter reads, that
+        # multiplies with its factor's unit into a mass; a factor of the file or the library
         if fields["basis"] == Basis.ANNUAL_TOTAL and output is not None and output <= 0:
             self.problem((*path, "basis"), _("按报告期总量填报的活动需要产品的报告期产量大于 0。"))
         unit_ok = bool(fields["unit"]) and self.unit(fields["unit"], path)
-        code = self.text(a, "factor", path, required=True, max_length=64)
-        version = self.integer(a, "factor_version", path)
+        code, version = reference["factor"], reference["factor_version"]
         ref, factor_unit = None, None
         if code:
             candidates = doc_factors.get(code, [])
@@ -543,11 +686,7 @@ class _Validator:
         if not isinstance(team, list):
             self.problem(("team",), _("应为列表。"))
             return []
-        out = []
-        for path, member in self.objects(team, ("team",)):
-            out.append({k: self.text(member, k, path, required=k == "name") or "" for k in TEAM_COLUMNS})
-        return out
-
+        return [self.fields(member, path, TEAM_FIELDS) for path, member in self.objects(team, ("team",))]
 
     def claims(self, claims: Any, products: Any, factors: list[CleanFactor]) -> list[dict[str, Any]]:
         """Figures the source report prints: product/stage totals, shares, stated factors."""
@@ -561,55 +700,16 @@ class _Validator:
         out = []
         for path, claim in self.objects(claims, ("claims",)):
             before = len(self.problems)
-            level = self.choice(claim, "level", path, CLAIM_LEVELS)
-            product = self.text(claim, "product", path, max_length=40)
-            stage = self.text(claim, "stage", path, max_length=30)
-            factor = self.text(claim, "factor", path, max_length=64)
-            if level in ("product", "stage", "share") and not product:
-                self.problem((*path, "product"), _("产品、阶段和占比声明需要产品代码。"))
-            if product and product not in product_codes:
-                self.problem((*path, "product"), _("产品代码 %(code)s 不在 products 中。") % {"code": product})
-            if level in ("stage", "share"):
-                if not stage:
-                    self.problem((*path, "stage"), _("阶段和占比声明需要生命周期阶段。"))
-                elif stage not in Stage.values:
-                    self.problem((*path, "stage"), _not_one_of(stage, Stage.values))
-            elif stage:
-                self.problem((*path, "stage"), _("只有阶段和占比声明有生命周期阶段。"))
-            if level == "factor":
-                if not factor:
-                    self.problem((*path, "factor"), _("因子声明需要因子代码。"))
-                elif factor not in factor_codes:
-                    self.problem((*path, "factor"), _("排放因子 %(code)s 既未在文件中定义，也不在因子库中。") % {"code": factor})
-            elif factor:
-                self.problem((*path, "factor"), _("只有因子声明有因子代码。"))
-            value, decimals = self.printed_number(claim, "value", path)
-            # StudyClaim.value holds 16 digits before the decimal point and 12 after.
-            if value is not None and (decimals > 12 or abs(value) >= Decimal("1e16")):
-                self.problem((*path, "value"), _("最多 16 位整数和 12 位小数。"))
-            unit = self.text(claim, "unit", path, required=True, max_length=40)
-            if unit and level in ("product", "stage"):
-                try:
-                    printed_total_unit(unit)
-                except UnitError:
-                    self.problem((*path, "unit"), _("应为 CO₂ 当量的质量单位，例如 kgCO₂e/台，而不是 %(unit)s。") % {"unit": unit})
-            elif unit and level == "share" and unit != "%":
-                self.problem((*path, "unit"), _("占比的单位应为 %。"))
-            elif unit and level == "factor" and factor in factor_codes:
-                factor_unit = next((f.fields["unit"] for f in factors if f.code == factor), None)
-                if factor_unit is None and factor in self.library:
-                    factor_unit = self.library[factor].unit
-                try:
-                    conversion_factor(factor_unit or "", printed_factor_unit(unit))
-                except UnitError:
-                    self.problem((*path, "unit"), _("单位 %(unit)s 无法换算为排放因子 %(factor)s 的单位 %(factor_unit)s。") % {
-                        "unit": unit, "factor": factor, "factor_unit": factor_unit})
-            place = self.text(claim, "place", path, required=True, max_length=100)
-            note = self.text(claim, "note", path) or ""
+            row = self.fields(claim, path, CLAIM_FIELDS)
+            value, decimals = row.pop("value")
+            for rule in CLAIM_RULES:
+                rule(self, row, path, value=value, decimals=decimals, product_codes=product_codes,
+                     factor_codes=factor_codes, factors=factors)
             if len(self.problems) == before:
-                out.append({"level": level, "product": product or None, "stage": stage or "",
-                            "factor_code": factor or "", "value": value, "decimals": decimals,
-                            "unit": unit, "place": place, "note": note})
+                out.append({"level": row["level"], "product": row["product"] or None,
+                            "stage": row["stage"], "factor_code": row["factor"], "value": value,
+                            "decimals": decimals, "unit": row["unit"], "place": row["place"],
+                            "note": row["note"]})
         return out
 
     def printed_number(self, obj: dict, key: str, path: tuple) -> tuple[Decimal | None, int]:
@@ -624,6 +724,69 @@ class _Validator:
             printed = Decimal(repr(raw))  # a float from elsewhere: its shortest form
         exponent = printed.as_tuple().exponent
         return value, max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+
+# ------------------------------------------------------------------ cross-field rules of claims
+# What a claim's level asks of its other fields (the JSON Schema's if/then of `claim`), each
+# rule a function of the validator, the claim's clean fields and its path.
+def _claim_subject(v: _Validator, row: dict, path: tuple, *, product_codes, **_context) -> None:
+    level, product = row["level"], row["product"]
+    if level in ("product", "stage", "share") and not product:
+        v.problem((*path, "product"), _("产品、阶段和占比声明需要产品代码。"))
+    if product and product not in product_codes:
+        v.problem((*path, "product"), _("产品代码 %(code)s 不在 products 中。") % {"code": product})
+
+
+def _claim_stage(v: _Validator, row: dict, path: tuple, **_context) -> None:
+    stage = row["stage"]
+    if row["level"] in ("stage", "share"):
+        if not stage:
+            v.problem((*path, "stage"), _("阶段和占比声明需要生命周期阶段。"))
+        elif stage not in Stage.values:
+            v.problem((*path, "stage"), _not_one_of(stage, Stage.values))
+    elif stage:
+        v.problem((*path, "stage"), _("只有阶段和占比声明有生命周期阶段。"))
+
+
+def _claim_factor(v: _Validator, row: dict, path: tuple, *, factor_codes, **_context) -> None:
+    factor = row["factor"]
+    if row["level"] == "factor":
+        if not factor:
+            v.problem((*path, "factor"), _("因子声明需要因子代码。"))
+        elif factor not in factor_codes:
+            v.problem((*path, "factor"), _("排放因子 %(code)s 既未在文件中定义，也不在因子库中。") % {"code": factor})
+    elif factor:
+        v.problem((*path, "factor"), _("只有因子声明有因子代码。"))
+
+
+def _claim_value(v: _Validator, row: dict, path: tuple, *, value, decimals, **_context) -> None:
+    # StudyClaim.value holds 16 digits before the decimal point and 12 after.
+    if value is not None and (decimals > 12 or abs(value) >= Decimal("1e16")):
+        v.problem((*path, "value"), _("最多 16 位整数和 12 位小数。"))
+
+
+def _claim_unit(v: _Validator, row: dict, path: tuple, *, factor_codes, factors, **_context) -> None:
+    unit, level, factor = row["unit"], row["level"], row["factor"]
+    if unit and level in ("product", "stage"):
+        try:
+            printed_total_unit(unit)
+        except UnitError:
+            v.problem((*path, "unit"), _("应为 CO₂ 当量的质量单位，例如 kgCO₂e/台，而不是 %(unit)s。") % {"unit": unit})
+    elif unit and level == "share" and unit != "%":
+        v.problem((*path, "unit"), _("占比的单位应为 %。"))
+    elif unit and level == "factor" and factor in factor_codes:
+        factor_unit = next((f.fields["unit"] for f in factors if f.code == factor), None)
+        if factor_unit is None and factor in v.library:
+            factor_unit = v.library[factor].unit
+        try:
+            conversion_factor(factor_unit or "", printed_factor_unit(unit))
+        except UnitError:
+            v.problem((*path, "unit"), _("单位 %(unit)s 无法换算为排放因子 %(factor)s 的单位 %(factor_unit)s。") % {
+                "unit": unit, "factor": factor, "factor_unit": factor_unit})
+
+
+CLAIM_RULES = (_claim_subject, _claim_stage, _claim_factor, _claim_value, _claim_unit)
 
 
 def validate_document(doc: Document, library: dict[str, LibraryFactor]) -> tuple[CleanStudy | None, list[Problem]]:

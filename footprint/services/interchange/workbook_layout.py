@@ -27,6 +27,7 @@ from ...choices import (
     GwpSet,
     Language,
     Stage,
+    VerificationStatus,
 )
 
 README_SHEET = "readme"
@@ -68,6 +69,8 @@ COLUMN_LABELS: dict[str, dict[str, object]] = {
         "data_type": gettext_lazy("数据类型"), "source": gettext_lazy("数据来源"),
         "claimed_kgco2e_per_unit": gettext_lazy("原报告声明值 (kgCO₂e/功能单位)"),
         "uncertainty_pct": gettext_lazy("不确定性 (%)"), "notes": gettext_lazy("备注"),
+        "verification": gettext_lazy("核实状态"),
+        "verified_evidence_sha256": gettext_lazy("核实依据文件 SHA-256"),
     },
     "team": {
         "name": gettext_lazy("姓名"), "organisation": gettext_lazy("工作单位"),
@@ -109,13 +112,18 @@ COLUMN_HELP: dict[tuple[str, str], object] = {
     ("activities", "allocation"): gettext_lazy("分配给本产品的比例，0 到 1，默认 1。"),
     ("activities", "data_type"): gettext_lazy("primary：初级数据（实测）；secondary：次级数据（数据库、文献）。"),
     ("activities", "claimed_kgco2e_per_unit"): gettext_lazy("原报告印出的该行结果；系统重新计算并比较。"),
+    ("activities", "verification"): gettext_lazy(
+        "verified：已对照证据核实；sampled：抽样核实；estimated：估算或假设；not_verified：未核实（默认）。"
+        "证据文件不随文件导入，导入时 verified 记为未核实。"),
+    ("activities", "verified_evidence_sha256"): gettext_lazy("导出时注明核实所依据的证据文件；导入时不使用。"),
     ("claims", "level"): gettext_lazy("product、stage、share 或 factor：原报告印出的合计、阶段合计、占比或因子。"),
 }
 
 # Units an activity row commonly has (any unit the factor's unit converts from is accepted).
 COMMON_UNITS = ("kWh", "MWh", "GJ", "MJ", "t", "kg", "g", "m3", "L", "t·km", "km", "件", "台")
 
-_CHOICES = (Stage, Basis, DataType, Boundary, GwpSet, Language, FactorCategory, ClaimLevel)
+_CHOICES = (Stage, Basis, DataType, Boundary, GwpSet, Language, FactorCategory, ClaimLevel,
+            VerificationStatus)
 
 
 def labelled(values: Iterable[str]) -> list[str]:
@@ -186,6 +194,7 @@ def _lists_sheet(wb, document: dict) -> dict[str, str]:
         if a.get("factor")})
     lists = {
         "stage": list(Stage.values), "basis": list(Basis.values), "data_type": list(DataType.values),
+        "verification": list(VerificationStatus.values),
         "unit": list(COMMON_UNITS), "factor": factor_codes, "level": ["product", "stage", "share", "factor"],
     }
     sheet = wb.create_sheet(LISTS_SHEET)
@@ -208,6 +217,7 @@ def _lists_sheet(wb, document: dict) -> dict[str, str]:
 _DROPDOWNS = {
     "stages": {"stage": ("stage", True)},
     "activities": {"stage": ("stage", True), "basis": ("basis", True), "data_type": ("data_type", True),
+                   "verification": ("verification", True),
                    "unit": ("unit", False), "factor": ("factor", False)},
     "claims": {"level": ("level", True), "stage": ("stage", True)},
 }

@@ -1,7 +1,8 @@
 """PACT v3 ProductFootprints from the facts of an issued study: pure, plain data in and out.
 
-`FootprintFacts` holds what an issued study knows about one of its products (read from the
-issued snapshot and the study's frozen rows by `pact_publishing.footprint_facts`); `footprint`
+`FootprintFacts` holds what an issued study knows about one of its products (made from the
+issued snapshot and the study's facts — services/facts, frozen once issued — by
+`publishing.footprint_facts`); `footprint`
 turns it into a ProductFootprint of the PACT Technical Specifications v3.0 (a dict ready for
 JSON). What the study does not know is left out; a field the specification requires and the
 study cannot know makes `missing_particulars` name it, and no footprint is published for that

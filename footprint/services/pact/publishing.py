@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from ...choices import Boundary, DataType, Stage, StudyStatus, stages_in_boundary
 from ...models import PactClient, PactFootprint, PactGrant, Study, StudyProduct
 from ..calculation.emission_types import emission_type
+from ..facts.model import CompanyFacts, ProductFacts
+from ..facts.reading import study_facts
 from . import mapping as pact
 
 logger = logging.getLogger(__name__)
@@ -30,13 +32,13 @@ PUBLISHED_STATUSES = (StudyStatus.ISSUED, StudyStatus.SUPERSEDED)
 _COMPANY_NAMESPACE = uuid.UUID("6f1c3c2e-5a0b-4c55-9d0e-2f6c1b7a9e41")
 
 
-def company_urn(company) -> str:
+def company_urn(company: CompanyFacts) -> str:
     if company.credit_code:
         return f"urn:pact:company:cn-uscc:{company.credit_code}"
-    return f"urn:uuid:{uuid.uuid5(_COMPANY_NAMESPACE, f'company:{company.pk}')}"
+    return f"urn:uuid:{uuid.uuid5(_COMPANY_NAMESPACE, f'company:{company.id}')}"
 
 
-def product_urn(company, product_code: str) -> str:
+def product_urn(company: CompanyFacts, product_code: str) -> str:
     owner = f"cn-uscc:{company.credit_code}" if company.credit_code else company_urn(company)[9:]
     return f"urn:pact:product:{owner}:{product_code}"
 
@@ -83,12 +85,16 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.FootprintFacts:
+def footprint_facts(study: Study, product: ProductFacts, company: CompanyFacts,
+                    pf: PactFootprint) -> pact.FootprintFacts:
+    """The PACT facts of one product of an issued study: the figures and texts as signed
+    (the issued snapshot), the product's particulars and the company from the study's facts
+    (services/facts; rows that never change once the study is issued)."""
     from ..workflow.verification import verification_url
 
     snapshot = study.issued_snapshot or {}
     document = snapshot.get("document") or {}
-    code = sp.product.code
+    code = product.code
     product_doc = next((p for p in document.get("products", []) if p.get("code") == code), {})
     result = next((p for p in (snapshot.get("results") or {}).get("products", [])
                     if p.get("code") == code), {})
@@ -144,19 +150,19 @@ def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.F
         id=str(pf.id),
         created=pf.created_at,
         superseded_at=(successor.issued_at if successor is not None else None),
-        preceding_ids=_preceding_ids(study, sp.product_id),
-        company_name=company_doc.get("name") or study.company.name,
-        company_ids=(company_urn(study.company),),
-        product_ids=(product_urn(study.company, code),),
-        product_name=product_doc.get("name") or sp.product.name,
+        preceding_ids=_preceding_ids(study, product.product_id),
+        company_name=company_doc.get("name") or company.name,
+        company_ids=(company_urn(company),),
+        product_ids=(product_urn(company, code),),
+        product_name=product_doc.get("name") or product.name,
         product_model=product_doc.get("model") or "",
         product_description=product_doc.get("description") or "",
-        functional_unit=product_doc.get("functional_unit") or sp.product.functional_unit,
+        functional_unit=product_doc.get("functional_unit") or product.functional_unit,
         period_start=dt.date.fromisoformat(period["start"]) if period.get("start") else study.period_start,
         period_end=dt.date.fromisoformat(period["end"]) if period.get("end") else study.period_end,
         # A unified social credit code is a registration in mainland China, where the studied
         # production takes place (GB/T 24067 studies of Chinese sites).
-        geography_country="CN" if study.company.credit_code else "",
+        geography_country="CN" if company.credit_code else "",
         gwp_set=(snapshot.get("gwp") or {}).get("set") or study.gwp_set,
         standards=tuple(document.get("standards") or study.standards),
         boundary=str(Boundary(boundary).label),
@@ -176,10 +182,10 @@ def footprint_facts(study: Study, sp: StudyProduct, pf: PactFootprint) -> pact.F
             verify_url=verification_url(study.verification_code or ""),
             sha256=study.issued_sha256,
         ),
-        mass_per_unit_kg=_decimal(sp.mass_per_unit_kg),
-        fossil_carbon_kg=_decimal(sp.fossil_carbon_kg),
-        biogenic_carbon_kg=_decimal(sp.biogenic_carbon_kg),
-        exempted_emissions_pct=_decimal(sp.exempted_emissions_pct),
+        mass_per_unit_kg=_decimal(product.mass_per_unit_kg),
+        fossil_carbon_kg=_decimal(product.fossil_carbon_kg),
+        biogenic_carbon_kg=_decimal(product.biogenic_carbon_kg),
+        exempted_emissions_pct=_decimal(product.exempted_emissions_pct),
         notes=tuple(notes),
         activity_ratings=tuple(ratings),
     )
@@ -190,13 +196,14 @@ def study_footprints(study: Study) -> list[StudyFootprint]:
     if study.status not in PUBLISHED_STATUSES or not study.issued_snapshot:
         return []
     ids = ensure_footprint_ids(study)
+    facts = study_facts(study, people=False)
     out = []
-    for sp in StudyProduct.objects.filter(study=study).select_related("product").order_by("position", "id"):
-        pf = ids[sp.pk]
-        facts = footprint_facts(study, sp, pf)
-        missing = tuple(pact.missing_particulars(facts))
-        out.append(StudyFootprint(code=sp.product.code, name=sp.product.name, id=str(pf.id),
-                                  data=None if missing else pact.footprint(facts), missing=missing))
+    for product in facts.products:
+        pf = ids[product.study_product_id]
+        footprint = footprint_facts(study, product, facts.company, pf)
+        missing = tuple(pact.missing_particulars(footprint))
+        out.append(StudyFootprint(code=product.code, name=product.name, id=str(pf.id),
+                                  data=None if missing else pact.footprint(footprint), missing=missing))
     return out
 
 

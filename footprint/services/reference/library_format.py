@@ -351,6 +351,8 @@ def _boolean(value: Any, problems: list) -> bool:
 
 def _choice(value: str, choices, column: str, problems: list) -> str:
     """A choice by its code or its label as printed (电力, CO₂)."""
+    if value in choices.values:  # the usual case, without translating every label of every row
+        return value
     for code, label in choices.choices:
         if value in (code, str(label)) or value.lower() == code.lower():
             return code

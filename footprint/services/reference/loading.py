@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from ...choices import FROZEN_STATUSES
 from ...models import EmissionFactor, GwpSetVersion, GwpValue, Study, StudyGwpChange
+from .. import data_version
 from ..formatting import value_decimals
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
@@ -180,6 +181,8 @@ def load_reference_data() -> LoadReport:
             GwpSetVersion.objects.filter(gwp_set=edition.gwp_set).update(is_current=False)
             GwpSetVersion.objects.filter(pk=version.pk).update(is_current=True)
             new_current[version.gwp_set] = version
+        # update() and bulk_create send no signal: every report prints the current editions.
+        data_version.touch_all()
     moved = 0
     for version in new_current.values():
         version.refresh_from_db()

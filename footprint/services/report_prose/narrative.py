@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from ...choices import NARRATIVE_SECTIONS, Boundary, Stage, stages_in_boundary
 from .. import formatting as F
-from ..calculation.study import StudyResult
+from ..calculation.study import StudyResult, calculate_study
 from ..facts.model import ActivityFacts, ProductFacts, StudyFacts
 from ..facts.reading import study_facts
-from ..results import study_results
+from ..results import study_calculation_input
 
 # What the narrative editor offers a default for: the sections plus the company overview,
 # which is stored on the company (Company.overview), not on the study.
@@ -30,10 +30,9 @@ NARRATIVE_DEFAULT_KEYS: tuple[str, ...] = ("company_overview", *NARRATIVE_SECTIO
 
 
 # ------------------------------------------------------------------------------ public API
-def default_narrative(key: str, *, study, language: str, result: StudyResult | None = None,
-                      study_products=None) -> str:
+def default_narrative(key: str, *, study, language: str, result: StudyResult | None = None) -> str:
     """Our default paragraph for `key` of `study` in `language` (zh-hans or en)."""
-    facts = study_facts(study, study_products=study_products)
+    facts = study_facts(study)
     return compose_narrative(key, facts, result=_result(study, facts, result), language=language)
 
 
@@ -56,7 +55,7 @@ def compose_narrative(key: str, facts: StudyFacts, *, result: StudyResult | None
 
 def _result(study, facts: StudyFacts, result: StudyResult | None) -> StudyResult | None:
     if result is None and facts.products:
-        result = study_results(study)
+        result = calculate_study(study_calculation_input(study, facts=facts))
     return result
 
 

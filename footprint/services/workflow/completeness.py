@@ -154,7 +154,7 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
                                "study.lead_verifier"))
 
     if study.language != SOURCE_LANGUAGE:
-        gap = translation_missing(study, study.language, study_products=study_products, facts=facts)
+        gap = translation_missing(study, study.language, facts=facts)
         if gap is not None:
             missing.append(gap)
 
@@ -174,11 +174,11 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
     return missing
 
 
-def translation_missing(study: Study, language: str, *, study_products=None,
+def translation_missing(study: Study, language: str, *,
                         facts: StudyFacts | None = None) -> Missing | None:
     """The study's own text that a report in `language` would print untranslated, as one
     item (not blocking: names may stay as registered), or None when there is none."""
-    count = translation_gaps_count(study, language, study_products=study_products, facts=facts)
+    count = translation_gaps_count(study, language, facts=facts)
     if not count:
         return None
     return Missing(
@@ -190,12 +190,11 @@ def translation_missing(study: Study, language: str, *, study_products=None,
     )
 
 
-def translation_gaps_count(study: Study, language: str, *, study_products=None,
-                           facts: StudyFacts | None = None) -> int:
+def translation_gaps_count(study: Study, language: str, *, facts: StudyFacts | None = None) -> int:
     """How many texts of the study's own a report in `language` would print untranslated
     (0: its wording in that language is complete)."""
     if facts is None:
-        facts = study_facts(study, study_products=study_products)
+        facts = study_facts(study)
     tr = translator_for(study.translations, language)
     return translation_gaps(tr, terms=report_terms(facts), texts=passages_as_entered(facts)).count
 

@@ -41,16 +41,15 @@ from django.utils.translation import ngettext
 
 from ...choices import StudyStatus
 from ...models import (
-    ActivityRecord,
     Study,
     StudyTransition,
 )
-from ..calculation.study import StudyResult, result_to_dict
-from ..facts.reading import certification_body
+from ..calculation.study import StudyResult, calculate_study, result_to_dict
+from ..facts.reading import certification_body, study_facts
 from ..jobs import queue_notice
 from ..report_prose.translation import SOURCE_LANGUAGE
 from ..report_size import ReportTooLarge
-from ..results import study_results
+from ..results import study_calculation_input
 from .transitions import (
     ACTIONS,
     WorkflowError,
@@ -82,16 +81,14 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
     """Everything the issued report was computed from and what it said: the pcf-study/1
     document (data and every factor version), the GWP values and the results."""
     from ...selectors import gwp_values, gwp_version_of
-    from ..interchange.exporting import study_to_document
+    from ..interchange.exporting import facts_to_document
 
+    facts = study_facts(study)  # one read for the document, the factors and the result
     if result is None:
-        result = study_results(study)
+        result = calculate_study(study_calculation_input(study, facts=facts))
     version = gwp_version_of(study)
-    document = study_to_document(study)
-    factor_keys = sorted({
-        f"{a.factor.code}@{a.factor.version}"
-        for a in ActivityRecord.objects.filter(stage__study_product__study=study).select_related("factor")
-    })
+    document = facts_to_document(facts)
+    factor_keys = sorted(facts.factors)  # "code@version" of every factor the rows use
     return {
         "format": "pcf-issued-snapshot/1",
         "report_number": study.report_number,
@@ -100,7 +97,28 @@ def issue_snapshot(study: Study, *, result: StudyResult | None = None) -> dict:
         "gwp": {"set": study.gwp_set, "version": version.version if version else None,
                 "source": version.source if version else "", "values": gwp_values(version)},
         "results": result_to_dict(result),
+        "evidence": evidence_snapshot(study),
     }
+
+
+def evidence_snapshot(study: Study) -> list[dict]:
+    """Every evidence file of the study as issued: what it is, its SHA-256 (the file itself
+    stays in storage, frozen with the study: services/freeze.py refuses changes) and the
+    activity it supports (docs/evidence.md)."""
+    from ...selectors import study_evidence
+
+    rows = []
+    for e in study_evidence(study):
+        activity = None
+        if e.activity is not None:
+            stage = e.activity.stage
+            activity = {"product": stage.study_product.product.code, "stage": stage.stage,
+                        "name": e.activity.name, "id": e.activity_id}
+        rows.append({"id": e.pk, "name": e.original_name, "kind": e.kind, "size": e.size,
+                     "sha256": e.sha256, "activity": activity,
+                     "uploaded_by": e.uploaded_by.display_name if e.uploaded_by else "",
+                     "uploaded_at": e.uploaded_at.isoformat()})
+    return rows
 
 
 def _render_final_report(study: Study, *, issued_by: str, language: str):
@@ -210,7 +228,8 @@ def _same_data(locked: Study, prepared: PreparedIssue) -> bool:
     if locked.updated_at != prepared.updated_at:
         return False
     now = issue_snapshot(locked)
-    return (now["document"], now["results"]) == (prepared.snapshot["document"], prepared.snapshot["results"])
+    return ((now["document"], now["results"], now["evidence"])
+            == (prepared.snapshot["document"], prepared.snapshot["results"], prepared.snapshot.get("evidence")))
 
 
 def _write_verified(study: Study, field: str, name: str, data: bytes, sha256: str) -> str:

@@ -55,3 +55,22 @@ def review_blockers(study: Study, *, result: StudyResult | None = None, missing=
             seen.add(item.message)
             blockers.append(Blocker(item.message, item.field))
     return blockers
+
+
+def approval_warnings(study: Study, *, result: StudyResult | None = None, **_known) -> list[str]:
+    """What the lead verifier should know before approving, without being stopped by it: the
+    hotspots (≥ 10 % of a product's total) not verified against evidence (docs/evidence.md)."""
+    from django.utils.translation import gettext as _
+
+    from ...models import ActivityRecord
+    from ..calculation.verification import verification_checks
+
+    if result is None:
+        from ..results import study_results
+
+        result = study_results(study)
+    statuses = dict(ActivityRecord.objects.filter(stage__study_product__study=study)
+                    .values_list("id", "verification"))
+    return [_("产品 %(code)s：%(message)s") % {"code": product.code, "message": check.message}
+            for product in result.products
+            for check in verification_checks(product, statuses, with_evidence=None)]

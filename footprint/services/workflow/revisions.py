@@ -20,6 +20,7 @@ from ...models import (
     StudyProduct,
     VerificationTeamMember,
 )
+from .. import data_version
 from .transitions import (
     WorkflowError,
     WorkflowPermissionDenied,
@@ -69,6 +70,7 @@ _RESET_ON_REVISION = {
 }
 
 
+@data_version.batched
 def _copy_study(original: Study, *, report_number: str, revision: int, user) -> Study:
     auditors = list(original.auditors.all())
     copy = Study.objects.get(pk=original.pk)
@@ -96,6 +98,7 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
     copy.auditors.set(auditors)
     claims = list(StudyClaim.objects.filter(study=original))
     new_product: dict[int, StudyProduct] = {}
+    new_activity: dict[int, ActivityRecord] = {}  # original activity id → its copy
     for sp in StudyProduct.objects.filter(study=original).prefetch_related("stages__activities"):
         stages = list(sp.stages.all())
         old_pk = sp.pk
@@ -108,10 +111,12 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
             stage.pk = None
             stage.study_product = sp
             stage.save()
+            originals = [activity.pk for activity in activities]
             for activity in activities:
                 activity.pk = None
                 activity.stage = stage
             bulk_create_with_history(activities, ActivityRecord, batch_size=1000)
+            new_activity.update(zip(originals, activities, strict=True))
     for member in VerificationTeamMember.objects.filter(study=original):
         member.pk = None
         member.study = copy
@@ -125,4 +130,14 @@ def _copy_study(original: Study, *, report_number: str, revision: int, user) -> 
     from ..entry.images import copy_study_images
 
     copy_study_images(source=original, target=copy)
+    # The evidence too (the same stored files), and each verified figure names the copy of its
+    # file, never the issued study's.
+    from ..evidence.storage import copy_study_evidence
+
+    new_evidence = copy_study_evidence(source=original, target=copy, activities=new_activity)
+    verified = [a for a in new_activity.values() if a.verified_evidence_id]
+    for activity in verified:
+        activity.verified_evidence = new_evidence[activity.verified_evidence_id]
+    ActivityRecord.objects.bulk_update(verified, ["verified_evidence"])
+    data_version.touch_studies([copy.pk])  # bulk_create sends no signal
     return copy

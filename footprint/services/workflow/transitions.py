@@ -32,7 +32,7 @@ from ...models import (
 from ..calculation.study import StudyResult
 from ..jobs import queue_notice
 from ..results import study_results
-from .readiness import review_blockers
+from .readiness import approval_warnings, review_blockers
 
 S = StudyStatus
 
@@ -113,6 +113,8 @@ class Action:
     allowed: Callable[[object, Study], bool]
     blockers: Callable[..., list[str]] | None = None  # (study, *, result, missing, unresolved)
     style: str = "primary"
+    # What the page says before the action without stopping it (same arguments as blockers).
+    warnings: Callable[..., list[str]] | None = None
     comment_hint: str = ""
 
 
@@ -136,7 +138,8 @@ ACTIONS: dict[str, Action] = {
         Action("return_to_auditor", gettext_lazy("退回核查员修改"), (S.TECHNICAL_REVIEW, S.APPROVED),
                S.DRAFT, is_study_lead_verifier, style="outline-danger"),
         Action("approve", pgettext_lazy("workflow action", "批准"), (S.TECHNICAL_REVIEW,), S.APPROVED,
-               is_study_lead_verifier, blockers=approval_blockers, style="success"),
+               is_study_lead_verifier, blockers=approval_blockers, style="success",
+               warnings=approval_warnings),
         Action("issue", gettext_lazy("签发并签名"), (S.APPROVED,), S.ISSUED,
                is_study_lead_verifier, blockers=_issue_blockers, style="success"),
     )
@@ -147,6 +150,7 @@ ACTIONS: dict[str, Action] = {
 class AvailableAction:
     action: Action
     blockers: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def enabled(self) -> bool:
@@ -164,8 +168,11 @@ def available_actions(study: Study, user, *, with_blockers: bool = True,
     out = []
     for action in ACTIONS.values():
         if study.status in action.sources and action.allowed(user, study):
+            if with_blockers and action.warnings and known["result"] is None:
+                known["result"] = study_results(study)  # one calculation for both
             blockers = action.blockers(study, **known) if (with_blockers and action.blockers) else []
-            out.append(AvailableAction(action, tuple(blockers)))
+            warnings = action.warnings(study, **known) if (with_blockers and action.warnings) else []
+            out.append(AvailableAction(action, tuple(blockers), tuple(warnings)))
     return out
 
 

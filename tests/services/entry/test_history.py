@@ -76,3 +76,22 @@ def test_changes_to_a_claim_of_the_source_report_are_in_it(seed_study, demo_user
     assert entry.user == "张明远"
     (change,) = entry.changes
     assert change.field == "声明值" and change.new.startswith("16.138")
+
+
+def test_evidence_and_verification_are_in_it(seed_study, demo_users, settings, tmp_path):
+    from footprint.services.evidence import storage
+    from tests.services.evidence.test_sniffing import PDF
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    record = ActivityRecord.objects.get(stage__study_product__study=seed_study,
+                                        stage__study_product__product__code="LV", name="生产用电")
+    evidence = storage.evidence_add(study=seed_study, upload=PDF, filename="电费单.pdf",
+                                    user=demo_users["client"], activity=record)
+    record._history_user = demo_users["auditor"]
+    record.verification, record.verified_evidence = "verified", evidence
+    record.save()
+    entries = study_history(seed_study)
+    (added,) = [e for e in entries if e.object_label == "电费单.pdf"]
+    assert added.action == "created" and added.object_type == "证据文件"
+    (verified,) = [e for e in entries if e.action == "changed" and e.object_label == "LV / 生产 / 生产用电"]
+    assert {(c.field, c.new) for c in verified.changes} == {("核实状态", "已对照证据核实"), ("核实依据", "电费单.pdf")}

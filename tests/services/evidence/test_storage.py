@@ -142,3 +142,24 @@ def test_refusals_are_translated(seed_study, stored_names, settings):
         storage.evidence_add(study=seed_study, upload=b"MZ\x90\x00" + b"\x00" * 99, filename="a.pdf")
     assert refused.value.message_dict["file"][0].startswith("Only PDF, PNG, JPEG, XLSX or CSV files")
     assert stored_names() == []
+
+
+def test_a_revision_starts_with_the_evidence_and_its_own_verifying_files(seed_study, stored_names,
+                                                                        django_capture_on_commit_callbacks):
+    from footprint.services.workflow import revisions
+
+    activity = ActivityRecord.objects.filter(stage__study_product__study=seed_study).order_by("pk").first()
+    evidence = storage.evidence_add(study=seed_study, upload=PDF, filename="bill.pdf", activity=activity)
+    ActivityRecord.objects.filter(pk=activity.pk).update(verification=VerificationStatus.VERIFIED,
+                                                         verified_evidence=evidence)
+    copy = revisions._copy_study(seed_study, report_number="202508175GHG-R1", revision=1, user=_auditor())
+    [copied] = EvidenceFile.objects.filter(study=copy)
+    assert copied.pk != evidence.pk and copied.file.name == evidence.file.name  # the same stored file
+    assert copied.activity.stage.study_product.study == copy and copied.activity.name == activity.name
+    verified = ActivityRecord.objects.get(stage__study_product__study=copy, verified_evidence__isnull=False)
+    assert verified.verified_evidence == copied
+    # Deleting the revision's row keeps the file the issued study still names.
+    ActivityRecord.objects.filter(pk=verified.pk).update(verification="sampled", verified_evidence=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        storage.evidence_delete(evidence=copied)
+    assert len(stored_names()) == 1 and storage.evidence_download(evidence).data == PDF

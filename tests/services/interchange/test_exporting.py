@@ -86,3 +86,28 @@ def test_json_and_workbook_carry_the_same_document(seed_study):
     first = dict(zip(header, rows[2], strict=False))
     assert first["product"] == "LV" and first["quantity"] == 94594493.664
     assert first["factor"] == "CN-GRID-2022"
+
+
+def test_the_export_reads_a_study_in_the_same_queries_whatever_its_size(reference_data):
+    """The export reads the study's facts once (services/facts): a study of 400 rows takes as
+    many queries as one of 20, and no more than the facts' own read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from footprint.models import Study
+    from footprint.services.demo.synthetic import synthetic_study_document
+    from footprint.services.interchange.document import Document
+    from footprint.services.interchange.importing import import_study
+
+    def queries(report_number, activities):
+        study = import_study(Document(synthetic_study_document(
+            report_number=report_number, activities=activities, products=2)))
+        study = Study.objects.select_related("company").get(pk=study.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            document = study_to_document(study)
+        assert sum(len(p["activities"]) for p in document["products"]) == activities
+        return len(ctx.captured_queries)
+
+    small, large = queries("SMALL", 20), queries("LARGE", 400)
+    # products, stages, activities, factors, claims, team, auditors (no lead verifier)
+    assert small == large <= 7

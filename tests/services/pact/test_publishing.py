@@ -16,15 +16,17 @@ SEED_PARTICULARS = {"mass_per_unit_kg": "680", "fossil_carbon_kg": "18.2",
                     "exempted_emissions_pct": "1.0"}
 
 
+# Every study here is issued with a one-page report (tests/tiny_report.py): the footprints come
+# from the issued snapshot and the study's facts, never from the PDF's pages.
 @pytest.fixture
-def issued_demo2(demo_users, signing):
+def issued_demo2(demo_users, signing, tiny_issued_report):
     from footprint.services.demo.seed import issue_demo_study
 
     return issue_demo_study()
 
 
 @pytest.fixture
-def issued_seed(seed_study, demo_users, signing):
+def issued_seed(seed_study, demo_users, signing, tiny_issued_report):
     StudyProduct.objects.filter(study=seed_study).update(**SEED_PARTICULARS)
     u = demo_users
     transitions.study_send_for_review(study=seed_study, user=u["auditor"])
@@ -74,7 +76,7 @@ def test_seed_footprints_are_valid_and_cradle_to_gate(issued_seed):
         assert "use and end-of-life stages are outside the PACT scope" in item.data["comment"]
 
 
-def test_dqi_from_the_issued_activities_ratings(seed_study, demo_users, signing):
+def test_dqi_from_the_issued_activities_ratings(seed_study, demo_users, signing, tiny_issued_report):
     from footprint.models import ActivityRecord
 
     activities = ActivityRecord.objects.filter(stage__study_product__study=seed_study)
@@ -99,7 +101,7 @@ def test_dqi_from_the_issued_activities_ratings(seed_study, demo_users, signing)
     assert_valid(items["LV"])
 
 
-def test_a_product_lacking_pact_particulars_gets_no_footprint(seed_study, demo_users, signing):
+def test_a_product_lacking_pact_particulars_gets_no_footprint(seed_study, demo_users, signing, tiny_issued_report):
     u = demo_users
     transitions.study_send_for_review(study=seed_study, user=u["auditor"])
     transitions.study_confirm(study=seed_study, user=u["client"])
@@ -133,7 +135,7 @@ def test_a_revision_deprecates_and_names_its_predecessor(issued_demo2, demo_user
     assert_valid(deprecated.data)
 
 
-def test_a_pact_failure_never_stops_issuing(seed_study, demo_users, signing, monkeypatch):
+def test_a_pact_failure_never_stops_issuing(seed_study, demo_users, signing, monkeypatch, tiny_issued_report):
     def broken(*args, **kwargs):
         raise RuntimeError("mapping bug")
 

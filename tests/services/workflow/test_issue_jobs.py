@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
 @pytest.fixture
-def approved(seed_study, demo_users, signing):
+def approved(seed_study, demo_users, signing, tiny_issued_report):
+    """The seed study approved. These tests check the issuing job, not the report's pages: a
+    one-page report (tests/tiny_report.py), set after the recorded demo was replayed."""
     u = demo_users
     transitions.study_send_for_review(study=seed_study, user=u["auditor"])
     transitions.study_confirm(study=seed_study, user=u["client"])

@@ -186,7 +186,7 @@ def test_what_breaks_under_review_still_blocks_the_technical_review_and_approval
     assert Study.objects.get(pk=seed_study.pk).status == S.TECHNICAL_REVIEW
 
 
-def test_issuing_needs_the_signing_key(seed_study, demo_users, settings, tmp_path):
+def test_issuing_needs_the_signing_key(seed_study, demo_users, settings, tmp_path, tiny_issued_report):
     settings.SIGNING_PKCS12_PATH = str(tmp_path / "missing.p12")
     _to_technical_review(seed_study, demo_users)
     transitions.study_approve(study=seed_study, user=demo_users["lead"])
@@ -220,7 +220,7 @@ def test_data_is_locked_under_review_and_frozen_once_issued(seed_study, demo_use
 
 
 def test_revising_copies_the_data_and_issuing_the_revision_supersedes_the_original(
-    issued_seed_study, demo_users
+    issued_seed_study, demo_users, tiny_issued_report
 ):
     u = demo_users
     original = Study.objects.get(pk=issued_seed_study.pk)
@@ -281,7 +281,7 @@ def test_report_numbers_of_revisions():
     assert revisions.revision_report_number(Study(report_number="X1"), 1) == "X1-R1"
 
 
-def test_a_failing_timestamp_server_leaves_the_study_approved(seed_study, demo_users, signing, settings):
+def test_a_failing_timestamp_server_leaves_the_study_approved(seed_study, demo_users, signing, settings, tiny_issued_report):
     settings.SIGNING_TIMESTAMP_URL = "http://127.0.0.1:9/tsa"  # nothing listens on the discard port
     _to_technical_review(seed_study, demo_users)
     transitions.study_approve(study=seed_study, user=demo_users["lead"])

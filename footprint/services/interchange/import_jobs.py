@@ -1,0 +1,92 @@
+"""Large imports as background jobs: the confirmation queues the write (`import_request`), a
+worker runs it (`import_job`, footprint/tasks.py), the page follows the job.
+
+Small files (fewer activity records than settings.IMPORT_JOB_MIN_ACTIVITIES) are imported in
+the request as before; a 10,000-row workbook takes seconds to write and would hold a web
+worker meanwhile. The confirmed upload stays in the default storage (the pending upload of
+the preview) until the job has read it, so any worker machine can run it.
+
+Crash-safe: the import and the job's "done" are committed in one transaction. A worker that
+dies mid-import leaves nothing written and the job active; the redelivered task imports
+again. A task delivered twice finds the job done and does nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ...choices import JobKind, JobStatus
+from ...models import BackgroundJob, Study, User
+from .. import jobs
+from .document import FormatError
+from .import_assignment import import_file_with_people
+from .importing import ImportRejected, StudyExists, pending_upload_delete
+
+
+def runs_as_job(activity_count: int) -> bool:
+    """Whether an import of this size is queued rather than written in the request."""
+    threshold = settings.IMPORT_JOB_MIN_ACTIVITIES
+    return threshold is not None and activity_count >= threshold
+
+
+def import_request(*, path: str, name: str, replace: bool, user, auditors, lead_verifier,
+                   certification_body: str, activity_count: int, existing: Study | None,
+                   language: str) -> BackgroundJob:
+    """Queue the import of the pending upload at `path` (already previewed and allowed), or
+    return the job already importing it. JobNotQueued: the queue is down, nothing changed
+    (the upload stays, the user can confirm again)."""
+    from ...tasks import import_study_file
+
+    job, created = jobs.job_open(kind=JobKind.IMPORT, study=existing, user=user, key=path[-64:], payload={
+        "path": path, "name": name, "replace": replace, "auditors": [a.pk for a in auditors],
+        "lead_verifier": lead_verifier.pk if lead_verifier else None,
+        "certification_body": certification_body, "activities": activity_count, "language": language,
+    })
+    if created:
+        jobs.job_enqueue(job, import_study_file)
+    return job
+
+
+def import_job(job_id: int) -> None:
+    """The task: import the job's file. Safe to run again (see the module's docstring)."""
+    job = jobs.job_claim(job_id)
+    if job is None:
+        return
+    p = job.payload
+    with translation.override(p.get("language") or settings.LANGUAGE_CODE):
+        if job.user is None:
+            jobs.job_fail(job.pk, _("发起导入的用户已不存在。"))
+            return
+        try:
+            with default_storage.open(p["path"], "rb") as handle:
+                content = handle.read()
+        except (FileNotFoundError, OSError):
+            jobs.job_fail(job.pk, _("上传的文件已过期，请重新上传。"))
+            return
+        jobs.job_progress(job.pk, JobStatus.RENDERING)
+        people = {u.pk: u for u in User.objects.filter(pk__in=[*p["auditors"], p["lead_verifier"]])}
+        try:
+            with transaction.atomic():
+                study = import_file_with_people(
+                    p["name"], content, replace=p["replace"], user=job.user,
+                    auditors=[people[pk] for pk in p["auditors"] if pk in people],
+                    lead_verifier=people.get(p["lead_verifier"]),
+                    certification_body=p["certification_body"])
+                # Done in the same transaction as the data: never imported twice.
+                BackgroundJob.objects.filter(pk=job.pk).update(study=study)
+                jobs.job_done(job.pk, result=study.report_number)
+        except ImportRejected as exc:
+            jobs.job_fail(job.pk, " ".join([_("导入被拒绝，未保存任何数据。"), *map(str, exc.problems)]))
+            return
+        except ValidationError as exc:
+            jobs.job_fail(job.pk, " ".join([_("导入被拒绝，未保存任何数据。"), *exc.messages]))
+            return
+        except (StudyExists, FormatError) as exc:
+            jobs.job_fail(job.pk, str(exc))
+            return
+    pending_upload_delete(path=p["path"])
