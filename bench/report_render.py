@@ -9,10 +9,15 @@ Cases, each in a fresh process on a throw-away SQLite database (so peak memory i
              and load;
 - demo       the seed study 202508175GHG (2 products, 10 activities), Chinese draft;
 - demo-en    the same in English;
-- 500        a study with 2 products × 250 activity records (generated, deterministic).
+- 500        a study with 2 products × 250 activity records (generated, deterministic);
+- overhead   in one process, the seed's Chinese draft through `render_study_pdf` (reading the
+             study, building the HTML, laying out, writing) against bare WeasyPrint writing
+             the same HTML with the same fetcher and PDF options, runs interleaved: what the
+             application adds to WeasyPrint's own work (target: within 1.2×).
 
 Prints a Markdown table: best and median wall time of `--runs` renders, CPU time of the best
-run, peak RSS of the process, page count, and time as a multiple of the baseline.
+run, peak RSS of the process, page count, and time as a multiple of the baseline; then the
+overhead line.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ("baseline", "demo", "demo-en", "500")
+OVERHEAD = "overhead"
 
 
 def _setup_django(db: str) -> None:
@@ -134,12 +140,46 @@ def worker(case: str, db: str, runs: int) -> dict:
     }
 
 
+def overhead(db: str, runs: int) -> dict:
+    """The whole render against bare WeasyPrint on the same HTML, in the same process."""
+    _setup_django(db)
+    from weasyprint import HTML
+
+    from footprint.models import Study
+    from footprint.reports.pdf import ReportURLFetcher, _pdf_options, _render_html, render_study_pdf
+
+    study = Study.objects.get(report_number="202508175GHG")
+    html = _render_html(study, language=None, final=False, for_pdf=True)
+    options = _pdf_options(study)
+
+    def bare() -> bytes:
+        fetcher = ReportURLFetcher(report_number=study.report_number)
+        return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(**options)
+
+    def full() -> bytes:
+        return render_study_pdf(study)
+
+    full()  # warm both paths (fonts, templates, caches) before timing either
+    bare()
+    times: dict[str, list[float]] = {"full": [], "bare": []}
+    for _ in range(runs):
+        for name, render in (("full", full), ("bare", bare)):
+            start = time.perf_counter()
+            render()
+            times[name].append(time.perf_counter() - start)
+    return {"full": min(times["full"]), "bare": min(times["bare"]),
+            "full_median": statistics.median(times["full"]), "bare_median": statistics.median(times["bare"])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--worker", choices=CASES)
+    parser.add_argument("--worker", choices=(*CASES, OVERHEAD))
     parser.add_argument("--db")
     args = parser.parse_args()
+    if args.worker == OVERHEAD:
+        print(json.dumps(overhead(args.db, args.runs)))
+        return
     if args.worker:
         print(json.dumps(worker(args.worker, args.db, args.runs)))
         return
@@ -157,6 +197,9 @@ def main() -> None:
             out = subprocess.run([sys.executable, __file__, "--db", db, "--worker", case, "--runs",
                                   str(args.runs)], check=True, capture_output=True, text=True)
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        out = subprocess.run([sys.executable, __file__, "--db", db, "--worker", OVERHEAD, "--runs",
+                              str(args.runs)], check=True, capture_output=True, text=True)
+        same_html = json.loads(out.stdout.strip().splitlines()[-1])
     baseline = results[0]["best"]
     load = os.getloadavg()[0]
     print(f"report render benchmark — {args.runs} runs per case, {os.cpu_count()} CPUs, "
@@ -166,6 +209,10 @@ def main() -> None:
     for r in results:
         print(f"| {r['case']} | {r['pages']} | {r['best']:.2f} | {r['median']:.2f} | {r['cpu']:.2f} | "
               f"{r['best'] / baseline:.1f} | {r['peak_rss_mb']:.0f} | {r['bytes'] / 1024:.0f} |")
+    print(f"\nseed draft, same process, same HTML: render_study_pdf {same_html['full']:.2f} s best "
+          f"({same_html['full_median']:.2f} median), bare WeasyPrint {same_html['bare']:.2f} s best "
+          f"({same_html['bare_median']:.2f} median): {same_html['full'] / same_html['bare']:.2f}× "
+          f"(target ≤ 1.2×)")
 
 
 if __name__ == "__main__":

@@ -302,6 +302,7 @@ class StudyAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
     readonly_fields = (
         "status", "revision", "supersedes", "sent_to_client_at", "issue_date", "issued_at",
         "verification_code", "issued_pdf", "issued_sha256", "issued_snapshot",
+        "issued_alt_language", "issued_alt_pdf", "issued_alt_sha256",
     )
 
     def _study_of(self, obj):

@@ -485,6 +485,14 @@ class Study(models.Model):
     issued_pdf = models.FileField(_("签发的 PDF"), upload_to="issued/", blank=True)
     issued_sha256 = models.CharField(_("签发文件 SHA-256"), max_length=64, blank=True)
     issued_snapshot = models.JSONField(_("签发时的数据快照"), null=True, blank=True)
+    # The same report signed in the study's other language (English for a Chinese study), in
+    # the same issuing step, when that language's wording was complete
+    # (services/workflow/issuing.py). Empty for a study issued in one language.
+    issued_alt_language = models.CharField(
+        _("另一语言签发文件的语言"), max_length=8, choices=Language.choices, blank=True
+    )
+    issued_alt_pdf = models.FileField(_("另一语言签发的 PDF"), upload_to="issued/", blank=True)
+    issued_alt_sha256 = models.CharField(_("另一语言签发文件 SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

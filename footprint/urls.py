@@ -94,6 +94,9 @@ urlpatterns += [
          workflow_views.comment_reopen, name="comment_reopen"),
     path("studies/<str:report_number>/history/", history_views.study_history_view, name="study_history"),
     path("studies/<str:report_number>/issued.pdf", workflow_views.issued_pdf, name="issued_pdf"),
+    # The signed file in another report language (issued with it in the same step).
+    path("studies/<str:report_number>/issued-<str:language>.pdf", workflow_views.issued_pdf,
+         name="issued_pdf_language"),
     path("verify/", verify_views.verify_index, name="verify_index"),
     path("verify/<str:code>/", verify_views.verify_report, name="verify_report"),
 ]

@@ -47,11 +47,23 @@ class StudyDetailSerializer(StudyListSerializer):
     issued_sha256 = serializers.CharField(read_only=True)
     # The edition of the GWP set the numbers are computed with (see docs/reference-data.md).
     gwp_version = serializers.IntegerField(source="gwp_version.version", read_only=True, default=None)
+    # Every signed file by language (the study's own first; English too when issued in both).
+    issued_files = serializers.SerializerMethodField()
 
     class Meta(StudyListSerializer.Meta):
         fields = StudyListSerializer.Meta.fields + [
-            "language", "standards", "verification_code", "issued_sha256", "gwp_version",
+            "language", "standards", "verification_code", "issued_sha256", "gwp_version", "issued_files",
         ]
+
+    def get_issued_files(self, study) -> list[dict]:
+        from django.urls import reverse
+
+        from ..services.workflow.issuing import issued_files
+
+        return [{"language": f.language, "sha256": f.sha256,
+                 "download": reverse("issued_pdf", args=[study.report_number]) if f.primary
+                 else reverse("issued_pdf_language", args=[study.report_number, f.language])}
+                for f in issued_files(study)]
 
 
 class JobSerializer(serializers.ModelSerializer):

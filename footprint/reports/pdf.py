@@ -115,8 +115,18 @@ def _layout(study: Study, html: str):
 
 def render_study_pdf(study: Study, *, language: str | None = None, final: bool = False) -> bytes:
     """The report as PDF/A-3b bytes. Drafts carry the watermark and the completeness list."""
-    html = _render_html(study, language=language, final=final, for_pdf=True)
-    return _layout(study, html).write_pdf(**_pdf_options(study))
+    return write_study_pdf(study, render_study_document(study, language=language, final=final))
+
+
+def write_study_pdf(study: Study, document) -> bytes:
+    """A laid-out report (render_study_document) written as PDF/A-3b bytes."""
+    return document.write_pdf(**_pdf_options(study))
+
+
+def render_study_document(study: Study, *, language: str | None = None, final: bool = False):
+    """The report laid out in pages (a WeasyPrint Document: its page boxes say where every
+    table row and line went), not yet written as PDF."""
+    return _layout(study, _render_html(study, language=language, final=final, for_pdf=True))
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def _read(fileobj) -> tuple[dict, bytes, dict[str, bytes]]:
 def restore_from(fileobj) -> RestoreReport:
     """Replace the database's content and the kept files with the archive's."""
     from ..models import Study
-    from .workflow.issuing import IssuedFileMissing, issued_pdf_bytes
+    from .workflow.issuing import IssuedFileMissing, issued_files, issued_pdf_bytes
 
     _manifest, database, files = _read(fileobj)  # everything verified before anything changes
     with transaction.atomic():
@@ -135,9 +135,11 @@ def restore_from(fileobj) -> RestoreReport:
             raise BackupError(f"the storage renamed {name} to {stored}")
     verified = 0
     for study in Study.objects.exclude(issued_sha256=""):
-        try:
-            issued_pdf_bytes(study)
-        except (IssuedFileMissing, OSError) as exc:
-            raise BackupError(f"issued file of {study.report_number} did not verify: {exc}") from exc
-        verified += 1
+        for file in issued_files(study):  # every language's signed file
+            try:
+                issued_pdf_bytes(study, file.language)
+            except (IssuedFileMissing, OSError) as exc:
+                raise BackupError(f"issued file of {study.report_number} ({file.language}) did not verify: "
+                                  f"{exc}") from exc
+            verified += 1
     return RestoreReport(objects=objects, files=len(files), issued_verified=verified)

@@ -23,6 +23,7 @@ from ..selectors import study_transitions
 from ..services.calculation.study import StudyResult
 from ..services.workflow import transitions
 from ..services.workflow.completeness import Missing, study_completeness
+from ..services.workflow.issuing import LANGUAGE_NAMES, issued_files, missing_language_reason
 
 _TEAM_FIELDS = {"team": "#team", "study.auditors": "#people", "study.lead_verifier": "#people"}
 # The panel shows the latest transitions; the workflow page shows them all.
@@ -141,9 +142,35 @@ def report_panel(study: Study, user, *, missing: list[Missing]) -> dict:
         "blocking_count": sum(1 for m in missing if m.blocking),
         "items": [{"m": m, "url": url} for m, url in zip(missing, urls, strict=True)],
         "issued": issued,
+        **(_signed_files(study) if issued else {}),
         "internal": is_staff_role(user),
         **_pact_panel(study, user),
     }
+
+
+def signed_files(study: Study) -> list[dict]:
+    """An issued study's signed files, one download each, labelled by their language's own
+    name ("签名报告（中文）", "签名报告（English）")."""
+    files = []
+    for file in issued_files(study):
+        url = (reverse("issued_pdf", args=[study.report_number]) if file.primary
+               else reverse("issued_pdf_language", args=[study.report_number, file.language]))
+        files.append({"language": file.language, "label": file.label, "sha256": file.sha256,
+                      "url": url, "primary": file.primary})
+    return files
+
+
+def _signed_files(study: Study) -> dict:
+    """The signed files, and for a language issued without one: why, and its unsigned draft
+    (watermarked "草稿 / DRAFT", never under a signed label)."""
+    missing = missing_language_reason(study)
+    draft = None
+    if missing is not None:
+        language = missing[0]
+        draft = {"language": language, "label": LANGUAGE_NAMES.get(language, language),
+                 "url": reverse("report_pdf", args=[study.report_number]) + f"?lang={language}"}
+    return {"signed_files": signed_files(study),
+            "missing_language_reason": missing[1] if missing else "", "unsigned_draft": draft}
 
 
 def _pact_panel(study: Study, user) -> dict:
@@ -191,6 +218,7 @@ def workflow_panel(study: Study, user, *, result: StudyResult, missing: list[Mis
             study, user, result=result, missing=missing, unresolved=unresolved)),
         "transitions": study_transitions(study)[-RECENT_TRANSITIONS:],
         "unresolved_count": unresolved,
+        "signed_files": signed_files(study),
     }
 
 

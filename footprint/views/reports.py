@@ -10,13 +10,13 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_GET
 
 from ..access import get_study_for_user
-from ..choices import JobStatus, StudyStatus
+from ..choices import JobStatus
 from ..reports import draft_cache
 from ..reports.inputs import report_language
 from ..reports.pdf import render_study_html
 from ..services.jobs import JobNotQueued
 from ..services.report_size import ReportTooLarge, check_report_size
-from ..services.workflow.issuing import issued_pdf_bytes
+from ..services.workflow.issuing import issued_file, issued_pdf_bytes
 
 
 def _language(request, study) -> str:
@@ -24,9 +24,14 @@ def _language(request, study) -> str:
 
 
 def report_filename(study, language: str, *, draft: bool) -> str:
-    """e.g. 202508175GHG_碳足迹报告_草稿_zh-hans.pdf — the report number first so files sort."""
+    """e.g. 202508175GHG_碳足迹报告_草稿_zh-hans.pdf — the report number first so files sort.
+    A draft of an issued study says it is not the signed file: …_unsigned-draft_en.pdf."""
     kind = "PCF-report" if language == "en" else "碳足迹报告"
-    state = ("draft" if language == "en" else "草稿") if draft else ""
+    state = ""
+    if draft and study.is_frozen:
+        state = "unsigned-draft" if language == "en" else "未签名草稿"
+    elif draft:
+        state = "draft" if language == "en" else "草稿"
     parts = [study.report_number, kind]
     if study.revision:
         parts.append(f"rev{study.revision}")
@@ -44,13 +49,15 @@ def report_filename(study, language: str, *, draft: bool) -> str:
 def report_pdf(request, report_number):
     study = get_study_for_user(request.user, report_number)
     language = _language(request, study)
-    issued = study.status == StudyStatus.ISSUED and bool(study.issued_pdf)
-    if issued and language == study.language:
-        # The issued, signed file is the document of record: serve it unchanged.
-        # issued_pdf_bytes refuses a stored file whose hash no longer matches the record.
-        content = issued_pdf_bytes(study)
+    signed = issued_file(study, language) if study.is_frozen else None
+    issued = signed is not None
+    if issued:
+        # The issued, signed file of that language is the document of record: serve it
+        # unchanged. issued_pdf_bytes refuses a stored file whose hash no longer matches.
+        content = issued_pdf_bytes(study, language)
     else:
-        issued = False
+        # A draft (watermarked, unsigned, named "draft"), also of an issued study in a
+        # language it was not issued in.
         try:
             check_report_size(study)
         except ReportTooLarge as exc:

@@ -33,7 +33,7 @@ from ..services.workflow import comments as comment_services
 from ..services.workflow import dispatch, issue_jobs, issuing, transitions
 from ..services.workflow.signing import SigningUnavailable
 from .comment_links import comment_row_urls
-from .panels import action_items
+from .panels import action_items, signed_files
 
 ACTION_CHOICES = [(name, a.label) for name, a in transitions.ACTIONS.items()] + [
     ("revise", gettext_lazy("创建修订版"))
@@ -86,6 +86,8 @@ def _page_context(request, study, *, comment_form=None) -> dict:
         "next_revision": studies_visible_to(request.user).filter(supersedes=study).first(),
         "may_edit": may_edit,
         "issue_job": issue_jobs.latest_issue_job(study),
+        "signed_files": signed_files(study),
+        "missing_language": issuing.missing_language_reason(study),
     }
 
 
@@ -217,16 +219,21 @@ def _set_resolved(request, report_number, comment_id, *, resolved: bool):
 
 @login_required
 @require_GET
-def issued_pdf(request, report_number):
-    """The signed PDF, byte for byte as issued (for superseded reports too)."""
+def issued_pdf(request, report_number, language=None):
+    """A signed PDF, byte for byte as issued (for superseded reports too): the study's own
+    language, or `language` when the report was issued in it too."""
     study = get_study_for_user(request.user, report_number)
     if not study.issued_sha256:
         raise Http404(_("这份报告尚未签发。"))
+    file = issuing.issued_file(study, language)
+    if file is None:
+        raise Http404(_("这份报告没有签发该语言的文件。"))
     try:
-        data = issuing.issued_pdf_bytes(study)
+        data = issuing.issued_pdf_bytes(study, file.language)
     except (issuing.IssuedFileMissing, OSError) as exc:
         raise Http404(str(exc)) from exc
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{study.report_number}.pdf"'
+    name = study.report_number if file.primary else f"{study.report_number}_{file.language}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     response["Content-Length"] = str(len(data))
     return response

@@ -41,6 +41,16 @@ def test_detail_has_recomputed_results_and_allowed_actions(api, demo_users):
     assert api(demo_users["client2"], "get", "api_study_detail", NUMBER).status_code == 404
 
 
+def test_detail_lists_the_issued_files_by_language(api, demo_users, issued_seed_study):
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    data = api(demo_users["client"], "get", "api_study_detail", NUMBER).json()
+    assert data["issued_files"] == [
+        {"language": "zh-hans", "sha256": study.issued_sha256, "download": f"/studies/{NUMBER}/issued.pdf"},
+        {"language": "en", "sha256": study.issued_alt_sha256, "download": f"/studies/{NUMBER}/issued-en.pdf"},
+    ]
+    assert api(demo_users["auditor"], "get", "api_study_detail", "DEMO-2").json()["issued_files"] == []
+
+
 def test_export_is_the_pcf_study_document(api, demo_users):
     doc = api(demo_users["auditor"], "get", "api_study_export", NUMBER).json()
     assert doc["format"] == "pcf-study/1" and doc["report_number"] == NUMBER

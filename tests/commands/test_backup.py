@@ -10,33 +10,37 @@ from django.core.management import CommandError, call_command
 
 from footprint.models import Study
 from footprint.services.interchange.exporting import study_to_json
-from footprint.services.workflow.issuing import issued_pdf_bytes
+from footprint.services.workflow.issuing import issued_files, issued_pdf_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pdf]
 
 
 def _state():
     studies = {s.report_number: study_to_json(s) for s in Study.objects.order_by("report_number")}
-    issued = {s.report_number: hashlib.sha256(issued_pdf_bytes(s)).hexdigest()
-              for s in Study.objects.exclude(issued_sha256="")}
+    issued = {(s.report_number, f.language): hashlib.sha256(issued_pdf_bytes(s, f.language)).hexdigest()
+              for s in Study.objects.exclude(issued_sha256="") for f in issued_files(s)}
     return studies, issued
 
 
 def test_a_backup_restores_the_same_studies_and_issued_files(issued_seed_study, tmp_path):
     archive = tmp_path / "pcf.tar.gz"
     before = _state()
-    assert before[1] == {issued_seed_study.report_number: issued_seed_study.issued_sha256}
+    number = issued_seed_study.report_number
+    assert before[1] == {(number, "zh-hans"): issued_seed_study.issued_sha256,
+                         (number, "en"): issued_seed_study.issued_alt_sha256}
     call_command("backup", output=str(archive), stdout=io.StringIO())
 
     # Disaster: the data and the files are gone.
-    issued_name = Study.objects.get(pk=issued_seed_study.pk).issued_pdf.name
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    issued_names = (study.issued_pdf.name, study.issued_alt_pdf.name)
     call_command("flush", interactive=False, verbosity=0)
-    default_storage.delete(issued_name)
+    for name in issued_names:
+        default_storage.delete(name)
     assert not Study.objects.exists()
 
     out = io.StringIO()
     call_command("restore", str(archive), yes=True, stdout=out)
-    assert "1 issued files verified" in out.getvalue()
+    assert "2 issued files verified" in out.getvalue()  # the Chinese and the English file
     assert _state() == before
 
 

@@ -78,3 +78,16 @@ def test_load_demo_issues_demo_2_through_the_workflow_once(db, signing, capsys):
     call_command("load_demo")  # idempotent: nothing re-issued
     study.refresh_from_db()
     assert study.issued_sha256 == digest and study.transitions.count() == 5
+
+
+def test_it_accepts_the_english_file_and_names_its_language(issued_seed_study, tmp_path, capsys):
+    from footprint.services.workflow.issuing import issued_pdf_bytes
+
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    path = tmp_path / "report-en.pdf"
+    path.write_bytes(issued_pdf_bytes(study, "en"))
+    call_command("verify_pdf", str(path))
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("AUTHENTIC: 真实有效") and "英文版" in out.splitlines()[0]
+    assert "language:      en (English)" in out
+    assert f"issued zh-hans: {study.issued_sha256}" in out and f"issued en:      {study.issued_alt_sha256}" in out

@@ -62,22 +62,28 @@ def render(study, *, language=None, final=False, name: str | None = None, pngs: 
     asked); `name` writes the PDF (and with `pngs`, one PNG per page) to test-artifacts."""
     from footprint.reports.context import build_report_context
     from footprint.reports.inputs import load_report_inputs
-    from footprint.reports.pdf import render_study_html, render_study_pdf
+    from footprint.reports.pdf import render_study_document, render_study_html, write_study_pdf
     from footprint.services.results import study_results
+
+    from .pdfcheck import table_parts
 
     handler = _Collect()
     loggers = [logging.getLogger("weasyprint"), logging.getLogger("footprint")]
     for lg in loggers:
         lg.addHandler(handler)
     try:
-        pdf = render_study_pdf(study, language=language, final=final)
+        document = render_study_document(study, language=language, final=final)
+        pdf = write_study_pdf(study, document)
+        split_tables = table_parts(document)  # where the rows went, before the layout is dropped
+        del document
     finally:
         for lg in loggers:
             lg.removeHandler(handler)
     html_text = render_study_html(study, language=language, final=final) if html else ""
     context = build_report_context(load_report_inputs(study, language=language, final=final,
                                                       asset_urls={}))
-    rendered = Rendered(pdf, html_text, handler.messages, context["toc"], study_results(study))
+    rendered = Rendered(pdf, html_text, handler.messages, context["toc"], study_results(study),
+                        extra={"split_tables": split_tables})
     if name:
         rendered.png_dir = write_artifacts(name, pdf, pngs=pngs)
     return rendered

@@ -111,6 +111,32 @@ def is_ink(r, g, b) -> bool:
 
 
 @dataclass(frozen=True)
+class TablePart:
+    """The part of a table laid out on one page: how many body rows (not the repeated header)."""
+
+    page: int  # 0-based
+    rows: int
+    table_class: str
+    first_row: str  # the text of its first body row, to say which
+
+
+def table_parts(document) -> list[list[TablePart]]:
+    """Every table a laid-out report (reports.pdf.render_study_document) split over pages: its
+    parts page by page. Read from WeasyPrint's page boxes, where each row really went."""
+    parts: dict = {}
+    for n, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if type(box).__name__ != "TableBox":
+                continue
+            rows = [row for group in box.children if not (group.is_header or group.is_footer)
+                    for row in group.children]
+            first = " ".join("".join(rows[0].element.itertext()).split())[:60] if rows else ""
+            parts.setdefault(box.element, []).append(
+                TablePart(n, len(rows), box.element.get("class") or "", first))
+    return [p for p in parts.values() if len(p) > 1]
+
+
+@dataclass(frozen=True)
 class Line:
     page: int  # 0-based
     text: str

@@ -3,6 +3,7 @@ where it is: no placeholder, no text and no ink inside it before signing."""
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from footprint.reports.pdf import render_issued_pdf, render_study_pdf
@@ -21,8 +22,11 @@ def _being_issued(study):
     return study
 
 
-def test_the_issued_cover_reserves_an_empty_box_and_reports_where(seed_study):
-    rendering = render_issued_pdf(_being_issued(seed_study), issued_by="李慧君")
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_issued_cover_reserves_an_empty_box_and_reports_where(seed_study, language):
+    """Both issued files (Chinese, and English when the wording is complete) are signed into
+    the box their own cover reserves."""
+    rendering = render_issued_pdf(_being_issued(seed_study), issued_by="李慧君", language=language)
     box = rendering.signature_box
     assert isinstance(box, SignatureBox) and box.page == 0
     # bottom right of the cover, inside the page, about 88 × 34 mm
@@ -44,16 +48,20 @@ def test_the_draft_cover_still_shows_where_the_seal_will_go(seed_study):
     assert "认证机构盖章处" in pdftotext(draft, first=1, last=1)
 
 
-def test_the_cover_fields_end_above_the_qr_block(demo):
+@pytest.mark.parametrize(("language", "date_label", "qr_caption"), [
+    ("zh-hans", ("报告签发日期", "2025年4月3日"), "扫码"), ("en", ("Date of issue",), "Scan the code")])
+def test_the_cover_fields_end_above_the_qr_block(demo, language, date_label, qr_caption):
     """The QR code and its caption sit below the fields table, never over it, even when a
-    value (the kind of result of a cradle-to-gate study) takes three lines."""
+    value (the kind of result of a cradle-to-gate study) takes three lines; in English too,
+    whose values are longer."""
     from footprint.models import Study
 
     from .pdfcheck import lines
 
     study = _being_issued(Study.objects.get(report_number="DEMO-2"))
-    cover = [ln for ln in lines(render_issued_pdf(study, issued_by="陈静").pdf) if ln.page == 0]
-    last_field = max(ln.y_max for ln in cover if ln.text.startswith(("报告签发日期", "2025年4月3日")))
-    qr_caption = next(ln for ln in cover if ln.text.startswith("扫码"))
+    rendering = render_issued_pdf(study, issued_by="陈静", language=language)
+    cover = [ln for ln in lines(rendering.pdf) if ln.page == 0]
+    last_field = max(ln.y_max for ln in cover if ln.text.startswith(date_label))
+    qr_caption = next(ln for ln in cover if ln.text.startswith(qr_caption))
     qr_side = 26 / 25.4 * 72
     assert last_field + 4 < qr_caption.y_min - qr_side

@@ -83,7 +83,12 @@ def test_the_issued_study_page_shows_the_signed_file_and_the_verify_link_and_no_
     panel = re.search(r'<section id="report-panel".*?</section>', html, re.S).group(0)
     assert f'href="{reverse("issued_pdf", args=[SEED])}"' in panel
     assert reverse("verify_report", args=["code-123"]) in panel
-    assert 'id="report-missing"' not in panel and "草稿" not in panel
+    assert 'id="report-missing"' not in panel
+    # No draft button under a draft label; the one language issued without a file (a study
+    # issued before both languages were signed) is offered as an unsigned, watermarked draft.
+    assert "下载 PDF（草稿" not in panel and 'data-testid="report-pdf-zh"' not in panel
+    assert "签名报告（中文）" in panel and "没有签发英文版：该报告签发时只签发了中文版。" in panel
+    assert "未签名草稿（English，带“草稿”水印，不是签发文件）" in panel
     assert 'id="verify-link"' in html
 
 

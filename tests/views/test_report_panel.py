@@ -103,3 +103,47 @@ def test_links_are_for_editors_of_a_draft(seed_study, demo_users):
     assert 'href="/studies/202508175GHG/team/#team"' in render(seed_study, demo_users["auditor"])
     seed_study.status = "client_review"
     assert "data-fix-link" not in render(seed_study, demo_users["auditor"])
+
+
+def _issued(study, *, english: bool):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    study.status = "issued"
+    study.verification_code = "code-seed"
+    study.issued_sha256 = hashlib.sha256(b"zh").hexdigest()
+    study.issued_pdf.save("202508175GHG.pdf", ContentFile(b"zh"), save=False)
+    study.issued_snapshot = {"files": {"zh-hans": study.issued_sha256}}
+    if english:
+        study.issued_alt_language, study.issued_alt_sha256 = "en", hashlib.sha256(b"en").hexdigest()
+        study.issued_alt_pdf.save("202508175GHG_en.pdf", ContentFile(b"en"), save=False)
+    else:
+        study.issued_snapshot["files_absent"] = {"en": {"untranslated": 4}}
+    study.save()
+    return study
+
+
+def test_an_issued_study_offers_its_signed_files_by_language_never_a_draft_label(seed_study, auditor, settings,
+                                                                                 tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    html = render(_issued(seed_study, english=True), auditor)
+    assert "签名报告（中文）" in html and "签名报告（English）" in html
+    assert 'href="/studies/202508175GHG/issued.pdf"' in html
+    assert 'href="/studies/202508175GHG/issued-en.pdf"' in html
+    assert seed_study.issued_sha256 in html and seed_study.issued_alt_sha256 in html
+    assert "草稿" not in html and "report.pdf" not in html and 'id="missing-language"' not in html
+    with translation.override("en"):
+        html = render(seed_study, auditor)
+    assert "Signed report (中文)" in html and "Signed report (English)" in html and "draft" not in html.lower()
+
+
+def test_an_issued_study_without_english_says_why_and_labels_the_draft_unsigned(seed_study, auditor, settings,
+                                                                                tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    html = render(_issued(seed_study, english=False), auditor)
+    assert "签名报告（中文）" in html and "签名报告（English）" not in html
+    assert "没有签发英文版：签发时还有 4 处文字没有英文译文，因此只签发了中文版。" in html
+    assert "未签名草稿（English，带“草稿”水印，不是签发文件）" in html
+    assert 'href="/studies/202508175GHG/report.pdf?lang=en"' in html
+    assert "report.pdf?lang=zh-hans" not in html  # the Chinese report is the signed file only

@@ -135,3 +135,47 @@ def test_a_study_too_large_for_a_report_is_refused_quickly_with_a_message(client
     assert "有 10 条活动数据，超过报告生成的上限 9 条" in response.content.decode()
     settings.REPORT_MAX_ACTIVITIES = 10
     assert client.get(reverse("report_preview", args=["202508175GHG"])).status_code == 200
+
+
+def _issue_with_files(study, *, english: bytes | None):
+    zh = b"%PDF-1.7 signed zh"
+    study.status = StudyStatus.ISSUED
+    study.issue_date = timezone.localdate()
+    study.verification_code = "code-seed"
+    study.issued_sha256 = hashlib.sha256(zh).hexdigest()
+    study.issued_pdf.save("202508175GHG.pdf", ContentFile(zh), save=False)
+    if english is not None:
+        study.issued_alt_language = "en"
+        study.issued_alt_sha256 = hashlib.sha256(english).hexdigest()
+        study.issued_alt_pdf.save("202508175GHG_en.pdf", ContentFile(english), save=False)
+        study.issued_snapshot = {"files": {"zh-hans": study.issued_sha256, "en": study.issued_alt_sha256}}
+    else:
+        study.issued_snapshot = {"files": {"zh-hans": study.issued_sha256},
+                                 "files_absent": {"en": {"untranslated": 3}}}
+    study.save()
+    return zh
+
+
+def test_an_issued_study_serves_its_signed_english_file_too(client, auditor, seed_study, fake_pdf):
+    zh = _issue_with_files(seed_study, english=b"%PDF-1.7 signed en")
+    client.force_login(auditor)
+    response = client.get(pdf_url() + "?lang=en")
+    assert response.content == b"%PDF-1.7 signed en"
+    assert "draft" not in unquote(response["Content-Disposition"])
+    assert client.get(pdf_url() + "?lang=zh-hans").content == zh
+    # its own download URL, named by language
+    response = client.get(reverse("issued_pdf_language", args=["202508175GHG", "en"]))
+    assert response.content == b"%PDF-1.7 signed en" and "202508175GHG_en.pdf" in response["Content-Disposition"]
+    assert client.get(reverse("issued_pdf_language", args=["202508175GHG", "zh-hans"])).content == zh
+    assert client.get(reverse("issued_pdf_language", args=["202508175GHG", "fr"])).status_code == 404
+    assert fake_pdf == []  # nothing rendered: both are the signed files
+
+
+def test_an_issued_study_without_english_gives_an_unsigned_draft_named_so(client, auditor, seed_study, fake_pdf):
+    _issue_with_files(seed_study, english=None)
+    client.force_login(auditor)
+    response = client.get(pdf_url() + "?lang=en")
+    assert response.content.startswith(b"%PDF-1.7 fake")  # rendered as a draft, with the watermark
+    assert fake_pdf == [("202508175GHG", "en", False)]
+    assert "202508175GHG_PCF-report_unsigned-draft_en.pdf" in unquote(response["Content-Disposition"])
+    assert client.get(reverse("issued_pdf_language", args=["202508175GHG", "en"])).status_code == 404

@@ -61,7 +61,7 @@ POST_DATA = {
 # credential there: every persona, logged in or not, gets a 4xx from these.
 PACT = {"pact_auth_token", "pact_footprint_list", "pact_footprint_detail", "pact_events"}
 # Patterns whose object must be an issued study (DEMO-2, of client2's company).
-ISSUED_SCENARIO = {"issued_pdf", "verify_report", "study_pact_json"}
+ISSUED_SCENARIO = {"issued_pdf", "issued_pdf_language", "verify_report", "study_pact_json"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -102,6 +102,9 @@ def scenario(demo_users, auditor, signing, monkeypatch):
     data = b"%PDF-1.7 stand-in"
     demo2.issued_pdf.save("DEMO-2.pdf", ContentFile(data), save=False)
     demo2.issued_sha256 = hashlib.sha256(data).hexdigest()
+    english = b"%PDF-1.7 stand-in, English"
+    demo2.issued_alt_pdf.save("DEMO-2_en.pdf", ContentFile(english), save=False)
+    demo2.issued_alt_language, demo2.issued_alt_sha256 = "en", hashlib.sha256(english).hexdigest()
     demo2.status, demo2.verification_code = S.ISSUED, "code-demo-2"
     demo2.sent_to_client_at = timezone.now()
     demo2.issued_snapshot = {"results": {"products": []}}
@@ -157,6 +160,8 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = study.study_products.first().pk
         elif param == "stage":
             values[param] = "production"
+        elif param == "language":
+            values[param] = "en"
         elif param == "name" and segment == "images":
             values[param] = _study_image(study)
         elif param == "pk" and segment == "evidence":

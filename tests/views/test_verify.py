@@ -98,3 +98,23 @@ def test_the_page_shows_what_was_issued_not_what_the_rows_say_now(client, issued
     data = study.issued_pdf.open("rb").read()
     verdict = _upload(client, reverse("verify_index"), data).content.decode()
     assert "中电华骋科技有限公司" in verdict and "改名后的企业" not in verdict
+
+
+def test_the_english_file_is_verified_on_the_same_page_and_named(client, issued_seed_study):
+    """Both issued files carry the same code: the page lists both hashes, and an uploaded
+    English file is the authentic English file of that report; of another report it is not."""
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    english = issuing.issued_pdf_bytes(study, "en")
+    url = reverse("verify_report", args=[study.verification_code])
+    page = client.get(url).content.decode()
+    assert study.issued_sha256 in page and study.issued_alt_sha256 in page
+    assert 'data-language="en"' in page and 'id="fact-missing-language"' not in page
+    page = _upload(client, url, english).content.decode()
+    assert 'data-authentic="true"' in page and "签发的英文版" in page
+    assert 'id="verdict-hash" data-language="en"' in page and "是签发的原始文件（English，SHA-256 一致）" in page
+    page = _upload(client, reverse("verify_index"), english).content.decode()
+    assert 'data-authentic="true"' in page and study.report_number in page
+    # The English file uploaded on another report's page: not that report's file.
+    Study.objects.filter(report_number="DEMO-2").update(status="issued", verification_code="code-demo-2")
+    page = _upload(client, reverse("verify_report", args=["code-demo-2"]), english).content.decode()
+    assert 'data-authentic="false"' in page and f"该文件是报告 {study.report_number} 的签发文件，不是报告 DEMO-2 的。" in page

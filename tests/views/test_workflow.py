@@ -108,6 +108,20 @@ def test_the_issued_pdf_download_is_the_stored_file_byte_for_byte(client, issued
     assert client.get(reverse("issued_pdf", args=[NUMBER])).status_code == 404
 
 
+def test_the_english_file_is_its_own_download_for_the_same_people(client, issued_seed_study, demo_users):
+    study = Study.objects.get(pk=issued_seed_study.pk)
+    stored = study.issued_alt_pdf.read()
+    url = reverse("issued_pdf_language", args=[NUMBER, "en"])
+    client.force_login(demo_users["client"])
+    response = client.get(url)
+    assert response.content == stored and f"{NUMBER}_en.pdf" in response["Content-Disposition"]
+    page = client.get(reverse("study_workflow", args=[NUMBER])).content.decode()
+    assert 'id="issued-pdf-link"' in page and 'id="issued-pdf-link-en"' in page
+    assert "签名报告（中文）" in page and "签名报告（English）" in page and study.issued_alt_sha256 in page
+    client.force_login(demo_users["client2"])
+    assert client.get(url).status_code == 404
+
+
 def test_the_issued_pdf_of_a_study_not_issued_is_404(client, demo_users):
     client.force_login(demo_users["auditor"])
     assert client.get(reverse("issued_pdf", args=[NUMBER])).status_code == 404

@@ -8,6 +8,7 @@ from footprint.services.demo.seed import (
     issue_demo_study,
     load_demo,
 )
+from footprint.services.workflow.issuing import issued_files
 from footprint.services.workflow.signing import SigningUnavailable
 from footprint.services.workflow.transitions import WorkflowError
 
@@ -36,8 +37,9 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.WARNING(f"{SECOND_REPORT} not issued: {exc}"))
             else:
                 if issued is not None:
+                    languages = " and ".join(f.language for f in issued_files(issued))
                     self.stdout.write(self.style.SUCCESS(
-                        f"{SECOND_REPORT} issued and signed by the demo users "
+                        f"{SECOND_REPORT} issued and signed by the demo users, in {languages} "
                         f"(verification code {issued.verification_code})."
                     ))
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo users (username / password):"))

@@ -2,11 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from footprint.choices import StudyStatus
 from footprint.models import Study
 from footprint.reports.pdf import render_study_pdf
 from footprint.services.report_size import ReportTooLarge
-from footprint.services.workflow.issuing import IssuedFileMissing, issued_pdf_bytes
+from footprint.services.workflow.issuing import IssuedFileMissing, issued_file, issued_pdf_bytes
 
 
 class Command(BaseCommand):
@@ -22,10 +21,10 @@ class Command(BaseCommand):
         study = Study.objects.select_related("company").filter(report_number=report_number).first()
         if study is None:
             raise CommandError(f"no study with report number {report_number}")
-        if study.status == StudyStatus.ISSUED and study.issued_pdf and lang in (None, study.language):
-            # Issued: the signed file is the report; never re-render it.
+        if study.is_frozen and issued_file(study, lang) is not None:
+            # Issued in that language: the signed file is the report; never re-render it.
             try:
-                content = issued_pdf_bytes(study)
+                content = issued_pdf_bytes(study, lang)
             except IssuedFileMissing as exc:
                 raise CommandError(str(exc)) from exc
             kind = "issued (signed)"

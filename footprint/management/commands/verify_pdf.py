@@ -38,6 +38,8 @@ class Command(BaseCommand):
             f"sha256:        {verdict.sha256}",
             f"issued file:   {'yes, byte for byte' if verdict.hash_matches else 'no: no issued report has this hash'}",
         ]
+        if verdict.language:
+            lines.append(f"language:      {verdict.language} ({verdict.language_label})")
         if sig.present:
             lines += [
                 f"PAdES level:   {sig.level}" + LEVEL_NOTES.get(sig.level, ""),
@@ -64,6 +66,8 @@ class Command(BaseCommand):
             ]
             for p in facts.products:
                 lines.append(f"  {p.code}: {F.kg(p.total_kgco2e)} kgCO2e / {p.functional_unit}")
+            for file in facts.files:
+                lines.append(f"issued {file.language + ':':8} {file.sha256}")
         self.stdout.write("\n".join(lines))
         if not verdict.authentic:
             raise CommandError("NOT AUTHENTIC: the file is not an intact issued report.")

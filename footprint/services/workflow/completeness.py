@@ -178,20 +178,27 @@ def translation_missing(study: Study, language: str, *,
                         facts: StudyFacts | None = None) -> Missing | None:
     """The study's own text that a report in `language` would print untranslated, as one
     item (not blocking: names may stay as registered), or None when there is none."""
-    if facts is None:
-        facts = study_facts(study)
-    tr = translator_for(study.translations, language)
-    gaps = translation_gaps(tr, terms=report_terms(facts), texts=passages_as_entered(facts))
-    if not gaps.count:
+    count = translation_gaps_count(study, language, facts=facts)
+    if not count:
         return None
     return Missing(
         "translation",
         ngettext("%(language)s版报告中有 %(n)s 处文字没有译文，将按中文原文印出。",
-                 "%(language)s版报告中有 %(n)s 处文字没有译文，将按中文原文印出。", gaps.count)
-        % {"language": _language_name(language), "n": gaps.count},
+                 "%(language)s版报告中有 %(n)s 处文字没有译文，将按中文原文印出。", count)
+        % {"language": language_name(language), "n": count},
         _("报告译文"), f"translations.{language}", blocking=False,
     )
 
 
-def _language_name(language: str) -> str:
-    return {"en": _("英文")}.get(language, language)
+def translation_gaps_count(study: Study, language: str, *, facts: StudyFacts | None = None) -> int:
+    """How many texts of the study's own a report in `language` would print untranslated
+    (0: its wording in that language is complete)."""
+    if facts is None:
+        facts = study_facts(study)
+    tr = translator_for(study.translations, language)
+    return translation_gaps(tr, terms=report_terms(facts), texts=passages_as_entered(facts)).count
+
+
+def language_name(language: str) -> str:
+    """A report language's name in the active language, for sentences ("英文" / "English")."""
+    return {"en": _("英文"), "zh-hans": _("中文")}.get(language, language)

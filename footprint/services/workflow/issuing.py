@@ -13,6 +13,13 @@ the signed file, verifies it and saves the row. So:
 - a failed transaction removes the file it wrote, and the file is read back and compared
   with its SHA-256 before the row says "issued".
 
+The report is issued in the study's language and, in the same step, in its other language
+when that wording is complete (English for a Chinese study: every passage and short text the
+English report prints has its translation, `completeness.translation_missing`): two files
+signed together, each with its own SHA-256, one verification code and one snapshot that
+records both hashes. When the English wording is incomplete only the study's language is
+issued and the snapshot says why (`files_absent`). Studies issued before keep their one file.
+
 `study_issue` does it all in the calling process (the API, `load_demo`, tests); the web page
 queues it as a job (issue_jobs.py).
 """
@@ -30,6 +37,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ...choices import StudyStatus
 from ...models import (
@@ -39,6 +47,7 @@ from ...models import (
 from ..calculation.study import StudyResult, calculate_study, result_to_dict
 from ..facts.reading import certification_body, study_facts
 from ..jobs import queue_notice
+from ..report_prose.translation import SOURCE_LANGUAGE
 from ..report_size import ReportTooLarge
 from ..results import study_calculation_input
 from .transitions import (
@@ -112,21 +121,41 @@ def evidence_snapshot(study: Study) -> list[dict]:
     return rows
 
 
-def _render_final_report(study: Study, *, issued_by: str):
+def _render_final_report(study: Study, *, issued_by: str, language: str):
     """The issued report's PDF and where its cover reserves the signature (an IssuedRendering),
     from the report layer (settings.REPORT_RENDERER): the report layer is built on the
     services, so they name it by setting, not by import."""
-    return import_string(settings.REPORT_RENDERER)(study, issued_by=issued_by)
+    return import_string(settings.REPORT_RENDERER)(study, issued_by=issued_by, language=language)
+
+
+def other_language(study: Study) -> str:
+    """The report language a study is issued in besides its own: English for a Chinese study,
+    Chinese (the language its text is entered in) for an English one."""
+    return "en" if study.language == SOURCE_LANGUAGE else SOURCE_LANGUAGE
+
+
+def untranslated_count(study: Study, language: str) -> int:
+    """How many texts of the study's own a report in `language` would print untranslated
+    (0: the wording is complete; the source language always is)."""
+    from .completeness import translation_gaps_count
+
+    if language == SOURCE_LANGUAGE:
+        return 0
+    return translation_gaps_count(study, language)
 
 
 @dataclass
 class PreparedIssue:
-    """A signed report not yet recorded: the study as it was read, and what issuing sets."""
+    """A signed report not yet recorded: the study as it was read, and what issuing sets.
+    `alt_signed` is the report signed in the other language (None when its wording is
+    incomplete)."""
 
     study: Study
     signed: bytes
     snapshot: dict
     updated_at: object
+    alt_language: str = ""
+    alt_signed: bytes | None = None
 
 
 class StudyChangedWhileIssuing(Exception):
@@ -152,27 +181,45 @@ def issue_prepare(*, study: Study, user, on_signing=None) -> PreparedIssue:
     if study.gwp_version_id is None:
         # Issued means pinned: the edition it is signed with, whatever comes later.
         study.gwp_version = gwp_version_of(study)
-    with translation.override(study.language):
+    alt_language = other_language(study)
+    untranslated = untranslated_count(study, alt_language)
+    languages = [study.language] + ([alt_language] if not untranslated else [])
+    renderings = {}
+    for language in languages:
         try:
-            rendering = _render_final_report(study, issued_by=user.display_name)
+            with translation.override(language):
+                renderings[language] = _render_final_report(study, issued_by=user.display_name,
+                                                             language=language)
         except ReportTooLarge as exc:
             raise WorkflowError(str(exc)) from exc
-        if on_signing is not None:
-            on_signing()
+    if on_signing is not None:
+        on_signing()
+    signed = {}
+    for language, rendering in renderings.items():
+        with translation.override(language):  # the signature's reason in the file's language
+            reason = _signature_reason(study)
         try:
-            signed = sign_pdf(rendering.pdf, box=rendering.signature_box, signer_name=user.display_name,
-                              reason=_signature_reason(study), location=settings.SIGNING_LOCATION)
+            signed[language] = sign_pdf(rendering.pdf, box=rendering.signature_box,
+                                        signer_name=user.display_name, reason=reason,
+                                        location=settings.SIGNING_LOCATION)
         except SigningUnavailable:
             raise
         except Exception as exc:  # pyHanko, the timestamp server: say so, change nothing
-            logger.exception("signing %s failed", study.report_number)
+            logger.exception("signing %s (%s) failed", study.report_number, language)
             raise WorkflowError(_("签名失败，报告未签发：%(error)s") % {"error": exc}) from exc
+    with translation.override(study.language):
         snapshot = issue_snapshot(study)
     snapshot["issued_at"] = now.isoformat()
     snapshot["issued_by"] = user.display_name
     # The body the report names, as printed (the verification page shows it).
     snapshot["certification_body"] = certification_body(study, study.language)
-    return PreparedIssue(study=study, signed=signed, snapshot=snapshot, updated_at=updated_at)
+    # Every issued file by language, and why a language has none.
+    snapshot["files"] = {language: hashlib.sha256(data).hexdigest() for language, data in signed.items()}
+    if untranslated:
+        snapshot["files_absent"] = {alt_language: {"untranslated": untranslated}}
+    return PreparedIssue(study=study, signed=signed[study.language], snapshot=snapshot,
+                         updated_at=updated_at, alt_language=alt_language,
+                         alt_signed=signed.get(alt_language))
 
 
 def _same_data(locked: Study, prepared: PreparedIssue) -> bool:
@@ -185,18 +232,26 @@ def _same_data(locked: Study, prepared: PreparedIssue) -> bool:
             == (prepared.snapshot["document"], prepared.snapshot["results"], prepared.snapshot.get("evidence")))
 
 
-def _write_verified(study: Study, name: str, data: bytes) -> str:
-    """Store the signed file under `name` (replacing a killed attempt's) and read it back."""
-    storage = study.issued_pdf.storage
-    full_name = study.issued_pdf.field.generate_filename(study, name)
+def _write_verified(study: Study, field: str, name: str, data: bytes, sha256: str) -> str:
+    """Store a signed file in the FileField `field` under `name` (replacing a killed attempt's)
+    and read it back."""
+    file = getattr(study, field)
+    storage = file.storage
+    full_name = file.field.generate_filename(study, name)
     if storage.exists(full_name):
         storage.delete(full_name)
-    study.issued_pdf.save(name, ContentFile(data), save=False)
-    with storage.open(study.issued_pdf.name, "rb") as handle:
-        if hashlib.sha256(handle.read()).hexdigest() != study.issued_sha256:
-            storage.delete(study.issued_pdf.name)
+    file.save(name, ContentFile(data), save=False)
+    with storage.open(file.name, "rb") as handle:
+        if hashlib.sha256(handle.read()).hexdigest() != sha256:
+            storage.delete(file.name)
             raise OSError(_("签发文件写入后校验失败，报告未签发。"))
-    return study.issued_pdf.name
+    return file.name
+
+
+def _alt_file_name(name: str, language: str) -> str:
+    """`202508175GHG.pdf` -> `202508175GHG_en.pdf`."""
+    stem = name[:-4] if name.endswith(".pdf") else name
+    return f"{stem}_{language}.pdf"
 
 
 def issue_commit(prepared: PreparedIssue, *, user, comment: str = "", file_name: str = "") -> Study:
@@ -219,9 +274,15 @@ def issue_commit(prepared: PreparedIssue, *, user, comment: str = "", file_name:
         study.issued_sha256 = hashlib.sha256(prepared.signed).hexdigest()
         study.issued_snapshot = prepared.snapshot
         study.status = S.ISSUED
-        stored_name = _write_verified(study, file_name or f"{study.report_number}.pdf", prepared.signed)
-        # The file is written before the row: if anything below fails, remove it again.
+        name = file_name or f"{study.report_number}.pdf"
+        # The files are written before the row: if anything below fails, remove them again.
+        stored = [_write_verified(study, "issued_pdf", name, prepared.signed, study.issued_sha256)]
         try:
+            if prepared.alt_signed is not None:
+                study.issued_alt_language = prepared.alt_language
+                study.issued_alt_sha256 = hashlib.sha256(prepared.alt_signed).hexdigest()
+                stored.append(_write_verified(study, "issued_alt_pdf", _alt_file_name(name, prepared.alt_language),
+                                              prepared.alt_signed, study.issued_alt_sha256))
             study.full_clean()
             attribute_to(study, user)
             study.save()
@@ -232,7 +293,8 @@ def issue_commit(prepared: PreparedIssue, *, user, comment: str = "", file_name:
 
             study_issued(study)  # PACT footprint ids, Published events to granted clients
         except Exception:
-            study.issued_pdf.storage.delete(stored_name)
+            for stored_name in stored:
+                study.issued_pdf.storage.delete(stored_name)
             raise
         transaction.on_commit(lambda: queue_notice(transition))
         if superseded is not None:
@@ -278,13 +340,71 @@ class IssuedFileMissing(Exception):
     """The stored signed PDF is missing or no longer matches its recorded SHA-256."""
 
 
-def issued_pdf_bytes(study: Study) -> bytes:
-    """The signed PDF exactly as issued; refuses to return a file whose hash changed."""
-    if not study.issued_pdf or not study.issued_sha256:
+@dataclass(frozen=True)
+class IssuedFile:
+    """One signed file of an issued study: its report language and recorded SHA-256."""
+
+    language: str
+    sha256: str
+    primary: bool  # the study's own language (Study.issued_pdf)
+
+    @property
+    def label(self) -> str:
+        """The language by its own name ("中文", "English"), as the download buttons show it."""
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+
+# Each report language by its own name: a reader finds their language whatever the page's.
+LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
+
+
+def issued_files(study: Study) -> list[IssuedFile]:
+    """The signed files of an issued study, its own language first (none before issuing)."""
+    files = []
+    if study.issued_sha256:
+        files.append(IssuedFile(study.language, study.issued_sha256, primary=True))
+    if study.issued_alt_sha256 and study.issued_alt_language:
+        files.append(IssuedFile(study.issued_alt_language, study.issued_alt_sha256, primary=False))
+    return files
+
+
+def issued_file(study: Study, language: str | None) -> IssuedFile | None:
+    """The signed file of `language` (None: the study's own), or None if none was issued."""
+    language = language or study.language
+    return next((f for f in issued_files(study) if f.language == language), None)
+
+
+def missing_language_reason(study: Study) -> tuple[str, str] | None:
+    """For an issued study with one file: the other language and why it has no signed file,
+    in words (None when both were issued, or before issuing)."""
+    from .completeness import language_name
+
+    if not study.issued_sha256 or study.issued_alt_sha256:
+        return None
+    language = other_language(study)
+    absent = ((study.issued_snapshot or {}).get("files_absent") or {}).get(language) or {}
+    names = {"missing": language_name(language), "issued": language_name(study.language)}
+    n = absent.get("untranslated")
+    if n:
+        reason = ngettext(
+            "没有签发%(missing)s版：签发时还有 %(n)s 处文字没有%(missing)s译文，因此只签发了%(issued)s版。",
+            "没有签发%(missing)s版：签发时还有 %(n)s 处文字没有%(missing)s译文，因此只签发了%(issued)s版。", n,
+        ) % {**names, "n": n}
+    else:  # issued before the two languages were signed together
+        reason = _("没有签发%(missing)s版：该报告签发时只签发了%(issued)s版。") % names
+    return language, reason
+
+
+def issued_pdf_bytes(study: Study, language: str | None = None) -> bytes:
+    """A signed PDF exactly as issued (the study's language unless `language` names the other
+    issued one); refuses to return a file whose hash changed."""
+    file = issued_file(study, language)
+    field = None if file is None else (study.issued_pdf if file.primary else study.issued_alt_pdf)
+    if file is None or not field:
         raise IssuedFileMissing(_("报告 %(number)s 没有签发的 PDF。") % {"number": study.report_number})
-    with study.issued_pdf.open("rb") as handle:
+    with field.open("rb") as handle:
         data = handle.read()
-    if hashlib.sha256(data).hexdigest() != study.issued_sha256:
+    if hashlib.sha256(data).hexdigest() != file.sha256:
         raise IssuedFileMissing(
             _("报告 %(number)s 的签发文件与记录的 SHA-256 不符，已拒绝提供。") % {"number": study.report_number}
         )

@@ -66,6 +66,7 @@ def study_revise(*, study: Study, user, comment: str = "") -> Study:
 _RESET_ON_REVISION = {
     "status": S.DRAFT, "sent_to_client_at": None, "issue_date": None, "issued_at": None,
     "verification_code": None, "issued_pdf": "", "issued_sha256": "", "issued_snapshot": None,
+    "issued_alt_language": "", "issued_alt_pdf": "", "issued_alt_sha256": "",
 }
 
 

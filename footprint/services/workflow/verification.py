@@ -11,10 +11,13 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ...choices import FROZEN_STATUSES, StudyStatus
 from ...models import Study
+from .completeness import language_name
+from .issuing import IssuedFile, issued_files, missing_language_reason
 from .signing import SignatureCheck, check_pdf_signature
 
 
@@ -47,6 +50,10 @@ class PublicFacts:
     superseded_by: str
     sha256: str
     certification_body: str
+    # Every signed file by language (the study's own first), and why the other language has
+    # none: (language, reason) or None.
+    files: tuple[IssuedFile, ...] = ()
+    missing_language: tuple[str, str] | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -92,6 +99,8 @@ def public_facts(study: Study) -> PublicFacts:
         sha256=study.issued_sha256,
         certification_body=(snapshot.get("certification_body") or document.get("certification_body")
                             or study.certification_body or settings.CERTIFICATION_BODY_NAME),
+        files=tuple(issued_files(study)),
+        missing_language=missing_language_reason(study),
     )
 
 
@@ -102,6 +111,23 @@ class Verdict:
     matched: Study | None  # the issued study whose stored file has this exact hash
     expected: Study | None = None  # the study the user asked about (verification page)
     signature: SignatureCheck = field(default_factory=lambda: SignatureCheck(present=False))
+
+    @property
+    def language(self) -> str:
+        """The report language of the issued file this one is ("" when it is none)."""
+        if self.matched is None:
+            return ""
+        for file in issued_files(self.matched):
+            if file.sha256 == self.sha256:
+                return file.language
+        return ""
+
+    @property
+    def language_label(self) -> str:
+        """That language by its own name ("中文", "English")."""
+        from .issuing import LANGUAGE_NAMES
+
+        return LANGUAGE_NAMES.get(self.language, self.language)
 
     @property
     def hash_matches(self) -> bool:
@@ -119,8 +145,8 @@ class Verdict:
         if not self.is_pdf:
             return _("这不是 PDF 文件。")
         if self.authentic:
-            return _("真实有效：该文件与签发的报告 %(number)s 完全一致，数字签名完好。") % {
-                "number": self.matched.report_number
+            return _("真实有效：该文件是报告 %(number)s 签发的%(language)s版，与签发记录完全一致，数字签名完好。") % {
+                "number": self.matched.report_number, "language": language_name(self.language),
             }
         if self.hash_matches:
             return _("该文件与签发记录一致，但数字签名未能通过验证。")
@@ -146,7 +172,7 @@ def verify_pdf(data: bytes, *, expected: Study | None = None) -> Verdict:
         return Verdict(sha256=digest, is_pdf=False, matched=None, expected=expected)
     matched = (
         Study.objects.select_related("company")
-        .filter(issued_sha256=digest, status__in=FROZEN_STATUSES)
+        .filter(Q(issued_sha256=digest) | Q(issued_alt_sha256=digest), status__in=FROZEN_STATUSES)
         .first()
     )
     return Verdict(

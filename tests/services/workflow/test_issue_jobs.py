@@ -77,13 +77,14 @@ def test_a_crash_before_the_row_is_saved_leaves_it_approved_and_no_file_then_a_r
     assert study.status == "approved" and not study.issued_sha256 and not study.issued_pdf
     folder = "issued"
     left = default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
-    assert left == []  # the file of the failed attempt was removed
+    assert left == []  # the files of the failed attempt (both languages) were removed
     assert BackgroundJob.objects.get(pk=job.pk).is_active  # still to be done: the retry
 
     issue_jobs.issue_job(job.pk)
     study.refresh_from_db()
     assert study.status == "issued" and _issued_transitions(study) == 1
-    assert default_storage.listdir(folder)[1] == [f"{study.report_number}-job{job.pk}.pdf"]
+    assert sorted(default_storage.listdir(folder)[1]) == [
+        f"{study.report_number}-job{job.pk}.pdf", f"{study.report_number}-job{job.pk}_en.pdf"]
     assert BackgroundJob.objects.get(pk=job.pk).attempts == 2
 
 
