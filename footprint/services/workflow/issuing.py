@@ -201,7 +201,7 @@ def issue_prepare(*, study: Study, user, on_signing=None) -> PreparedIssue:
         try:
             signed[language] = sign_pdf(rendering.pdf, box=rendering.signature_box,
                                         signer_name=user.display_name, reason=reason,
-                                        location=settings.SIGNING_LOCATION)
+                                        location=settings.SIGNING_LOCATION, language=language)
         except SigningUnavailable:
             raise
         except Exception as exc:  # pyHanko, the timestamp server: say so, change nothing

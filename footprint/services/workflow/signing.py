@@ -258,10 +258,14 @@ def stamp_columns(*, width: float, height: float, with_seal: bool) -> tuple[floa
     return side, side + STAMP_GAP
 
 
-def stamp_text(*, signer_name: str, signed_at: dt.datetime) -> str:
+def stamp_text(*, signer_name: str, signed_at: dt.datetime, language: str = "zh-hans") -> str:
+    """The visible stamp's lines; the certification body is named in the report's language."""
     local = timezone.localtime(signed_at)
+    body = settings.CERTIFICATION_BODY_NAME
+    if language == "en" and settings.CERTIFICATION_BODY_NAME_EN:
+        body = settings.CERTIFICATION_BODY_NAME_EN
     lines = [
-        settings.CERTIFICATION_BODY_NAME,
+        body,
         f"签发人 Signed by: {signer_name}",
         f"时间 Date: {local:%Y-%m-%d %H:%M} (UTC{local:%z})",
     ]
@@ -271,7 +275,7 @@ def stamp_text(*, signer_name: str, signed_at: dt.datetime) -> str:
 
 
 def sign_pdf(pdf: bytes, *, box: SignatureBox, signer_name: str, reason: str,
-             location: str = "") -> bytes:
+             location: str = "", language: str = "zh-hans") -> bytes:
     """Certify `pdf` (PAdES, DocMDP no changes) with the configured key; the visible signature
     fills `box` (the place the cover reserves); RFC 3161 timestamp when SIGNING_TIMESTAMP_URL
     is set."""
@@ -302,7 +306,7 @@ def sign_pdf(pdf: bytes, *, box: SignatureBox, signer_name: str, reason: str,
         dss_settings=DSSContentSettings(
             placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False),
     )
-    text = stamp_text(signer_name=signer_name, signed_at=timezone.now())
+    text = stamp_text(signer_name=signer_name, signed_at=timezone.now(), language=language)
     pdf_signer = signers.PdfSigner(
         meta,
         signer,

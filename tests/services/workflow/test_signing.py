@@ -183,7 +183,8 @@ def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo
     transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
     transitions.study_approve(study=seed_study, user=u["lead"])
     study = issuing.study_issue(study=seed_study, user=u["lead"])
-    assert requested == ["http://tsa.example/"]
+    # one timestamp per signed file (the English one too when the study's English is complete)
+    assert requested == ["http://tsa.example/"] * (2 if study.issued_alt_pdf else 1)
     data = study.issued_pdf.read()
     reader = PdfFileReader(io.BytesIO(data))
     embedded = reader.embedded_signatures[0]
@@ -250,3 +251,19 @@ def test_info_and_xmp_metadata_agree_after_signing(issued_bytes):
     assert str(info["/Producer"]) == xmp_field("pdf:Producer")
     assert info.modification_date == dt.datetime.fromisoformat(xmp_field("xmp:ModifyDate"))
     assert xmp_field("pdfaid:part") == "3"
+
+
+def test_the_stamp_names_the_certification_body_in_the_file_s_language(settings):
+    import datetime as dt
+
+    settings.CERTIFICATION_BODY_NAME = "示例认证有限公司"
+    settings.CERTIFICATION_BODY_NAME_EN = "Example Certification Ltd."
+    at = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    zh = signing.stamp_text(signer_name="陈静", signed_at=at, language="zh-hans")
+    en = signing.stamp_text(signer_name="陈静", signed_at=at, language="en")
+    assert zh.splitlines()[0] == "示例认证有限公司"
+    assert en.splitlines()[0] == "Example Certification Ltd."
+    assert "示例认证" not in en
+    # without an English name the English file keeps the Chinese one rather than print nothing
+    settings.CERTIFICATION_BODY_NAME_EN = ""
+    assert signing.stamp_text(signer_name="陈静", signed_at=at, language="en").splitlines()[0] == "示例认证有限公司"
