@@ -54,6 +54,14 @@ SIMPLE = {
         _check(C.ALLOCATION_SUM, name="电力", stage="production", quantity=1234567.5, unit="kWh",
                factor="CN-GRID-2022", shares=[("LV", 0.6), ("HV", 0.5)], sum=1.1),
         "（LV 0.6、HV 0.5）之和为 1.1，超过 1：多出的 0.1 被重复计算", "0.1"),
+    # the evidence checks (services/calculation/verification.py)
+    C.HOTSPOT_NOT_VERIFIED: (
+        _check(C.HOTSPOT_NOT_VERIFIED, 0, name="外购电力", stage="production", share=0.4213,
+               status="sampled"),
+        "“外购电力”（生产）占产品碳足迹的 42.1 %，核实状态为“", "is 42.1 % of the product's footprint"),
+    C.NO_EVIDENCE: (
+        _check(C.NO_EVIDENCE, 0, name="外购电力", stage="production"),
+        "活动数据“外购电力”（生产）没有证据文件。", "The activity \"外购电力\" (Production) has no evidence file."),
 }
 
 
