@@ -47,7 +47,7 @@ from ..selectors import (
 )
 from ..services.data_requests import requesting as R
 from ..services.data_requests.evidence import row_evidence_add
-from ..services.data_requests.invitations import invite_contact
+from ..services.data_requests.invitations import invitation_resend, invite_contact
 from ..services.data_requests.notices import notice_link, notice_text
 from ..services.data_requests.workbook import read_request_workbook, write_request_workbook
 from ..services.evidence import storage as evidence_storage
@@ -341,7 +341,17 @@ def company_contacts_view(request, pk):
     may_invite = can_invite_contact(request.user, company)
     form = InviteContactForm(request.POST or None)
     link = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("resend", "").isdigit():
+        require(may_invite)
+        contact = get_object_or_404(company_contacts(company), pk=int(request.POST["resend"]))
+        form = InviteContactForm()
+        try:
+            link = invitation_resend(user=contact, invited_by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已重新发送邀请给 %(name)s。") % {"name": contact.display_name})
+    elif request.method == "POST":
         require(may_invite)
         if form.is_valid():
             try:

@@ -256,3 +256,20 @@ def test_a_study_under_review_takes_no_answers(people, sent_request, seed_study,
     page = response.content.decode()
     assert "数据已锁定" in page and f'name="row-{office.pk}-quantity"' not in page
     assert DataRequestRow.objects.get(pk=office.pk).status == "pending"
+
+
+def test_an_invitation_is_sent_again_to_a_contact_without_a_password(people, seed_study,
+                                                                     django_capture_on_commit_callbacks):
+    url = reverse("company_contacts", args=[seed_study.company_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        people["auditor"].post(url, {"username": "wang", "email": "wang@example.com"})
+    wang = User.objects.get(username="wang")
+    assert people["client"].post(url, {"resend": wang.pk}).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = people["auditor"].post(url, {"resend": wang.pk})
+    assert response.status_code == 200 and len(mail.outbox) == 2 and "/accounts/reset/" in mail.outbox[-1].body
+    # a contact who set a password is not sent another link
+    wang.set_password("Gr33n-Ledger-2030")
+    wang.save()
+    page = people["auditor"].post(url, {"resend": wang.pk}).content.decode()
+    assert len(mail.outbox) == 2 and "不需要再次邀请" in page

@@ -45,6 +45,22 @@ def invite_contact(*, company: Company, invited_by: User, username: str, email: 
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    return user, _send(user, company, invited_by)
+
+
+def invitation_resend(*, user: User, invited_by: User) -> str:
+    """A new set-password link for a contact who has not set a password yet (the first one
+    expired or got lost); the earlier link stops working once a password is set."""
+    company = user.company
+    if company is None or user.role != Role.COMPANY_CONTACT or not can_invite_contact(invited_by, company):
+        raise PermissionDenied
+    if user.has_usable_password():
+        raise ValidationError(_("%(name)s 已设置密码，不需要再次邀请。") % {"name": user.display_name})
+    return _send(user, company, invited_by)
+
+
+def _send(user: User, company: Company, invited_by: User) -> str:
+    username, email = user.username, user.email
     link = invitation_link(user)
     inviter = invited_by.display_name
     body = "\n".join([
@@ -56,4 +72,4 @@ def invite_contact(*, company: Company, invited_by: User, username: str, email: 
     transaction.on_commit(lambda: send_mail(
         str(_("[碳足迹] 邀请：%(company)s") % {"company": company.name}), body,
         settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
-    return user, link
+    return link
