@@ -21,6 +21,8 @@ ABOVE = {
     "reports": ("views", "api", "forms", "templatetags", "admin", "management"),
     "templatetags": ("views", "api"),
     "api": ("views",),
+    # HTTP responses shared by the pages and the API (footprint/responses.py)
+    "responses": ("views", "api", "forms", "templatetags", "admin", "management"),
 }
 
 # The one import that crosses a layer downwards-only in spirit: services/formatting.py is pure

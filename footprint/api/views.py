@@ -28,6 +28,7 @@ from ..access import (
 )
 from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study, User
+from ..responses import evidence_file_response
 from ..selectors import (
     evidence_visible_to,
     studies_visible_to,
@@ -437,17 +438,5 @@ def evidence_detail(request, report_number, pk):
 @api_view(["GET"])
 def evidence_download(request, report_number, pk):
     """The file as uploaded, always as an attachment (never rendered inline)."""
-    from django.http import Http404, HttpResponse
-    from django.utils.http import content_disposition_header
-
     evidence = _evidence(request, report_number, pk)
-    try:
-        download = evidence_storage.evidence_download(evidence)
-    except (evidence_storage.EvidenceIntegrityError, FileNotFoundError) as exc:
-        raise Http404 from exc
-    response = HttpResponse(download.data, content_type=download.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, download.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence)

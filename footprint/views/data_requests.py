@@ -14,7 +14,6 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +34,7 @@ from ..forms.data_requests import (
     InviteContactForm,
     WorkbookUploadForm,
 )
+from ..responses import evidence_file_response
 from ..selectors import (
     companies_visible_to,
     company_contacts,
@@ -50,7 +50,6 @@ from ..services.data_requests.evidence import row_evidence_add
 from ..services.data_requests.invitations import invitation_resend, invite_contact
 from ..services.data_requests.notices import notice_link, notice_text
 from ..services.data_requests.workbook import read_request_workbook, write_request_workbook
-from ..services.evidence import storage as evidence_storage
 from ..services.freeze import StudyFrozenError, study_is_editable
 from ..services.interchange.document import FormatError
 from ..services.interchange.importing import pending_upload_delete, pending_upload_store
@@ -232,16 +231,7 @@ def data_request_evidence(request, report_number, request_id, pk):
     data_request = get_data_request_for_user(request.user, report_number, request_id)
     evidence = get_object_or_404(data_request_evidence_visible_to(request.user),
                                  pk=pk, request_rows__request=data_request)
-    try:
-        download = evidence_storage.evidence_download(evidence)
-    except (evidence_storage.EvidenceIntegrityError, FileNotFoundError) as exc:
-        raise Http404 from exc
-    response = HttpResponse(download.data, content_type=download.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, download.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence)
 
 
 # ------------------------------------------------------------------------- the workbook

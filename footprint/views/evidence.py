@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,6 +23,7 @@ from ..access import (
     require,
 )
 from ..forms.evidence import EvidenceUploadForm
+from ..responses import evidence_file_response
 from ..selectors import evidence_visible_to, study_activities, study_evidence
 from ..services.evidence import storage
 from ..services.freeze import StudyFrozenError, study_is_editable
@@ -95,16 +95,7 @@ def _evidence(request, report_number, pk):
 @require_GET
 def evidence_download(request, report_number, pk):
     _study, evidence = _evidence(request, report_number, pk)
-    try:
-        download = storage.evidence_download(evidence)
-    except (storage.EvidenceIntegrityError, FileNotFoundError) as exc:
-        raise Http404 from exc
-    response = HttpResponse(download.data, content_type=download.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, download.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file_response(evidence)
 
 
 @login_required
