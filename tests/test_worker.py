@@ -1,5 +1,6 @@
 """A real Celery worker on Redis (127.0.0.1:6379) issues a study; its process is killed with
 SIGKILL mid-issue, the study stays approved, and the redelivered task completes the issue.
+It also imports a study that the API queued (an import of IMPORT_JOB_MIN_ACTIVITIES rows).
 
 The worker is started here (`celery -A tests.worker_app worker`) against this test run's
 database, on a queue of its own; .ci/run starts Redis.
@@ -155,3 +156,43 @@ def test_a_worker_killed_mid_issue_leaves_the_study_approved_and_the_retry_issue
     assert StudyTransition.objects.filter(study=study, to_status="issued").count() == 1
     data = issuing.issued_pdf_bytes(study)
     assert hashlib.sha256(data).hexdigest() == study.issued_sha256
+
+
+def test_an_api_import_queued_for_the_worker_is_imported_by_it(client, seed_study, demo_users, worker, settings):
+    """The API answers 202 without writing anything; the real worker reads the kept document
+    from storage, imports it, and the job URL says done with the study's number."""
+    import json
+
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from footprint.models import ActivityRecord
+    from footprint.services.interchange.exporting import study_to_document
+
+    settings.IMPORT_JOB_MIN_ACTIVITIES = 10  # the seed study's 10 rows are a "large" import
+    doc = study_to_document(seed_study)
+    doc["report_number"] = "WORKER-IMPORT-1"
+    client.force_login(demo_users["auditor"])
+    response = client.post(reverse("api_study_import"), json.dumps(doc), content_type="application/json")
+    assert response.status_code == 202, response.content
+    job = BackgroundJob.objects.get(pk=response.json()["id"])
+    assert job.kind == "import"
+
+    def finished():
+        state = BackgroundJob.objects.get(pk=job.pk)
+        return state if not state.is_active else None
+
+    try:
+        done = _wait(finished, 90, "the import job", worker)
+    except AssertionError:
+        worker.kill()
+        raise AssertionError(worker.communicate()[0][-3000:]) from None
+    assert done.status == JobStatus.DONE, done.reason
+    assert done.attempts == 1 and done.result == "WORKER-IMPORT-1"
+    study = Study.objects.get(report_number="WORKER-IMPORT-1")
+    assert done.study_id == study.pk
+    assert ActivityRecord.objects.filter(stage__study_product__study=study).count() == 10
+    assert list(study.auditors.all()) == [demo_users["auditor"]]
+    assert not default_storage.exists(job.payload["path"])  # the worker removed the kept document
+    polled = client.get(response["Location"]).json()
+    assert polled["status"] == "done" and polled["study"] == "WORKER-IMPORT-1"

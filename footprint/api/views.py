@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -41,11 +42,17 @@ from ..services.entry.activities import RATING_FIELDS, activity_verification_rec
 from ..services.evidence import storage as evidence_storage
 from ..services.facts.reading import study_facts
 from ..services.freeze import StudyFrozenError, ensure_study_editable
-from ..services.interchange import openlca
+from ..services.interchange import import_jobs, openlca
 from ..services.interchange.document import FormatError
 from ..services.interchange.exporting import study_to_document
 from ..services.interchange.import_assignment import import_document_with_people
-from ..services.interchange.importing import ImportRejected, StudyExists, import_study
+from ..services.interchange.importing import (
+    ImportRejected,
+    StudyExists,
+    import_study,
+    pending_upload_delete,
+    pending_upload_store,
+)
 from ..services.interchange.reading import read_json
 from ..services.jobs import JobNotQueued
 from ..services.results import study_calculation_input
@@ -215,10 +222,14 @@ def study_comments_view(request, report_number):
         OpenApiParameter("auditor", str, many=True, description="username of an auditor (repeatable)"),
         OpenApiParameter("certification_body", str, description="the certification body (default: the file's)"),
     ],
-    responses={201: StudyListSerializer},
+    responses={201: StudyListSerializer, 202: JobSerializer},
     description="Import a pcf-study/1 document (the request body). Certification-body staff only. "
                 "The optional people are named as in the web import preview; without a lead "
-                "verifier the study cannot be sent for review.",
+                "verifier the study cannot be sent for review. A document of "
+                "IMPORT_JOB_MIN_ACTIVITIES activity records or more is imported by a background "
+                "job: the answer is 202 with the job and its URL (`Location`, `job_url`) to poll "
+                "until its status is `done` (its `study` and `result` name the study) or `failed` "
+                "(its `reason` says why); 503 when the queue is down. Smaller ones answer 201.",
 )
 @api_view(["POST"])
 def study_import(request):
@@ -247,6 +258,10 @@ def study_import(request):
     people, unknown = _import_people(request.query_params)
     if unknown:
         return Response(unknown, status=status.HTTP_400_BAD_REQUEST)
+    count = import_jobs.document_activity_count(document)
+    if import_jobs.runs_as_job(count):
+        return _queue_import(request, body=request.body, replace=replace, people=people,
+                             existing=existing, activity_count=count)
     try:
         if people:
             study = import_document_with_people(document, replace=replace, user=request.user, **people)
@@ -259,6 +274,31 @@ def study_import(request):
     except ImportRejected as exc:
         return Response({"problems": [str(p) for p in exc.problems]}, status=status.HTTP_400_BAD_REQUEST)
     return Response(StudyListSerializer(study).data, status=status.HTTP_201_CREATED)
+
+
+# Outside the request's transaction: a queued import's job is committed before it is queued;
+# the synchronous import opens its own (import_study is atomic).
+study_import = transaction.non_atomic_requests(study_import)
+
+
+def _queue_import(request, *, body: bytes, replace: bool, people: dict, existing,
+                  activity_count: int) -> Response:
+    """A large document: kept in storage and imported by a job (as a large web import)."""
+    if existing is not None and not replace:  # known now: no job to fail later
+        return Response({"detail": _("报告 %(number)s 已存在；如要用文件内容替换它，请使用 replace=true。")
+                         % {"number": existing.report_number}}, status=status.HTTP_409_CONFLICT)
+    path = pending_upload_store(name="api.json", content=body)
+    try:
+        job = import_jobs.import_request(
+            path=path, name="api.json", replace=replace, user=request.user,
+            auditors=people.get("auditors", []), lead_verifier=people.get("lead_verifier"),
+            certification_body=people.get("certification_body", ""), activity_count=activity_count,
+            existing=existing, language=get_language(), with_people=bool(people))
+    except JobNotQueued as exc:
+        pending_upload_delete(path=path)
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    job.refresh_from_db()
+    return _job_response(request, job, status.HTTP_202_ACCEPTED)
 
 
 def _import_people(params) -> tuple[dict, dict]:

@@ -54,7 +54,9 @@ def present_verification(study_input: StudyInput, result: StudyResult) -> list[d
             "criteria": [{"label": labels[name], "score": _score(value)} for name, value in q.criteria],
             "rated_share": F.percent_text(q.rated_share),
             "primary_share": F.percent_text(q.primary_share) if q.primary_share is not None else F.DASH,
-            "hotspots": [{"name": h.name, "stage": stage_label(h.stage), "share": F.percent_text(h.share),
+            "hotspots": [{"name": h.name, "stage": stage_label(h.stage),
+                          "share": (F.share_text(h.share_pct) if h.share_pct is not None
+                                    else F.percent_text(h.share)),
                           "status": str(VerificationStatus(h.status).label), "record_id": h.record_id}
                          for h in v.unverified_hotspots],
             "without_evidence": [{"name": h.name, "stage": stage_label(h.stage), "record_id": h.record_id}

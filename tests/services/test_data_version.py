@@ -290,3 +290,19 @@ def test_user_login_fields_do_not_move(seed_study, demo_users):
     user.set_password("another-pass")
     user.save(update_fields=["password"])
     assert _moved(before) == set()
+
+
+def test_a_stage_page_that_changes_the_exclusion_reason_saves_it_and_moves_the_version(as_user):
+    """The boundary fields are compared with the stored row: the bound form has already put the
+    posted values on the instance, so comparing with it would save nothing."""
+    from tests.views.test_activities import _post_data
+
+    stage = ActivityRecord.objects.filter(stage__study_product__study__report_number=SEED).first().stage
+    before = _keys()
+    url = reverse("study_product_stages", args=[SEED, stage.study_product.product.code]) + f"?stage={stage.stage}"
+    data = _post_data(stage)
+    data["stage-exclusion_reason"] = "部分过程由供应商完成，不在本次研究范围内。"
+    assert as_user("auditor").post(url, data).status_code == 302
+    stage.refresh_from_db()
+    assert stage.exclusion_reason == "部分过程由供应商完成，不在本次研究范围内。"
+    assert _moved(before) == {SEED}

@@ -52,9 +52,10 @@ class StatusShare:
 class Hotspot:
     name: str
     stage: str
-    share: float            # of the product's total, by magnitude
+    share: float            # of the product's total, by magnitude (the threshold's measure)
     status: str
     record_id: int | None = None
+    share_pct: Decimal | None = None  # the activity's display share, as every table prints it
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,28 +77,27 @@ class ProductVerification:
     quality: DataQuality
 
 
+def _counted_results(result: ProductResult) -> list:
+    """The activity results inside the boundary that computed."""
+    in_boundary = {s.stage for s in result.stages if s.in_boundary}
+    return [a for a in result.activities if a.ok and a.stage in in_boundary]
+
+
 def _counted(product: ProductInput, result: ProductResult) -> list[tuple[ActivityInput, float, int | None]]:
     """(input, |kgCO₂e|, record id) of the activities inside the boundary that computed."""
-    in_boundary = {s.stage for s in result.stages if s.in_boundary}
-    rows = []
-    for a in result.activities:
-        if not a.ok or a.stage not in in_boundary:
-            continue
-        rows.append((product.activities[a.index], abs(a.kgco2e), a.record_id))
-    return rows
+    return [(product.activities[a.index], abs(a.kgco2e), a.record_id) for a in _counted_results(result)]
 
 
 def unverified_hotspots(result: ProductResult, statuses) -> tuple[Hotspot, ...]:
     """The activities of at least HOTSPOT_SHARE of the product's total (by magnitude, inside
     the boundary) whose status (`statuses`: record id → status) is not "verified", largest
     first: a warning before approval."""
-    in_boundary = {s.stage for s in result.stages if s.in_boundary}
-    rows = [a for a in result.activities if a.ok and a.stage in in_boundary]
+    rows = _counted_results(result)
     total = math.fsum(abs(a.kgco2e) for a in rows)
     if not total:
         return ()
     spots = [Hotspot(a.name, a.stage, abs(a.kgco2e) / total, statuses.get(a.record_id, NOT_VERIFIED),
-                     a.record_id)
+                     a.record_id, a.share_pct)
              for a in rows if abs(a.kgco2e) / total >= HOTSPOT_SHARE
              and statuses.get(a.record_id, NOT_VERIFIED) != VERIFIED]
     return tuple(sorted(spots, key=lambda h: -h.share))
@@ -117,9 +117,10 @@ def product_verification(product: ProductInput, result: ProductResult) -> Produc
     shares = tuple(StatusShare(s, counts[s], kgs[s], count_pct[i], kg_pct[i])
                    for i, s in enumerate(STATUSES))
     hotspots, bare = [], []
-    for activity, kg, record_id in rows:
+    for (activity, kg, record_id), shown in zip(rows, _counted_results(result), strict=True):
         share = kg / total if total else 0.0
-        spot = Hotspot(activity.name, activity.stage, share, activity.verification, record_id)
+        spot = Hotspot(activity.name, activity.stage, share, activity.verification, record_id,
+                       shown.share_pct)
         if total and share >= HOTSPOT_SHARE and activity.verification != VERIFIED:
             hotspots.append(spot)
         if not activity.has_evidence:
@@ -166,7 +167,8 @@ def verification_checks(result: ProductResult, statuses, with_evidence=frozenset
     the record ids that have one; None skips that list)."""
     index_of = {a.record_id: a.index for a in result.activities}
     out = [C.Check(C.WARNING, C.HOTSPOT_NOT_VERIFIED, index_of.get(h.record_id),
-                   MappingProxyType({"name": h.name, "stage": h.stage, "share": h.share, "status": h.status}),
+                   MappingProxyType({"name": h.name, "stage": h.stage, "share": _printed_share(h),
+                                     "status": h.status}),
                    stage=h.stage)
            for h in unverified_hotspots(result, statuses)]
     if with_evidence is not None:
@@ -175,3 +177,8 @@ def verification_checks(result: ProductResult, statuses, with_evidence=frozenset
                         stage=a.stage)
                 for a in result.activities if a.ok and a.stage in in_boundary and a.record_id not in with_evidence]
     return tuple(out)
+
+
+def _printed_share(h: Hotspot) -> float:
+    """The share a message prints: the display share (what the tables print), as a fraction."""
+    return float(h.share_pct) / 100 if h.share_pct is not None else h.share

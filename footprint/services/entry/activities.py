@@ -69,12 +69,14 @@ def stage_activities_save(
             raise ValidationError(_("活动数据不属于该阶段。"))
 
     if boundary is not None:
-        changed_boundary = False
-        for name in STAGE_BOUNDARY_FIELDS:
-            if name in boundary and getattr(stage, name) != (boundary[name] or "").strip():
-                setattr(stage, name, (boundary[name] or "").strip())
-                changed_boundary = True
-        if changed_boundary:  # a page posted back unchanged changes nothing (nor the data version)
+        values = {name: (boundary[name] or "").strip() for name in STAGE_BOUNDARY_FIELDS if name in boundary}
+        # Compared with the stored row, not the instance: a bound ModelForm has already put the
+        # posted values on it. A page posted back unchanged changes nothing (nor the data version).
+        stored = (LifecycleStage.objects.filter(pk=stage.pk).values(*values).first()
+                  if stage.pk is not None else None)
+        for name, value in values.items():
+            setattr(stage, name, value)
+        if stored is None or any(stored[name] != value for name, value in values.items()):
             stage.full_clean()
             stage.save()
 
