@@ -13,6 +13,7 @@ from .models import (
     Comment,
     Company,
     EmissionFactor,
+    EvidenceFile,
     GwpSetVersion,
     GwpValue,
     LifecycleStage,
@@ -25,6 +26,7 @@ from .models import (
     VerificationTeamMember,
 )
 from .services.entry.team import user_delete_refusal
+from .services.evidence.storage import evidence_delete, evidence_deletion_refusal
 from .services.formatting import value_decimals
 from .services.freeze import (
     StudyFrozenError,
@@ -344,6 +346,40 @@ class ActivityRecordAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
 
     def _study_of(self, obj):
         return obj.stage.study_product.study
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(FrozenStudyAdminMixin, SimpleHistoryAdmin):
+    """Read-only: files come in through the upload service only (its content checks, size
+    limits and hash: services/evidence/storage.py). An administrator may delete one of a study
+    that can still change, and not a file a figure is verified against."""
+
+    list_display = ("original_name", "study", "activity", "kind", "size", "sha256", "uploaded_by", "uploaded_at")
+    list_filter = ("kind",)
+    search_fields = ("original_name", "sha256", "study__report_number")
+    list_select_related = ("study", "activity", "uploaded_by")
+
+    def _study_of(self, obj):
+        return obj.study
+
+    def _refusal(self, obj) -> str:
+        return super()._refusal(obj) or (evidence_deletion_refusal(obj) if obj is not None else "")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        self._guard(obj)
+        evidence_delete(evidence=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._guard(obj)
+        for obj in queryset:
+            evidence_delete(evidence=obj)
 
 
 @admin.register(VerificationTeamMember)

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 @pytest.mark.parametrize("model", [m for m in admin.site._registry if m._meta.app_label == "footprint"],
                          ids=lambda m: m.__name__)
-def test_admin_pages_render(demo, client, model):
+def test_admin_pages_render(demo, client, model, settings, tmp_path):
     from footprint.models import User
 
+    settings.MEDIA_ROOT = str(tmp_path)
     client.force_login(User.objects.get(username="admin"))
     opts = model._meta
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
@@ -24,6 +25,7 @@ def test_admin_pages_render(demo, client, model):
 def _one_of(model):
     from footprint.models import (
         Comment,
+        EvidenceFile,
         PactClient,
         PactFootprint,
         PactOutboundEvent,
@@ -44,6 +46,11 @@ def _one_of(model):
     if model is PactOutboundEvent:
         return PactOutboundEvent.objects.create(client=PactClient.objects.get(client_id="pact-demo"),
                                                 event={"type": "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"})
+    if model is EvidenceFile:
+        from django.core.files.base import ContentFile
+
+        return EvidenceFile.objects.create(study=study, original_name="电费单.pdf", kind="pdf", size=5,
+                                           sha256="0" * 64, file=ContentFile(b"%PDF-", name="bill.pdf"))
     raise AssertionError(f"the demo has no {model.__name__}: add one here")
 
 

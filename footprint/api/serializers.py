@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ..choices import VerificationStatus
 from ..models import BackgroundJob, Comment, EvidenceFile, Study, StudyTransition
 
 
@@ -150,3 +151,22 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     activity = serializers.IntegerField(required=False, allow_null=True)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+# ------------------------------------------------------------------ verification of a figure (issue 15)
+class ActivityVerificationSerializer(serializers.Serializer):
+    """An activity record's verification status, the evidence file it was verified against and
+    its data-quality ratings (pedigree 1 best … 5 worst; null clears one). PATCH sends only
+    what changes; the rules are the stage editor's (docs/evidence.md)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    stage = serializers.CharField(source="stage.stage", read_only=True)
+    product = serializers.CharField(source="stage.study_product.product.code", read_only=True)
+    verification = serializers.ChoiceField(choices=VerificationStatus.choices, required=False)
+    verified_evidence = serializers.IntegerField(source="verified_evidence_id", required=False, allow_null=True)
+    dq_reliability = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    dq_completeness = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    dq_temporal = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    dq_geographical = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)
+    dq_technological = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True)

@@ -20,6 +20,8 @@ urlpatterns = [
          name="api_data_request_detail"),
     path("studies/<str:report_number>/requests/<int:request_id>/submit/", views.data_request_submit,
          name="api_data_request_submit"),
+    path("studies/<str:report_number>/activities/<int:pk>/verification/", views.activity_verification,
+         name="api_activity_verification"),
     path("studies/<str:report_number>/evidence/", views.evidence_list, name="api_evidence_list"),
     path("studies/<str:report_number>/evidence/<int:pk>/", views.evidence_detail, name="api_evidence_detail"),
     path("studies/<str:report_number>/evidence/<int:pk>/download/", views.evidence_download,

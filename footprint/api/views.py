@@ -22,6 +22,7 @@ from ..access import (
     can_delete_evidence,
     can_edit_study_data,
     can_import,
+    can_record_verification,
     get_job_for_user,
     get_study_for_user,
     require,
@@ -38,6 +39,7 @@ from ..selectors import (
 )
 from ..services.calculation.study import calculate_study, result_to_dict
 from ..services.calculation.uncertainty import result_to_dict as uncertainty_to_dict
+from ..services.entry.activities import RATING_FIELDS, activity_verification_record
 from ..services.evidence import storage as evidence_storage
 from ..services.facts.reading import study_facts
 from ..services.freeze import StudyFrozenError, ensure_study_editable
@@ -61,6 +63,7 @@ from ..services.workflow import dispatch, issue_jobs, transitions
 from ..services.workflow.signing import SigningUnavailable
 from .renderers import ZipRenderer
 from .serializers import (
+    ActivityVerificationSerializer,
     CommentSerializer,
     DataRequestRowSerializer,
     DataRequestSerializer,
@@ -410,6 +413,44 @@ def evidence_list(request, report_number):
     except ValidationError as exc:
         return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
     return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(methods=["PATCH"], request=ActivityVerificationSerializer,
+               responses={200: ActivityVerificationSerializer})
+@extend_schema(methods=["GET"], responses=ActivityVerificationSerializer)
+@api_view(["GET", "PATCH"])
+def activity_verification(request, report_number, pk):
+    """How one figure was checked: its verification status, the evidence file it was verified
+    against (an id from `evidence/`, required for "verified") and its five data-quality
+    ratings. PATCH: the study's auditors, in draft (docs/evidence.md)."""
+    study = get_study_for_user(request.user, report_number)
+    activity = get_object_or_404(
+        ActivityRecord.objects.select_related("stage__study_product__product", "verified_evidence"),
+        pk=pk, stage__study_product__study=study)
+    if request.method == "GET":
+        return Response(ActivityVerificationSerializer(activity).data)
+    require(can_record_verification(request.user, study))
+    serializer = ActivityVerificationSerializer(data=request.data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    changes = {"verification": data.get("verification"),
+               "ratings": {name: data[name] for name in RATING_FIELDS if name in data}}
+    if "verified_evidence_id" in data:
+        evidence_id = data["verified_evidence_id"]
+        evidence = None
+        if evidence_id is not None:
+            evidence = study.evidence_files.filter(pk=evidence_id).first()
+            if evidence is None:
+                return Response({"verified_evidence": [_("所选证据文件不属于本报告。")]},
+                                status=status.HTTP_400_BAD_REQUEST)
+        changes["verified_evidence"] = evidence
+    try:
+        activity = activity_verification_record(activity=activity, **changes)
+    except StudyFrozenError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    except ValidationError as exc:
+        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+    return Response(ActivityVerificationSerializer(activity).data)
 
 
 def _evidence(request, report_number, pk):

@@ -2,8 +2,9 @@
 two figures; the company's contact fills one in the browser and the other in the downloaded
 workbook and attaches the PDF bill; the auditor rejects one value, the contact corrects it,
 the auditor accepts (checked against the bill); the results change by the hand-computed
-amount, the report lists the bill and counts the verified figure in its data-quality section,
-and the other company's contact reaches nothing."""
+amount; the auditor rates the two accepted rows' data quality in the stage editor; the report
+lists the bill, counts the verified figure and prints the product's data quality rating and
+primary data share in its data-quality section, and the other company's contact reaches nothing."""
 
 import io
 import os
@@ -172,6 +173,22 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/evidence/")
     assert "电费单-2024.pdf" in auditor.content()
 
+    # the stage editor says who supplied the figure; the auditor rates the two accepted rows
+    # (pedigree 1 best … 5 worst: reliability, completeness, temporal, geographical, technological)
+    auditor.goto(f"{live_server.url}/studies/{NUMBER}/products/HV/?stage=production")
+    assert "肖飞" in auditor.locator("[data-supplied-by]").first.inner_text()
+    for name, ratings in (("办公用电", (1, 2, 1, 2, 1)), ("生产用电", (2, 2, 3, 2, 2))):
+        row = auditor.locator("tbody.activity-row", has=auditor.locator(f"input[name$='-name'][value='{name}']"))
+        if not row.locator("select[name$='-dq_reliability']").is_visible():
+            row.locator("[data-toggle-extra]").click()
+        for criterion, score in zip(("reliability", "completeness", "temporal", "geographical", "technological"),
+                                    ratings, strict=True):
+            row.locator(f"select[name$='-dq_{criterion}']").select_option(str(score))
+    auditor.click("#save-stage")
+    auditor.wait_for_selector("#saved-note")
+    evidence.activity.refresh_from_db()
+    assert evidence.activity.dq_temporal == 1 and evidence.activity.verification == "verified"
+
     # the report lists the bill in its evidence annex (name, type, SHA-256, the activity) and
     # counts the figure in its data-quality section: 11 activities now, one verified
     auditor.goto(f"{live_server.url}/studies/{NUMBER}/report/")
@@ -184,6 +201,13 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     verified = hv_shares.locator("tr", has_text="已对照证据核实").locator("td").nth(1).inner_text()
     assert verified.strip() == "1"
 
-    # the stage editor says who supplied the figure
-    auditor.goto(f"{live_server.url}/studies/{NUMBER}/products/HV/?stage=production")
-    assert "肖飞" in auditor.locator("[data-supplied-by]").first.inner_text()
+    # and its data-quality section rates the product from the two rows the auditor rated:
+    # weights 1000 : 300 kWh (same factor), so reliability (1·1000 + 2·300) / 1300 = 1.23,
+    # completeness 2, temporal (1·1000 + 3·300) / 1300 = 1.46, geographical 2, technological
+    # 1.23; DQR = 7.92 / 5 = 1.58. Primary data: all but the end-of-life electricity (secondary,
+    # 3644.828 kWh × 0.5366 / 84 = 23.284 kg per unit) of the product's 226.496 + 1006 × 0.5366 / 84
+    # = 232.922 kg → 90.0 %; verified by kgCO₂e 1000 × 0.5366 / 84 = 6.388 kg → 2.7 %, by count 1 of 6.
+    statement = auditor.locator("p", has_text="数据质量评级").filter(has_text="高压成套开关设备").inner_text()
+    assert "为 1.6（可靠性 1.2、完整性 2.0、时间相关性 1.5、地理相关性 2.0、技术相关性 1.2）" in statement
+    assert "初级数据占排放量的 90.0\xa0%" in statement
+    assert "2.7\xa0% 的数据已对照证据核实（按活动数 16.7\xa0%）" in statement

@@ -102,3 +102,39 @@ def _validate(record: ActivityRecord) -> None:
     problem = activity_unit_problem(record.unit, record.factor)
     if problem:
         raise ValidationError({"unit": problem})
+
+
+RATING_FIELDS = ("dq_reliability", "dq_completeness", "dq_temporal", "dq_geographical", "dq_technological")
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def activity_verification_record(*, activity: ActivityRecord, verification: str | None = None,
+                                 verified_evidence=_UNCHANGED, ratings: dict | None = None) -> ActivityRecord:
+    """Record how the auditor checked one figure (its verification status and the evidence
+    file it was verified against) and its data-quality ratings (pedigree 1–5, None clears).
+    The stage editor's rules: "verified" names a file of the same study; any other status
+    names none (a file given with it is dropped)."""
+    from ...choices import VerificationStatus
+    from ...models import Study
+
+    study = Study.objects.select_for_update().get(pk=activity.stage.study_product.study_id)
+    ensure_study_editable(study)
+    if verification is not None:
+        activity.verification = verification
+    if verified_evidence is not _UNCHANGED:
+        activity.verified_evidence = verified_evidence
+    if activity.verification != VerificationStatus.VERIFIED:
+        activity.verified_evidence = None
+    elif activity.verified_evidence is None:
+        raise ValidationError({"verified_evidence": [_("“已对照证据核实”需要选择核实依据的证据文件。")]})
+    elif activity.verified_evidence.study_id != study.pk:
+        raise ValidationError({"verified_evidence": [_("所选证据文件不属于本报告。")]})
+    for name, value in (ratings or {}).items():
+        if name not in RATING_FIELDS:
+            raise ValueError(name)
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save()
+    study.save(update_fields=["updated_at"])
+    return activity
