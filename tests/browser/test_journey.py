@@ -55,9 +55,14 @@ def _no_dead_end(page, action):
     return button
 
 
+ISSUE_TIMEOUT_MS = 120_000
+
+
 def _act(page, action):
     """Click the action's button where the user is (study page or workflow page)."""
-    _no_dead_end(page, action).click()
+    # Issuing renders and signs the report in each language whose wording is complete (tasks
+    # run eagerly in tests): on a loaded 2-core CI machine that outlasts the default 20 s.
+    _no_dead_end(page, action).click(timeout=ISSUE_TIMEOUT_MS if action == "issue" else None)
     page.wait_for_load_state()
     # wherever an action lands, the study's tabs and a linked breadcrumb lead back
     assert page.locator(f".breadcrumb a[href$='/studies/{NEW}/']").count() == 1

@@ -48,7 +48,8 @@ def _act(page, live_server, action, comment=""):
     form = page.locator(f"form.workflow-action[data-action='{action}']")
     if comment:
         form.locator("input[name=comment]").fill(comment)
-    form.locator("button").click()
+    # issuing renders and signs each complete language in the request (eager tasks in tests)
+    form.locator("button").click(timeout=120_000 if action == "issue" else None)
     page.wait_for_load_state()
     return page.locator("#study-status").get_attribute("data-status")
 

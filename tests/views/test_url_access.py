@@ -116,8 +116,9 @@ def scenario(demo_users, auditor, signing, monkeypatch):
     }
 
 
-def _admin_object(name: str):
-    """admin:footprint_activityrecord_change → an ActivityRecord."""
+def _admin_object(name: str, study=None):
+    """admin:footprint_activityrecord_change → an ActivityRecord (an evidence file of `study`,
+    made on first use, when the demo has none)."""
     from django.apps import apps
 
     try:
@@ -126,9 +127,13 @@ def _admin_object(name: str):
             app_label = "footprint"  # the custom user model keeps auth's URL names
         model_name = rest.rsplit("_", 1)[0]
         model_name = model_name.removesuffix("_simple")
-        return apps.get_model(app_label, model_name)._default_manager.first()
+        model = apps.get_model(app_label, model_name)
     except (LookupError, ValueError):
         return None
+    obj = model._default_manager.first()
+    if obj is None and model_name == "evidencefile" and study is not None:
+        obj = _evidence(study)
+    return obj
 
 
 def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
@@ -186,17 +191,17 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
         elif name.startswith("admin:") and param == "app_label":
             values[param] = "footprint"
         elif name.startswith("admin:") and param in ("object_id", "id"):
-            obj = _admin_object(name)
+            obj = _admin_object(name, study)
             values[param] = str(obj.pk if obj is not None else study.pk)
         elif name.startswith("admin:") and param == "content_type_id":
             values[param] = ContentType.objects.get_for_model(Study).pk
         elif name.endswith("_simple_history") and param in ("_0", "_1"):
             # django-simple-history's re_path: (object_id, history_id), positional
-            obj = _admin_object(name)
+            obj = _admin_object(name, study)
             record = obj.history.first()  # reference data made by a migration has none
             values[param] = obj.pk if param == "_0" else (record.history_id if record else 1)
         elif name.startswith("admin:") and param == "version_id":
-            obj = _admin_object(name)
+            obj = _admin_object(name, study)
             record = obj.history.first() if obj is not None and hasattr(obj, "history") else None
             values[param] = record.history_id if record else 1
         else:
