@@ -7,30 +7,13 @@ lists the bill, counts the verified figure and prints the product's data quality
 primary data share in its data-quality section, and the other company's contact reaches nothing."""
 
 import io
-import os
 
 import pytest
 from openpyxl import load_workbook
 
-CHROMIUM = "/usr/bin/chromium"
 NUMBER = "202508175GHG"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run",
-        ])
-        yield instance
-        instance.close()
+# chromium comes from tests/browser/conftest.py's `browser` (skipped where it is not installed)
+pytestmark = pytest.mark.browser
 
 
 def _login(browser, live_server, username):

@@ -4,32 +4,15 @@ comment and submits it, the lead verifier approves and issues, the contact downl
 signed PDF — and the contact of the other company can reach none of it."""
 
 import hashlib
-import os
 from pathlib import Path
 
 import pytest
 
 from footprint.models import Study
 
-CHROMIUM = "/usr/bin/chromium"
 NUMBER = "202508175GHG"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run",
-        ])
-        yield instance
-        instance.close()
+# chromium comes from tests/browser/conftest.py's `browser` (skipped where it is not installed)
+pytestmark = pytest.mark.browser
 
 
 def _login(browser, live_server, username):
