@@ -4,8 +4,6 @@ services/reference/library_import.py's; this only keeps the upload between the t
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,13 +17,13 @@ from django.views.decorators.http import require_POST
 from ..access import can_import_factors, can_manage_factors, require
 from ..forms.factors import FactorLibraryImportForm
 from ..services.interchange.document import FormatError
-from ..services.interchange.importing import pending_upload_delete, pending_upload_store
 from ..services.reference.library_import import (
     LibraryRejected,
     import_library,
     library_export,
     preview_library,
 )
+from . import pending_uploads
 
 SESSION_KEY = "pending_factor_libraries"
 MAX_PENDING = 3
@@ -119,20 +117,9 @@ def _declared_length(request) -> int:
 
 
 def _remember(request, name: str, content: bytes) -> str:
-    """Keep the uploaded file until it is confirmed (a browser cannot post a file twice)."""
-    token = uuid.uuid4().hex
-    path = pending_upload_store(name=name, content=content)
-    pending = dict(request.session.get(SESSION_KEY, {}))
-    pending[token] = {"path": path, "name": name}
-    while len(pending) > MAX_PENDING:
-        pending_upload_delete(path=pending.pop(next(iter(pending)))["path"])
-    request.session[SESSION_KEY] = pending
-    return token
+    return pending_uploads.remember(request, session_key=SESSION_KEY, limit=MAX_PENDING,
+                                    name=name, content=content)
 
 
 def _forget(request, token: str) -> None:
-    pending = dict(request.session.get(SESSION_KEY, {}))
-    entry = pending.pop(token, None)
-    if entry:
-        pending_upload_delete(path=entry["path"])
-    request.session[SESSION_KEY] = pending
+    pending_uploads.forget(request, session_key=SESSION_KEY, token=token)

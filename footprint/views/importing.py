@@ -4,7 +4,6 @@ then import it whole on confirmation, or nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import Counter
 
 from django.conf import settings
@@ -34,11 +33,10 @@ from ..services.interchange.import_dry_run import import_dry_run
 from ..services.interchange.importing import (
     ImportRejected,
     StudyExists,
-    pending_upload_delete,
-    pending_upload_store,
     preview_file,
 )
 from ..services.jobs import JobNotQueued
+from . import pending_uploads
 
 SESSION_KEY = "pending_imports"
 MAX_PENDING = 5
@@ -271,21 +269,9 @@ def _label(choices, code) -> str:
 
 
 def _remember(request, name: str, content: bytes) -> str:
-    """Keep the uploaded file until it is confirmed (files cannot be re-posted by a browser)."""
-    token = uuid.uuid4().hex
-    path = pending_upload_store(name=name, content=content)
-    pending = dict(request.session.get(SESSION_KEY, {}))
-    pending[token] = {"path": path, "name": name}
-    while len(pending) > MAX_PENDING:
-        oldest = next(iter(pending))
-        pending_upload_delete(path=pending.pop(oldest)["path"])
-    request.session[SESSION_KEY] = pending
-    return token
+    return pending_uploads.remember(request, session_key=SESSION_KEY, limit=MAX_PENDING,
+                                    name=name, content=content)
 
 
 def _forget(request, token: str) -> None:
-    pending = dict(request.session.get(SESSION_KEY, {}))
-    entry = pending.pop(token, None)
-    if entry:
-        pending_upload_delete(path=entry["path"])
-    request.session[SESSION_KEY] = pending
+    pending_uploads.forget(request, session_key=SESSION_KEY, token=token)
