@@ -69,6 +69,8 @@ def _prepare(activities: int, media: Path, pki: Path) -> dict:
         number = f"LOAD-{activities}"
         study = import_study(Document(synthetic_study_document(report_number=number, activities=activities)),
                              replace=True)
+        # the measured auditor edits this study as they edit the seed (not only reads it)
+        study.auditors.add(User.objects.get(username="auditor"))
         sp = study.study_products.select_related("product").first()
         target = {"study": number, "product": sp.product.code, "stage": "production"}
     # A study waiting to be issued, for the issuing measurement: a copy of the seed's data.
