@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import Study
-from ..selectors import gwp_tables, gwp_version_of, study_evidence, study_products_with_data
+from ..selectors import gwp_tables, gwp_version_of, study_evidence
 from ..services.calculation.study import calculate_study
 from ..services.entry.images import study_image_names
 from ..services.facts.reading import default_certification_body, study_facts
@@ -51,8 +51,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     language = report_language(study, language)
     # The study's own text in the report language (Study.translations; identity in Chinese).
     tr = translator_for(study.translations, language)
-    study_products = study_products_with_data(study)  # the completeness check's rows
-    as_entered = study_facts(study)
+    as_entered = study_facts(study)  # the one read of the study: report, calculation, completeness
     calculation_input = translate_calculation_input(study_calculation_input(study, facts=as_entered), tr)
     result = calculate_study(calculation_input)
     facts = translate_facts(as_entered, tr)
@@ -98,8 +97,7 @@ def load_report_inputs(study: Study, *, language: str | None = None, final: bool
     from django.utils import translation
 
     with translation.override(language):
-        missing = list(study_completeness(study, result=result, study_products=study_products,
-                                          facts=as_entered))
+        missing = list(study_completeness(study, result=result, facts=as_entered))
         if language != SOURCE_LANGUAGE and study.language == SOURCE_LANGUAGE:
             # study_completeness lists the gaps of the study's own report language only.
             gap = translation_missing(study, language, facts=as_entered)

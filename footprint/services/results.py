@@ -29,9 +29,10 @@ from .facts.model import FactorFacts, StudyFacts
 from .facts.reading import factor_facts, studies_facts
 
 
-def study_results(study: Study) -> StudyResult:
-    """Recompute every number of a study from its activity data and factors."""
-    return calculate_study(study_calculation_input(study))
+def study_results(study: Study, *, facts: StudyFacts | None = None) -> StudyResult:
+    """Recompute every number of a study from its activity data and factors (from its
+    `facts` when the caller has just read them)."""
+    return calculate_study(study_calculation_input(study, facts=facts))
 
 
 def cached_study_results(studies: list[Study]) -> dict[int, StudyResult]:
@@ -40,24 +41,33 @@ def cached_study_results(studies: list[Study]) -> dict[int, StudyResult]:
     return {pk: result for pk, (_input, result) in cached_study_calculations(studies).items()}
 
 
-def cached_study_calculations(studies: list[Study]) -> dict[int, tuple[StudyInput, StudyResult]]:
+def cached_study_calculations(studies: list[Study], *,
+                              facts: Mapping[int, StudyFacts] | None = None,
+                              ) -> dict[int, tuple[StudyInput, StudyResult]]:
     """Each study's calculation input and result, computed as `study_results` does, and kept
     in the process's memory for STUDY_RESULTS_CACHE_SECONDS under the study's data version
     (services/data_version.py), which every write to what the calculation reads changes. A page
     viewed again reads one row per page of studies and skips the reads and the calculation.
     Numbers are still never stored in the database. STUDY_RESULTS_CACHE_SECONDS = 0 turns it
-    off (tests that write with update())."""
+    off (tests that write with update()). `facts`: the studies' facts when the caller has
+    just read them (the study page), used instead of reading them again on a miss."""
     seconds = settings.STUDY_RESULTS_CACHE_SECONDS
+
+    def inputs_of(missing: list[Study]) -> dict[int, StudyInput]:
+        if facts is not None and all(s.pk in facts for s in missing):
+            return _inputs({s.pk: facts[s.pk] for s in missing})
+        return study_calculation_inputs(missing)
+
     if not seconds:
-        inputs = study_calculation_inputs(studies)
-        return {pk: (study_input, calculate_study(study_input)) for pk, study_input in inputs.items()}
+        return {pk: (study_input, calculate_study(study_input))
+                for pk, study_input in inputs_of(studies).items()}
     # The token is read before the data: a result stored under it is never older than it.
     tokens = data_version.study_tokens(studies)
     keys = {s.pk: (s.pk, tokens[s.pk]) for s in studies}
     cached = {pk: r for pk, key in keys.items() if (r := _RESULTS.get(key, seconds)) is not None}
     missing = [s for s in studies if s.pk not in cached]
     computed = {pk: (study_input, calculate_study(study_input))
-                for pk, study_input in study_calculation_inputs(missing).items()}
+                for pk, study_input in inputs_of(missing).items()}
     for pk, pair in computed.items():
         _RESULTS.put(keys[pk], pair)
     return {**cached, **computed}
@@ -98,8 +108,8 @@ class _ResultCache:
 _RESULTS = _ResultCache(size=100)
 
 
-def cached_study_result(study: Study) -> StudyResult:
-    return cached_study_results([study])[study.pk]
+def cached_study_result(study: Study, *, facts: StudyFacts | None = None) -> StudyResult:
+    return cached_study_calculations([study], facts=facts and {study.pk: facts})[study.pk][1]
 
 
 def cached_study_calculation(study: Study) -> tuple[StudyInput, StudyResult]:

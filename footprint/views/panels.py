@@ -21,6 +21,7 @@ from ..choices import NARRATIVE_SECTIONS, StudyStatus
 from ..models import EmissionFactor, Product, Study
 from ..selectors import study_transitions
 from ..services.calculation.study import StudyResult
+from ..services.facts.model import StudyFacts
 from ..services.workflow import transitions
 from ..services.workflow.completeness import Missing, study_completeness
 from ..services.workflow.issuing import LANGUAGE_NAMES, issued_files, missing_language_reason
@@ -222,9 +223,9 @@ def workflow_panel(study: Study, user, *, result: StudyResult, missing: list[Mis
     }
 
 
-def study_panels(study: Study, user, *, result: StudyResult, study_products=None) -> dict:
+def study_panels(study: Study, user, *, result: StudyResult, facts: StudyFacts | None = None) -> dict:
     """Both panels of the study page from one calculation result and one completeness check."""
-    missing = study_completeness(study, result=result, study_products=study_products)
+    missing = study_completeness(study, result=result, facts=facts)
     return {
         "workflow_panel": workflow_panel(study, user, result=result, missing=missing),
         "report_panel": report_panel(study, user, missing=missing),

@@ -22,9 +22,9 @@ from ..selectors import (
     companies_visible_to,
     gwp_version_of,
     study_product_of,
-    study_products_with_data,
 )
 from ..services.entry import studies as study_services
+from ..services.facts.reading import study_facts
 from ..services.freeze import StudyFrozenError, ensure_study_editable, study_is_editable
 from ..services.interchange import openlca
 from ..services.interchange.exporting import study_to_json, study_to_workbook
@@ -70,18 +70,20 @@ def study_detail(request, report_number):
     can_edit = may_edit and editable
     # The calculation runs once here; the panels, the completeness check and the workflow
     # blockers all read this result (views/panels.py).
-    result = cached_study_result(study)
-    study_products = study_products_with_data(study)
+    # One read of the study (its facts, as entered) for the rows, the completeness check and,
+    # when the results cache misses, the calculation.
+    facts = study_facts(study)
+    result = cached_study_result(study, facts=facts)
     rows = [
-        {"sp": sp, "result": result.product(sp.product.code),
-         "output_form": StudyProductOutputForm(prefix=f"out-{sp.pk}")}
-        for sp in study_products
+        {"product": product, "result": result.product(product.code),
+         "output_form": StudyProductOutputForm(prefix=f"out-{product.study_product_id}")}
+        for product in facts.products
     ]
     add_form = StudyProductAddForm(study=study) if can_edit else None
     errors = sum(1 for c in result.all_checks if c.is_error)
     correction = study_gwp_correction(study, result=result)
     return render(request, "footprint/studies/detail.html", {
-        **study_panels(study, request.user, result=result, study_products=study_products),
+        **study_panels(study, request.user, result=result, facts=facts),
         "gwp_correction": correction,
         "correction_reason": correction and correction.to_version.reason_in(get_language()),
         "gwp_version": gwp_version_of(study),

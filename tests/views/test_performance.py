@@ -81,11 +81,11 @@ def test_the_dashboard_reads_all_totals_in_a_constant_number_of_queries(
 # (completeness, workflow actions, transitions, comments), the GWP edition, the team and the
 # navbar's unread notices; with the approve action, one for the activities' verification statuses
 # (readiness.approval_warnings).
-STUDY_PAGE_QUERIES = 27
+STUDY_PAGE_QUERIES = 25
 # The workflow page with the approval blockers (the calculation and the completeness check), and
 # the latest issue job (services/workflow/issue_jobs.py: the issuing's progress), the navbar's
 # unread notices.
-WORKFLOW_QUERIES = 25
+WORKFLOW_QUERIES = 23
 
 
 class _CountingCalculation:
@@ -145,3 +145,17 @@ def test_the_seed_study_page_runs_the_calculation_once(
         response = client.get(reverse("study_detail", args=[seed_study.report_number]))
     assert response.status_code == 200
     assert counter.calls == 1
+
+
+@pytest.mark.parametrize("page", ["study_detail", "study_workflow"])
+def test_the_study_pages_read_the_studys_stages_once(client, seed_study, demo_users, page):
+    """The page's rows, the completeness check, the blockers and the calculation share one
+    read of the study's facts (services/facts): its stages are selected once, not once for the
+    calculation and again for the page or the completeness check."""
+    _in_technical_review(seed_study, demo_users["lead"])
+    client.force_login(demo_users["lead"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(page, args=[seed_study.report_number]))
+    assert response.status_code == 200
+    stage_reads = [q["sql"] for q in queries.captured_queries if 'FROM "footprint_lifecyclestage"' in q["sql"]]
+    assert len(stage_reads) == 1, stage_reads

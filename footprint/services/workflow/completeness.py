@@ -53,16 +53,15 @@ _BLOCKING_COMPANY_FIELDS = frozenset({"address", "contact_name"})
 
 
 def study_completeness(study: Study, *, result: StudyResult | None = None,
-                       study_products=None, facts: StudyFacts | None = None) -> list[Missing]:
+                       facts: StudyFacts | None = None) -> list[Missing]:
     """Every required report element the study lacks, in report order (empty: complete).
 
-    Pass `result` / `study_products` / `facts` (as entered) when the caller already has them
-    (the PDF renderer does) to avoid computing or reading them twice.
+    Pass `result` and `facts` (as entered, people included: the team and the auditors are
+    checked from them) when the caller already has them (the study page, the workflow blockers
+    and the PDF renderer do): the study is then read once, not twice.
     """
-    from ...selectors import study_products_with_data
-
-    if study_products is None:
-        study_products = study_products_with_data(study)
+    if facts is None:
+        facts = study_facts(study)
     missing: list[Missing] = []
     company = study.company
     where_company = _("企业信息")
@@ -93,25 +92,25 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
                 f"study.{key}",
             ))
 
-    if not study_products:
+    if not facts.products:
         missing.append(Missing("no_products", _("报告中没有产品。"), _("产品"), "products"))
 
     boundary = stages_in_boundary(study.boundary)
     electricity_flagged: set[str] = set()
-    for sp in study_products:
-        code = sp.product.code
+    for product in facts.products:
+        code = product.code
         where_product = _("产品 %(code)s") % {"code": code}
-        if not (sp.annual_output and sp.annual_output > 0):
+        if not (product.annual_output and product.annual_output > 0):
             missing.append(Missing("annual_output", _("产品 %(code)s 没有报告期产量。") % {"code": code},
                                    where_product, f"product:{code}:annual_output", product=code))
-        if not (sp.product.functional_unit or "").strip():
+        if not (product.functional_unit or "").strip():
             missing.append(Missing("functional_unit", _("产品 %(code)s 没有功能单位。") % {"code": code},
                                    where_product, f"product:{code}:functional_unit", product=code))
-        stages = {s.stage: s for s in sp.stages.all()}
+        stages = {s.stage: s for s in product.stages}
         any_activity = False
         for stage_code in boundary:
             stage = stages.get(stage_code)
-            activities = list(stage.activities.all()) if stage else []
+            activities = [a for a in product.activities if a.stage == stage_code]
             any_activity = any_activity or bool(activities)
             label = str(Stage(stage_code).label)
             where_stage = _("产品 %(code)s · %(stage)s阶段") % {"code": code, "stage": label}
@@ -123,7 +122,7 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
                     where_stage, f"stage:{code}:{stage_code}", product=code, stage=stage_code,
                 ))
             for activity in activities:
-                factor = activity.factor
+                factor = facts.factors[activity.factor_key]
                 if (factor.category == FactorCategory.ELECTRICITY and factor.key not in electricity_flagged
                         and (not factor.year or not factor.region)):
                     electricity_flagged.add(factor.key)
@@ -137,7 +136,7 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
             missing.append(Missing("no_activities", _("产品 %(code)s 没有任何活动数据。") % {"code": code},
                                    where_product, f"product:{code}:activities", product=code))
 
-    team = list(study.team.all())
+    team = facts.team
     if not team:
         missing.append(Missing("team", _("没有填写核查组成员。"), _("核查组"), "team"))
     for member in team:
@@ -147,7 +146,7 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
                 _("核查组成员 %(name)s 没有核查员证书号。") % {"name": member.name},
                 _("核查组"), "team",
             ))
-    if not study.auditors.exists():
+    if not facts.auditors:
         missing.append(Missing("auditors", _("没有指定编制报告的核查员。"), _("报告分工"), "study.auditors"))
     if study.lead_verifier_id is None:
         missing.append(Missing("lead_verifier", _("没有指定审核批准报告的技术负责人。"), _("报告分工"),
@@ -158,10 +157,10 @@ def study_completeness(study: Study, *, result: StudyResult | None = None,
         if gap is not None:
             missing.append(gap)
 
-    if result is None and study_products:
+    if result is None and facts.products:
         from ..results import study_results
 
-        result = study_results(study)
+        result = study_results(study, facts=facts)
     if result is not None:
         for product in result.products:
             for check in product.checks:

@@ -30,6 +30,7 @@ from ...models import (
     StudyTransition,
 )
 from ..calculation.study import StudyResult
+from ..facts.reading import study_facts
 from ..jobs import queue_notice
 from ..results import study_results
 from .readiness import approval_warnings, review_blockers
@@ -169,7 +170,13 @@ def available_actions(study: Study, user, *, with_blockers: bool = True,
     for action in ACTIONS.values():
         if study.status in action.sources and action.allowed(user, study):
             if with_blockers and action.warnings and known["result"] is None:
-                known["result"] = study_results(study)  # one calculation for both
+                # one read of the study and one calculation for the blockers and the warnings
+                from .completeness import study_completeness
+
+                facts = study_facts(study)
+                known["result"] = study_results(study, facts=facts)
+                if known["missing"] is None:
+                    known["missing"] = study_completeness(study, result=known["result"], facts=facts)
             blockers = action.blockers(study, **known) if (with_blockers and action.blockers) else []
             warnings = action.warnings(study, **known) if (with_blockers and action.warnings) else []
             out.append(AvailableAction(action, tuple(blockers), tuple(warnings)))
