@@ -5,11 +5,10 @@ page, export, report and API response recomputes them here."""
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from cachetools import TTLCache
 from django.conf import settings
 
 from ..models import EmissionFactor, Study
@@ -69,7 +68,7 @@ def cached_study_calculations(studies: list[Study], *,
     computed = {pk: (study_input, calculate_study(study_input))
                 for pk, study_input in inputs_of(missing).items()}
     for pk, pair in computed.items():
-        _RESULTS.put(keys[pk], pair)
+        _RESULTS.put(keys[pk], pair, seconds)
     return {**cached, **computed}
 
 
@@ -77,31 +76,31 @@ class _ResultCache:
     """The process's recent results, as objects: a StudyResult is immutable (frozen
     dataclasses), so requests share it. Not Django's cache, which pickles: unpickling a
     10,000-activity result costs about what recalculating it does. A token is never reused,
-    so another process's writes need no message: the next request reads the new token."""
+    so another process's writes need no message: the next request reads the new token.
+    cachetools' TTLCache (least recently used, each entry kept `seconds`) behind a lock, one
+    per lifetime asked for (the setting is read per request)."""
 
     def __init__(self, size: int):
         self.size = size
-        self._items: OrderedDict = OrderedDict()
+        self._caches: dict[float, TTLCache] = {}
         self._lock = threading.Lock()
 
-    def get(self, key, max_age: float):
-        with self._lock:
-            item = self._items.get(key)
-            if item is None or time.monotonic() - item[0] > max_age:
-                return None
-            self._items.move_to_end(key)
-            return item[1]
+    def _cache(self, seconds: float) -> TTLCache:
+        if seconds not in self._caches:
+            self._caches[seconds] = TTLCache(maxsize=self.size, ttl=seconds)
+        return self._caches[seconds]
 
-    def put(self, key, result) -> None:
+    def get(self, key, seconds: float):
         with self._lock:
-            self._items[key] = (time.monotonic(), result)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            return self._cache(seconds).get(key)
+
+    def put(self, key, result, seconds: float) -> None:
+        with self._lock:
+            self._cache(seconds)[key] = result
 
     def clear(self) -> None:
         with self._lock:
-            self._items.clear()
+            self._caches.clear()
 
 
 # A dashboard page is 25 studies; a few pages of them and the studies being edited.
