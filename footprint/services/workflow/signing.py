@@ -418,12 +418,12 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
         return SignatureCheck(present=False, error=_("文件中没有数字签名。"))
     embedded = regular[0]
     embedded_crls, has_dss = _long_term_data(reader)
+    roots = trust_roots() + timestamp_roots()
 
     def context():
         # Offline, on the revocation data the file carries (B-LT): the answer does not depend
         # on any server being reachable, today or in ten years. A revoked certificate fails.
-        return ValidationContext(
-            trust_roots=trust_roots() + timestamp_roots(), crls=embedded_crls, allow_fetching=False)
+        return ValidationContext(trust_roots=roots, crls=embedded_crls, allow_fetching=False)
 
     try:
         status = _outside_event_loop(validate_pdf_signature, embedded, context())
