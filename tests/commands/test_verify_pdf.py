@@ -19,6 +19,7 @@ def test_it_accepts_the_issued_file(issued_seed_study, tmp_path, capsys):
     assert "intact=" not in out and "valid=" not in out
     assert "PAdES level:   B-B+LT-data (chain and CRL embedded" in out
     assert "revocation checked offline:    yes" in out
+    assert "unchanged since signing:       yes\n" in out and "document timestamp:" not in out
     assert study.issued_sha256 in out
     assert "202508175GHG" in out and "status:        valid" in out
     assert "212.852" in out
@@ -91,3 +92,26 @@ def test_it_accepts_the_english_file_and_names_its_language(issued_seed_study, t
     assert out.splitlines()[0].startswith("AUTHENTIC: 真实有效") and "英文版" in out.splitlines()[0]
     assert "language:      en (English)" in out
     assert f"issued zh-hans: {study.issued_sha256}" in out and f"issued en:      {study.issued_alt_sha256}" in out
+
+
+def test_it_names_pades_b_lta_for_a_file_issued_with_a_timestamp_server(
+        seed_study, demo_users, signing, settings, monkeypatch, tmp_path, capsys, tiny_issued_report):
+    from footprint.services.workflow import issuing, transitions
+    from tests.local_tsa import install_local_tsa
+
+    install_local_tsa(settings, monkeypatch, tmp_path)
+    u = demo_users
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    study = issuing.study_issue(study=seed_study, user=u["lead"])
+    path = tmp_path / "report.pdf"
+    path.write_bytes(study.issued_pdf.read())
+    call_command("verify_pdf", str(path))
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("AUTHENTIC: ")
+    assert "PAdES level:   B-LTA (timestamped; chain and CRL embedded; document timestamp" in out
+    assert "certified, no changes allowed: yes" in out
+    assert "unchanged since signing:       yes (only a document timestamp and validation data appended" in out
+    assert "document timestamp:            20" in out and "(TSA trusted: yes)" in out

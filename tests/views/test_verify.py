@@ -37,6 +37,8 @@ def test_the_issued_file_is_authentic_and_a_changed_byte_is_not(client, issued_s
     data = study.issued_pdf.read()
     page = _upload(client, url, data).content.decode()
     assert 'data-authentic="true"' in page and "签名完好" in page
+    # no timestamp server in the tests' settings: the level says what the file lacks
+    assert 'data-level="B-B"' in page and "PAdES B-B</strong> — 签名未带时间戳，证书链和吊销信息已嵌入文件" in page
     tampered = bytearray(data)
     tampered[len(tampered) // 2] ^= 0x01
     page = _upload(client, url, bytes(tampered)).content.decode()
@@ -118,3 +120,26 @@ def test_the_english_file_is_verified_on_the_same_page_and_named(client, issued_
     Study.objects.filter(report_number="DEMO-2").update(status="issued", verification_code="code-demo-2")
     page = _upload(client, reverse("verify_report", args=["code-demo-2"]), english).content.decode()
     assert 'data-authentic="false"' in page and f"该文件是报告 {study.report_number} 的签发文件，不是报告 DEMO-2 的。" in page
+
+
+def test_a_file_issued_with_a_timestamp_server_is_named_pades_b_lta(
+        client, seed_study, demo_users, signing, settings, monkeypatch, tmp_path, tiny_issued_report):
+    """The document timestamp after the signature is the archive timestamp of B-LTA: the page
+    names the level (in English too) and still finds the file authentic and unchanged."""
+    from tests.local_tsa import install_local_tsa
+
+    install_local_tsa(settings, monkeypatch, tmp_path)
+    u = demo_users
+    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
+    transitions.study_confirm(study=seed_study, user=u["client"])
+    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
+    transitions.study_approve(study=seed_study, user=u["lead"])
+    study = issuing.study_issue(study=seed_study, user=u["lead"])
+    url = reverse("verify_report", args=[study.verification_code])
+    data = study.issued_pdf.read()
+    page = _upload(client, url, data).content.decode()
+    assert 'data-authentic="true"' in page and "签发后文件未被改动" in page
+    assert 'data-level="B-LTA"' in page and "并加有文档时间戳" in page and "（文档时间戳 20" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = _upload(client, url, data).content.decode()
+    assert 'data-level="B-LTA"' in page and "Signature level" in page and "plus a document timestamp" in page

@@ -6,10 +6,11 @@ from footprint.services import formatting as F
 from footprint.services.workflow.verification import public_facts, verify_pdf
 
 LEVEL_NOTES = {
-    "B-B+LT-data": " (chain and CRL embedded; no RFC 3161 timestamp: set SIGNING_TIMESTAMP_URL for B-LT)",
-    "B-LT": " (timestamped; chain and CRL embedded)",
-    "B-LTA": " (timestamped; chain and CRL embedded; document timestamp)",
+    "B-B": " (no timestamp; no embedded validation data)",
+    "B-B+LT-data": " (chain and CRL embedded; no RFC 3161 timestamp: set SIGNING_TIMESTAMP_URL for B-LTA)",
     "B-T": " (timestamped; no embedded validation data)",
+    "B-LT": " (timestamped; chain and CRL embedded; no document timestamp)",
+    "B-LTA": " (timestamped; chain and CRL embedded; document timestamp over the signed file)",
 }
 
 
@@ -48,8 +49,13 @@ class Command(BaseCommand):
                 f"signer trusted (our CA):       {_yes(sig.trusted)}",
                 f"revocation checked offline:    {_yes(sig.revocation_checked)} (CRL embedded in the file)",
                 f"certified, no changes allowed: {_yes(sig.certified_no_changes)}",
-                f"nothing appended after signing: {_yes(sig.covers_whole_file)}",
+                f"unchanged since signing:       {_yes(sig.unchanged_since_signing)}"
+                + (" (only a document timestamp and validation data appended, not a change under PAdES)"
+                   if sig.archival_updates_only else ""),
             ]
+            if sig.doc_timestamp_time:
+                lines.append(f"document timestamp:            {sig.doc_timestamp_time:%Y-%m-%d %H:%M:%S %Z}"
+                             f" (TSA trusted: {_yes(sig.doc_timestamp_trusted)})")
         else:
             lines.append("signature:     none")
         if sig.error:

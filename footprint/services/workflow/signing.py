@@ -1,7 +1,10 @@
 """Signing issued reports and checking signatures: the only module that uses pyHanko.
 
 An issued report carries one PAdES certification signature (DocMDP "no changes"): any later
-change to the file, even a valid incremental update, breaks it. The visible signature goes in
+change to the file, even a valid incremental update, breaks it. With a TSA configured
+(SIGNING_TIMESTAMP_URL) a document timestamp follows the signature (PAdES B-LTA): ISO 32000-2
+and PAdES do not count it, nor the validation data added with it, as a change, and neither
+does the check below. The visible signature goes in
 the box the cover reserves for it (reports/signature_block.py finds it in the layout): the
 certification body's seal on the left, its name, the person who issued the report and the
 time on the right, side by side so that neither covers the other.
@@ -67,6 +70,11 @@ class SignatureCheck:
     trusted: bool = False  # the signer's certificate chains to our trust roots
     certified_no_changes: bool = False  # certification signature forbidding any change
     covers_whole_file: bool = False  # nothing was appended after signing
+    # Appended after signing only what PAdES and ISO 32000-2 do not count as a change (a valid
+    # document timestamp and validation data: B-LTA), which the certification allows.
+    archival_updates_only: bool = False
+    doc_timestamp_time: dt.datetime | None = None  # the latest valid document timestamp
+    doc_timestamp_trusted: bool = False  # its TSA chains to SIGNING_TIMESTAMP_ROOTS
     signer: str = ""
     signing_time: dt.datetime | None = None
     error: str = ""
@@ -76,7 +84,29 @@ class SignatureCheck:
     @property
     def ok(self) -> bool:
         return (self.present and self.intact and self.valid and self.trusted
-                and self.certified_no_changes and self.covers_whole_file)
+                and self.certified_no_changes
+                and (self.covers_whole_file or self.archival_updates_only))
+
+    @property
+    def level_name(self) -> str:
+        """The baseline level's name: long-term data without a timestamp is still B-B."""
+        return "B-B" if self.level == "B-B+LT-data" else self.level
+
+    @property
+    def level_description(self) -> str:
+        """What the level means, in words, for the public verification page."""
+        return {
+            "B-LTA": _("签名带时间戳，证书链和吊销信息已嵌入文件，并加有文档时间戳，可长期验证"),
+            "B-LT": _("签名带时间戳，证书链和吊销信息已嵌入文件"),
+            "B-T": _("签名带时间戳，文件中未嵌入证书链和吊销信息"),
+            "B-B+LT-data": _("签名未带时间戳，证书链和吊销信息已嵌入文件"),
+            "B-B": _("签名未带时间戳，文件中未嵌入证书链和吊销信息"),
+        }.get(self.level, "")
+
+    @property
+    def unchanged_since_signing(self) -> bool:
+        """Nothing was appended after signing that counts as a change."""
+        return self.covers_whole_file or self.archival_updates_only
 
 
 def _outside_event_loop(function, *args, **kwargs):
@@ -277,8 +307,9 @@ def stamp_text(*, signer_name: str, signed_at: dt.datetime, language: str = "zh-
 def sign_pdf(pdf: bytes, *, box: SignatureBox, signer_name: str, reason: str,
              location: str = "", language: str = "zh-hans") -> bytes:
     """Certify `pdf` (PAdES, DocMDP no changes) with the configured key; the visible signature
-    fills `box` (the place the cover reserves); RFC 3161 timestamp when SIGNING_TIMESTAMP_URL
-    is set."""
+    fills `box` (the place the cover reserves). When SIGNING_TIMESTAMP_URL is set: an RFC 3161
+    timestamp on the signature, then a document timestamp over the signed file (B-LTA);
+    without it the file is B-B with the long-term data (no timestamp, so not B-LT)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
@@ -316,7 +347,32 @@ def sign_pdf(pdf: bytes, *, box: SignatureBox, signer_name: str, reason: str,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     _prepare_info_for_signing(writer)
-    return _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
+    signed = _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
+    if timestamper is None:
+        return signed
+    return _add_document_timestamp(signed, timestamper)
+
+
+DOCUMENT_TIMESTAMP_FIELD = "DocumentTimestamp"
+
+
+def _add_document_timestamp(signed: bytes, timestamper) -> bytes:
+    """PAdES B-LTA: a document timestamp over the signed file, its signature's validation data
+    included, then the TSA's own chain and revocation data in the DSS after it. Both are
+    incremental updates that ISO 32000-2 and PAdES do not count as changes, so the "no
+    changes" certification still holds (pyHanko's difference analysis: LTA_UPDATES); later,
+    before the TSA's key expires, another document timestamp can extend the file's life."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed), strict=False)
+    stamper = signers.PdfTimeStamper(timestamper, field_name=DOCUMENT_TIMESTAMP_FIELD)
+    out = _outside_event_loop(
+        stamper.timestamp_pdf, writer, "sha256", validation_context=_validation_context(),
+        dss_settings=TimestampDSSContentSettings(include_vri=False),
+    )
+    return out.getvalue()
 
 
 def _prepare_info_for_signing(writer) -> None:
@@ -339,10 +395,12 @@ def _prepare_info_for_signing(writer) -> None:
 
 # ------------------------------------------------------------------------------- validation
 def check_pdf_signature(data: bytes) -> SignatureCheck:
-    """Validate the (first) signature of a PDF against our trust roots, offline.
+    """Validate the certification signature of a PDF against our trust roots, offline, and
+    the document timestamps that follow it (B-LTA).
 
     Never raises for bad input: a file pyHanko cannot read is reported with `error`."""
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.fields import MDPPerm
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -353,59 +411,103 @@ def check_pdf_signature(data: bytes) -> SignatureCheck:
         signatures = reader.embedded_signatures
     except Exception as exc:  # hostile or broken files: pyHanko raises many kinds of errors
         return SignatureCheck(present=False, error=_("无法读取 PDF：%(error)s") % {"error": _short(exc)})
-    if not signatures:
+    # A document timestamp is a signature field too (/DocTimeStamp): it is checked as the
+    # archive timestamp it is, never as a second signature of unknown origin.
+    regular = [s for s in signatures if s.sig_object_type != "/DocTimeStamp"]
+    if not regular:
         return SignatureCheck(present=False, error=_("文件中没有数字签名。"))
-    embedded = signatures[0]
-    embedded_crls, has_dss, doc_timestamp = _long_term_data(reader)
-    # Offline, on the revocation data the file carries (B-LT): the answer does not depend on
-    # any server being reachable, today or in ten years. A revoked certificate fails here.
-    context = ValidationContext(
-        trust_roots=trust_roots() + timestamp_roots(), crls=embedded_crls, allow_fetching=False)
+    embedded = regular[0]
+    embedded_crls, has_dss = _long_term_data(reader)
+    roots = trust_roots() + timestamp_roots()
+
+    def context():
+        # Offline, on the revocation data the file carries (B-LT): the answer does not depend
+        # on any server being reachable, today or in ten years. A revoked certificate fails.
+        return ValidationContext(trust_roots=roots, crls=embedded_crls, allow_fetching=False)
+
     try:
-        status = _outside_event_loop(validate_pdf_signature, embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context())
     except Exception as exc:  # includes SignatureValidationError
         return SignatureCheck(present=True, error=_("签名无法验证：%(error)s") % {"error": _short(exc)})
+    archive = _check_document_timestamps(
+        [s for s in signatures if s.sig_object_type == "/DocTimeStamp"
+         and s.signed_revision > embedded.signed_revision], context)
     try:
         signer = embedded.signer_cert.subject.human_friendly
     except Exception:
         signer = ""
+    covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # pyHanko's difference analysis of everything appended after the signature: LTA_UPDATES
+    # means only document timestamps and DSS updates, which a "no changes" certification
+    # allows (ISO 32000-2, 12.8.2.2.2); anything else is a change.
+    archival_updates_only = (
+        not covers_whole_file and archive.all_valid and archive.latest is not None
+        and status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level == ModificationLevel.LTA_UPDATES and bool(status.docmdp_ok)
+    )
     return SignatureCheck(
         present=True,
         intact=bool(status.intact),
         valid=bool(status.valid),
         trusted=bool(status.trusted),
         certified_no_changes=embedded.docmdp_level == MDPPerm.NO_CHANGES,
-        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        covers_whole_file=covers_whole_file,
+        archival_updates_only=archival_updates_only,
+        doc_timestamp_time=archive.latest.timestamp if archive.latest else None,
+        doc_timestamp_trusted=bool(archive.latest and archive.latest.trusted),
         signer=signer,
         signing_time=status.signer_reported_dt,
         level=pades_level(timestamped=status.timestamp_validity is not None, has_dss=has_dss,
-                          doc_timestamp=doc_timestamp),
+                          doc_timestamp=archive.all_valid and archive.latest is not None),
         revocation_checked=bool(embedded_crls) and bool(status.trusted),
+        error=archive.error,
     )
 
 
-def _long_term_data(reader) -> tuple[list, bool, bool]:
-    """The CRLs of the document security store, whether the DSS holds certificates and
-    revocation data, and whether a document timestamp follows (B-LTA)."""
+@dataclass(frozen=True)
+class _DocumentTimestamps:
+    latest: object | None  # pyHanko's DocumentTimestampStatus of the last one
+    all_valid: bool  # every document timestamp after the signature is intact and valid
+    error: str = ""
+
+
+def _check_document_timestamps(timestamps: list, context) -> _DocumentTimestamps:
+    """Validate the document timestamps that follow the signature (pyHanko: intact, valid)."""
+    from pyhanko.sign.validation import validate_pdf_timestamp
+
+    latest = None
+    for timestamp in timestamps:
+        try:
+            status = _outside_event_loop(validate_pdf_timestamp, timestamp, context())
+        except Exception as exc:
+            return _DocumentTimestamps(None, False, _("文档时间戳无法验证：%(error)s") % {"error": _short(exc)})
+        if not (status.intact and status.valid):
+            return _DocumentTimestamps(None, False, _("文档时间戳已被破坏或无效。"))
+        latest = status
+    return _DocumentTimestamps(latest, True)
+
+
+def _long_term_data(reader) -> tuple[list, bool]:
+    """The CRLs of the document security store, and whether it holds certificates and
+    revocation data."""
     from asn1crypto import crl as asn1_crl
 
     try:
         dss = reader.root.get("/DSS")
         if dss is None:
-            return [], False, False
+            return [], False
         dss = dss.get_object()
         crls = [asn1_crl.CertificateList.load(ref.get_object().data) for ref in dss.get("/CRLs", ())]
         has_dss = bool(dss.get("/Certs")) and bool(crls or dss.get("/OCSPs"))
-        doc_timestamp = any(str(s.sig_object.get("/Type", "")) == "/DocTimeStamp"
-                            for s in reader.embedded_signatures)
     except Exception:  # a malformed DSS counts as no long-term data, not as a crash
-        return [], False, False
-    return crls, has_dss, doc_timestamp
+        return [], False
+    return crls, has_dss
 
 
 def pades_level(*, timestamped: bool, has_dss: bool, doc_timestamp: bool) -> str:
-    """The PAdES baseline level (ETSI EN 319 142-1) the file reaches. Validation data without
-    a signature timestamp is not B-LT: it is said as such."""
+    """The PAdES baseline level (ETSI EN 319 142-1) the file reaches: B-LTA needs a valid
+    document timestamp after a timestamped signature with its validation data in the DSS.
+    Validation data without a signature timestamp is not B-LT: it is said as such."""
     if timestamped and has_dss:
         return "B-LTA" if doc_timestamp else "B-LT"
     if timestamped:

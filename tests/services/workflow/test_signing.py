@@ -140,62 +140,112 @@ def test_checking_works_inside_a_running_event_loop(issued_bytes):
     assert asyncio.run(inside_a_loop()).ok
 
 
-def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo_users, signing,
-                                                               settings, monkeypatch):
-    """SIGNING_TIMESTAMP_URL makes the signature PAdES B-T: an RFC 3161 token from the TSA (here
-    pyHanko's in-process dummy TSA with a certificate of its own, instead of the network)."""
-    import datetime as dt
+@pytest.fixture
+def local_tsa(signing, settings, monkeypatch, tmp_path):
+    from tests.local_tsa import install_local_tsa
 
-    import pyhanko.sign.timestamps as timestamps
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-    from pyhanko.keys import load_private_key_from_pemder_data
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    return install_local_tsa(settings, monkeypatch, tmp_path)
 
+
+def _issue(study, users):
     from footprint.services.workflow import issuing, transitions
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(1)
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-            .sign(key, hashes.SHA256()))
-    tsa = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-        tsa_key=load_private_key_from_pemder_data(
-            key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption()), passphrase=None),
-    )
-    requested = []
-    monkeypatch.setattr(timestamps, "HTTPTimeStamper", lambda url: requested.append(url) or tsa)
-    settings.SIGNING_TIMESTAMP_URL = "http://tsa.example/"
-    roots = signing / "tsa-roots.pem"
-    roots.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    settings.SIGNING_TIMESTAMP_ROOTS = str(roots)
+    transitions.study_send_for_review(study=study, user=users["auditor"])
+    transitions.study_confirm(study=study, user=users["client"])
+    transitions.study_submit_for_technical_review(study=study, user=users["auditor"])
+    transitions.study_approve(study=study, user=users["lead"])
+    return issuing.study_issue(study=study, user=users["lead"])
 
-    u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
-    study = issuing.study_issue(study=seed_study, user=u["lead"])
-    # one timestamp per signed file (the English one too when the study's English is complete)
-    assert requested == ["http://tsa.example/"] * (2 if study.issued_alt_pdf else 1)
-    data = study.issued_pdf.read()
-    reader = PdfFileReader(io.BytesIO(data))
-    embedded = reader.embedded_signatures[0]
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[_demo_ca(signing)]))
-    assert status.intact and status.valid
-    assert status.timestamp_validity is not None and status.timestamp_validity.intact
-    from footprint.services.workflow import signing as signing_service
 
-    # timestamped, with the chain and the CRL embedded: PAdES B-LT
-    result = signing_service.check_pdf_signature(data)
-    assert result.level == "B-LT", result.error
+def _tsa_root(settings):
+    from pathlib import Path
+
+    _type, _headers, der = pem.unarmor(Path(settings.SIGNING_TIMESTAMP_ROOTS).read_bytes())
+    return asn1_x509.Certificate.load(der)
+
+
+def test_a_configured_timestamp_server_makes_both_issued_files_pades_b_lta(
+        seed_study, demo_users, local_tsa, settings, demo_pki_dir, tiny_issued_report):
+    """SIGNING_TIMESTAMP_URL: the signature gets an RFC 3161 timestamp (B-T), the chain and the
+    CRLs go into the DSS (B-LT), and a document timestamp follows over the signed file, the
+    TSA's own validation data after it (B-LTA). The certification forbidding any change still
+    holds: pyHanko counts those updates as long-term maintenance (LTA_UPDATES), not changes.
+    The stored SHA-256 is of that final file, in both languages."""
+    import hashlib
+
+    from asn1crypto import crl as asn1_crl
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_timestamp
+
+    study = _issue(seed_study, demo_users)
+    assert study.issued_alt_pdf  # the seed study's English is complete: two signed files
+    # one TSA client per signed file: it stamps the signature, then the document
+    assert local_tsa == ["http://tsa.example/"] * 2
+    files = {"zh-hans": study.issued_pdf.read(), "en": study.issued_alt_pdf.read()}
+    assert hashlib.sha256(files["zh-hans"]).hexdigest() == study.issued_sha256
+    assert hashlib.sha256(files["en"]).hexdigest() == study.issued_alt_sha256
+    assert study.issued_snapshot["files"] == {"zh-hans": study.issued_sha256, "en": study.issued_alt_sha256}
+    roots = [_demo_ca(demo_pki_dir), _tsa_root(settings)]
+    for language, data in files.items():
+        reader = PdfFileReader(io.BytesIO(data))
+        signature, doc_timestamp = reader.embedded_signatures
+        assert signature.sig_object_type == "/Sig" and doc_timestamp.sig_object_type == "/DocTimeStamp"
+        crls = [asn1_crl.CertificateList.load(c.get_object().data) for c in reader.root["/DSS"]["/CRLs"]]
+
+        def context(crls=crls):
+            return ValidationContext(trust_roots=roots, crls=crls, allow_fetching=False)
+
+        status = validate_pdf_signature(signature, context())
+        assert status.intact and status.valid and status.trusted, language
+        assert status.timestamp_validity.intact and status.timestamp_validity.trusted
+        assert signature.docmdp_level == MDPPerm.NO_CHANGES
+        assert status.coverage == SignatureCoverageLevel.ENTIRE_REVISION  # the timestamp follows
+        assert status.modification_level == ModificationLevel.LTA_UPDATES and status.docmdp_ok
+        assert status.bottom_line
+        stamp = validate_pdf_timestamp(doc_timestamp, context())
+        assert stamp.intact and stamp.valid and stamp.trusted, language
+        # the TSA's certificate is in the DSS, after the document timestamp
+        dss_subjects = {asn1_x509.Certificate.load(c.get_object().data).subject.human_friendly
+                        for c in reader.root["/DSS"]["/Certs"]}
+        assert "Common Name: Test TSA" in dss_subjects
+
+        check = signing.check_pdf_signature(data)
+        assert check.level == "B-LTA", check.error
+        assert check.ok and check.intact and check.certified_no_changes and not check.error
+        assert check.archival_updates_only and not check.covers_whole_file
+        assert check.unchanged_since_signing and check.revocation_checked
+        assert check.doc_timestamp_time is not None and check.doc_timestamp_trusted
+        verdict = verification.verify_pdf(data)
+        assert verdict.authentic and verdict.language == language
+
+
+def test_a_change_after_the_document_timestamp_is_still_a_change(
+        seed_study, demo_users, local_tsa, tiny_issued_report):
+    """Only a document timestamp and validation data pass as "no change": any other update
+    appended to a B-LTA file breaks the certification; a document timestamp that no longer
+    matches its bytes makes the file neither intact nor B-LTA."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    data = _issue(seed_study, demo_users).issued_pdf.read()
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    writer.root["/Lang"] = generic.TextStringObject("en")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    check = signing.check_pdf_signature(out.getvalue())
+    assert check.present and check.intact and check.trusted
+    assert not check.ok and not check.unchanged_since_signing
+
+    # one hex digit of the document timestamp's token, in the TSA's signature at its end
+    doc_timestamp = PdfFileReader(io.BytesIO(data)).embedded_signatures[1]
+    token = doc_timestamp.sig_object["/Contents"].rstrip(b"\0")
+    at = doc_timestamp.byte_range[1] + 1 + 2 * (len(token) - 8)  # after the "<"
+    tampered = bytearray(data)
+    tampered[at] = ord("1") if tampered[at] == ord("0") else ord("0")
+    check = signing.check_pdf_signature(bytes(tampered))
+    assert check.intact  # the signature's own bytes are untouched
+    assert not check.ok and check.level == "B-LT" and "文档时间戳" in check.error
 
 
 def test_the_signature_carries_its_chain_and_the_ca_revocation_list(issued_bytes, demo_pki_dir):
