@@ -154,6 +154,7 @@ class JobKind(models.TextChoices):
     ISSUE = "issue", _("签发")
     DRAFT_PDF = "draft_pdf", _("草稿 PDF")
     IMPORT = "import", _("导入")
+    PREVIEW = "preview", _("导入预览")
 
 
 class JobStatus(models.TextChoices):
