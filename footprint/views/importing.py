@@ -139,9 +139,13 @@ def study_import_confirm(request):
     if not pending or not default_storage.exists(pending["path"]):
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("study_import")
+    replace = request.POST.get("replace") == "1"
+    previewed = preview_jobs.summary_of_upload(pending["path"])
+    if previewed is not None and previewed["clean"] is not None \
+            and import_jobs.runs_as_job(previewed["clean"]["activity_count"]):
+        return _confirm_previewed(request, previewed, token=token, pending=pending, replace=replace)
     with default_storage.open(pending["path"], "rb") as fh:
         content = fh.read()
-    replace = request.POST.get("replace") == "1"
     preview = preview_file(pending["name"], content, user=request.user)
     summary = preview_jobs.study_preview_summary(preview)
     refusal = _refusal(request, preview.existing_study, replace)
@@ -156,8 +160,8 @@ def study_import_confirm(request):
             request, _with_dry_run(request, preview, pending["name"], content, replace), token=token,
             name=pending["name"], replace=replace, people=people))
     if import_jobs.runs_as_job(preview.clean.activity_count):
-        return _queue_import(request, preview, summary, people, token=token, pending=pending,
-                             replace=replace)
+        return _queue_import(request, summary, people, token=token, pending=pending, replace=replace,
+                             activity_count=preview.clean.activity_count, existing=preview.existing_study)
     try:
         study = import_file_with_people(
             pending["name"], content, replace=replace, user=request.user,
@@ -180,15 +184,34 @@ def study_import_confirm(request):
     return redirect("study_detail", report_number=study.report_number)
 
 
-def _queue_import(request, preview, summary, people, *, token: str, pending: dict, replace: bool):
+def _confirm_previewed(request, summary: dict, *, token: str, pending: dict, replace: bool):
+    """The confirmation of a large file a preview job has read: its summary stands in for
+    reading and validating it again in this request (the import job validates it whole before
+    writing, and fails saying why if the library or the studies have changed meanwhile)."""
+    existing = Study.objects.filter(report_number=summary["clean"]["study"]["report_number"]).first()
+    refusal = _refusal(request, existing, replace)
+    if refusal or not summary["ok"]:
+        if refusal:
+            messages.error(request, refusal)
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, summary, token=token, name=pending["name"], replace=replace))
+    people = _people_form(request, summary, existing, data=request.POST)
+    if not people.is_valid():
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, summary, token=token, name=pending["name"], replace=replace, people=people))
+    return _queue_import(request, summary, people, token=token, pending=pending, replace=replace,
+                         activity_count=summary["clean"]["activity_count"], existing=existing)
+
+
+def _queue_import(request, summary, people, *, token: str, pending: dict, replace: bool,
+                  activity_count: int, existing):
     """A large file: the write is a background job; the user follows it on its page."""
     try:
         job = import_jobs.import_request(
             path=pending["path"], name=pending["name"], replace=replace, user=request.user,
             auditors=people.cleaned_data["auditors"], lead_verifier=people.cleaned_data["lead_verifier"],
             certification_body=people.cleaned_data["certification_body"],
-            activity_count=preview.clean.activity_count, existing=preview.existing_study,
-            language=get_language())
+            activity_count=activity_count, existing=existing, language=get_language())
     except JobNotQueued as exc:
         messages.error(request, str(exc))
         return render(request, "footprint/import/preview.html", _preview_context(

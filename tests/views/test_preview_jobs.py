@@ -201,3 +201,33 @@ def test_a_workbook_is_sized_by_its_rows_without_reading_them(seed):
     content = study_to_workbook(seed)
     rows = preview_jobs.upload_rows(preview_jobs.STUDY, "study.xlsx", content)
     assert rows is not None and 10 <= rows <= 12  # the 10 activity records and the header rows
+
+
+
+def _job_preview(client, doc, queued) -> str:
+    response = _upload(client, doc)
+    preview_jobs.preview_job(queued.pop())
+    return client.get(response["Location"]).content.decode()
+
+
+def test_confirming_a_job_preview_does_not_read_the_file_again_in_the_request(auditor_client, seed, large,
+                                                                              queue_only, monkeypatch):
+    from footprint.views import importing
+
+    first = _job_preview(auditor_client, _document(seed, report_number="PRE-7"), queue_only)
+    second = _job_preview(auditor_client, _document(seed, report_number="PRE-8"), queue_only)
+
+    def reads(*args, **kwargs):
+        raise AssertionError("the confirmation read the file again")
+
+    monkeypatch.setattr(importing, "preview_file", reads)
+    confirmed = auditor_client.post(reverse("study_import_confirm"), {"token": _token(first), "replace": "0"})
+    job = BackgroundJob.objects.get(kind=JobKind.IMPORT)
+    assert confirmed["Location"] == reverse("study_import_job", args=[job.pk]) and queue_only == [job.pk]
+    assert job.payload["activities"] == 10
+
+    # A study of that number appeared meanwhile: the confirmation refuses, as it always did.
+    Study.objects.filter(report_number=SEED).update(report_number="PRE-8")
+    refused = auditor_client.post(reverse("study_import_confirm"), {"token": _token(second), "replace": "0"})
+    assert refused.status_code == 200 and "报告 PRE-8 已存在" in refused.content.decode()
+    assert BackgroundJob.objects.filter(kind=JobKind.IMPORT).count() == 1

@@ -242,8 +242,17 @@ def summary_load(job: BackgroundJob) -> dict | None:
     """The summary a done preview job stored; None when it has expired with its upload."""
     if job.status != JobStatus.DONE or not job.result.startswith(f"{PENDING_DIR}/"):
         return None
+    return _read_summary(job.result)
+
+
+def summary_of_upload(upload_path: str) -> dict | None:
+    """The summary a preview job stored for this pending upload, if one did."""
+    return _read_summary(summary_path(upload_path))
+
+
+def _read_summary(path: str) -> dict | None:
     try:
-        with default_storage.open(job.result, "rb") as handle:
+        with default_storage.open(path, "rb") as handle:
             return json.loads(handle.read())
     except (FileNotFoundError, OSError, ValueError):
         return None
