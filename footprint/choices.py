@@ -155,6 +155,7 @@ class JobKind(models.TextChoices):
     DRAFT_PDF = "draft_pdf", _("草稿 PDF")
     IMPORT = "import", _("导入")
     PREVIEW = "preview", _("导入预览")
+    LIBRARY_IMPORT = "library_import", _("因子库导入")
 
 
 class JobStatus(models.TextChoices):

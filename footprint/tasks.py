@@ -36,6 +36,13 @@ def preview_upload(job_id: int) -> None:
     preview_job(job_id)
 
 
+@shared_task(name="footprint.import_factor_library")
+def import_factor_library(job_id: int) -> None:
+    from .services.reference.library_jobs import library_import_job
+
+    library_import_job(job_id)
+
+
 @shared_task(name="footprint.send_transition_notice")
 def send_transition_notice(transition_id: int) -> None:
     from .models import StudyTransition

@@ -68,6 +68,7 @@ urlpatterns = [
     path("factors/import/cancel/", factor_library.factor_import_cancel, name="factor_import_cancel"),
     path("factors/import/previews/<int:job_id>/", factor_library.factor_import_preview,
          name="factor_import_preview"),
+    path("factors/import/jobs/<int:job_id>/", factor_library.factor_import_job, name="factor_import_job"),
     path("factors/export/", factor_library.factor_export, name="factor_export"),
     path("factors/picker/", activities.factor_picker, name="factor_picker"),
     path("factors/lookup/", activities.factor_lookup, name="factor_lookup"),

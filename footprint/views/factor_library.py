@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from ..access import can_import_factors, can_manage_factors, get_job_for_user, require
 from ..choices import JobKind, JobStatus
@@ -32,6 +33,7 @@ from ..services.reference.library_import import (
     library_export,
     library_preview_summary,
 )
+from ..services.reference.library_jobs import library_import_request
 from . import pending_uploads
 
 SESSION_KEY = "pending_factor_libraries"
@@ -68,10 +70,11 @@ def factor_import(request):
 
 
 def _recent_jobs(user):
-    """The user's factor library preview jobs of the last day, to come back to."""
+    """The user's factor library preview and import jobs of the last day, to come back to."""
     since = timezone.now() - dt.timedelta(days=1)
-    return list(BackgroundJob.objects.filter(kind=JobKind.PREVIEW, payload__what=preview_jobs.LIBRARY,
-                                             user=user, created_at__gte=since).order_by("-created_at")[:5])
+    ours = Q(kind=JobKind.PREVIEW, payload__what=preview_jobs.LIBRARY) | Q(kind=JobKind.LIBRARY_IMPORT)
+    return list(BackgroundJob.objects.filter(ours, user=user, created_at__gte=since)
+                .order_by("-created_at")[:5])
 
 
 def _queue_preview(request, name: str, content: bytes):
@@ -122,6 +125,9 @@ def factor_import_preview(request, job_id):
                   _context(summary, token=p["token"], name=p["name"]))
 
 
+# Outside the request's transaction: a large library's import job is committed before it is
+# queued; import_library has its own transaction.
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def factor_import_confirm(request):
@@ -133,6 +139,8 @@ def factor_import_confirm(request):
         return redirect("factor_import")
     with default_storage.open(pending["path"], "rb") as fh:
         content = fh.read()
+    if preview_jobs.preview_runs_as_job(preview_jobs.LIBRARY, pending["name"], content):
+        return _queue_import(request, token=token, pending=pending)
     try:
         done = import_library(files=[(pending["name"], content)], user=request.user)
     except LibraryRejected as exc:
@@ -149,6 +157,43 @@ def factor_import_confirm(request):
         "使用旧版本的报告数值不变。") % {
         "new": len(done.new), "changed": len(done.changed), "unchanged": len(done.unchanged)})
     return redirect("factor_list")
+
+
+def _queue_import(request, *, token: str, pending: dict):
+    """A large library: the import is a background job (it checks every row again and writes
+    all or nothing); the user follows it on its page."""
+    try:
+        job = library_import_request(path=pending["path"], name=pending["name"], user=request.user,
+                                     language=get_language())
+    except JobNotQueued as exc:
+        messages.error(request, str(exc))
+        summary = preview_jobs.summary_of_upload(pending["path"])
+        if summary is None:  # previewed in the request (the threshold changed): read it again
+            summary = preview_jobs.library_preview(pending["name"], _read(pending["path"]), shown=SHOWN)
+        return render(request, "footprint/factors/import_preview.html",
+                      _context(summary, token=token, name=pending["name"]))
+    # The job owns the upload now (it removes it when imported): out of the session, kept.
+    pending_uploads.take(request, session_key=SESSION_KEY, token=token)
+    return redirect("factor_import_job", job_id=job.pk)
+
+
+def _read(path: str) -> bytes:
+    with default_storage.open(path, "rb") as fh:
+        return fh.read()
+
+
+@login_required
+@require_GET
+def factor_import_job(request, job_id):
+    """A factor library import job's page: queued, importing, done (what was imported) or
+    failed (why; nothing imported). htmx polls its fragment while the job is under way."""
+    require(can_import_factors(request.user))
+    job = get_job_for_user(request.user, job_id)
+    if job.kind != JobKind.LIBRARY_IMPORT:
+        raise Http404
+    if request.headers.get("HX-Request"):
+        return render(request, "footprint/factors/_import_job.html", {"job": job})
+    return render(request, "footprint/factors/import_job.html", {"job": job})
 
 
 @login_required

@@ -14,6 +14,8 @@ from footprint.choices import JobKind, JobStatus
 from footprint.models import BackgroundJob, EmissionFactor, Study
 from footprint.services import jobs
 from footprint.services.interchange import preview_jobs
+from footprint.services.reference import library_jobs
+from footprint.views import factor_library
 
 from .test_factor_library import GRID_2022, HEADER
 from .test_factor_library import _upload as _upload_library
@@ -110,10 +112,25 @@ def test_a_large_factor_library_preview_is_queued_then_shown_as_in_the_request(a
     page = auditor_client.get(response["Location"]).content.decode()
     assert _main(page) == _main(in_request)
     assert not EmissionFactor.objects.filter(code="MAT-0001").exists()  # nothing saved yet
+
+    # The confirmation of a large library is a job too.
     confirmed = auditor_client.post(reverse("factor_import_confirm"), {"token": _token(page)})
-    assert confirmed["Location"] == reverse("factor_list")
+    imports = BackgroundJob.objects.get(kind=JobKind.LIBRARY_IMPORT)
+    assert confirmed["Location"] == reverse("factor_import_job", args=[imports.pk])
+    assert queue_only == [job.pk, imports.pk] and not EmissionFactor.objects.filter(code="MAT-0001").exists()
+    page = auditor_client.get(confirmed["Location"]).content.decode()
+    assert 'data-job-status="queued"' in page and 'hx-trigger="every 2s"' in page
+    assert reverse("factor_import_job", args=[imports.pk]) in auditor_client.get(
+        reverse("factor_import")).content.decode()
+    library_jobs.library_import_job(imports.pk)  # the worker
+    fragment = auditor_client.get(confirmed["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-job-status="done"' in fragment and "hx-get" not in fragment
+    assert "新增 30 个因子，1 个因子创建了新版本，0 个未变" in fragment
     assert EmissionFactor.objects.filter(code__startswith="MAT-0").count() == 30
+    assert EmissionFactor.objects.get(code="CN-GRID-2022", is_current=True).version == 2
     assert not default_storage.exists(job.payload["path"]) and not default_storage.exists(job.result)
+    library_jobs.library_import_job(imports.pk)  # delivered twice: nothing happens
+    assert EmissionFactor.objects.filter(code="CN-GRID-2022").count() == 2
 
 
 def test_eager_jobs_preview_in_the_request_and_the_page_shows_it(auditor_client, seed, large):
@@ -146,15 +163,17 @@ def test_an_expired_upload_fails_the_study_preview_with_the_reason(auditor_clien
     assert 'id="preview-job-retry"' not in page  # nothing left to preview again
 
 
-def test_another_users_preview_job_is_404(client, auditor_client, seed, large, queue_only, auditor):
+def test_another_users_preview_job_is_404(auditor_client, seed, large, queue_only, auditor):
     response = _upload(auditor_client, _document(seed, report_number="PRE-4"))
     job_id = queue_only[0]
     preview_jobs.preview_job(job_id)
-    client.force_login(auditor)  # another auditor, who may import too
-    assert client.get(response["Location"]).status_code == 404
-    assert client.post(response["Location"]).status_code == 404
-    # nor through the other page's address
-    assert client.get(reverse("factor_import_preview", args=[job_id])).status_code in (403, 404)
+    assert auditor_client.get(response["Location"]).status_code == 200
+    other = Client()
+    other.force_login(auditor)  # another auditor, who may import too
+    assert other.get(response["Location"]).status_code == 404
+    assert other.post(response["Location"]).status_code == 404
+    assert BackgroundJob.objects.filter(kind=JobKind.PREVIEW).count() == 1  # nothing queued again
+    # nor the study's preview job through the factor library's address, by anyone
     assert auditor_client.get(reverse("factor_import_preview", args=[job_id])).status_code == 404
 
 
@@ -231,3 +250,62 @@ def test_confirming_a_job_preview_does_not_read_the_file_again_in_the_request(au
     refused = auditor_client.post(reverse("study_import_confirm"), {"token": _token(second), "replace": "0"})
     assert refused.status_code == 200 and "报告 PRE-8 已存在" in refused.content.decode()
     assert BackgroundJob.objects.filter(kind=JobKind.IMPORT).count() == 1
+
+
+def _library_confirmed(client, text, queued):
+    response = _upload_library(client, text)
+    preview_jobs.preview_job(queued.pop())
+    page = client.get(response["Location"]).content.decode()
+    return client.post(reverse("factor_import_confirm"), {"token": _token(page)})
+
+
+def test_a_library_changed_since_its_preview_fails_the_import_job_with_the_rows(auditor_client, settings,
+                                                                                queue_only, monkeypatch):
+    from footprint.services.reference import library_import
+
+    settings.IMPORT_JOB_MIN_ACTIVITIES = 20
+    confirmed = _library_confirmed(auditor_client, _library(25), queue_only)
+    job = BackgroundJob.objects.get(pk=queue_only.pop())
+    real = library_import.preview_library
+
+    def one_rejected(files):  # the library changed meanwhile: the job's check finds a row wrong
+        preview = real(files)
+        preview.rejected.append(library_import.Rejection("library.csv", 7, "value", "不是数字"))
+        return preview
+
+    monkeypatch.setattr(library_import, "preview_library", one_rejected)
+    library_jobs.library_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "1 行被拒绝" in job.reason and "第 7 行" in job.reason
+    page = auditor_client.get(confirmed["Location"]).content.decode()
+    assert 'data-job-status="failed"' in page and 'id="factor-import-job-reason"' in page
+    assert "第 7 行" in page and not EmissionFactor.objects.filter(code="MAT-0001").exists()
+
+
+def test_another_users_library_import_job_is_404(auditor_client, settings, queue_only, auditor):
+    settings.IMPORT_JOB_MIN_ACTIVITIES = 20
+    confirmed = _library_confirmed(auditor_client, _library(25), queue_only)
+    assert auditor_client.get(confirmed["Location"]).status_code == 200
+    other = Client()
+    other.force_login(auditor)  # another auditor, who may import factors too
+    assert other.get(confirmed["Location"]).status_code == 404
+
+
+def test_the_queue_down_keeps_the_library_preview_to_confirm_again(auditor_client, settings, monkeypatch,
+                                                                  queue_only):
+    settings.IMPORT_JOB_MIN_ACTIVITIES = 20
+    from footprint.services.jobs import JobNotQueued
+
+    def down(**kwargs):
+        raise JobNotQueued("后台任务队列暂时不可用")
+
+    monkeypatch.setattr(factor_library, "library_import_request", down)
+    response = _library_confirmed(auditor_client, _library(25), queue_only)
+    html = response.content.decode()
+    assert response.status_code == 200 and "后台任务队列暂时不可用" in html
+    assert 'id="confirm-factor-import"' in html and 'data-count="new">25<' in html
+    assert not EmissionFactor.objects.filter(code="MAT-0001").exists()
+    monkeypatch.undo()
+    confirmed = auditor_client.post(reverse("factor_import_confirm"), {"token": _token(html)})
+    job = BackgroundJob.objects.get(kind=JobKind.LIBRARY_IMPORT)
+    assert confirmed["Location"] == reverse("factor_import_job", args=[job.pk])
