@@ -188,6 +188,13 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
                                       "name": "upload.json", "token": "0" * 32, "replace": False,
                                       "language": "zh-hans", "shown": 200},
                           "reason": "后台任务队列暂时不可用"})[0].pk
+        elif param == "job_id" and name == "factor_import_job":
+            from footprint.models import BackgroundJob
+
+            values[param] = BackgroundJob.objects.get_or_create(
+                kind="library_import", status="done", key="url-access-library", user=study.created_by,
+                defaults={"payload": {"path": "imports/url-access.csv", "name": "library.csv",
+                                      "counts": {"new": 1, "changed": 0, "unchanged": 0}}})[0].pk
         elif param == "job_id":
             from footprint.models import BackgroundJob
 
