@@ -116,8 +116,9 @@ def study_import_preview(request, job_id):
                                     replace=p["replace"])
         return redirect("study_import_preview", job_id=job.pk)
     if job.status != JobStatus.DONE or request.headers.get("HX-Request"):
-        return pending_uploads.preview_job_page(request, job, poll_url=reverse("study_import_preview", args=[job.pk]),
-                                                upload_url=reverse("study_import"))
+        return pending_uploads.preview_job_page(
+            request, job, poll_url=reverse("study_import_preview", args=[job.pk]),
+            upload_url=reverse("study_import"))
     summary = preview_jobs.summary_load(job)
     if summary is None:
         messages.error(request, _("上传的文件已过期，请重新上传。"))
