@@ -154,6 +154,8 @@ class JobKind(models.TextChoices):
     ISSUE = "issue", _("签发")
     DRAFT_PDF = "draft_pdf", _("草稿 PDF")
     IMPORT = "import", _("导入")
+    PREVIEW = "preview", _("导入预览")
+    LIBRARY_IMPORT = "library_import", _("因子库导入")
 
 
 class JobStatus(models.TextChoices):

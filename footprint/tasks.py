@@ -29,6 +29,20 @@ def import_study_file(job_id: int) -> None:
     import_job(job_id)
 
 
+@shared_task(name="footprint.preview_upload")
+def preview_upload(job_id: int) -> None:
+    from .services.interchange.preview_jobs import preview_job
+
+    preview_job(job_id)
+
+
+@shared_task(name="footprint.import_factor_library")
+def import_factor_library(job_id: int) -> None:
+    from .services.reference.library_jobs import library_import_job
+
+    library_import_job(job_id)
+
+
 @shared_task(name="footprint.send_transition_notice")
 def send_transition_notice(transition_id: int) -> None:
     from .models import StudyTransition

@@ -5,8 +5,6 @@ of services/data_requests."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,9 +50,11 @@ from ..services.data_requests.notices import notice_link, notice_text
 from ..services.data_requests.workbook import read_request_workbook, write_request_workbook
 from ..services.freeze import StudyFrozenError, study_is_editable
 from ..services.interchange.document import FormatError
-from ..services.interchange.importing import pending_upload_delete, pending_upload_store
+from ..services.interchange.importing import pending_upload_delete
+from . import pending_uploads
 
 SESSION_KEY = "pending_request_uploads"
+MAX_PENDING = 5
 
 
 def get_data_request_for_user(user, report_number: str, request_id: int):
@@ -257,7 +257,7 @@ def data_request_upload(request, report_number, request_id):
     require(can_fill_data_request(request.user, data_request))
     form = WorkbookUploadForm(request.POST, request.FILES)
     token = request.POST.get("token", "")
-    pending = request.session.get(SESSION_KEY, {}).get(token) if token else None
+    pending = pending_uploads.get(request, session_key=SESSION_KEY, token=token)
     if pending:  # the confirmation of a preview
         return _confirm_upload(request, data_request, token, pending)
     if not form.is_valid():
@@ -272,13 +272,9 @@ def data_request_upload(request, report_number, request_id):
         return _back(data_request)
     token = ""
     if preview.ok:
-        token = uuid.uuid4().hex
-        path = pending_upload_store(name="request.xlsx", content=content)
-        stored = dict(request.session.get(SESSION_KEY, {}))
-        for old in list(stored)[:-4]:
-            pending_upload_delete(path=stored.pop(old)["path"])
-        stored[token] = {"path": path, "request": data_request.pk}
-        request.session[SESSION_KEY] = stored
+        token = pending_uploads.remember(request, session_key=SESSION_KEY, limit=MAX_PENDING,
+                                         name="request.xlsx", content=content,
+                                         extra={"request": data_request.pk})
     return render(request, "footprint/data_requests/preview.html", {
         "study": data_request.study, "data_request": data_request, "preview": preview, "token": token,
         "name": form.cleaned_data["file"].name,
@@ -286,9 +282,7 @@ def data_request_upload(request, report_number, request_id):
 
 
 def _confirm_upload(request, data_request, token, pending):
-    stored = dict(request.session.get(SESSION_KEY, {}))
-    stored.pop(token, None)
-    request.session[SESSION_KEY] = stored
+    pending_uploads.take(request, session_key=SESSION_KEY, token=token)
     if pending.get("request") != data_request.pk or not default_storage.exists(pending["path"]):
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return _back(data_request)

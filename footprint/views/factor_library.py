@@ -4,25 +4,36 @@ services/reference/library_import.py's; this only keeps the upload between the t
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from ..access import can_import_factors, can_manage_factors, require
+from ..access import can_import_factors, can_manage_factors, get_job_for_user, require
+from ..choices import JobKind, JobStatus
 from ..forms.factors import FactorLibraryImportForm
+from ..models import BackgroundJob
+from ..services.interchange import preview_jobs
 from ..services.interchange.document import FormatError
+from ..services.jobs import JobNotQueued
 from ..services.reference.library_import import (
     LibraryRejected,
     import_library,
     library_export,
-    preview_library,
+    library_preview_summary,
 )
+from ..services.reference.library_jobs import library_import_request
 from . import pending_uploads
 
 SESSION_KEY = "pending_factor_libraries"
@@ -30,6 +41,9 @@ MAX_PENDING = 3
 SHOWN = 200  # rows listed per part of the preview; the counts are always whole
 
 
+# Outside the request's transaction: a large upload's preview job is committed before it is
+# queued (a worker would not see it otherwise).
+@transaction.non_atomic_requests
 @login_required
 def factor_import(request):
     require(can_import_factors(request.user))
@@ -42,17 +56,78 @@ def factor_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
+        if preview_jobs.preview_runs_as_job(preview_jobs.LIBRARY, upload.name, content):
+            return _queue_preview(request, upload.name, content)
         try:
-            preview = preview_library([(upload.name, content)])
+            summary = preview_jobs.library_preview(upload.name, content, shown=SHOWN)
         except FormatError as exc:
             form.add_error("file", str(exc))
         else:
             token = _remember(request, upload.name, content)
             return render(request, "footprint/factors/import_preview.html",
-                          _context(preview, token=token, name=upload.name))
-    return render(request, "footprint/factors/import.html", {"form": form})
+                          _context(summary, token=token, name=upload.name))
+    return render(request, "footprint/factors/import.html", {"form": form, "jobs": _recent_jobs(request.user)})
 
 
+def _recent_jobs(user):
+    """The user's factor library preview and import jobs of the last day, to come back to."""
+    since = timezone.now() - dt.timedelta(days=1)
+    ours = Q(kind=JobKind.PREVIEW, payload__what=preview_jobs.LIBRARY) | Q(kind=JobKind.LIBRARY_IMPORT)
+    return list(BackgroundJob.objects.filter(ours, user=user, created_at__gte=since)
+                .order_by("-created_at")[:5])
+
+
+def _queue_preview(request, name: str, content: bytes):
+    """A large library (50,000 rows): kept as a pending upload, sorted by a background job; the
+    user follows the job on its page, which then shows the preview."""
+    token = _remember(request, name, content)
+    path = pending_uploads.get(request, session_key=SESSION_KEY, token=token)["path"]
+    return _request_preview(request, path=path, name=name, token=token)
+
+
+def _request_preview(request, *, path: str, name: str, token: str):
+    try:
+        job = preview_jobs.preview_request(what=preview_jobs.LIBRARY, path=path, name=name, token=token,
+                                           user=request.user, language=get_language(), shown=SHOWN)
+    except JobNotQueued as exc:
+        # The job says why on its page, which offers to try again: the upload is kept.
+        messages.error(request, str(exc))
+        job = BackgroundJob.objects.filter(kind=JobKind.PREVIEW, user=request.user,
+                                           key=path[-64:]).order_by("-pk").first()
+    return redirect("factor_import_preview", job_id=job.pk)
+
+
+@transaction.non_atomic_requests
+@login_required
+def factor_import_preview(request, job_id):
+    """A large library's preview job: queued, reading, then the preview itself (as an in-request
+    preview shows it) or why it failed. POST queues it again (after the queue was down)."""
+    require(can_import_factors(request.user))
+    job = get_job_for_user(request.user, job_id)
+    if job.kind != JobKind.PREVIEW or job.payload.get("what") != preview_jobs.LIBRARY:
+        raise Http404
+    p = job.payload
+    if request.method == "POST":
+        if job.status == JobStatus.FAILED and default_storage.exists(p["path"]):
+            pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
+            return _request_preview(request, path=p["path"], name=p["name"], token=p["token"])
+        return redirect("factor_import_preview", job_id=job.pk)
+    if job.status != JobStatus.DONE or request.headers.get("HX-Request"):
+        return pending_uploads.preview_job_page(
+            request, job, poll_url=reverse("factor_import_preview", args=[job.pk]),
+            upload_url=reverse("factor_import"), factors=True)
+    summary = preview_jobs.summary_load(job)
+    if summary is None:
+        messages.error(request, _("上传的文件已过期，请重新上传。"))
+        return redirect("factor_import")
+    pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
+    return render(request, "footprint/factors/import_preview.html",
+                  _context(summary, token=p["token"], name=p["name"]))
+
+
+# Outside the request's transaction: a large library's import job is committed before it is
+# queued; import_library has its own transaction.
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def factor_import_confirm(request):
@@ -64,12 +139,15 @@ def factor_import_confirm(request):
         return redirect("factor_import")
     with default_storage.open(pending["path"], "rb") as fh:
         content = fh.read()
+    if preview_jobs.preview_runs_as_job(preview_jobs.LIBRARY, pending["name"], content):
+        return _queue_import(request, token=token, pending=pending)
     try:
         done = import_library(files=[(pending["name"], content)], user=request.user)
     except LibraryRejected as exc:
         messages.error(request, str(exc))
         return render(request, "footprint/factors/import_preview.html",
-                      _context(exc.preview, token=token, name=pending["name"]))
+                      _context(library_preview_summary(exc.preview, shown=SHOWN), token=token,
+                               name=pending["name"]))
     except FormatError as exc:
         messages.error(request, str(exc))
         return redirect("factor_import")
@@ -79,6 +157,43 @@ def factor_import_confirm(request):
         "使用旧版本的报告数值不变。") % {
         "new": len(done.new), "changed": len(done.changed), "unchanged": len(done.unchanged)})
     return redirect("factor_list")
+
+
+def _queue_import(request, *, token: str, pending: dict):
+    """A large library: the import is a background job (it checks every row again and writes
+    all or nothing); the user follows it on its page."""
+    try:
+        job = library_import_request(path=pending["path"], name=pending["name"], user=request.user,
+                                     language=get_language())
+    except JobNotQueued as exc:
+        messages.error(request, str(exc))
+        summary = preview_jobs.summary_of_upload(pending["path"])
+        if summary is None:  # previewed in the request (the threshold changed): read it again
+            summary = preview_jobs.library_preview(pending["name"], _read(pending["path"]), shown=SHOWN)
+        return render(request, "footprint/factors/import_preview.html",
+                      _context(summary, token=token, name=pending["name"]))
+    # The job owns the upload now (it removes it when imported): out of the session, kept.
+    pending_uploads.take(request, session_key=SESSION_KEY, token=token)
+    return redirect("factor_import_job", job_id=job.pk)
+
+
+def _read(path: str) -> bytes:
+    with default_storage.open(path, "rb") as fh:
+        return fh.read()
+
+
+@login_required
+@require_GET
+def factor_import_job(request, job_id):
+    """A factor library import job's page: queued, importing, done (what was imported) or
+    failed (why; nothing imported). htmx polls its fragment while the job is under way."""
+    require(can_import_factors(request.user))
+    job = get_job_for_user(request.user, job_id)
+    if job.kind != JobKind.LIBRARY_IMPORT:
+        raise Http404
+    if request.headers.get("HX-Request"):
+        return render(request, "footprint/factors/_import_job.html", {"job": job})
+    return render(request, "footprint/factors/import_job.html", {"job": job})
 
 
 @login_required
@@ -101,11 +216,13 @@ def factor_export(request):
     return response
 
 
-def _context(preview, *, token: str, name: str) -> dict:
+def _context(summary: dict, *, token: str, name: str) -> dict:
+    """The preview page's context from a preview's summary (library_preview_summary), made in
+    this request or stored by a preview job."""
     return {
-        "preview": preview, "token": token, "name": name, "shown": SHOWN,
-        "new": preview.new[:SHOWN], "changed": preview.changed[:SHOWN],
-        "unchanged": preview.unchanged[:SHOWN], "rejected": preview.rejected[:SHOWN],
+        "preview": summary, "token": token, "name": name, "shown": SHOWN,
+        "new": summary["new"], "changed": summary["changed"],
+        "unchanged": summary["unchanged"], "rejected": summary["rejected"],
     }
 
 

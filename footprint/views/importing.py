@@ -4,7 +4,6 @@ then import it whole on confirmation, or nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,21 +11,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import can_edit_study_data, can_import, get_job_for_user, require
-from ..choices import STAGE_ORDER, Boundary, GwpSet, JobKind, Language, Role
+from ..access import can_import, get_job_for_user, require
+from ..choices import Boundary, GwpSet, JobKind, JobStatus, Language, Role
 from ..forms.importing import ImportForm
 from ..forms.team import StudyPeopleForm
-from ..models import BackgroundJob
+from ..models import BackgroundJob, Study
 from ..services.facts.reading import default_certification_body
-from ..services.freeze import StudyFrozenError, ensure_study_editable
-from ..services.interchange import import_jobs
+from ..services.interchange import import_jobs, preview_jobs
 from ..services.interchange.document import FormatError
 from ..services.interchange.import_assignment import import_file_with_people
 from ..services.interchange.import_dry_run import import_dry_run
@@ -42,6 +42,9 @@ SESSION_KEY = "pending_imports"
 MAX_PENDING = 5
 
 
+# Outside the request's transaction: a large upload's preview job is committed before it is
+# queued (a worker would not see it otherwise).
+@transaction.non_atomic_requests
 @login_required
 def study_import(request):
     require(can_import(request.user))
@@ -53,25 +56,76 @@ def study_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
+        replace = form.cleaned_data["replace"]
+        if preview_jobs.preview_runs_as_job(preview_jobs.STUDY, upload.name, content):
+            return _queue_preview(request, upload.name, content, replace=replace)
         try:
-            preview = preview_file(upload.name, content, user=request.user)
+            summary = preview_jobs.study_preview(upload.name, content, user=request.user, replace=replace)
         except FormatError as exc:
             form.add_error("file", str(exc))
         else:
             token = _remember(request, upload.name, content)
-            replace = form.cleaned_data["replace"]
             return render(request, "footprint/import/preview.html", _preview_context(
-                request, preview, token=token, name=upload.name, replace=replace,
-                dry_run=_dry_run(request, preview, upload.name, content, replace),
-            ))
+                request, summary, token=token, name=upload.name, replace=replace))
     return render(request, "footprint/import/upload.html", {"form": form, "jobs": _recent_jobs(request.user)})
 
 
 def _recent_jobs(user):
-    """The user's import jobs of the last day, to come back to."""
+    """The user's import and study preview jobs of the last day, to come back to."""
     since = timezone.now() - dt.timedelta(days=1)
-    return list(BackgroundJob.objects.filter(kind=JobKind.IMPORT, user=user, created_at__gte=since)
+    ours = Q(kind=JobKind.IMPORT) | Q(kind=JobKind.PREVIEW, payload__what=preview_jobs.STUDY)
+    return list(BackgroundJob.objects.filter(ours, user=user, created_at__gte=since)
                 .order_by("-created_at")[:5])
+
+
+def _queue_preview(request, name: str, content: bytes, *, replace: bool):
+    """A large file: kept as a pending upload, previewed by a background job; the user follows
+    the job on its page, which then shows the preview."""
+    token = _remember(request, name, content)
+    path = pending_uploads.get(request, session_key=SESSION_KEY, token=token)["path"]
+    return _request_preview(request, path=path, name=name, token=token, replace=replace)
+
+
+def _request_preview(request, *, path: str, name: str, token: str, replace: bool):
+    try:
+        job = preview_jobs.preview_request(what=preview_jobs.STUDY, path=path, name=name, token=token,
+                                           user=request.user, language=get_language(), replace=replace)
+    except JobNotQueued as exc:
+        # The job says why on its page, which offers to try again: the upload is kept.
+        messages.error(request, str(exc))
+        job = BackgroundJob.objects.filter(kind=JobKind.PREVIEW, user=request.user,
+                                           key=path[-64:]).order_by("-pk").first()
+    return redirect("study_import_preview", job_id=job.pk)
+
+
+@transaction.non_atomic_requests
+@login_required
+def study_import_preview(request, job_id):
+    """A large upload's preview job: queued, reading, then the preview itself (as an in-request
+    preview shows it) or why it failed. htmx polls it while under way; POST queues it again
+    (after the queue was down, the upload still kept)."""
+    require(can_import(request.user))
+    job = get_job_for_user(request.user, job_id)
+    if job.kind != JobKind.PREVIEW or job.payload.get("what") != preview_jobs.STUDY:
+        raise Http404
+    p = job.payload
+    if request.method == "POST":
+        if job.status == JobStatus.FAILED and default_storage.exists(p["path"]):
+            pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
+            return _request_preview(request, path=p["path"], name=p["name"], token=p["token"],
+                                    replace=p["replace"])
+        return redirect("study_import_preview", job_id=job.pk)
+    if job.status != JobStatus.DONE or request.headers.get("HX-Request"):
+        return pending_uploads.preview_job_page(
+            request, job, poll_url=reverse("study_import_preview", args=[job.pk]),
+            upload_url=reverse("study_import"))
+    summary = preview_jobs.summary_load(job)
+    if summary is None:
+        messages.error(request, _("上传的文件已过期，请重新上传。"))
+        return redirect("study_import")
+    pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
+    return render(request, "footprint/import/preview.html", _preview_context(
+        request, summary, token=p["token"], name=p["name"], replace=p["replace"]))
 
 
 # Outside the request's transaction: a large import's job is committed before it is queued (a
@@ -86,23 +140,29 @@ def study_import_confirm(request):
     if not pending or not default_storage.exists(pending["path"]):
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("study_import")
+    replace = request.POST.get("replace") == "1"
+    previewed = preview_jobs.summary_of_upload(pending["path"])
+    if previewed is not None and previewed["clean"] is not None \
+            and import_jobs.runs_as_job(previewed["clean"]["activity_count"]):
+        return _confirm_previewed(request, previewed, token=token, pending=pending, replace=replace)
     with default_storage.open(pending["path"], "rb") as fh:
         content = fh.read()
-    replace = request.POST.get("replace") == "1"
     preview = preview_file(pending["name"], content, user=request.user)
-    refusal = _refusal(request, preview, replace)
+    summary = preview_jobs.study_preview_summary(preview)
+    refusal = _refusal(request, preview.existing_study, replace)
     if refusal or not preview.ok:
         if refusal:
             messages.error(request, refusal)
         return render(request, "footprint/import/preview.html", _preview_context(
-            request, preview, token=token, name=pending["name"], replace=replace))
-    people = _people_form(request, preview, data=request.POST)
+            request, summary, token=token, name=pending["name"], replace=replace))
+    people = _people_form(request, summary, preview.existing_study, data=request.POST)
     if not people.is_valid():
         return render(request, "footprint/import/preview.html", _preview_context(
-            request, preview, token=token, name=pending["name"], replace=replace, people=people,
-            dry_run=_dry_run(request, preview, pending["name"], content, replace)))
+            request, _with_dry_run(request, preview, pending["name"], content, replace), token=token,
+            name=pending["name"], replace=replace, people=people))
     if import_jobs.runs_as_job(preview.clean.activity_count):
-        return _queue_import(request, preview, people, token=token, pending=pending, replace=replace)
+        return _queue_import(request, summary, people, token=token, pending=pending, replace=replace,
+                             activity_count=preview.clean.activity_count, existing=preview.existing_study)
     try:
         study = import_file_with_people(
             pending["name"], content, replace=replace, user=request.user,
@@ -112,36 +172,53 @@ def study_import_confirm(request):
         for field, errors in exc.message_dict.items():
             people.add_error(field if field in people.fields else None, errors)
         return render(request, "footprint/import/preview.html", _preview_context(
-            request, preview, token=token, name=pending["name"], replace=replace, people=people,
-            dry_run=_dry_run(request, preview, pending["name"], content, replace)))
+            request, _with_dry_run(request, preview, pending["name"], content, replace), token=token,
+            name=pending["name"], replace=replace, people=people))
     except (StudyExists, ImportRejected, FormatError) as exc:
         messages.error(request, str(exc) if not isinstance(exc, ImportRejected)
                        else " ".join([_("导入被拒绝，未保存任何数据。"), *map(str, exc.problems)]))
         return render(request, "footprint/import/preview.html", _preview_context(
-            request, preview, token=token, name=pending["name"], replace=replace))
+            request, summary, token=token, name=pending["name"], replace=replace))
     _forget(request, token)
     messages.success(request, _("报告 %(number)s 已导入（%(n)s 条活动数据）。") % {
         "number": study.report_number, "n": preview.clean.activity_count})
     return redirect("study_detail", report_number=study.report_number)
 
 
-def _queue_import(request, preview, people, *, token: str, pending: dict, replace: bool):
+def _confirm_previewed(request, summary: dict, *, token: str, pending: dict, replace: bool):
+    """The confirmation of a large file a preview job has read: its summary stands in for
+    reading and validating it again in this request (the import job validates it whole before
+    writing, and fails saying why if the library or the studies have changed meanwhile)."""
+    existing = Study.objects.filter(report_number=summary["clean"]["study"]["report_number"]).first()
+    refusal = _refusal(request, existing, replace)
+    if refusal or not summary["ok"]:
+        if refusal:
+            messages.error(request, refusal)
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, summary, token=token, name=pending["name"], replace=replace))
+    people = _people_form(request, summary, existing, data=request.POST)
+    if not people.is_valid():
+        return render(request, "footprint/import/preview.html", _preview_context(
+            request, summary, token=token, name=pending["name"], replace=replace, people=people))
+    return _queue_import(request, summary, people, token=token, pending=pending, replace=replace,
+                         activity_count=summary["clean"]["activity_count"], existing=existing)
+
+
+def _queue_import(request, summary, people, *, token: str, pending: dict, replace: bool,
+                  activity_count: int, existing):
     """A large file: the write is a background job; the user follows it on its page."""
     try:
         job = import_jobs.import_request(
             path=pending["path"], name=pending["name"], replace=replace, user=request.user,
             auditors=people.cleaned_data["auditors"], lead_verifier=people.cleaned_data["lead_verifier"],
             certification_body=people.cleaned_data["certification_body"],
-            activity_count=preview.clean.activity_count, existing=preview.existing_study,
-            language=get_language())
+            activity_count=activity_count, existing=existing, language=get_language())
     except JobNotQueued as exc:
         messages.error(request, str(exc))
         return render(request, "footprint/import/preview.html", _preview_context(
-            request, preview, token=token, name=pending["name"], replace=replace, people=people))
+            request, summary, token=token, name=pending["name"], replace=replace, people=people))
     # The job owns the upload now (it removes it when imported): out of the session, kept on disk.
-    pending_map = dict(request.session.get(SESSION_KEY, {}))
-    pending_map.pop(token, None)
-    request.session[SESSION_KEY] = pending_map
+    pending_uploads.take(request, session_key=SESSION_KEY, token=token)
     return redirect("study_import_job", job_id=job.pk)
 
 
@@ -175,36 +252,26 @@ def _declared_length(request) -> int:
         return 0
 
 
-def _refusal(request, preview, replace: bool) -> str | None:
+def _refusal(request, existing, replace: bool) -> str | None:
     """Why this user may not import this file as asked, or None."""
-    existing = preview.existing_study
-    if existing is None:
-        return None
-    if not replace:
-        return _("报告 %(number)s 已存在。如要用文件内容替换它，请重新上传并勾选“替换同编号的已有报告”。") % {
-            "number": existing.report_number}
-    try:
-        ensure_study_editable(existing)
-    except StudyFrozenError as exc:
-        return str(exc)
-    if not can_edit_study_data(request.user, existing):
-        return _("您没有修改报告 %(number)s 的权限，不能替换它。") % {"number": existing.report_number}
-    return None
+    return preview_jobs.import_refusal(request.user, existing, replace)
 
 
-def _dry_run(request, preview, name: str, content: bytes, replace: bool):
-    """The results the import would give, when it may go ahead (services/import_dry_run.py)."""
-    if not preview.ok or _refusal(request, preview, replace):
-        return None
-    return import_dry_run(name, content, replace=replace, user=request.user)
+def _with_dry_run(request, preview, name: str, content: bytes, replace: bool) -> dict:
+    """The preview's summary with the results the import would give, when it may go ahead
+    (services/import_dry_run.py)."""
+    dry_run = None
+    if preview.ok and not _refusal(request, preview.existing_study, replace):
+        dry_run = import_dry_run(name, content, replace=replace, user=request.user)
+    return preview_jobs.study_preview_summary(preview, dry_run)
 
 
-def _people_form(request, preview, *, data=None) -> StudyPeopleForm:
+def _people_form(request, summary: dict, existing, *, data=None) -> StudyPeopleForm:
     """Who works on the imported study: a file names none of this installation's people, so
     the preview asks (an imported study must not reach the company without a lead verifier)."""
-    clean, existing = preview.clean, preview.existing_study
-    language = clean.study.get("language") if clean is not None else None
-    initial = {"certification_body": clean.study.get("certification_body", "") if clean else ""}
+    study = summary["clean"]["study"] if summary["clean"] is not None else {}
+    language = study.get("language")
+    initial = {"certification_body": study.get("certification_body") or ""}
     if existing is not None:
         initial.update(auditors=list(existing.auditors.all()), lead_verifier=existing.lead_verifier)
         initial["certification_body"] = initial["certification_body"] or existing.certification_body
@@ -214,38 +281,25 @@ def _people_form(request, preview, *, data=None) -> StudyPeopleForm:
                            default_body=default_certification_body(language or settings.LANGUAGE_CODE))
 
 
-def _preview_context(request, preview, *, token: str, name: str, replace: bool, people=None,
-                     dry_run=None) -> dict:
-    clean = preview.clean
-    result = dry_run.result if dry_run is not None else None
-    products = []
-    if clean is not None:
-        for p in clean.products:
-            counts = Counter(a.stage for a in p.activities)
-            products.append({
-                "code": p.code,
-                "name": p.fields.get("name"),
-                "functional_unit": p.fields.get("functional_unit"),
-                "annual_output": p.annual_output,
-                "activities": len(p.activities),
-                # lifecycle order, as the study page and the report show them
-                "by_stage": [(s, counts[s]) for s in STAGE_ORDER if counts.get(s)],
-                "new": p.code in preview.new_products,
-                "result": result.product(p.code) if result is not None else None,
-            })
-    refusal = _refusal(request, preview, replace) if clean is not None else None
+def _preview_context(request, summary: dict, *, token: str, name: str, replace: bool, people=None) -> dict:
+    """The preview page's context from a preview's summary (services/interchange/preview_jobs.py),
+    made in this request or stored by a preview job."""
+    clean = summary["clean"]
+    existing = (Study.objects.filter(report_number=summary["existing"]).first()
+                if summary["existing"] else None)
+    refusal = _refusal(request, existing, replace) if clean is not None else None
     return {
-        "preview": preview,
+        "preview": summary,
         "clean": clean,
         "labels": _labels(clean),
-        "products": products,
-        "result": result,
-        "people_form": people or (_people_form(request, preview) if preview.ok else None),
+        "products": summary["products"],
+        "result": summary["result"],
+        "people_form": people or (_people_form(request, summary, existing) if summary["ok"] else None),
         "token": token,
         "name": name,
         "replace": replace,
         "refusal": refusal,
-        "can_confirm": preview.ok and refusal is None,
+        "can_confirm": summary["ok"] and refusal is None,
     }
 
 
@@ -253,7 +307,7 @@ def _labels(clean) -> dict:
     """The file's codes as the user reads them (AR5 → IPCC 第五次评估报告 …)."""
     if clean is None:
         return {}
-    study = clean.study
+    study = clean["study"]
     return {
         "gwp_set": _label(GwpSet, study.get("gwp_set")),
         "boundary": _label(Boundary, study.get("boundary")),

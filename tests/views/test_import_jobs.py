@@ -9,7 +9,7 @@ from django.urls import reverse
 from footprint.choices import JobKind, JobStatus
 from footprint.models import BackgroundJob, Study
 from footprint.services import jobs
-from footprint.services.interchange import import_jobs
+from footprint.services.interchange import import_jobs, preview_jobs
 from footprint.services.jobs import JobNotQueued
 
 from .test_importing import _document, _token, _upload
@@ -35,13 +35,25 @@ def queue_only(monkeypatch):
     return queued
 
 
+def _previewed(client, doc, queued=None) -> str:
+    """Upload a large file: its preview is a job too (run here as the worker would, when only
+    queued); the preview page it leads to."""
+    response = _upload(client, doc)
+    job = BackgroundJob.objects.filter(kind=JobKind.PREVIEW).latest("pk")
+    assert response["Location"] == reverse("study_import_preview", args=[job.pk])
+    if queued is not None:
+        queued.remove(job.pk)
+        preview_jobs.preview_job(job.pk)
+    return client.get(response["Location"]).content.decode()
+
+
 def _confirm(client, html):
     return client.post(reverse("study_import_confirm"), {"token": _token(html), "replace": "0"})
 
 
 def test_a_large_import_is_queued_and_its_page_follows_it(auditor_client, demo_auditor, seed, large,
                                                           queue_only):
-    html = _upload(auditor_client, _document(seed, report_number="BIG-1")).content.decode()
+    html = _previewed(auditor_client, _document(seed, report_number="BIG-1"), queue_only)
     response = _confirm(auditor_client, html)
     job = BackgroundJob.objects.get(kind=JobKind.IMPORT)
     assert response.status_code == 302 and response["Location"] == reverse("study_import_job", args=[job.pk])
@@ -67,13 +79,13 @@ def test_a_large_import_is_queued_and_its_page_follows_it(auditor_client, demo_a
 
 
 def test_eager_jobs_import_in_the_request_and_the_page_links_the_study(auditor_client, seed, large):
-    html = _upload(auditor_client, _document(seed, report_number="BIG-2")).content.decode()
+    html = _previewed(auditor_client, _document(seed, report_number="BIG-2"))
     page = auditor_client.get(_confirm(auditor_client, html)["Location"]).content.decode()
     assert 'data-job-status="done"' in page and Study.objects.filter(report_number="BIG-2").exists()
 
 
 def test_a_failed_import_says_why_and_writes_nothing(auditor_client, seed, large, queue_only):
-    html = _upload(auditor_client, _document(seed, report_number="BIG-3")).content.decode()
+    html = _previewed(auditor_client, _document(seed, report_number="BIG-3"), queue_only)
     job = BackgroundJob.objects.get(pk=(_confirm(auditor_client, html), queue_only[0])[1])
     # Meanwhile someone imports a study of the same number: the job's import is refused.
     Study.objects.filter(report_number=SEED).update(report_number="BIG-3")
@@ -86,7 +98,7 @@ def test_a_failed_import_says_why_and_writes_nothing(auditor_client, seed, large
 
 def test_a_worker_that_dies_mid_import_leaves_nothing_and_the_retry_imports(auditor_client, seed, large,
                                                                            queue_only, monkeypatch):
-    html = _upload(auditor_client, _document(seed, report_number="BIG-4")).content.decode()
+    html = _previewed(auditor_client, _document(seed, report_number="BIG-4"), queue_only)
     _confirm(auditor_client, html)
     job = BackgroundJob.objects.get(pk=queue_only[0])
 
@@ -119,7 +131,7 @@ def test_the_queue_down_keeps_the_preview_and_the_upload(auditor_client, seed, l
         raise JobNotQueued("后台任务队列暂时不可用")
 
     monkeypatch.setattr(import_jobs, "import_request", down)
-    html = _upload(auditor_client, _document(seed, report_number="BIG-5")).content.decode()
+    html = _previewed(auditor_client, _document(seed, report_number="BIG-5"))
     response = _confirm(auditor_client, html)
     assert response.status_code == 200 and "后台任务队列暂时不可用" in response.content.decode()
     assert 'id="confirm-import"' in response.content.decode()  # confirm again later
@@ -127,7 +139,7 @@ def test_the_queue_down_keeps_the_preview_and_the_upload(auditor_client, seed, l
 
 
 def test_another_users_import_job_is_404(client, auditor_client, seed, large, queue_only, auditor):
-    html = _upload(auditor_client, _document(seed, report_number="BIG-6")).content.decode()
+    html = _previewed(auditor_client, _document(seed, report_number="BIG-6"), queue_only)
     _confirm(auditor_client, html)
     client.force_login(auditor)  # another auditor: the job has no study yet
     assert client.get(reverse("study_import_job", args=[queue_only[0]])).status_code == 404

@@ -177,6 +177,24 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
             values[param] = PactClient.objects.get(client_id="pact-demo").pk
         elif param == "pf_id":
             values[param] = "00000000-0000-0000-0000-000000000000"
+        elif param == "job_id" and name in ("study_import_preview", "factor_import_preview"):
+            from footprint.models import BackgroundJob
+
+            # A large upload's preview job (no study yet): the queue was down, the upload gone.
+            what = "study" if name == "study_import_preview" else "library"
+            values[param] = BackgroundJob.objects.get_or_create(
+                kind="preview", status="failed", key=f"url-access-{what}", user=study.created_by,
+                defaults={"payload": {"what": what, "path": f"imports/url-access-{what}.json",
+                                      "name": "upload.json", "token": "0" * 32, "replace": False,
+                                      "language": "zh-hans", "shown": 200},
+                          "reason": "后台任务队列暂时不可用"})[0].pk
+        elif param == "job_id" and name == "factor_import_job":
+            from footprint.models import BackgroundJob
+
+            values[param] = BackgroundJob.objects.get_or_create(
+                kind="library_import", status="done", key="url-access-library", user=study.created_by,
+                defaults={"payload": {"path": "imports/url-access.csv", "name": "library.csv",
+                                      "counts": {"new": 1, "changed": 0, "unchanged": 0}}})[0].pk
         elif param == "job_id":
             from footprint.models import BackgroundJob
 

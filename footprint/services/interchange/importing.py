@@ -363,6 +363,7 @@ def pending_upload_store(*, name: str, content: bytes) -> str:
 def pending_upload_delete(*, path: str) -> None:
     if path.startswith(f"{PENDING_DIR}/"):
         default_storage.delete(path)
+        default_storage.delete(f"{path}.preview.json")  # a preview job's summary (preview_jobs.py)
 
 
 def pending_uploads_cleanup(*, older_than: dt.timedelta | None = None) -> int:

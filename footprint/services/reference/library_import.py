@@ -178,6 +178,40 @@ def import_library(*, files: list[tuple[str, bytes]], user=None) -> LibraryPrevi
     return preview
 
 
+def library_preview_summary(preview: LibraryPreview, *, shown: int) -> dict:
+    """What the import preview page shows, as JSON: the whole counts and the first `shown`
+    rows of each part (a preview job stores it; an in-request preview renders the same)."""
+    from ..formatting import factor_value as value_text
+    from .factors import factor_value
+
+    def current_value(factor: EmissionFactor) -> str:
+        if factor.value is not None:
+            return value_text(factor.value, factor.value_decimals)
+        try:
+            return value_text(factor_value(factor))
+        except Exception:  # incomplete fuel parameters
+            return ""
+
+    def text(value) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "ok": preview.ok,
+        "counts": {"new": len(preview.new), "changed": len(preview.changed),
+                   "unchanged": len(preview.unchanged), "rejected": len(preview.rejected),
+                   "rejected_rows": preview.rejected_rows},
+        "ignored_columns": list(preview.ignored_columns),
+        "new": [{"code": f["code"], "name_zh": f.get("name_zh"), "value": text(f.get("value")),
+                 "unit": f.get("unit"), "source": f.get("source")} for f in preview.new[:shown]],
+        "changed": [{"code": c.code, "version": c.current.version, "next_version": c.next_version,
+                     "current_value": current_value(c.current), "value": text(c.fields.get("value")),
+                     "changed": list(c.changed)} for c in preview.changed[:shown]],
+        "unchanged": [f.code for f in preview.unchanged[:shown]],
+        "rejected": [{"table": r.table, "row": r.row, "column": r.column, "reason": str(r.reason)}
+                     for r in preview.rejected[:shown]],
+    }
+
+
 # ------------------------------------------------------------------------------- export
 def library_export(name: str, factors=None) -> dict[str, bytes]:
     """The library's current factors in the import format, by the name's extension: one .xlsx
@@ -201,4 +235,4 @@ def library_export(name: str, factors=None) -> dict[str, bytes]:
 
 
 __all__ = ["Change", "Kind", "LibraryPreview", "LibraryRejected", "Rejection", "import_library",
-           "library_export", "preview_library"]
+           "library_export", "library_preview_summary", "preview_library"]
