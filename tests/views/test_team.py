@@ -63,7 +63,7 @@ def test_a_company_contact_gets_403_and_another_company_s_contact_404(client, de
     assert client.post(URL, {}).status_code == 404
 
 
-def test_an_auditor_not_assigned_to_the_study_gets_403(client, auditor, seed_study):
+def test_an_auditor_not_assigned_to_the_study_gets_403(client, seed_study, auditor):
     client.force_login(auditor)
     assert client.get(URL).status_code == 403
 

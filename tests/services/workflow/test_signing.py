@@ -141,9 +141,10 @@ def test_checking_works_inside_a_running_event_loop(issued_bytes):
 
 
 def test_a_configured_timestamp_server_timestamps_the_signature(seed_study, demo_users, signing,
-                                                               settings, monkeypatch):
+                                                               settings, monkeypatch, tiny_issued_report):
     """SIGNING_TIMESTAMP_URL makes the signature PAdES B-T: an RFC 3161 token from the TSA (here
-    pyHanko's in-process dummy TSA with a certificate of its own, instead of the network)."""
+    pyHanko's in-process dummy TSA with a certificate of its own, instead of the network). The
+    signature is what is checked, so it signs the one-page report (tiny_issued_report)."""
     import datetime as dt
 
     import pyhanko.sign.timestamps as timestamps
