@@ -136,21 +136,34 @@ def demo_users(demo):
     return {u.username: u for u in User.objects.all()}
 
 
-@pytest.fixture
-def issued_seed_study(seed_study, demo_users, signing, snapshot_tracker):
-    """The seed study taken through the whole workflow by the demo users: issued and signed."""
+def _issue_seed_study(seed_study, users, name, tracker):
     from footprint.models import Study
     from footprint.services.workflow import issuing, transitions
 
     def issue():
-        u = demo_users
-        transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-        transitions.study_confirm(study=seed_study, user=u["client"])
-        transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-        transitions.study_approve(study=seed_study, user=u["lead"])
-        return issuing.study_issue(study=seed_study, user=u["lead"], comment="签发").pk
+        transitions.study_send_for_review(study=seed_study, user=users["auditor"])
+        transitions.study_confirm(study=seed_study, user=users["client"])
+        transitions.study_submit_for_technical_review(study=seed_study, user=users["auditor"])
+        transitions.study_approve(study=seed_study, user=users["lead"])
+        return issuing.study_issue(study=seed_study, user=users["lead"], comment="签发").pk
 
-    return Study.objects.get(pk=replay_or_build("issued_seed_study", issue, snapshot_tracker))
+    return Study.objects.get(pk=replay_or_build(name, issue, tracker))
+
+
+@pytest.fixture
+def issued_seed_study(seed_study, demo_users, signing, snapshot_tracker):
+    """The seed study taken through the whole workflow by the demo users: issued and signed."""
+    return _issue_seed_study(seed_study, demo_users, "issued_seed_study", snapshot_tracker)
+
+
+@pytest.fixture
+def issued_seed_study_tiny(seed_study, demo_users, signing, snapshot_tracker, settings):
+    """issued_seed_study for tests of what an issued study does, not of its report's pages:
+    issued the same way, both languages signed for real, but with the one-page report of
+    tiny_issued_report (which stays set for the rest of the test). Recorded and replayed
+    like issued_seed_study, under a name of its own."""
+    settings.REPORT_RENDERER = TINY_ISSUED_REPORT
+    return _issue_seed_study(seed_study, demo_users, "issued_seed_study_tiny", snapshot_tracker)
 
 
 @pytest.fixture(scope="session")

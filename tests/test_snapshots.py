@@ -29,7 +29,9 @@ def _issue_seed_study():
     return issuing.study_issue(study=seed, user=u["lead"]).pk
 
 
-def test_a_replay_leaves_the_rows_and_files_of_the_real_build(db, signing, monkeypatch):
+def test_a_replay_leaves_the_rows_and_files_of_the_real_build(db, signing, monkeypatch, tiny_issued_report):
+    """The issue signs the one-page report: the rows and files an issue writes are the same
+    with either renderer (it writes nothing itself), and this test compares those."""
     from footprint.services.demo.seed import load_demo
 
     monkeypatch.setattr(snapshots, "_recordings", {})

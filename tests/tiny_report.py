@@ -6,7 +6,8 @@ those tests render it once or twice each while asserting nothing about its pages
 check is the job, the signature, the stored file and its SHA-256, which this real PDF — laid
 out by WeasyPrint, with the cover's signature box, signed by the real signing step — carries as
 well. What the report prints is checked on real renders: tests/reports/ (the rendered and
-issued reports of the session) and tests/test_worker.py (a real worker issuing).
+issued reports of the session) and the tests that read the recorded issued seed study's pages.
+tests/test_worker.py hands the renderer of its test to the real worker (worker_settings.py).
 """
 
 from __future__ import annotations

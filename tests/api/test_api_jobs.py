@@ -1,5 +1,7 @@
 """The API's issue action queues a job and answers 202 with the job's URL; the job URL says
-how it goes; it is scoped like the study; a queue that is down is a 503 that changes nothing."""
+how it goes; it is scoped like the study; a queue that is down is a 503 that changes nothing.
+The tests that issue sign the one-page report of `tiny_issued_report`: they check the job, not
+the report's pages (tests/reports/ reads those)."""
 
 import json
 
@@ -32,7 +34,8 @@ def _issue(client, user):
                        json.dumps({"action": "issue", "comment": "签发"}), content_type="application/json")
 
 
-def test_issue_answers_202_with_the_job_url_and_the_job_follows(client, approved, demo_users, monkeypatch):
+def test_issue_answers_202_with_the_job_url_and_the_job_follows(client, approved, demo_users, monkeypatch,
+                                                                tiny_issued_report):
     queued = []
     monkeypatch.setattr(jobs, "job_enqueue", lambda job, task: queued.append(job.pk))
     response = _issue(client, demo_users["lead"])
@@ -54,7 +57,7 @@ def test_issue_answers_202_with_the_job_url_and_the_job_follows(client, approved
     assert Study.objects.get(pk=approved.pk).status == "issued"
 
 
-def test_eager_jobs_answer_202_with_the_job_done(client, approved, demo_users):
+def test_eager_jobs_answer_202_with_the_job_done(client, approved, demo_users, tiny_issued_report):
     response = _issue(client, demo_users["lead"])
     assert response.status_code == 202 and response.json()["status"] == JobStatus.DONE
     assert Study.objects.get(pk=approved.pk).status == "issued"

@@ -12,6 +12,8 @@ from footprint.models import Study
 from footprint.services.interchange.exporting import study_to_json
 from footprint.services.workflow.issuing import issued_files, issued_pdf_bytes
 
+# The backup holds the issued files as bytes with their SHA-256: the one-page report of
+# issued_seed_study_tiny (signed for real, in both languages) is all it needs.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pdf]
 
 
@@ -22,16 +24,16 @@ def _state():
     return studies, issued
 
 
-def test_a_backup_restores_the_same_studies_and_issued_files(issued_seed_study, tmp_path):
+def test_a_backup_restores_the_same_studies_and_issued_files(issued_seed_study_tiny, tmp_path):
     archive = tmp_path / "pcf.tar.gz"
     before = _state()
-    number = issued_seed_study.report_number
-    assert before[1] == {(number, "zh-hans"): issued_seed_study.issued_sha256,
-                         (number, "en"): issued_seed_study.issued_alt_sha256}
+    number = issued_seed_study_tiny.report_number
+    assert before[1] == {(number, "zh-hans"): issued_seed_study_tiny.issued_sha256,
+                         (number, "en"): issued_seed_study_tiny.issued_alt_sha256}
     call_command("backup", output=str(archive), stdout=io.StringIO())
 
     # Disaster: the data and the files are gone.
-    study = Study.objects.get(pk=issued_seed_study.pk)
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     issued_names = (study.issued_pdf.name, study.issued_alt_pdf.name)
     call_command("flush", interactive=False, verbosity=0)
     for name in issued_names:
@@ -44,7 +46,7 @@ def test_a_backup_restores_the_same_studies_and_issued_files(issued_seed_study, 
     assert _state() == before
 
 
-def test_a_damaged_archive_is_refused_before_anything_changes(issued_seed_study, tmp_path):
+def test_a_damaged_archive_is_refused_before_anything_changes(issued_seed_study_tiny, tmp_path):
     archive = tmp_path / "pcf.tar.gz"
     call_command("backup", output=str(archive), stdout=io.StringIO())
     # Rewrite the archive with one issued file altered.
@@ -57,4 +59,4 @@ def test_a_damaged_archive_is_refused_before_anything_changes(issued_seed_study,
             dst.addfile(member, io.BytesIO(data))
     with pytest.raises(CommandError, match="does not match its SHA-256"):
         call_command("restore", str(damaged), yes=True, stdout=io.StringIO())
-    assert Study.objects.filter(pk=issued_seed_study.pk, status="issued").exists()
+    assert Study.objects.filter(pk=issued_seed_study_tiny.pk, status="issued").exists()

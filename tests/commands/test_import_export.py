@@ -85,8 +85,9 @@ def test_load_demo_is_idempotent(db):
     assert User.objects.get(username="client").company.name == "中电华骋科技有限公司"
 
 
-def test_the_demo_issues_and_signs_demo_2(demo, signing, tmp_path):
-    """`make demo` leaves DEMO-2 issued and signed, with a real timeline, and idempotently."""
+def test_the_demo_issues_and_signs_demo_2(demo, signing, tmp_path, tiny_issued_report):
+    """`make demo` leaves DEMO-2 issued and signed, with a real timeline, and idempotently
+    (the file's bytes and signature are checked, not its pages: the one-page report)."""
     import hashlib
 
     from footprint.choices import StudyStatus

@@ -1,4 +1,6 @@
-"""The workflow page queues the issue and shows its progress; the user may leave and return."""
+"""The workflow page queues the issue and shows its progress; the user may leave and return.
+The tests that issue sign the one-page report of `tiny_issued_report`: they check the job and
+the page, not the report's pages (tests/reports/ reads those)."""
 
 import pytest
 from django.urls import reverse
@@ -35,7 +37,8 @@ def _issue(client, user):
                        follow=True)
 
 
-def test_issuing_queues_a_job_and_the_page_follows_it(client, approved, demo_users, queue_only):
+def test_issuing_queues_a_job_and_the_page_follows_it(client, approved, demo_users, queue_only,
+                                                     tiny_issued_report):
     page = _issue(client, demo_users["lead"]).content.decode()
     job = BackgroundJob.objects.get()
     assert queue_only == [job.pk]
@@ -74,7 +77,7 @@ def test_a_wrong_role_cannot_queue_an_issue(client, approved, demo_users, queue_
 
 
 @pytest.mark.pdf
-def test_with_eager_jobs_the_click_issues_at_once(client, approved, demo_users):
+def test_with_eager_jobs_the_click_issues_at_once(client, approved, demo_users, tiny_issued_report):
     page = _issue(client, demo_users["lead"]).content.decode()
     assert "现在的状态：已签发" in page
     assert BackgroundJob.objects.get().status == JobStatus.DONE

@@ -1,4 +1,7 @@
-"""Report download and preview: scoped by user, in the requested language."""
+"""Report download and preview: scoped by user, in the requested language.
+
+The tests ask for seed_study before the users they make: the recorded demo is then replayed,
+not built again (a write before it forces a real build, tests/snapshots.py)."""
 
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ def pdf_url(number="202508175GHG"):
     return reverse("report_pdf", args=[number])
 
 
-def test_it_downloads_the_draft_pdf_in_the_study_language(client, auditor, seed_study, fake_pdf):
+def test_it_downloads_the_draft_pdf_in_the_study_language(client, seed_study, auditor, fake_pdf):
     client.force_login(auditor)
     response = client.get(pdf_url())
     assert response.status_code == 200
@@ -42,20 +45,20 @@ def test_it_downloads_the_draft_pdf_in_the_study_language(client, auditor, seed_
     assert fake_pdf == [("202508175GHG", "zh-hans", False)]
 
 
-def test_it_renders_english_on_request(client, auditor, seed_study, fake_pdf):
+def test_it_renders_english_on_request(client, seed_study, auditor, fake_pdf):
     client.force_login(auditor)
     response = client.get(pdf_url() + "?lang=en")
     assert "202508175GHG_PCF-report_draft_en.pdf" in response["Content-Disposition"]
     assert fake_pdf == [("202508175GHG", "en", False)]
 
 
-def test_an_unknown_language_falls_back_to_the_study_language(client, auditor, seed_study, fake_pdf):
+def test_an_unknown_language_falls_back_to_the_study_language(client, seed_study, auditor, fake_pdf):
     client.force_login(auditor)
     client.get(pdf_url() + "?lang=fr")
     assert fake_pdf == [("202508175GHG", "zh-hans", False)]
 
 
-def test_outsiders_get_404(client, contact_a, contact_b, seed_study, fake_pdf):
+def test_outsiders_get_404(client, seed_study, contact_a, contact_b, fake_pdf):
     for user in (contact_a, contact_b):
         client.force_login(user)
         assert client.get(pdf_url()).status_code == 404
@@ -80,7 +83,7 @@ def test_anonymous_users_are_sent_to_log_in(client, seed_study, fake_pdf):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_an_issued_study_serves_its_signed_file(client, auditor, seed_study, fake_pdf, settings, tmp_path):
+def test_an_issued_study_serves_its_signed_file(client, seed_study, auditor, fake_pdf, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     seed_study.status = StudyStatus.ISSUED
     seed_study.issued_sha256 = hashlib.sha256(b"%PDF-1.7 signed").hexdigest()
@@ -92,7 +95,7 @@ def test_an_issued_study_serves_its_signed_file(client, auditor, seed_study, fak
     assert fake_pdf == []
 
 
-def test_a_stored_file_that_no_longer_matches_its_hash_is_refused(client, auditor, seed_study, settings, tmp_path):
+def test_a_stored_file_that_no_longer_matches_its_hash_is_refused(client, seed_study, auditor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     seed_study.status = StudyStatus.ISSUED
     seed_study.issued_sha256 = hashlib.sha256(b"%PDF-1.7 signed").hexdigest()
@@ -102,7 +105,7 @@ def test_a_stored_file_that_no_longer_matches_its_hash_is_refused(client, audito
     assert client.get(pdf_url()).status_code == 500
 
 
-def test_preview_is_the_same_report_as_html(client, auditor, seed_study):
+def test_preview_is_the_same_report_as_html(client, seed_study, auditor):
     client.force_login(auditor)
     response = client.get(reverse("report_preview", args=["202508175GHG"]) + "?lang=en")
     assert response.status_code == 200
@@ -114,14 +117,14 @@ def test_preview_is_the_same_report_as_html(client, auditor, seed_study):
 
 
 @pytest.mark.pdf
-def test_it_really_renders_a_pdf(client, auditor, seed_study):
+def test_it_really_renders_a_pdf(client, seed_study, auditor):
     client.force_login(auditor)
     response = client.get(pdf_url())
     assert response.content.startswith(b"%PDF-1.7") and len(response.content) > 50_000
 
 
 @pytest.mark.parametrize("name", ["report_pdf", "report_preview"])
-def test_a_study_too_large_for_a_report_is_refused_quickly_with_a_message(client, auditor, seed_study, settings, name):
+def test_a_study_too_large_for_a_report_is_refused_quickly_with_a_message(client, seed_study, auditor, settings, name):
     # A 100,000-record study's PDF ran into the worker timeout; the seed has 10 records.
     import time
 
@@ -156,7 +159,7 @@ def _issue_with_files(study, *, english: bytes | None):
     return zh
 
 
-def test_an_issued_study_serves_its_signed_english_file_too(client, auditor, seed_study, fake_pdf):
+def test_an_issued_study_serves_its_signed_english_file_too(client, seed_study, auditor, fake_pdf):
     zh = _issue_with_files(seed_study, english=b"%PDF-1.7 signed en")
     client.force_login(auditor)
     response = client.get(pdf_url() + "?lang=en")
@@ -171,7 +174,7 @@ def test_an_issued_study_serves_its_signed_english_file_too(client, auditor, see
     assert fake_pdf == []  # nothing rendered: both are the signed files
 
 
-def test_an_issued_study_without_english_gives_an_unsigned_draft_named_so(client, auditor, seed_study, fake_pdf):
+def test_an_issued_study_without_english_gives_an_unsigned_draft_named_so(client, seed_study, auditor, fake_pdf):
     _issue_with_files(seed_study, english=None)
     client.force_login(auditor)
     response = client.get(pdf_url() + "?lang=en")

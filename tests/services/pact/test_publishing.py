@@ -19,10 +19,13 @@ SEED_PARTICULARS = {"mass_per_unit_kg": "680", "fossil_carbon_kg": "18.2",
 # Every study here is issued with a one-page report (tests/tiny_report.py): the footprints come
 # from the issued snapshot and the study's facts, never from the PDF's pages.
 @pytest.fixture
-def issued_demo2(demo_users, signing, tiny_issued_report):
+def issued_demo2(demo_users, signing, snapshot_tracker, tiny_issued_report):
     from footprint.services.demo.seed import issue_demo_study
+    from tests.snapshots import replay_or_build
 
-    return issue_demo_study()
+    # issued once, replayed in the next test (tests/snapshots.py)
+    return Study.objects.get(pk=replay_or_build("pact_issued_demo2", lambda: issue_demo_study().pk,
+                                                snapshot_tracker))
 
 
 @pytest.fixture

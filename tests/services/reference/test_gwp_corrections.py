@@ -40,11 +40,12 @@ def test_result_changes_lists_the_total_and_the_stages_that_moved():
 
 
 @pytest.fixture
-def issued_demo2(demo_users, signing, snapshot_tracker):
+def issued_demo2(demo_users, signing, snapshot_tracker, tiny_issued_report):
     from footprint.services.demo.seed import issue_demo_study
     from tests.snapshots import replay_or_build
 
-    # issued once, replayed in the next tests (tests/snapshots.py)
+    # issued once, replayed in the next tests (tests/snapshots.py); with the one-page report:
+    # what the study was signed with matters here, not the report's pages
     return Study.objects.get(pk=replay_or_build("issued_demo2", lambda: issue_demo_study().pk,
                                                 snapshot_tracker))
 

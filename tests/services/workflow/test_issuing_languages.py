@@ -87,8 +87,9 @@ def _approve(study, u):
 
 
 @pytest.fixture
-def issued_without_english(seed_study, demo_users, signing):
-    """The seed study with the English of two texts its report prints removed, then issued."""
+def issued_without_english(seed_study, demo_users, signing, tiny_issued_report):
+    """The seed study with the English of two texts its report prints removed, then issued
+    (the one-page report: what is checked is which files were signed, not their pages)."""
     from footprint.services.facts.reading import study_facts
     from footprint.services.report_prose.translation import needs_translation, report_terms
 
@@ -138,7 +139,8 @@ def test_a_study_issued_before_both_languages_keeps_its_one_file(issued_seed_stu
     assert verdict.authentic and verdict.language == "zh-hans"
 
 
-def test_a_failure_after_writing_removes_both_files(seed_study, demo_users, signing, monkeypatch):
+def test_a_failure_after_writing_removes_both_files(seed_study, demo_users, signing, monkeypatch,
+                                                   tiny_issued_report):
     _approve(seed_study, demo_users)
 
     def fail(*args, **kwargs):

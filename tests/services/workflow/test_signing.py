@@ -26,6 +26,14 @@ def issued_bytes(issued_seed_study):
     return Study.objects.get(pk=issued_seed_study.pk).issued_pdf.read()
 
 
+@pytest.fixture
+def tiny_issued_bytes(issued_seed_study_tiny):
+    """A signed file as issued, of the one-page report: for the checker's verdicts on changed
+    files and other CAs, which read the signature, not the pages (and take seconds on the
+    full report's objects)."""
+    return issued_seed_study_tiny.issued_pdf.read()
+
+
 def test_pyhanko_validates_the_issued_pdf_against_the_demo_ca(issued_bytes, demo_pki_dir):
     reader = PdfFileReader(io.BytesIO(issued_bytes))
     (embedded,) = reader.embedded_signatures
@@ -40,12 +48,12 @@ def test_pyhanko_validates_the_issued_pdf_against_the_demo_ca(issued_bytes, demo
     assert str(embedded.sig_object["/Name"]) == "陈静"
 
 
-def test_a_ca_we_do_not_know_is_not_trusted(issued_bytes, tmp_path):
+def test_a_ca_we_do_not_know_is_not_trusted(tiny_issued_bytes, tmp_path):
     from footprint.services.demo.pki import create_demo_pki
 
     other = create_demo_pki(pkcs12_path=tmp_path / "other.p12", passphrase="x", body_name="别的机构")
     _type, _headers, der = pem.unarmor(other.ca_path.read_bytes())
-    reader = PdfFileReader(io.BytesIO(issued_bytes))
+    reader = PdfFileReader(io.BytesIO(tiny_issued_bytes))
     status = validate_pdf_signature(
         reader.embedded_signatures[0],
         ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)]),
@@ -95,14 +103,14 @@ def test_the_visible_signature_fills_the_box_the_cover_reserves(issued_bytes):
     assert red == seal
 
 
-def test_check_pdf_signature_reports_an_intact_certified_signature(issued_bytes):
-    check = signing.check_pdf_signature(issued_bytes)
+def test_check_pdf_signature_reports_an_intact_certified_signature(tiny_issued_bytes):
+    check = signing.check_pdf_signature(tiny_issued_bytes)
     assert check.ok and check.certified_no_changes and "测试认证机构" in check.signer
 
 
 @pytest.mark.parametrize("where", [0.3, 0.6, -200])
-def test_one_changed_byte_is_rejected(issued_bytes, where):
-    data = bytearray(issued_bytes)
+def test_one_changed_byte_is_rejected(tiny_issued_bytes, where):
+    data = bytearray(tiny_issued_bytes)
     index = int(len(data) * where) if isinstance(where, float) else len(data) + where
     data[index] ^= 0x01
     verdict = verification.verify_pdf(bytes(data))
@@ -111,11 +119,11 @@ def test_one_changed_byte_is_rejected(issued_bytes, where):
     assert not verdict.signature.ok
 
 
-def test_an_appended_update_breaks_the_no_changes_certification(issued_bytes):
+def test_an_appended_update_breaks_the_no_changes_certification(tiny_issued_bytes):
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(issued_bytes))
+    writer = IncrementalPdfFileWriter(io.BytesIO(tiny_issued_bytes))
     writer.root["/Lang"] = generic.TextStringObject("en")  # an otherwise harmless change
     writer.update_root()
     out = io.BytesIO()
@@ -131,11 +139,11 @@ def test_garbage_and_unsigned_files_are_reported_not_raised(db):
     assert broken.is_pdf and not broken.authentic and broken.signature.error
 
 
-def test_checking_works_inside_a_running_event_loop(issued_bytes):
+def test_checking_works_inside_a_running_event_loop(tiny_issued_bytes):
     import asyncio
 
     async def inside_a_loop():
-        return signing.check_pdf_signature(issued_bytes)
+        return signing.check_pdf_signature(tiny_issued_bytes)
 
     assert asyncio.run(inside_a_loop()).ok
 
