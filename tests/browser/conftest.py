@@ -59,6 +59,56 @@ def browser():
             context.close()
 
 
+# ------------------------------------------------------------------ the demo, committed
+# Browser tests commit (the live server reads the database from other connections), so
+# tests/conftest.py's `demo` always builds for real in them (half a second to a second each).
+# Each of them starts from an emptied database, though, so the build's rows are the same every
+# time: recorded by the first test from a given starting state, written back by the next ones
+# (tests/snapshots.py's recording and replay). The starting state is the settings and every
+# table's row count and highest key, but for the content types and permissions, which the
+# emptying re-creates under new keys (no row of the demo refers to them).
+_RECREATED_WHEN_EMPTIED = {"django_content_type", "auth_permission"}
+_committed_demo: dict = {}  # starting state -> Recording, or None: not replayable
+
+
+@pytest.fixture
+def demo(transactional_db, snapshot_tracker):
+    """The full demo (as tests/conftest.py's `demo`), for tests that commit."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from footprint.services.demo.seed import load_demo
+    from tests import snapshots
+
+    written_before = snapshot_tracker.other_writes or snapshot_tracker.applied
+    with transaction.atomic():  # the replay's foreign keys are checked at its end
+        tables = [t for t in snapshots._tables() if t not in _RECREATED_WHEN_EMPTIED]
+        state = (snapshots._context(), tuple(sorted(snapshots._fingerprint(tables).items())))
+        recording = _committed_demo.get(state)
+        if recording is not None and not written_before:
+            snapshot_tracker.quiet = True
+            try:
+                snapshots._replay(recording)
+            finally:
+                snapshot_tracker.quiet = False
+            return
+        before = snapshots._dump()
+        files_before, mails_before = snapshots._files(settings.MEDIA_ROOT), snapshots._mails()
+        load_demo()
+        if state in _committed_demo or written_before:
+            return
+        after, files_after = snapshots._dump(), snapshots._files(settings.MEDIA_ROOT)
+        changes = snapshots._diff(before, after)
+        replayable = (not set(files_before) - set(files_after) and snapshots._mails() == mails_before
+                      and snapshots._context() == state[0] and set(after) == set(before)
+                      and all(change.key for change in changes.values())
+                      and not set(changes) & _RECREATED_WHEN_EMPTIED)
+        _committed_demo[state] = snapshots.Recording(
+            after=(), context=state[0], fingerprint={}, tables=changes, result=True,
+            files={n: c for n, c in files_after.items() if files_before.get(n) != c},
+        ) if replayable else None
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
@@ -132,7 +182,7 @@ _DRAFT_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>@page {
 
 
 @pytest.fixture
-def tiny_draft_report(monkeypatch):
+def tiny_draft_report(monkeypatch, settings, tmp_path):
     """For tests of the draft download link, not of the report's pages (tests/reports/ render
     those): the draft job renders a one-page real PDF (WeasyPrint) instead of the full report.
     Returns an Event the render waits for (set: no wait), so that a test can look at the page
@@ -142,6 +192,7 @@ def tiny_draft_report(monkeypatch):
 
     from footprint.reports import pdf
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # no draft cached by an earlier test is served
     proceed = threading.Event()
     proceed.set()
 
