@@ -31,12 +31,23 @@ def _close_chromium() -> None:
         _chromium.pop("playwright").stop()
 
 
+_next_test: dict = {}
+
+
+def _browser_test(item) -> bool:
+    return item is not None and HERE in Path(item.path).resolve().parents
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _next_test["item"] = nextitem
+    yield
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    # Playwright's event loop counts as running in this thread while it is started: the next
-    # test, if not a browser test, gets the thread without it.
-    if nextitem is None or HERE not in Path(nextitem.path).resolve().parents:
+    if not _browser_test(nextitem):  # in case the test did not ask for the browser fixture
         _close_chromium()
 
 
@@ -57,6 +68,11 @@ def browser():
     for context in browser.contexts:  # the contexts the test opened itself
         if context not in before:
             context.close()
+    # Playwright's event loop counts as running in this thread while it is started: the next
+    # test, if not a browser test, gets the thread without it (and the live server, if this
+    # was the last test, stops with no browser left to call it).
+    if not _browser_test(_next_test.get("item")):
+        _close_chromium()
 
 
 # ------------------------------------------------------------------ the demo, committed
