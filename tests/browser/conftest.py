@@ -219,4 +219,5 @@ def tiny_draft_report(monkeypatch, settings, tmp_path):
 
     # draft_cache imports it from the module when the job runs (the live server's thread)
     monkeypatch.setattr(pdf, "render_study_pdf", render_study_pdf)
-    return proceed
+    yield proceed
+    proceed.set()  # a test that failed while a render waited does not leave it waiting
