@@ -5,6 +5,7 @@ Screenshots of the main pages go to $SCREENSHOT_DIR (default test-artifacts/scre
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,21 +17,113 @@ CHROMIUM_ARGS = [
 ]
 LAPTOP = {"width": 1366, "height": 900}
 ROOT = Path(__file__).resolve().parent.parent.parent
+HERE = Path(__file__).resolve().parent
+
+# One chromium for a run of browser tests in a row (a test process may run other tests in
+# between: it is closed before them, see pytest_runtest_teardown). Not one per module: a launch
+# costs a second or two. Only one sync Playwright instance can run in a thread.
+_chromium: dict = {}
 
 
-# Module scope: one chromium per test module, closed before the next module starts its own
-# (two sync Playwright instances cannot run in one thread).
-@pytest.fixture(scope="module")
+def _close_chromium() -> None:
+    if _chromium:
+        _chromium.pop("browser").close()
+        _chromium.pop("playwright").stop()
+
+
+_next_test: dict = {}
+
+
+def _browser_test(item) -> bool:
+    return item is not None and HERE in Path(item.path).resolve().parents
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _next_test["item"] = nextitem
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if not _browser_test(nextitem):  # in case the test did not ask for the browser fixture
+        _close_chromium()
+
+
+@pytest.fixture
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (scripts/setup.sh test installs it)")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    if not _chromium:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        playwright = sync_playwright().start()
+        _chromium["playwright"] = playwright
+        _chromium["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = _chromium["browser"]
+    before = set(browser.contexts)
+    yield browser
+    for context in browser.contexts:  # the contexts the test opened itself
+        if context not in before:
+            context.close()
+    # Playwright's event loop counts as running in this thread while it is started: the next
+    # test, if not a browser test, gets the thread without it (and the live server, if this
+    # was the last test, stops with no browser left to call it).
+    if not _browser_test(_next_test.get("item")):
+        _close_chromium()
+
+
+# ------------------------------------------------------------------ the demo, committed
+# Browser tests commit (the live server reads the database from other connections), so
+# tests/conftest.py's `demo` always builds for real in them (half a second to a second each).
+# Each of them starts from an emptied database, though, so the build's rows are the same every
+# time: recorded by the first test from a given starting state, written back by the next ones
+# (tests/snapshots.py's recording and replay). The starting state is the settings and every
+# table's row count and highest key, but for the content types and permissions, which the
+# emptying re-creates under new keys (no row of the demo refers to them).
+_RECREATED_WHEN_EMPTIED = {"django_content_type", "auth_permission"}
+_committed_demo: dict = {}  # starting state -> Recording, or None: not replayable
+
+
+@pytest.fixture
+def demo(transactional_db, snapshot_tracker):
+    """The full demo (as tests/conftest.py's `demo`), for tests that commit."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from footprint.services.demo.seed import load_demo
+    from tests import snapshots
+
+    written_before = snapshot_tracker.other_writes or snapshot_tracker.applied
+    with transaction.atomic():  # the replay's foreign keys are checked at its end
+        tables = [t for t in snapshots._tables() if t not in _RECREATED_WHEN_EMPTIED]
+        state = (snapshots._context(), tuple(sorted(snapshots._fingerprint(tables).items())))
+        recording = _committed_demo.get(state)
+        if recording is not None and not written_before:
+            snapshot_tracker.quiet = True
+            try:
+                snapshots._replay(recording)
+            finally:
+                snapshot_tracker.quiet = False
+            return
+        if state in _committed_demo or written_before:  # not replayable: built for real
+            load_demo()
+            return
+        before = snapshots._dump()
+        files_before, mails_before = snapshots._files(settings.MEDIA_ROOT), snapshots._mails()
+        load_demo()
+        after, files_after = snapshots._dump(), snapshots._files(settings.MEDIA_ROOT)
+        changes = snapshots._diff(before, after)
+        replayable = (not set(files_before) - set(files_after) and snapshots._mails() == mails_before
+                      and snapshots._context() == state[0] and set(after) == set(before)
+                      and all(change.key for change in changes.values())
+                      and not set(changes) & _RECREATED_WHEN_EMPTIED)
+        _committed_demo[state] = snapshots.Recording(
+            after=(), context=state[0], fingerprint={}, tables=changes, result=True,
+            files={n: c for n, c in files_after.items() if files_before.get(n) != c},
+        ) if replayable else None
 
 
 @pytest.fixture
@@ -67,8 +160,65 @@ def screenshot_dir() -> Path:
 
 
 def login(page, username: str, password: str) -> None:
+    """Through the login form, landing on the dashboard (for tests that start there)."""
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("#login-button")
     page.wait_for_url(page.base + "/")
+
+
+def sign_in(context, base_url: str, username: str) -> None:
+    """Logged in as `username` by the session cookie the login form would set, without loading
+    a page: for tests about what comes after logging in (the form is clicked by
+    test_journey.py and test_auditor_workflow.py's first test)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from footprint.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": base_url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+
+
+# The page has loaded and what it fetches after loading has arrived: no htmx element waits for
+# its "load" trigger or a response, and the fonts are in. Waiting for this, not for
+# "networkidle", spares the half second of quiet that "networkidle" waits out on every page.
+SETTLED_JS = """() => document.readyState === "complete" && document.fonts.status === "loaded"
+  && !document.querySelector('[hx-trigger="load"], .htmx-request, .htmx-swapping, .htmx-settling')"""
+
+
+def settle(page) -> None:
+    page.wait_for_function(SETTLED_JS)
+
+
+_DRAFT_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>@page {{ size: A4; }}
+</style></head><body><h1>{number}</h1><p>draft · {language}</p></body></html>"""
+
+
+@pytest.fixture
+def tiny_draft_report(monkeypatch, settings, tmp_path):
+    """For tests of the draft download link, not of the report's pages (tests/reports/ render
+    those): the draft job renders a one-page real PDF (WeasyPrint) instead of the full report.
+    Returns an Event the render waits for (set: no wait), so that a test can look at the page
+    while the render is underway, whatever the speed of the machine."""
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    from footprint.reports import pdf
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # no draft cached by an earlier test is served
+    proceed = threading.Event()
+    proceed.set()
+
+    def render_study_pdf(study, *, language=None, final=False):
+        assert proceed.wait(timeout=60), "the test never let the render finish"
+        return HTML(string=_DRAFT_PAGE.format(number=escape(study.report_number),
+                                              language=escape(language or study.language))).write_pdf()
+
+    # draft_cache imports it from the module when the job runs (the live server's thread)
+    monkeypatch.setattr(pdf, "render_study_pdf", render_study_pdf)
+    yield proceed
+    proceed.set()  # a test that failed while a render waited does not leave it waiting

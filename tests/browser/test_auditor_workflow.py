@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from .conftest import login
+from .conftest import login, settle, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -279,7 +279,8 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
     path = Path(tmp_path) / "with-error.xlsx"
     workbook.save(path)
 
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
+    page.goto(page.base + "/")
     page.click("text=导入")
     page.set_input_files("#id_file", str(path))
     page.click("#preview-import")
@@ -304,7 +305,8 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
 
 
 def test_the_language_switch_turns_the_interface_to_english_and_back(page, demo):
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
+    page.goto(page.base + "/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     page.select_option("#language-switch", "en")
     page.wait_for_selector("html[lang=en]")
@@ -316,7 +318,7 @@ def test_the_language_switch_turns_the_interface_to_english_and_back(page, demo)
 
 
 def test_screenshots_of_the_main_pages(page, demo, screenshot_dir):
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     shots = {
         "dashboard.png": "/",
         "study.png": "/studies/202508175GHG/",
@@ -328,7 +330,7 @@ def test_screenshots_of_the_main_pages(page, demo, screenshot_dir):
     }
     for name, url in shots.items():
         page.goto(page.base + url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         page.screenshot(path=str(screenshot_dir / name), full_page=name in ("results.png",))
         assert (screenshot_dir / name).stat().st_size > 10_000
 
@@ -337,7 +339,7 @@ def test_copying_and_deleting_rows_in_the_stage_editor(page, demo):
     from footprint.models import ActivityRecord, Study
     from footprint.services.results import study_results
 
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/studies/202508175GHG/products/LV/?stage=production")
     original = page.locator("#stage-editor tbody.activity-row").first
     row_kg = float(original.locator("[data-row-kg]").inner_text())

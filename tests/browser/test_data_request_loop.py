@@ -11,6 +11,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from .conftest import sign_in
+
 NUMBER = "202508175GHG"
 # chromium comes from tests/browser/conftest.py's `browser` (skipped where it is not installed)
 pytestmark = pytest.mark.browser
@@ -19,13 +21,8 @@ pytestmark = pytest.mark.browser
 def _login(browser, live_server, username):
     context = browser.new_context(accept_downloads=True, locale="zh-CN")
     context.set_default_timeout(45_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"{username}-demo")
-    page.click("button:has-text('登录')")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    sign_in(context, live_server.url, username)
+    return context.new_page()
 
 
 def _hv_total(page, live_server) -> float:
@@ -78,6 +75,7 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
 
     # the contact: dashboard → request; one row in the browser
     contact = _login(browser, live_server, "client")
+    contact.goto(f"{live_server.url}/")
     assert contact.locator("#inbox-unread").inner_text().startswith("1")
     contact.click("#open-requests a")
     office = _row(contact, "办公用电")

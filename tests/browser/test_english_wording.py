@@ -4,7 +4,7 @@ preview prints the translation."""
 
 import pytest
 
-from .conftest import login
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,7 +13,7 @@ def test_translating_a_name_on_the_english_page(page, demo):
     from footprint.models import Study
 
     Study.objects.filter(report_number="DEMO-2").update(translations={})
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/studies/DEMO-2/")
     page.click("#tab-english")
     before = int(page.locator("#translation-gaps").get_attribute("data-count"))

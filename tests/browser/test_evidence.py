@@ -3,7 +3,7 @@ verification recorded on the row, the evidence tab listing it with a download li
 
 import pytest
 
-from .conftest import login
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def test_upload_from_a_row_then_verify_it_against_the_file(page, demo, settings,
     activity = ActivityRecord.objects.filter(stage__study_product__study__report_number="202508175GHG",
                                              stage__study_product__product__code="HV",
                                              stage__stage="production").order_by("position", "id").first()
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     editor = page.base + "/studies/202508175GHG/products/HV/?stage=production"
     page.goto(editor)
     row = page.locator(f"#row-{activity.pk}")

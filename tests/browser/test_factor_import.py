@@ -3,7 +3,7 @@ factor and the new version are in the library."""
 
 import pytest
 
-from .conftest import login
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def test_import_a_library_from_the_factor_page(page, demo, tmp_path):
 
     path = tmp_path / "library.csv"
     path.write_text(LIBRARY, encoding="utf-8")
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/factors/")
     page.click("#import-factors")
     page.set_input_files('input[type="file"]', str(path))

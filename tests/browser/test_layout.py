@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import login
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,7 +12,7 @@ OVERFLOW_JS = "el => el.scrollWidth - el.clientWidth"
 
 
 def test_the_english_study_page_fits_a_laptop(page, demo):
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base}])
     page.goto(f"{page.base}/studies/{SEED}/")
     table = page.locator("#study-products .table-responsive")
@@ -28,7 +28,7 @@ def test_the_english_study_page_fits_a_laptop(page, demo):
 
 @pytest.mark.parametrize("width", [820, 1366])
 def test_the_stage_editor_shows_every_field_whole_on_a_tablet_and_a_laptop(page, demo, width):
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.set_viewport_size({"width": width, "height": 1180})
     page.goto(f"{page.base}/studies/{SEED}/products/LV/?stage=raw_material_acquisition")
     assert page.locator("#stage-editor .table-responsive").evaluate(OVERFLOW_JS) <= 0
@@ -52,7 +52,7 @@ def test_a_locked_study_shows_a_long_source_whole_in_the_stage_editor(page, demo
         stage__study_product__study__report_number=SEED, stage__study_product__product__code="LV",
         stage__stage="raw_material_acquisition").update(source=long_source)
     Study.objects.filter(report_number=SEED).update(status=StudyStatus.ISSUED)
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{page.base}/studies/{SEED}/products/LV/?stage=raw_material_acquisition")
     source = page.locator("[data-readonly='source']").first

@@ -3,7 +3,7 @@ factor codes are looked up, and what saves is computed like any typed row."""
 
 import pytest
 
-from .conftest import login
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def _paste(page, selector: str, text: str) -> None:
 def test_rows_pasted_from_a_spreadsheet_fill_the_table_and_save(page, demo):
     from footprint.models import ActivityRecord
 
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/studies/202508175GHG/products/HV/?stage=production")
     page.click("#add-row")
     new_row = page.locator("tbody.activity-row.row-new").last
@@ -72,7 +72,7 @@ def test_rows_pasted_from_a_spreadsheet_fill_the_table_and_save(page, demo):
 
 
 def test_a_single_value_pastes_as_usual(page, demo):
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/studies/202508175GHG/products/HV/?stage=production")
     row = page.locator("tbody.activity-row").first
     prefix = row.get_attribute("data-prefix")

@@ -1,12 +1,15 @@
 """Downloading the draft PDF from the study page in a real browser: the link shows that the
 report is being rendered, the file arrives under its report-number name, and a failed render
-is said next to the buttons instead of leaving the auditor waiting."""
+is said next to the buttons instead of leaving the auditor waiting.
+
+What is checked is the link, the job and the file's name, not the report's pages (those are
+tests/reports/'s): the draft job renders a one-page PDF (`tiny_draft_report`)."""
 
 from pathlib import Path
 
 import pytest
 
-from .conftest import login
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,14 +17,16 @@ LINK_ZH = "[data-testid=report-pdf-zh]"
 LINK_EN = "[data-testid=report-pdf-en]"
 
 
-def test_the_draft_pdf_link_shows_progress_and_delivers_the_file(page, demo):
-    login(page, "auditor", "auditor-demo")
+def test_the_draft_pdf_link_shows_progress_and_delivers_the_file(page, demo, tiny_draft_report):
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/studies/202508175GHG/")
+    tiny_draft_report.clear()  # the render waits until the page has been looked at
     with page.expect_download() as info:
         page.click(LINK_ZH)
         # rendering takes a few seconds: the link turns busy at once
         page.wait_for_selector(f"{LINK_ZH}[aria-busy=true] .busy-spinner")
         assert "正在生成 PDF" in page.locator("#report-status").inner_text()
+        tiny_draft_report.set()
     download = info.value
     assert download.suggested_filename == "202508175GHG_碳足迹报告_草稿_zh-hans.pdf"
     assert Path(download.path()).read_bytes().startswith(b"%PDF-")
@@ -30,8 +35,8 @@ def test_the_draft_pdf_link_shows_progress_and_delivers_the_file(page, demo):
     assert page.locator("#report-status").inner_text() == ""
 
 
-def test_a_failed_render_is_reported_next_to_the_buttons(page, demo):
-    login(page, "auditor", "auditor-demo")
+def test_a_failed_render_is_reported_next_to_the_buttons(page, demo, tiny_draft_report):
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/studies/202508175GHG/")
     page.route("**/report.pdf?lang=en", lambda route: route.fulfill(status=500, body="error"))
     page.click(LINK_EN)

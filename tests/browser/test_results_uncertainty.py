@@ -3,13 +3,13 @@ inline script or style under the CSP) with the histogram and its deterministic m
 
 import pytest
 
-from .conftest import login
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_histogram_appears_in_each_products_card(page, demo, screenshot_dir):
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/studies/202508175GHG/results/")
     page.wait_for_selector("#uncertainty-LV svg.pcf-histogram")
     # a vertical line has no width: attached, not "visible" to Playwright

@@ -1,14 +1,21 @@
 """The whole round in a real browser, as the demo users: the auditor sends the seed study for
 review, the company contact comments on an activity and confirms, the auditor resolves the
 comment and submits it, the lead verifier approves and issues, the contact downloads the
-signed PDF — and the contact of the other company can reach none of it."""
+signed PDF and the signed English one beside it — and the contact of the other company can
+reach none of it.
+
+Issuing renders the real report in both languages (not tests/tiny_report.py's one page, which
+prints no language): the English file is read here, to see that it is the English report."""
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
 
 from footprint.models import Study
+
+from .conftest import sign_in
 
 NUMBER = "202508175GHG"
 # chromium comes from tests/browser/conftest.py's `browser` (skipped where it is not installed)
@@ -17,13 +24,8 @@ pytestmark = pytest.mark.browser
 
 def _login(browser, live_server, username):
     context = browser.new_context(accept_downloads=True, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"{username}-demo")
-    page.click("button:has-text('登录')")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    sign_in(context, live_server.url, username)
+    return context.new_page()
 
 
 def _act(page, live_server, action, comment=""):
@@ -82,6 +84,22 @@ def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, 
     from footprint.services.workflow.signing import check_pdf_signature
 
     assert check_pdf_signature(data).ok
+
+    # the English signed file, from the study page's panel (the seed study's English wording
+    # is complete, so it was signed with the Chinese one): signed, English, the one recorded
+    contact.goto(f"{live_server.url}/studies/{NUMBER}/")
+    with contact.expect_download() as info:
+        contact.click("#signed-pdf-en")
+    assert info.value.url.endswith(f"/studies/{NUMBER}/issued-en.pdf")
+    english = Path(info.value.path()).read_bytes()
+    assert english.startswith(b"%PDF-") and english != data
+    assert study.issued_alt_language == "en"
+    assert hashlib.sha256(english).hexdigest() == study.issued_alt_sha256
+    assert check_pdf_signature(english).ok  # intact, trusted, certified, nothing appended
+    from pypdf import PdfReader
+
+    cover = PdfReader(io.BytesIO(english)).pages[0].extract_text()
+    assert "Product Carbon Footprint Report" in cover and "碳足迹" not in cover
 
     # the public page, without login, says the downloaded file is the authentic one
     public = browser.new_context().new_page()
