@@ -48,7 +48,7 @@ def test_a_large_library_is_previewed_and_imported_by_jobs_the_page_follows(page
     settings.JOBS_IN_THREAD = True
     path = tmp_path / "library.csv"
     path.write_text(LIBRARY, encoding="utf-8")
-    login(page, "auditor", "auditor-demo")
+    sign_in(page.context, page.base, "auditor")
     page.goto(page.base + "/factors/import/")
     page.set_input_files('input[type="file"]', str(path))
     page.click("#preview-factor-import")
