@@ -139,7 +139,9 @@ def _admin_object(name: str, study=None):
 
 def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
     study = case["study"]
-    activity = ActivityRecord.objects.filter(stage__study_product__study=study).first()
+    def activity():  # read only for the patterns that name one
+        return ActivityRecord.objects.filter(stage__study_product__study=study).first()
+
     values = {}
     for param in params:
         segment = _segment_before(route, param)
@@ -155,13 +157,13 @@ def _fill(name: str, route: str, params: list[str], case: dict) -> dict:
         elif param == "fmt":
             values[param] = "json"
         elif param == "pk" and segment == "factors":
-            values[param] = activity.factor_id
+            values[param] = activity().factor_id
         elif param == "code":
             values[param] = study.verification_code or "no-code"
         elif param == "comment_id" or (param == "pk" and segment == "comments"):
             values[param] = case["comment"].pk if case["comment"] else 0
         elif param in ("activity_id", "activity_pk") or (param == "pk" and segment == "activities"):
-            values[param] = activity.pk
+            values[param] = activity().pk
         elif param in ("study_product_id", "product_id") or (param == "pk" and segment == "products"):
             values[param] = study.study_products.first().pk
         elif param == "stage":
@@ -293,22 +295,30 @@ def _request(client, method, url, data):
         transaction.savepoint_rollback(sid)
 
 
-def _log_in_again(client, persona, users):
-    """POST /accounts/logout/ (and the admin's) ends the session: log in again."""
-    if persona != "anonymous" and "_auth_user_id" not in client.session:
+def _session_cookie(client) -> str | None:
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    return cookie.value if cookie else None
+
+
+def _log_in_again(client, persona, users, cookie_before):
+    """POST /accounts/logout/ (and the admin's) ends the session: log in again. Only a response
+    that changed the session cookie can have: the others' sessions are not read back."""
+    if (persona != "anonymous" and _session_cookie(client) != cookie_before
+            and "_auth_user_id" not in client.session):
         client.force_login(users[persona])
 
 
 def _reference(admin_client, users, method, url, data, key, problems) -> int | None:
     """The administrator's status for this request (once per process)."""
     if key not in _REFERENCE:
+        cookie = _session_cookie(admin_client)
         try:
             _REFERENCE[key] = _request(admin_client, method, url, data).status_code
         except Exception as exc:  # a server error: report it with the URL
             problems.append(f"admin {method} {url} ({key[0]}): raised {exc!r}")
             return None
         finally:
-            _log_in_again(admin_client, "admin", users)
+            _log_in_again(admin_client, "admin", users, cookie)
     return _REFERENCE[key]
 
 
@@ -329,13 +339,14 @@ def test_every_url_pattern_answers_each_persona_by_scope_and_role(scenario, pers
         for method in ("GET",) if is_admin else ("GET", "POST"):
             data = POST_DATA.get(name, {})
             key = (name, method)
+            cookie = _session_cookie(client)
             try:
                 response = _request(client, method, url, data)
             except Exception as exc:  # a server error: report it with the URL
                 problems.append(f"{persona} {method} {url} ({name}): raised {exc!r}")
                 continue
             finally:
-                _log_in_again(client, persona, users)
+                _log_in_again(client, persona, users, cookie)
             code = response.status_code
             if persona == "admin":
                 _REFERENCE.setdefault(key, code)
