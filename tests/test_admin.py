@@ -94,3 +94,15 @@ def test_a_user_who_worked_on_a_study_is_deactivated_never_deleted(demo, client)
     idle = User.objects.create_user(username="idle", password="x")
     response = client.post(reverse("admin:footprint_user_delete", args=[idle.pk]), {"post": "yes"})
     assert response.status_code == 302 and not User.objects.filter(pk=idle.pk).exists()
+
+
+def test_the_claims_changelist_reads_its_rows_studies_and_products_in_a_fixed_number_of_queries(
+        demo, client, django_assert_max_num_queries):
+    from footprint.models import StudyClaim, User
+
+    client.force_login(User.objects.get(username="admin"))
+    # the demo's claims fill a page (100 rows): a query per row would be hundreds
+    assert StudyClaim.objects.filter(study_product__isnull=False).count() > 30
+    with django_assert_max_num_queries(10):  # 7 when written; 181 before list_select_related
+        response = client.get(reverse("admin:footprint_studyclaim_changelist"))
+    assert response.status_code == 200

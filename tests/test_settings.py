@@ -33,9 +33,11 @@ def _env(**extra) -> dict:
     return env
 
 
+# Reading settings needs no app registry: these subprocesses skip django.setup(), which imports
+# every app (and the unit registry) for a second each; check --deploy below loads them all.
 def _production_settings(**extra) -> dict:
     code = (
-        "import json, django; django.setup(); from django.conf import settings; "
+        "import json; from django.conf import settings; "
         f"print(json.dumps({{k: getattr(settings, k) for k in {SHOWN!r}}}))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(**extra),
@@ -76,7 +78,7 @@ def test_check_deploy_passes_at_warning_level(extra):
 
 
 def test_a_mail_server_is_configured_with_one_url():
-    code = ("import json, django; django.setup(); from django.conf import settings as s; "
+    code = ("import json; from django.conf import settings as s; "
             "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS]))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                             env=_env(EMAIL_URL="smtp+tls://pcf:secret@mail.example.com:587"), timeout=120)
@@ -103,7 +105,7 @@ def test_compose_trusts_the_proxy_headers_only_behind_its_proxy():
 def test_tests_run_requests_in_a_transaction_as_production_does():
     from django.conf import settings
 
-    code = ("import django; django.setup(); from django.conf import settings; "
+    code = ("from django.conf import settings; "
             "print(settings.DATABASES['default'].get('ATOMIC_REQUESTS'))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(),
                             capture_output=True, text=True, timeout=120)
@@ -133,7 +135,7 @@ def _settings_in_subprocess(module: str, code: str, **env) -> str:
 
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": module, **env}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
+        [sys.executable, "-c", code],  # settings and storage only: no django.setup() (above)
         cwd=Path(__file__).resolve().parent.parent, env=environment, capture_output=True, text=True,
         check=True,
     ).stdout.strip()

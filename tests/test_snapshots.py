@@ -108,3 +108,22 @@ def test_the_tracker_sees_writes_and_not_reads(db):
         assert not tracker.other_writes
         Company.objects.filter(name="无").update(name="无此企业")
     assert tracker.other_writes
+
+
+def test_a_build_that_wrote_nothing_is_replayed_without_changing_what_comes_after(db, monkeypatch):
+    from footprint.services.demo.seed import load_demo
+
+    monkeypatch.setattr(snapshots, "_recordings", {})
+    savepoint = transaction.savepoint()
+    first = Tracker()
+    assert replay_or_build("nothing", lambda: 42, first) == 42
+    replay_or_build("demo", load_demo, first)
+    assert first.applied == ["demo"]
+    transaction.savepoint_rollback(savepoint)
+
+    second = Tracker()
+    with connection.execute_wrapper(second):
+        assert replay_or_build("nothing", _never, second) == 42
+        replay_or_build("demo", _never, second)  # the recording made after it, or before it
+    assert second.applied == ["demo"]
+    assert list(snapshots._recordings) == [("nothing", ()), ("demo", ())]

@@ -260,6 +260,7 @@ def printed_factor_unit(unit: str) -> str:
     return _GAS_WORD.sub("", unit or "", count=1).strip()
 
 
+@lru_cache(maxsize=256)  # the claim checks ask it for every fuel row of every calculation
 def ncv_per_activity_unit(ncv: str, factor_unit: str) -> float:
     """A fuel's net calorific value in MJ per activity unit of `factor_unit`:
     '43.330 GJ/t' with 'kg/kg' → 43.33 (MJ per kg)."""
