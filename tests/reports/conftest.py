@@ -66,12 +66,19 @@ class _Collect(logging.Handler):
 
 
 def render(study, *, language=None, final=False, name: str | None = None, pngs: bool = False,
-           html: bool = False) -> Rendered:
+           html: bool = False, issued_by: str = "") -> Rendered:
     """Render the PDF of a study, collecting WeasyPrint's warnings (and the HTML preview if
-    asked); `name` writes the PDF (and with `pngs`, one PNG per page) to test-artifacts."""
+    asked); `name` writes the PDF (and with `pngs`, one PNG per page) to test-artifacts.
+    With `issued_by`, the final report as the issuing step renders it before signing
+    (render_issued_pdf; extra["signature_box"] says where its cover reserves the signature)."""
     from footprint.reports.context import build_report_context
     from footprint.reports.inputs import load_report_inputs
-    from footprint.reports.pdf import render_study_document, render_study_html, write_study_pdf
+    from footprint.reports.pdf import (
+        render_issued_pdf,
+        render_study_document,
+        render_study_html,
+        write_study_pdf,
+    )
     from footprint.services.results import study_results
 
     from .pdfcheck import table_parts
@@ -80,11 +87,18 @@ def render(study, *, language=None, final=False, name: str | None = None, pngs: 
     loggers = [logging.getLogger("weasyprint"), logging.getLogger("footprint")]
     for lg in loggers:
         lg.addHandler(handler)
+    extra = {}
     try:
-        document = render_study_document(study, language=language, final=final)
-        pdf = write_study_pdf(study, document)
-        split_tables = table_parts(document)  # where the rows went, before the layout is dropped
-        del document
+        if issued_by:
+            final = True
+            issued = render_issued_pdf(study, issued_by=issued_by, language=language)
+            pdf, extra["signature_box"] = issued.pdf, issued.signature_box
+        else:
+            document = render_study_document(study, language=language, final=final)
+            pdf = write_study_pdf(study, document)
+            # where the rows went, read before the layout is dropped
+            extra["split_tables"] = table_parts(document)
+            del document
     finally:
         for lg in loggers:
             lg.removeHandler(handler)
@@ -92,7 +106,7 @@ def render(study, *, language=None, final=False, name: str | None = None, pngs: 
     context = build_report_context(load_report_inputs(study, language=language, final=final,
                                                       asset_urls={}))
     rendered = Rendered(pdf, html_text, handler.messages, context["toc"], study_results(study),
-                        extra={"split_tables": split_tables})
+                        extra=extra)
     if name:
         rendered.png_dir = write_artifacts(name, pdf, pngs=pngs)
     return rendered
@@ -111,24 +125,29 @@ def write_artifacts(name: str, pdf: bytes, *, pngs: bool) -> Path | None:
     return folder
 
 
-def issue_for_test(study, lead, auditor) -> None:
-    """What the issuing step does to a study, enough for the report to print it."""
+ISSUED_AT = timezone.make_aware(dt.datetime(2025, 4, 3, 10, 0))
+
+
+def approve_for_test(study, lead, auditor) -> None:
+    """The study taken to approved by the workflow's steps before issuing (technical review by
+    the auditor on 1 April 2025, approval by the lead verifier on 2 April), and given what the
+    issuing step sets before it renders (issue time, date and verification code; the issuing
+    step itself is recorded only after the signed file exists)."""
     from footprint.choices import StudyStatus
     from footprint.models import StudyTransition
 
     day = timezone.make_aware(dt.datetime(2025, 4, 1, 10, 0))
-    for status, user, offset in (
-        (StudyStatus.TECHNICAL_REVIEW, auditor, 0),
-        (StudyStatus.APPROVED, lead, 1),
-        (StudyStatus.ISSUED, lead, 2),
+    for from_status, status, user, offset in (
+        (StudyStatus.DRAFT, StudyStatus.TECHNICAL_REVIEW, auditor, 0),
+        (StudyStatus.TECHNICAL_REVIEW, StudyStatus.APPROVED, lead, 1),
     ):
-        t = StudyTransition.objects.create(study=study, from_status=study.status, to_status=status, user=user)
+        t = StudyTransition.objects.create(study=study, from_status=from_status, to_status=status, user=user)
         StudyTransition.objects.filter(pk=t.pk).update(created_at=day + dt.timedelta(days=offset))
-    study.status = StudyStatus.ISSUED
+    study.status = StudyStatus.APPROVED
+    study.save()
     study.verification_code = "AbC123xyz"
     study.issue_date = dt.date(2025, 4, 3)
-    study.issued_at = day + dt.timedelta(days=2)
-    study.save()
+    study.issued_at = ISSUED_AT
 
 
 def _load_demo_once(stack: ExitStack, state: dict) -> None:
@@ -157,18 +176,22 @@ def _render_variant(key: str) -> Rendered:
         return render(seed, language="en", name="seed-en-draft")
     if key == "demo2":
         return render(Study.objects.get(report_number="DEMO-2"), name="demo2-zh-draft", pngs=True)
-    if key == "final":
+    if key in ("final", "final-en"):
+        # as the issuing step renders it (render_issued_pdf), with the signature box
         with transaction.atomic():  # a savepoint: the drafts rendered after it see a draft
-            issue_for_test(seed, User.objects.get(username="lead"), User.objects.get(username="auditor"))
-            seed.refresh_from_db()
-            rendered = render(seed, final=True, name="seed-zh-issued", html=True)
+            lead = User.objects.get(username="lead")
+            approve_for_test(seed, lead, User.objects.get(username="auditor"))
+            if key == "final":
+                rendered = render(seed, issued_by=lead.display_name, name="seed-zh-issued", html=True)
+            else:
+                rendered = render(seed, issued_by=lead.display_name, language="en", name="seed-en-issued")
             rendered.extra["verification_code"] = seed.verification_code
             transaction.set_rollback(True)
         return rendered
     raise KeyError(key)
 
 
-VARIANTS = ("zh", "en", "demo2", "final")
+VARIANTS = ("zh", "en", "demo2", "final")  # demo_reports; "final-en" on its own
 
 
 class SharedReports:
@@ -261,6 +284,13 @@ def demo_reports(shared_reports):
 def seed_draft_report(shared_reports) -> Rendered:
     """The seed study's Chinese draft, as in demo_reports (without rendering the others)."""
     return shared_reports.get("zh")["zh"]
+
+
+@pytest.fixture(scope="session")
+def issued_seed_reports(shared_reports) -> dict[str, Rendered]:
+    """The seed study's issued report in Chinese ("final", as in demo_reports) and English
+    ("final-en"), as the issuing step renders them before signing."""
+    return shared_reports.get("final", "final-en")
 
 
 @pytest.fixture(scope="session")

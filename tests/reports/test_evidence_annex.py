@@ -56,3 +56,4 @@ def test_a_study_with_nothing_recorded_prints_as_before(demo2_draft_report):
     # DEMO-2 as the demo loads it (no evidence, nothing verified), rendered once for the run
     text = re.sub(r"\s+", "", pdftotext(demo2_draft_report.pdf))
     assert "证据文件清单" not in text and "核实情况" not in text
+    assert "附件3编制、审核和批准" in text  # the text was read: the sign-off keeps annex 3
