@@ -1,7 +1,7 @@
 """Rendered demo reports, shared by the PDF tests of this package.
 
 Rendering a report takes seconds, so each variant (seed study as Chinese draft, English draft
-and issued report; DEMO-2 as Chinese draft) is rendered once per test run, inside a transaction
+and issued report in both languages; DEMO-2 as Chinese draft) is rendered once per test run, inside a transaction
 that is rolled back afterwards (the data never leaks into other tests), with its page texts
 extracted once. The test processes of one run (pytest-xdist) share them through files: the
 first process that needs a variant renders it while the others render another variant or wait
@@ -265,10 +265,10 @@ class SharedReports:
 
 
 @pytest.fixture(scope="session")
-def shared_reports(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
-    # Under xdist every worker's basetemp is a folder of the run's own temporary folder.
+def shared_reports(django_db_setup, django_db_blocker, tmp_path_factory):
+    # Under pytest-xdist every worker's basetemp is a folder of the run's own temporary folder.
     base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if worker_id != "master" else base) / "shared-reports"
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-reports"
     folder.mkdir(exist_ok=True)
     return SharedReports(folder, django_db_blocker)
 
