@@ -225,7 +225,8 @@ class SharedReports:
         return fd
 
     def _store(self, key: str, rendered: Rendered) -> None:
-        rendered.page_texts()  # extracted once, by the process that rendered it
+        if key in VARIANTS:  # whose texts the tests read: extracted once, by this process
+            rendered.page_texts()
         partial = self.folder / f"{key}.pickle.{os.getpid()}"
         partial.write_bytes(pickle.dumps(rendered))
         os.replace(partial, self._path(key))  # never seen half written

@@ -135,13 +135,14 @@ def test_fonts_are_embedded_and_the_cjk_font_is_among_them(demo_reports):
 
 
 def _tinted(png) -> int:
-    """Pixels of the watermark's faint red on a page image."""
+    """Pixels of the watermark's faint red on a page image (every second pixel of every
+    second row, counted with numpy: the same pixels, not one Python call each)."""
+    import numpy as np
     from PIL import Image
 
-    image = Image.open(png).convert("RGB")
-    px = image.load()
-    return sum(1 for x in range(0, image.width, 2) for y in range(0, image.height, 2)
-               if px[x, y][0] > px[x, y][1] + 8 and px[x, y][0] > 200)
+    px = np.asarray(Image.open(png).convert("RGB"), dtype=np.int16)[::2, ::2]
+    r, g = px[..., 0], px[..., 1]
+    return int(np.count_nonzero((r > g + 8) & (r > 200)))
 
 
 def test_drafts_carry_the_watermark_on_every_page_and_the_issued_report_on_none(demo_reports):
