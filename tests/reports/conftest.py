@@ -1,7 +1,7 @@
 """Rendered demo reports, shared by the PDF tests of this package.
 
 Rendering a report takes seconds, so each variant (seed study as Chinese draft, English draft
-and issued report in both languages; DEMO-2 as Chinese draft) is rendered once per test run, inside a transaction
+and issued report; DEMO-2 as Chinese draft) is rendered once per test run, inside a transaction
 that is rolled back afterwards (the data never leaks into other tests), with its page texts
 extracted once. The test processes of one run (pytest-xdist) share them through files: the
 first process that needs a variant renders it while the others render another variant or wait
@@ -176,22 +176,19 @@ def _render_variant(key: str) -> Rendered:
         return render(seed, language="en", name="seed-en-draft")
     if key == "demo2":
         return render(Study.objects.get(report_number="DEMO-2"), name="demo2-zh-draft", pngs=True)
-    if key in ("final", "final-en"):
+    if key == "final":
         # as the issuing step renders it (render_issued_pdf), with the signature box
         with transaction.atomic():  # a savepoint: the drafts rendered after it see a draft
             lead = User.objects.get(username="lead")
             approve_for_test(seed, lead, User.objects.get(username="auditor"))
-            if key == "final":
-                rendered = render(seed, issued_by=lead.display_name, name="seed-zh-issued", html=True)
-            else:
-                rendered = render(seed, issued_by=lead.display_name, language="en", name="seed-en-issued")
+            rendered = render(seed, issued_by=lead.display_name, name="seed-zh-issued", html=True)
             rendered.extra["verification_code"] = seed.verification_code
             transaction.set_rollback(True)
         return rendered
     raise KeyError(key)
 
 
-VARIANTS = ("zh", "en", "demo2", "final")  # demo_reports; "final-en" on its own
+VARIANTS = ("zh", "en", "demo2", "final")
 
 
 class SharedReports:
@@ -225,8 +222,7 @@ class SharedReports:
         return fd
 
     def _store(self, key: str, rendered: Rendered) -> None:
-        if key in VARIANTS:  # whose texts the tests read: extracted once, by this process
-            rendered.page_texts()
+        rendered.page_texts()  # extracted once, by the process that rendered it
         partial = self.folder / f"{key}.pickle.{os.getpid()}"
         partial.write_bytes(pickle.dumps(rendered))
         os.replace(partial, self._path(key))  # never seen half written
@@ -288,10 +284,10 @@ def seed_draft_report(shared_reports) -> Rendered:
 
 
 @pytest.fixture(scope="session")
-def issued_seed_reports(shared_reports) -> dict[str, Rendered]:
-    """The seed study's issued report in Chinese ("final", as in demo_reports) and English
-    ("final-en"), as the issuing step renders them before signing."""
-    return shared_reports.get("final", "final-en")
+def issued_seed_report(shared_reports) -> Rendered:
+    """The seed study's issued report as the issuing step renders it before signing, as in
+    demo_reports (extra["signature_box"]: where its cover reserves the signature)."""
+    return shared_reports.get("final")["final"]
 
 
 @pytest.fixture(scope="session")
