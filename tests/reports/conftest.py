@@ -21,7 +21,7 @@ import pickle
 import shutil
 import subprocess
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +65,21 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextmanager
+def collect_warnings():
+    """The warnings WeasyPrint and the report code log meanwhile (test_pdf checks that a
+    render logs none, and that a refused fetch is caught)."""
+    handler = _Collect()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("footprint")]
+    for lg in loggers:
+        lg.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        for lg in loggers:
+            lg.removeHandler(handler)
+
+
 def render(study, *, language=None, final=False, name: str | None = None, pngs: bool = False,
            html: bool = False, issued_by: str = "") -> Rendered:
     """Render the PDF of a study, collecting WeasyPrint's warnings (and the HTML preview if
@@ -83,12 +98,8 @@ def render(study, *, language=None, final=False, name: str | None = None, pngs: 
 
     from .pdfcheck import table_parts
 
-    handler = _Collect()
-    loggers = [logging.getLogger("weasyprint"), logging.getLogger("footprint")]
-    for lg in loggers:
-        lg.addHandler(handler)
     extra = {}
-    try:
+    with collect_warnings() as warnings:
         if issued_by:
             final = True
             issued = render_issued_pdf(study, issued_by=issued_by, language=language)
@@ -99,13 +110,10 @@ def render(study, *, language=None, final=False, name: str | None = None, pngs: 
             # where the rows went, read before the layout is dropped
             extra["split_tables"] = table_parts(document)
             del document
-    finally:
-        for lg in loggers:
-            lg.removeHandler(handler)
     html_text = render_study_html(study, language=language, final=final) if html else ""
     context = build_report_context(load_report_inputs(study, language=language, final=final,
                                                       asset_urls={}))
-    rendered = Rendered(pdf, html_text, handler.messages, context["toc"], study_results(study),
+    rendered = Rendered(pdf, html_text, warnings, context["toc"], study_results(study),
                         extra=extra)
     if name:
         rendered.png_dir = write_artifacts(name, pdf, pngs=pngs)

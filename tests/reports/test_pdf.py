@@ -114,6 +114,21 @@ def test_no_missing_glyph_or_fetch_warning_while_rendering(demo_reports):
         assert not [w for w in rendered.warnings if "refused" in w or "fetch" in w.lower()], key
 
 
+def test_the_warnings_of_a_render_are_collected():
+    """What the check above reads: a refused fetch during a layout is caught (not a list that
+    stays empty whatever happens)."""
+    from weasyprint import HTML
+
+    from footprint.reports.pdf import ReportURLFetcher
+
+    from .conftest import collect_warnings
+
+    with collect_warnings() as warnings:
+        HTML(string='<p>x</p><img src="file:///etc/passwd">',
+             url_fetcher=ReportURLFetcher(report_number="X")).render()
+    assert [w for w in warnings if "refused" in w] and [w for w in warnings if "fetch" in w.lower()]
+
+
 def _fonts(reader) -> dict[str, object]:
     fonts = {}
     for page in reader.pages:
