@@ -9,6 +9,7 @@ the loader before the file is rendered (`inputs.load_report_inputs(issued_by=…
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import StudyStatus
@@ -43,8 +44,10 @@ def signoff_rows(inputs: ReportInputs) -> list[dict]:
         (_("批准"), approved.user if approved else lead, approved, workflow_sign),
         (_("签发"), issued.user if issued else lead, issued, _("本文件的数字签名（见封面）")),
     ]
+    # the day where the report is issued (TIME_ZONE), not the UTC day of the stored time
     return [
-        {"role": role, "name": name or "—", "date": F.date(step.at, inputs.language) if step else "",
+        {"role": role, "name": name or "—",
+         "date": F.date(timezone.localtime(step.at), inputs.language) if step else "",
          "signature": sign if step else "", "done": step is not None}
         for role, name, step, sign in rows
     ]

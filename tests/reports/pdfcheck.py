@@ -3,6 +3,7 @@ the page (pypdf's text visitor), and what the page looks like (pdftoppm → Pill
 
 from __future__ import annotations
 
+import functools
 import io
 import subprocess
 import tempfile
@@ -69,6 +70,9 @@ def page_image(pdf: bytes, page_index: int, *, dpi: int = 100):
         return Image.open(Path(folder) / "p.png").convert("RGB").copy()
 
 
+# pdftotext reads a whole report in about a second and several tests read the same report the
+# same way: once per process (a PDF's bytes never change; the answers are immutable).
+@functools.lru_cache(maxsize=64)
 def pdftotext(pdf: bytes, *, first: int | None = None, last: int | None = None,
               layout: bool = False) -> str:
     args = ["pdftotext"] + (["-layout"] if layout else [])
@@ -145,7 +149,8 @@ class Line:
     y_max: float  # from the top of the page, in points
 
 
-def lines(pdf: bytes) -> list[Line]:
+@functools.lru_cache(maxsize=16)
+def lines(pdf: bytes) -> tuple[Line, ...]:
     """Every line pdftotext finds, with its words' horizontal extents (pdftotext -bbox-layout)."""
     import xml.etree.ElementTree as ET
 
@@ -160,4 +165,4 @@ def lines(pdf: bytes) -> list[Line]:
             out.append(Line(n, " ".join(w[2] for w in words), words, float(line.get("yMin")),
                             float(line.get("yMax"))))
     del ns
-    return out
+    return tuple(out)

@@ -43,3 +43,18 @@ def test_an_issued_transition_already_recorded_is_not_printed_twice(seed_study, 
     assert [x.user for x in inputs.transitions if x.to_status == StudyStatus.ISSUED] == ["陈静"]
     rows = build_report_context(inputs)["annexes"]["signatures"]
     assert rows[-1]["name"] == "陈静" and rows[-1]["date"] == "2025年4月3日"
+
+
+def test_a_step_after_midnight_in_beijing_is_dated_that_day(seed_study, demo_users):
+    """Times are stored in UTC: 17:00 UTC on 2 April is 01:00 on 3 April in Beijing
+    (TIME_ZONE), and the annex prints 3 April (it printed the UTC day before)."""
+    from footprint.choices import StudyStatus
+    from footprint.models import StudyTransition
+    from footprint.reports.context import build_report_context
+    from footprint.reports.inputs import load_report_inputs
+
+    t = StudyTransition.objects.create(study=seed_study, from_status=StudyStatus.TECHNICAL_REVIEW,
+                                       to_status=StudyStatus.APPROVED, user=demo_users["lead"])
+    StudyTransition.objects.filter(pk=t.pk).update(created_at=dt.datetime(2025, 4, 2, 17, 0, tzinfo=dt.UTC))
+    rows = build_report_context(load_report_inputs(seed_study, asset_urls={}))["annexes"]["signatures"]
+    assert {r["date"] for r in rows if r["done"] and r["name"] == "陈静"} == {"2025年4月3日"}

@@ -16,9 +16,10 @@ pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
-def seed_report(django_db_setup, django_db_blocker):
+def seed_report(seed_draft_report, django_db_blocker):
+    """The seed draft's text (rendered once for the run, tests/reports/conftest.py) and the
+    Monte Carlo analysis computed anew on the same data."""
     from footprint.models import Study
-    from footprint.reports.pdf import render_study_pdf
     from footprint.services.calculation.study import calculate_study
     from footprint.services.demo.seed import load_demo
     from footprint.services.results import study_calculation_input
@@ -26,18 +27,12 @@ def seed_report(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
-        cache.clear()
         seed = Study.objects.get(report_number="202508175GHG")
-        pdf = render_study_pdf(seed)
         study_input = study_calculation_input(seed)
-        cache.clear()  # computed again, not read back from what the report stored
+        cache.clear()  # computed again, not read back from what a report stored
         analysis = study_uncertainty(seed, study_input=study_input, result=calculate_study(study_input))
         transaction.set_rollback(True)
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    text = "\n".join(seed_draft_report.page_texts())
     return re.sub(r"\s+", " ", text), analysis
 
 
