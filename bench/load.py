@@ -206,6 +206,9 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--activities", type=int, default=0)
+    parser.add_argument("--worker-nice", type=int, default=10,
+                        help="the Celery worker's nice level (10, as docker-compose runs it; 0: "
+                             "renders compete with the web workers for the cores)")
     args = parser.parse_args()
     if not (1 <= args.users <= 200 and 5 <= args.seconds <= 600):
         raise SystemExit("bounded: 1-200 users, 5-600 s")
@@ -223,7 +226,8 @@ def main():
         subprocess.Popen([str(python), "-m", "gunicorn", "config.wsgi:application", "--bind",
                           f"127.0.0.1:{PORT}", "--workers", "2", "--timeout", "120"],
                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "gunicorn.log").open("w")),
-        subprocess.Popen([str(python), "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
+        subprocess.Popen(["nice", "-n", str(args.worker_nice),
+                          str(python), "-m", "celery", "-A", "config", "worker", "--concurrency", "1",
                           "-Q", QUEUE, "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(work / "celery.log").open("w")),
     ]
