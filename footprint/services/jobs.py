@@ -100,6 +100,26 @@ def job_claim(job_id: int) -> BackgroundJob | None:
     return job
 
 
+def job_upload(job: BackgroundJob, *, needs_user: bool = True) -> bytes | None:
+    """The pending upload a claimed import or preview job works on (payload["path"], through
+    the storage API), marked as being worked on; None when the job cannot go on, failed here
+    with the reason (its user is gone, the upload has expired). Call it in the job's language:
+    the reason is shown to the user."""
+    if needs_user and job.user is None:
+        job_fail(job.pk, _("发起导入的用户已不存在。"))
+        return None
+    from django.core.files.storage import default_storage
+
+    try:
+        with default_storage.open(job.payload["path"], "rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, OSError):
+        job_fail(job.pk, _("上传的文件已过期，请重新上传。"))
+        return None
+    job_progress(job.pk, JobStatus.RENDERING)
+    return content
+
+
 def queue_notice(transition) -> None:
     """E-mail the people concerned by a transition from a worker; if the queue is down, send
     from here rather than not at all."""

@@ -73,3 +73,33 @@ def test_the_demo_runs_a_job_in_a_thread_and_returns_at_once(settings):
     release.set()
     thread.join(5)
     assert ran == [("job-41", [41])]
+
+
+def test_an_upload_job_reads_its_file_or_fails_with_the_reason(auditor, settings, tmp_path):
+    """job_upload, the first step of every import and preview job: the pending file's bytes and
+    the job marked as working; a user who is gone or an expired upload fail the job instead."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    path = default_storage.save("imports/pending/a.csv", ContentFile(b"code,value\n"))
+
+    def claimed(user, file):
+        job, _created = jobs.job_open(kind=JobKind.PREVIEW, user=user, key=file, payload={"path": file})
+        return jobs.job_claim(job.pk)
+
+    job = claimed(auditor, path)
+    assert jobs.job_upload(job) == b"code,value\n"
+    assert BackgroundJob.objects.get(pk=job.pk).status == JobStatus.RENDERING
+
+    gone = claimed(None, "imports/pending/b.csv")
+    assert jobs.job_upload(gone) is None
+    assert BackgroundJob.objects.get(pk=gone.pk).reason == "发起导入的用户已不存在。"
+
+    expired = claimed(auditor, "imports/pending/missing.csv")
+    assert jobs.job_upload(expired) is None
+    failed = BackgroundJob.objects.get(pk=expired.pk)
+    assert failed.status == JobStatus.FAILED and failed.reason == "上传的文件已过期，请重新上传。"
+    # a job that does not need its user (a factor library's import) reads the file without one
+    nobody = claimed(None, path)
+    assert jobs.job_upload(nobody, needs_user=False) == b"code,value\n"

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ...choices import JobKind, JobStatus
+from ...choices import JobKind
 from ...models import BackgroundJob, Study, User
 from .. import jobs
 from .document import Document, FormatError
@@ -73,16 +72,9 @@ def import_job(job_id: int) -> None:
         return
     p = job.payload
     with translation.override(p.get("language") or settings.LANGUAGE_CODE):
-        if job.user is None:
-            jobs.job_fail(job.pk, _("发起导入的用户已不存在。"))
+        content = jobs.job_upload(job)
+        if content is None:
             return
-        try:
-            with default_storage.open(p["path"], "rb") as handle:
-                content = handle.read()
-        except (FileNotFoundError, OSError):
-            jobs.job_fail(job.pk, _("上传的文件已过期，请重新上传。"))
-            return
-        jobs.job_progress(job.pk, JobStatus.RENDERING)
         people = {u.pk: u for u in User.objects.filter(pk__in=[*p["auditors"], p["lead_verifier"]])}
         try:
             with transaction.atomic():

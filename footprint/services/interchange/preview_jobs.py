@@ -204,16 +204,9 @@ def preview_job(job_id: int) -> None:
         return
     p = job.payload
     with translation.override(p.get("language") or settings.LANGUAGE_CODE):
-        if job.user is None:
-            jobs.job_fail(job.pk, _("发起导入的用户已不存在。"))
+        content = jobs.job_upload(job)
+        if content is None:
             return
-        try:
-            with default_storage.open(p["path"], "rb") as handle:
-                content = handle.read()
-        except (FileNotFoundError, OSError):
-            jobs.job_fail(job.pk, _("上传的文件已过期，请重新上传。"))
-            return
-        jobs.job_progress(job.pk, JobStatus.RENDERING)
         try:
             if p["what"] == STUDY:
                 summary = study_preview(p["name"], content, user=job.user, replace=p["replace"])

@@ -12,12 +12,10 @@ fail the job with the reason, nothing imported.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from ...choices import JobKind, JobStatus
+from ...choices import JobKind
 from ...models import BackgroundJob
 from .. import jobs
 from ..interchange.document import FormatError
@@ -46,13 +44,9 @@ def library_import_job(job_id: int) -> None:
         return
     p = job.payload
     with translation.override(p.get("language") or settings.LANGUAGE_CODE):
-        try:
-            with default_storage.open(p["path"], "rb") as handle:
-                content = handle.read()
-        except (FileNotFoundError, OSError):
-            jobs.job_fail(job.pk, _("上传的文件已过期，请重新上传。"))
+        content = jobs.job_upload(job, needs_user=False)
+        if content is None:
             return
-        jobs.job_progress(job.pk, JobStatus.RENDERING)
         try:
             with transaction.atomic():
                 done = import_library(files=[(p["name"], content)], user=job.user)
