@@ -87,14 +87,10 @@ def _queue_preview(request, name: str, content: bytes, *, replace: bool):
 
 
 def _request_preview(request, *, path: str, name: str, token: str, replace: bool):
-    try:
-        job = preview_jobs.preview_request(what=preview_jobs.STUDY, path=path, name=name, token=token,
-                                           user=request.user, language=get_language(), replace=replace)
-    except JobNotQueued as exc:
-        # The job says why on its page, which offers to try again: the upload is kept.
-        messages.error(request, str(exc))
-        job = BackgroundJob.objects.filter(kind=JobKind.PREVIEW, user=request.user,
-                                           key=path[-64:]).order_by("-pk").first()
+    job, refused = preview_jobs.preview_queued(what=preview_jobs.STUDY, path=path, name=name, token=token,
+                                               user=request.user, language=get_language(), replace=replace)
+    if refused:  # the job's page says why and offers to try again: the upload is kept
+        messages.error(request, refused)
     return redirect("study_import_preview", job_id=job.pk)
 
 

@@ -197,6 +197,18 @@ def preview_request(*, what: str, path: str, name: str, token: str, user, langua
     return job
 
 
+def preview_queued(**request) -> tuple[BackgroundJob, str]:
+    """`preview_request(**request)` for a page: the job, and why it could not be queued ("" when
+    it was). When the queue is down the job is the failed one, whose page says so and offers
+    to try again with the upload that was kept."""
+    try:
+        return preview_request(**request), ""
+    except jobs.JobNotQueued as exc:
+        job = BackgroundJob.objects.filter(kind=JobKind.PREVIEW, user=request["user"],
+                                           key=request["path"][-64:]).order_by("-pk").first()
+        return job, str(exc)
+
+
 def preview_job(job_id: int) -> None:
     """The task: preview the job's upload and store the summary. Safe to run again."""
     job = jobs.job_claim(job_id)
