@@ -125,23 +125,39 @@ def _outside_event_loop(function, *args, **kwargs):
 
 # ------------------------------------------------------------------------------ key material
 def _load_pkcs12():
-    from cryptography.hazmat.primitives.serialization import pkcs12
+    """The configured PKCS#12 file's bytes, once it is known to open with the passphrase."""
+    return _opened_pkcs12()[0]
 
+
+def _opened_pkcs12():
+    """The PKCS#12 file's bytes and its CA certificates, opened once per version of the file:
+    opening one costs a key derivation (tens of ms), and signing and every check of a file on
+    the verify page ask for it. A replaced file (another size or modification time) or another
+    path or passphrase is opened afresh."""
     path = Path(settings.SIGNING_PKCS12_PATH)
     if not path.is_file():
         raise SigningUnavailable(
             _("找不到签名证书文件 %(path)s。演示环境请运行 python manage.py create_demo_pki；"
               "正式环境请在 SIGNING_PKCS12_PATH 中配置认证机构的 PKCS#12 文件。") % {"path": path}
         )
-    data = path.read_bytes()
+    stat = path.stat()
     try:
-        pkcs12.load_key_and_certificates(data, settings.SIGNING_PKCS12_PASSPHRASE.encode())
+        return _open_pkcs12(str(path), stat.st_mtime_ns, stat.st_size, settings.SIGNING_PKCS12_PASSPHRASE)
     except ValueError as exc:
         raise SigningUnavailable(
             _("无法打开签名证书文件 %(path)s：口令（SIGNING_PKCS12_PASSPHRASE）不正确或文件已损坏。")
             % {"path": path}
         ) from exc
-    return data
+
+
+@lru_cache(maxsize=4)
+def _open_pkcs12(path: str, _mtime_ns: int, _size: int, passphrase: str) -> tuple[bytes, tuple]:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    data = Path(path).read_bytes()
+    _key, _cert, others = pkcs12.load_key_and_certificates(data, passphrase.encode())
+    return data, tuple(asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others)
 
 
 def load_signer():
@@ -155,17 +171,10 @@ def load_signer():
 
 def trust_roots() -> list:
     """The CA certificates that come with the signing key: signatures must chain to them."""
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
-
     try:
-        data = _load_pkcs12()
+        return list(_opened_pkcs12()[1])
     except SigningUnavailable:
         return []
-    _key, _cert, others = pkcs12.load_key_and_certificates(
-        data, settings.SIGNING_PKCS12_PASSPHRASE.encode()
-    )
-    return [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in others]
 
 
 def revocation_lists() -> list:

@@ -325,3 +325,45 @@ def test_the_stamp_names_the_certification_body_in_the_file_s_language(settings)
     # without an English name the English file keeps the Chinese one rather than print nothing
     settings.CERTIFICATION_BODY_NAME_EN = ""
     assert signing.stamp_text(signer_name="陈静", signed_at=at, language="en").splitlines()[0] == "示例认证有限公司"
+
+
+def test_the_key_file_is_opened_once_per_version_and_a_replaced_one_is_read_again(
+        settings, demo_pki_dir, tmp_path, monkeypatch):
+    """The PKCS#12 file is opened (a key derivation) once, not for every signature and every
+    check on the verify page; a wrong passphrase is still refused, and a file replaced in place
+    (a new key and CA) is read afresh, never served from memory."""
+    import shutil
+
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from footprint.services.demo.pki import create_demo_pki
+    from tests.conftest import PKI_PASSPHRASE
+
+    opened = []
+    real = pkcs12.load_key_and_certificates
+    monkeypatch.setattr(pkcs12, "load_key_and_certificates",
+                        lambda *a, **k: opened.append(1) or real(*a, **k))
+    path = tmp_path / "signer.p12"
+    shutil.copy(demo_pki_dir / "signer.p12", path)
+    settings.SIGNING_PKCS12_PATH, settings.SIGNING_PKCS12_PASSPHRASE = str(path), PKI_PASSPHRASE
+    first = _roots()
+    assert first and _roots() == first and signing.signing_available() == (True, "")
+    assert len(opened) == 1
+
+    settings.SIGNING_PKCS12_PASSPHRASE = "not-the-passphrase"
+    available, reason = signing.signing_available()
+    assert not available and "SIGNING_PKCS12_PASSPHRASE" in reason
+    assert signing.trust_roots() == []
+
+    other = tmp_path / "other"
+    other.mkdir()
+    create_demo_pki(pkcs12_path=other / "signer.p12", passphrase=PKI_PASSPHRASE,
+                    body_name="另一机构", seal_path=other / "seal.png")
+    settings.SIGNING_PKCS12_PASSPHRASE = PKI_PASSPHRASE
+    assert _roots() == first  # the first file, still opened once
+    shutil.copy(other / "signer.p12", path)  # replaced in place: same path and passphrase, new CA
+    assert _roots() and _roots() != first
+
+
+def _roots():
+    return [c.dump() for c in signing.trust_roots()]
