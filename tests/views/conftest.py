@@ -39,3 +39,29 @@ def make_large_study(report_number: str, activities: int, products: int = 2):
 
     return import_study(Document(synthetic_study_document(
         report_number=report_number, activities=activities, products=products)))
+
+
+# The import pages' tests (importing, import jobs, preview jobs).
+@pytest.fixture
+def seed(demo):
+    """The seed study 202508175GHG."""
+    from footprint.models import Study
+
+    return Study.objects.get(report_number="202508175GHG")
+
+
+@pytest.fixture
+def large(settings):
+    """Uploads of 5 activity records or more are imported (and previewed) by a job: the seed
+    study's file, with its 10 records, is a large one."""
+    settings.IMPORT_JOB_MIN_ACTIVITIES = 5
+
+
+@pytest.fixture
+def queue_only(monkeypatch):
+    """The broker takes the task; no worker runs it yet. The queued job ids."""
+    from footprint.services import jobs
+
+    queued = []
+    monkeypatch.setattr(jobs, "job_enqueue", lambda job, task: queued.append(job.pk))
+    return queued

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from footprint.choices import JobKind, JobStatus
 from footprint.models import BackgroundJob, Study
-from footprint.services import jobs
 from footprint.services.interchange import import_jobs, preview_jobs
 from footprint.services.jobs import JobNotQueued
 
@@ -16,23 +15,6 @@ from .test_importing import _document, _token, _upload
 
 pytestmark = pytest.mark.django_db
 SEED = "202508175GHG"
-
-
-@pytest.fixture
-def seed(demo):
-    return Study.objects.get(report_number=SEED)
-
-
-@pytest.fixture
-def large(settings):
-    settings.IMPORT_JOB_MIN_ACTIVITIES = 5  # the seed study has 10 activity records
-
-
-@pytest.fixture
-def queue_only(monkeypatch):
-    queued = []
-    monkeypatch.setattr(jobs, "job_enqueue", lambda job, task: queued.append(job.pk))
-    return queued
 
 
 def _previewed(client, doc, queued=None) -> str:

@@ -27,13 +27,6 @@ def _upload(client, doc, *, replace=False, name="study.json"):
     return client.post(reverse("study_import"), data)
 
 
-@pytest.fixture
-def seed(demo):
-    from footprint.models import Study
-
-    return Study.objects.get(report_number=SEED)
-
-
 def _token(html: str) -> str:
     return html.split('name="token" value="')[1].split('"')[0]
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from footprint.choices import JobKind, JobStatus
 from footprint.models import BackgroundJob, EmissionFactor, Study
-from footprint.services import jobs
 from footprint.services.interchange import preview_jobs
 from footprint.services.reference import library_jobs
 from footprint.views import factor_library
@@ -23,23 +22,6 @@ from .test_importing import _document, _token, _upload
 
 pytestmark = pytest.mark.django_db
 SEED = "202508175GHG"
-
-
-@pytest.fixture
-def seed(demo):
-    return Study.objects.get(report_number=SEED)
-
-
-@pytest.fixture
-def large(settings):
-    settings.IMPORT_JOB_MIN_ACTIVITIES = 5  # the seed study has 10 activity records
-
-
-@pytest.fixture
-def queue_only(monkeypatch):
-    queued = []
-    monkeypatch.setattr(jobs, "job_enqueue", lambda job, task: queued.append(job.pk))
-    return queued
 
 
 def _main(html: str) -> str:
