@@ -26,7 +26,12 @@ logger = logging.getLogger(__name__)
 
 
 class JobNotQueued(Exception):
-    """The task queue cannot take the job now (the broker is unreachable)."""
+    """The task queue cannot take the job now (the broker is unreachable). `job`: the job it
+    refused, marked failed (its page says so and may offer to try again)."""
+
+    def __init__(self, message: str, *, job: BackgroundJob | None = None):
+        super().__init__(message)
+        self.job = job
 
 
 def job_open(*, kind: str, study: Study | None = None, user=None, key: str = "",
@@ -59,7 +64,7 @@ def job_enqueue(job: BackgroundJob, task) -> None:
         logger.warning("job %s not queued: %s", job.pk, exc)
         job_fail(job.pk, _("后台任务队列暂时不可用，任务未能排队，没有做任何更改。请稍后再试。"))
         raise JobNotQueued(_("后台任务队列暂时不可用，“%(kind)s”未能排队，没有做任何更改。请稍后再试。")
-                           % {"kind": job.get_kind_display()}) from exc
+                           % {"kind": job.get_kind_display()}, job=job) from exc
 
 
 def _run_in_thread(task, job_id: int) -> None:

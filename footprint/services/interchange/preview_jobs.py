@@ -204,9 +204,7 @@ def preview_queued(**request) -> tuple[BackgroundJob, str]:
     try:
         return preview_request(**request), ""
     except jobs.JobNotQueued as exc:
-        job = BackgroundJob.objects.filter(kind=JobKind.PREVIEW, user=request["user"],
-                                           key=request["path"][-64:]).order_by("-pk").first()
-        return job, str(exc)
+        return exc.job, str(exc)
 
 
 def preview_job(job_id: int) -> None:
