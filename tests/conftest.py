@@ -11,6 +11,7 @@ import pytest
 from footprint.choices import Role
 
 from .snapshots import Tracker, replay_or_build
+from .workflow_steps import approve
 
 SEED_JSON = Path(__file__).resolve().parent.parent / "footprint" / "fixtures" / "demo" / "202508175GHG.json"
 
@@ -136,15 +137,18 @@ def demo_users(demo):
     return {u.username: u for u in User.objects.all()}
 
 
+@pytest.fixture
+def approved(seed_study, demo_users, signing):
+    """The seed study approved by the demo users, ready to be issued (settings for signing)."""
+    return approve(seed_study, demo_users)
+
+
 def _issue_seed_study(seed_study, users, name, tracker):
     from footprint.models import Study
-    from footprint.services.workflow import issuing, transitions
+    from footprint.services.workflow import issuing
 
     def issue():
-        transitions.study_send_for_review(study=seed_study, user=users["auditor"])
-        transitions.study_confirm(study=seed_study, user=users["client"])
-        transitions.study_submit_for_technical_review(study=seed_study, user=users["auditor"])
-        transitions.study_approve(study=seed_study, user=users["lead"])
+        approve(seed_study, users)
         return issuing.study_issue(study=seed_study, user=users["lead"], comment="签发").pk
 
     return Study.objects.get(pk=replay_or_build(name, issue, tracker))

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from tests import snapshots
 from tests.snapshots import Tracker, replay_or_build
+from tests.workflow_steps import approve
 
 
 def _never():
@@ -18,14 +19,11 @@ def _never():
 
 def _issue_seed_study():
     from footprint.models import Study, User
-    from footprint.services.workflow import issuing, transitions
+    from footprint.services.workflow import issuing
 
     seed = Study.objects.get(report_number="202508175GHG")
     u = {user.username: user for user in User.objects.all()}
-    transitions.study_send_for_review(study=seed, user=u["auditor"])
-    transitions.study_confirm(study=seed, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed, user=u["auditor"])
-    transitions.study_approve(study=seed, user=u["lead"])
+    approve(seed, u)
     return issuing.study_issue(study=seed, user=u["lead"]).pk
 
 

@@ -23,7 +23,7 @@ from django.db import connection
 
 from footprint.choices import JobStatus
 from footprint.models import BackgroundJob, Study, StudyTransition
-from footprint.services.workflow import issue_jobs, issuing, transitions
+from footprint.services.workflow import issue_jobs, issuing
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pdf]
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,16 +89,6 @@ def queue(settings):
         if json.loads(entry)[-1] == name:
             broker.hdel("unacked", tag)
             broker.zrem("unacked_index", tag)
-
-
-@pytest.fixture
-def approved(seed_study, demo_users, signing):
-    u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
-    return Study.objects.get(pk=seed_study.pk)
 
 
 @pytest.fixture

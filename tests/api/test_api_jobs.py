@@ -12,20 +12,10 @@ from footprint.choices import JobStatus
 from footprint.models import BackgroundJob, Study
 from footprint.services import jobs
 from footprint.services.jobs import JobNotQueued
-from footprint.services.workflow import issue_jobs, transitions
+from footprint.services.workflow import issue_jobs
 
 NUMBER = "202508175GHG"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def approved(seed_study, demo_users, signing):
-    u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
-    return Study.objects.get(pk=seed_study.pk)
 
 
 def _issue(client, user):

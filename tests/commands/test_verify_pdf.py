@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from footprint.models import Study
+from tests.workflow_steps import approve
 
 
 def test_it_accepts_the_issued_file(issued_seed_study, tmp_path, capsys):
@@ -97,15 +98,12 @@ def test_it_accepts_the_english_file_and_names_its_language(issued_seed_study, t
 
 def test_it_names_pades_b_lta_for_a_file_issued_with_a_timestamp_server(
         seed_study, demo_users, signing, settings, monkeypatch, tmp_path, capsys, tiny_issued_report):
-    from footprint.services.workflow import issuing, transitions
+    from footprint.services.workflow import issuing
     from tests.local_tsa import install_local_tsa
 
     install_local_tsa(settings, monkeypatch, tmp_path)
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     study = issuing.study_issue(study=seed_study, user=u["lead"])
     path = tmp_path / "report.pdf"
     path.write_bytes(study.issued_pdf.read())

@@ -4,7 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from footprint.models import Study
-from footprint.services.workflow import issuing, revisions, transitions
+from footprint.services.workflow import issuing, revisions
+from tests.workflow_steps import approve
 
 
 def _upload(client, url, data, name="report.pdf"):
@@ -69,10 +70,7 @@ def test_a_superseded_report_says_so(client, issued_seed_study, demo_users, tiny
     u = demo_users
     original = Study.objects.get(pk=issued_seed_study.pk)
     revision = revisions.study_revise(study=original, user=u["auditor"])
-    transitions.study_send_for_review(study=revision, user=u["auditor"])
-    transitions.study_confirm(study=revision, user=u["client"])
-    transitions.study_submit_for_technical_review(study=revision, user=u["auditor"])
-    transitions.study_approve(study=revision, user=u["lead"])
+    approve(revision, u)
     issuing.study_issue(study=revision, user=u["lead"])
     page = client.get(reverse("verify_report", args=[original.verification_code])).content.decode()
     assert 'data-status="superseded"' in page and "202508175GHG-R1" in page
@@ -130,10 +128,7 @@ def test_a_file_issued_with_a_timestamp_server_is_named_pades_b_lta(
 
     install_local_tsa(settings, monkeypatch, tmp_path)
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     study = issuing.study_issue(study=seed_study, user=u["lead"])
     url = reverse("verify_report", args=[study.verification_code])
     data = study.issued_pdf.read()

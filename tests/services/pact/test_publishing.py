@@ -6,8 +6,9 @@ import pytest
 from footprint.models import PactFootprint, Study, StudyProduct
 from footprint.services.pact import events as pact_events
 from footprint.services.pact import publishing as pact_publishing
-from footprint.services.workflow import dispatch, issuing, revisions, transitions
+from footprint.services.workflow import dispatch, issuing, revisions
 from tests.pact_schema import assert_valid
+from tests.workflow_steps import approve
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,7 @@ def issued_demo2(demo_users, signing, snapshot_tracker, tiny_issued_report):
 def issued_seed(seed_study, demo_users, signing, tiny_issued_report):
     StudyProduct.objects.filter(study=seed_study).update(**SEED_PARTICULARS)
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     return issuing.study_issue(study=seed_study, user=u["lead"], comment="签发")
 
 
@@ -92,10 +90,7 @@ def test_dqi_from_the_issued_activities_ratings(seed_study, demo_users, signing,
     ActivityRecord.objects.filter(pk=unrated.pk).update(dq_temporal=None)
     StudyProduct.objects.filter(study=seed_study).update(**SEED_PARTICULARS)
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     study = issuing.study_issue(study=seed_study, user=u["lead"], comment="签发")
     items = {i.code: i.data for i in pact_publishing.study_footprints(study)}
     assert items["LV"]["pcf"]["dqi"] == {"technologicalDQR": "2.0", "geographicalDQR": "3.0",
@@ -106,10 +101,7 @@ def test_dqi_from_the_issued_activities_ratings(seed_study, demo_users, signing,
 
 def test_a_product_lacking_pact_particulars_gets_no_footprint(seed_study, demo_users, signing, tiny_issued_report):
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     study = issuing.study_issue(study=seed_study, user=u["lead"])
     items = pact_publishing.study_footprints(study)
     assert all(i.data is None for i in items)
@@ -144,10 +136,7 @@ def test_a_pact_failure_never_stops_issuing(seed_study, demo_users, signing, mon
 
     monkeypatch.setattr(pact_events, "study_published", broken)
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     study = issuing.study_issue(study=seed_study, user=u["lead"])
     assert study.status == "issued"
     assert not PactFootprint.objects.filter(study_product__study=study).exists()  # rolled back

@@ -15,15 +15,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
 
 @pytest.fixture
-def approved(seed_study, demo_users, signing, tiny_issued_report):
-    """The seed study approved. These tests check the issuing job, not the report's pages: a
-    one-page report (tests/tiny_report.py), set after the recorded demo was replayed."""
-    u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
-    return Study.objects.get(pk=seed_study.pk)
+def approved(approved, tiny_issued_report):
+    """The seed study approved (tests/conftest.py). These tests check the issuing job, not the
+    report's pages: a one-page report (tests/tiny_report.py), set after the recorded demo was
+    replayed."""
+    return approved
 
 
 def _issued_transitions(study):

@@ -12,10 +12,11 @@ from django.core.files.storage import default_storage
 from django.utils import translation
 
 from footprint.models import Study
-from footprint.services.workflow import issuing, transitions
+from footprint.services.workflow import issuing
 from footprint.services.workflow.signing import check_pdf_signature
 from footprint.services.workflow.verification import public_facts, verification_url, verify_pdf
 from tests.reports.pdfcheck import pdftotext
+from tests.workflow_steps import approve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
@@ -79,13 +80,6 @@ def test_the_english_file_is_verified_as_an_issued_file_of_that_study_and_says_i
     assert facts.missing_language is None
 
 
-def _approve(study, u):
-    transitions.study_send_for_review(study=study, user=u["auditor"])
-    transitions.study_confirm(study=study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=study, user=u["auditor"])
-    transitions.study_approve(study=study, user=u["lead"])
-
-
 @pytest.fixture
 def issued_without_english(seed_study, demo_users, signing, tiny_issued_report):
     """The seed study with the English of two texts its report prints removed, then issued
@@ -99,7 +93,7 @@ def issued_without_english(seed_study, demo_users, signing, tiny_issued_report):
         del terms[source]
     seed_study.translations = {"en": {**seed_study.translations["en"], "terms": terms}}
     seed_study.save()
-    _approve(seed_study, demo_users)
+    approve(seed_study, demo_users)
     return issuing.study_issue(study=seed_study, user=demo_users["lead"])
 
 
@@ -141,7 +135,7 @@ def test_a_study_issued_before_both_languages_keeps_its_one_file(issued_seed_stu
 
 def test_a_failure_after_writing_removes_both_files(seed_study, demo_users, signing, monkeypatch,
                                                    tiny_issued_report):
-    _approve(seed_study, demo_users)
+    approve(seed_study, demo_users)
 
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")

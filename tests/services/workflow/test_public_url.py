@@ -5,6 +5,7 @@ import pytest
 
 from footprint.services.workflow import public_url
 from footprint.services.workflow.transitions import WorkflowError
+from tests.workflow_steps import approve
 
 
 @pytest.mark.parametrize("url", [
@@ -40,13 +41,10 @@ def test_production_issuing_refuses_a_local_address(issued_seed_study, settings)
 
 
 def test_the_approve_to_issue_step_raises_in_production(seed_study, demo_users, signing, settings):
-    from footprint.services.workflow import issuing, transitions
+    from footprint.services.workflow import issuing
 
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     settings.SIGNING_IS_DEMO = False
     settings.PUBLIC_BASE_URL = "https://192.168.1.20"
     with pytest.raises(WorkflowError, match="内网"):

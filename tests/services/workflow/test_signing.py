@@ -14,6 +14,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from footprint.models import Study
 from footprint.services.workflow import signing, verification
+from tests.workflow_steps import approve
 
 
 def _demo_ca(pki_dir):
@@ -156,12 +157,9 @@ def local_tsa(signing, settings, monkeypatch, tmp_path):
 
 
 def _issue(study, users):
-    from footprint.services.workflow import issuing, transitions
+    from footprint.services.workflow import issuing
 
-    transitions.study_send_for_review(study=study, user=users["auditor"])
-    transitions.study_confirm(study=study, user=users["client"])
-    transitions.study_submit_for_technical_review(study=study, user=users["auditor"])
-    transitions.study_approve(study=study, user=users["lead"])
+    approve(study, users)
     return issuing.study_issue(study=study, user=users["lead"])
 
 

@@ -12,6 +12,7 @@ from footprint.selectors import studies_visible_to
 from footprint.services.freeze import StudyFrozenError, StudyLockedError, ensure_study_editable
 from footprint.services.workflow import dispatch, issuing, revisions, transitions
 from footprint.services.workflow.comments import comment_create, comment_resolve
+from tests.workflow_steps import approve
 
 
 def _to_client_confirmed(study, u):
@@ -295,10 +296,7 @@ def test_issuing_a_study_too_large_for_a_report_is_refused_and_changes_nothing(s
     from footprint.services.workflow import issuing, transitions
 
     u = demo_users
-    transitions.study_send_for_review(study=seed_study, user=u["auditor"])
-    transitions.study_confirm(study=seed_study, user=u["client"])
-    transitions.study_submit_for_technical_review(study=seed_study, user=u["auditor"])
-    transitions.study_approve(study=seed_study, user=u["lead"])
+    approve(seed_study, u)
     settings.REPORT_MAX_ACTIVITIES = 9
     with pytest.raises(transitions.WorkflowError, match="超过报告生成的上限 9 条"):
         issuing.study_issue(study=seed_study, user=u["lead"])
