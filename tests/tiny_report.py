@@ -12,7 +12,9 @@ tests/test_worker.py hands the renderer of its test to the real worker (worker_s
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 from weasyprint import HTML
 
 from footprint.reports.pdf import IssuedRendering
@@ -23,13 +25,17 @@ _PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 20mm; }}
 #signature-box {{ position: relative; width: 60mm; height: 30mm; }}
 #signature-box-end {{ position: absolute; right: 0; bottom: 0; width: 0; height: 0; }}
-</style></head><body><h1>{number}</h1><p>{title}</p><p>{issued_by}</p>
+</style></head><body><h1>{heading}</h1><p>{number}</p><p>{issued_by}</p>
 <div id="signature-box"><span id="signature-box-end"></span></div></body></html>"""
 
 
 def render_issued_pdf(study, *, issued_by: str, language: str | None = None) -> IssuedRendering:
     check_report_size(study)  # as the real renderer: a study too large is refused first
-    html = _PAGE.format(number=escape(study.report_number), title=escape(study.title),
+    # The cover's heading in the file's language (as the real cover prints it): a test can
+    # tell the English file from the Chinese one without laying out the whole report.
+    with translation.override(language or study.language):
+        heading = gettext("产品碳足迹报告")
+    html = _PAGE.format(heading=escape(heading), number=escape(study.report_number),
                         issued_by=escape(issued_by))
     document = HTML(string=html).render()
     box = find_signature_box(document)

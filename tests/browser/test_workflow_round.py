@@ -4,8 +4,10 @@ comment and submits it, the lead verifier approves and issues, the contact downl
 signed PDF and the signed English one beside it — and the contact of the other company can
 reach none of it.
 
-Issuing renders the real report in both languages (not tests/tiny_report.py's one page, which
-prints no language): the English file is read here, to see that it is the English report."""
+Issuing signs tests/tiny_report.py's one page in each language (its heading is the cover's, in
+the file's language): this test is about the clicks, the people and the files they get; what the
+issued report prints in each language is read on real renders (tests/reports/,
+tests/services/workflow/test_issuing_languages.py)."""
 
 import hashlib
 import io
@@ -39,7 +41,8 @@ def _act(page, live_server, action, comment=""):
     return page.locator("#study-status").get_attribute("data-status")
 
 
-def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, signing):
+def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, signing,
+                                                    tiny_issued_report):
     auditor = _login(browser, live_server, "auditor")
     assert _act(auditor, live_server, "send_for_review", "请核对活动数据") == "client_review"
 
