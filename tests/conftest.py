@@ -10,10 +10,20 @@ import pytest
 
 from footprint.choices import Role
 
+from . import shared_run
 from .snapshots import Tracker, replay_or_build
 from .workflow_steps import approve
 
 SEED_JSON = Path(__file__).resolve().parent.parent / "footprint" / "fixtures" / "demo" / "202508175GHG.json"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_between_processes(tmp_path_factory):
+    """The folder where the processes of a pytest-xdist run share what they make once
+    (tests/shared_run.py): recordings, the test PKI."""
+    shared_run.share_in(shared_run.run_folder(tmp_path_factory))
+    yield
+    shared_run.share_in(None)
 
 
 @pytest.fixture(autouse=True)
@@ -95,14 +105,30 @@ def contact_b(company_b):
 PKI_PASSPHRASE = "test-passphrase"
 
 
+def _create_test_pki(directory: Path) -> None:
+    from footprint.services.demo.pki import create_demo_pki
+
+    create_demo_pki(pkcs12_path=directory / "signer.p12", passphrase=PKI_PASSPHRASE,
+                    body_name="测试认证机构", seal_path=directory / "seal.png")
+
+
 @pytest.fixture(scope="session")
 def demo_pki_dir(tmp_path_factory):
     """A demo CA and signer, created once per test run in a tmp dir (never var/)."""
-    from footprint.services.demo.pki import create_demo_pki
-
-    directory = tmp_path_factory.mktemp("pki")
-    create_demo_pki(pkcs12_path=directory / "signer.p12", passphrase=PKI_PASSPHRASE,
-                    body_name="测试认证机构", seal_path=directory / "seal.png")
+    shared = shared_run.run_folder(tmp_path_factory)
+    if shared is None:
+        directory = tmp_path_factory.mktemp("pki")
+        _create_test_pki(directory)
+        return directory
+    # One PKI for the run's processes: a file issued (recorded) by one is signed by the CA the
+    # others trust, and the signing settings, which recordings compare, are the same.
+    shared.mkdir(parents=True, exist_ok=True)
+    directory = shared / "pki"
+    with shared_run.exclusive(directory):
+        if not (directory / "done").exists():
+            directory.mkdir(exist_ok=True)
+            _create_test_pki(directory)
+            (directory / "done").touch()
     return directory
 
 

@@ -1,4 +1,4 @@
-"""Expensive fixtures built once per test process and replayed in every later test.
+"""Expensive fixtures built once per test run and replayed in every later test.
 
 Loading the demo takes half a second and issuing the seed study (render, sign) five; some
 400 tests ask for the one and 50 for the other. The first test that asks builds the data for
@@ -12,12 +12,15 @@ recorded: the same recordings replayed before it in this test and no other write
 sees every statement), the same row count and highest key in every table it touches, the same
 settings and language. Otherwise the fixture builds for real, as it always did. Tests that
 commit (live_server) always build for real: their database is emptied between tests.
+Under pytest-xdist a recording is shared with the run's other processes through a file
+(tests/shared_run.py), keyed by its starting state: each is built once per run.
 tests/test_snapshots.py compares a replay with a real build, row by row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +29,8 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.utils.functional import LazyObject
+
+from tests import shared_run
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE")
 
@@ -72,6 +77,10 @@ _NOT_COMPARED = {"MEDIA_ROOT", "SETTINGS_MODULE"}
 
 def _setting(name: str) -> str:
     value = getattr(settings, name)
+    if name == "DATABASES":
+        # Each test process has its own test database (name, file) of the run's one database:
+        # a recording holds rows, not where they were written.
+        return repr({alias: db["ENGINE"] for alias, db in value.items()})
     # a lazy value's repr changes once evaluated; its value does not
     return repr(str(value) if isinstance(value, LazyObject) else value)
 
@@ -223,25 +232,56 @@ def replay_or_build(name: str, build, tracker: Tracker):
     """What `build()` returns, and the database (and MEDIA_ROOT) as `build()` leaves it:
     built for real the first time (and whenever replaying is not known to be exact),
     replayed from the recording afterwards. `build()` must return plain data (keys, not
-    model instances)."""
+    model instances). Under pytest-xdist the first process of the run to reach a given
+    starting state records it for all (tests/shared_run.py): issuing the seed study is then
+    rendered and signed once per run, not once per process."""
     key = (name, tuple(tracker.applied))  # the same build after other replays is another recording
     recording = _recordings.get(key)
     in_test_transaction = connection.in_atomic_block
     if recording is not None and in_test_transaction and _replayable(recording, tracker):
-        tracker.quiet = True
-        try:
-            _replay(recording)
-        finally:
-            tracker.quiet = False
-        _applied(tracker, name, recording)
-        return recording.result
+        return _replay_recording(name, recording, tracker)
     if key in _recordings or not in_test_transaction or tracker.other_writes:
         tracker.other_writes = True
         return build()
-    # Record: the state before, the build, the state after.
-    after_applied = tuple(tracker.applied)
-    context = _context()
-    fingerprint = _fingerprint(_tables())
+    after_applied, context, fingerprint = tuple(tracker.applied), _context(), _fingerprint(_tables())
+    shared = _shared_path(name, after_applied, context, fingerprint)
+    if shared is None:
+        return _record(key, build, tracker, context, fingerprint)
+    with shared_run.exclusive(shared) as held:
+        if shared.exists():  # recorded by another process from this same state
+            _recordings[key] = recording = pickle.loads(shared.read_bytes())
+            if recording is not None and _replayable(recording, tracker):
+                return _replay_recording(name, recording, tracker)
+            tracker.other_writes = True
+            return build()
+        result = _record(key, build, tracker, context, fingerprint)
+        if held:
+            shared_run.write_atomically(shared, pickle.dumps(_recordings[key]))
+        return result
+
+
+def _shared_path(name: str, after: tuple, context: str, fingerprint: dict) -> Path | None:
+    """Where the run's processes share the recording of `name` from this starting state."""
+    folder = shared_run.folder()
+    if folder is None:
+        return None
+    state = hashlib.sha256(repr((after, context, sorted(fingerprint.items()))).encode())
+    return folder / f"recording-{name}-{state.hexdigest()[:24]}.pickle"
+
+
+def _replay_recording(name: str, recording: Recording, tracker: Tracker):
+    tracker.quiet = True
+    try:
+        _replay(recording)
+    finally:
+        tracker.quiet = False
+    _applied(tracker, name, recording)
+    return recording.result
+
+
+def _record(key: tuple, build, tracker: Tracker, context: str, fingerprint: dict):
+    """Build for real, recording the state before and after (None: not replayable)."""
+    after_applied = key[1]
     before, files_before, mails_before = _dump(), _files(settings.MEDIA_ROOT), _mails()
     result = build()
     tracker.other_writes = False  # the build's own writes are what the recording holds
@@ -259,7 +299,7 @@ def replay_or_build(name: str, build, tracker: Tracker):
         files={n: c for n, c in files_after.items() if files_before.get(n) != c},
         result=result,
     )
-    _applied(tracker, name, _recordings[key])
+    _applied(tracker, key[0], _recordings[key])
     return result
 
 

@@ -7,10 +7,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.test import override_settings
 
-from tests import snapshots
+from tests import shared_run, snapshots
 from tests.snapshots import Tracker, replay_or_build
 from tests.workflow_steps import approve
+
+
+@pytest.fixture(autouse=True)
+def _this_process_only(monkeypatch):
+    """These tests compare a replay with a real build: no recording of another process of the
+    run may stand in for the build (test_a_recording_is_shared_by_the_processes_of_a_run sets
+    its own folder)."""
+    monkeypatch.setattr(shared_run, "_folder", {})
 
 
 def _never():
@@ -125,3 +134,46 @@ def test_a_build_that_wrote_nothing_is_replayed_without_changing_what_comes_afte
         replay_or_build("demo", _never, second)  # the recording made after it, or before it
     assert second.applied == ["demo"]
     assert list(snapshots._recordings) == [("nothing", ()), ("demo", ())]
+
+
+def test_a_recording_is_shared_by_the_processes_of_a_run(db, monkeypatch, tmp_path):
+    """One process records into the run's folder; another (here: this one with its recordings
+    forgotten) replays the file instead of building, and gets the real build's rows."""
+    from footprint.services.demo.seed import load_demo
+
+    shared_run.share_in(tmp_path)
+    monkeypatch.setattr(snapshots, "_recordings", {})
+    before = snapshots._dump()
+    savepoint = transaction.savepoint()
+    replay_or_build("demo", load_demo, Tracker())
+    real = snapshots._dump()
+    transaction.savepoint_rollback(savepoint)
+    assert [p.name.startswith("recording-demo-") for p in tmp_path.glob("*.pickle")] == [True]
+
+    monkeypatch.setattr(snapshots, "_recordings", {})  # another process
+    replayed = Tracker()
+    with connection.execute_wrapper(replayed):
+        replay_or_build("demo", _never, replayed)
+    assert replayed.applied == ["demo"] and snapshots._dump() == real != before
+
+    # from another starting state, the file is not used: that process builds for real
+    transaction.savepoint_rollback(savepoint)
+    monkeypatch.setattr(snapshots, "_recordings", {})
+    with override_settings(SIGNING_LOCATION="别处"), \
+            pytest.raises(AssertionError, match="built although"):
+        replay_or_build("demo", _never, Tracker())
+
+
+def test_a_build_that_cannot_be_replayed_is_built_by_every_process(db, monkeypatch, tmp_path):
+    from django.core import mail
+
+    def build_sending_mail():
+        mail.send_mail("记录", "正文", None, ["a@example.com"])  # a side effect a replay lacks
+        return 1
+
+    shared_run.share_in(tmp_path)
+    monkeypatch.setattr(snapshots, "_recordings", {})
+    assert replay_or_build("mails", build_sending_mail, Tracker()) == 1
+    monkeypatch.setattr(snapshots, "_recordings", {})  # another process
+    with pytest.raises(AssertionError, match="built although"):
+        replay_or_build("mails", _never, Tracker())
