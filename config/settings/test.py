@@ -14,6 +14,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
 
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # A test database is thrown away at the end of the run: its commits (browser tests, the
+    # live server, migrations) need not wait for the disk — 2.7 ms each here, 0.2 without.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options"), "-c synchronous_commit=off"]))
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # One folder per pytest-xdist worker (`make test` runs several): none removes another's files.
