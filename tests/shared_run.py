@@ -43,23 +43,29 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(partial, path)  # never seen half written
 
 
-@contextmanager
-def exclusive(path: Path, *, wait: float = 900.0):
-    """Hold `path`'s lock file; yields False if another process held it for `wait` seconds (the
-    caller then does the work itself rather than wait for ever on a stuck process)."""
+def try_lock(path: Path, *, wait: bool) -> int | None:
+    """The open lock file of `path`, locked (close it to release); None when another process
+    holds it and `wait` is false."""
     fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT)
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held = True
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    held = False
-                    break
-                time.sleep(0.05)
-        yield held
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+@contextmanager
+def exclusive(path: Path, *, wait: float = 900.0):
+    """Hold `path`'s lock; yields False if another process held it for `wait` seconds (the
+    caller then does the work itself rather than wait for ever on a stuck process)."""
+    deadline = time.monotonic() + wait
+    fd = try_lock(path, wait=False)
+    while fd is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        fd = try_lock(path, wait=False)
+    try:
+        yield fd is not None
     finally:
-        os.close(fd)  # closing releases the lock
+        if fd is not None:
+            os.close(fd)  # closing releases the lock

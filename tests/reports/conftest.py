@@ -13,7 +13,6 @@ look at.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import io
 import logging
 import os
@@ -28,6 +27,8 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 from django.utils import timezone
+
+from tests import shared_run
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
 
@@ -221,19 +222,11 @@ class SharedReports:
         return pickle.loads(path.read_bytes()) if path.exists() else None
 
     def _lock(self, key: str, *, wait: bool) -> int | None:
-        fd = os.open(self.folder / f"{key}.lock", os.O_RDWR | os.O_CREAT)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            os.close(fd)
-            return None
-        return fd
+        return shared_run.try_lock(self._path(key), wait=wait)
 
     def _store(self, key: str, rendered: Rendered) -> None:
         rendered.page_texts()  # extracted once, by the process that rendered it
-        partial = self.folder / f"{key}.pickle.{os.getpid()}"
-        partial.write_bytes(pickle.dumps(rendered))
-        os.replace(partial, self._path(key))  # never seen half written
+        shared_run.write_atomically(self._path(key), pickle.dumps(rendered))
 
     def get(self, *keys: str) -> dict[str, Rendered]:
         out: dict[str, Rendered] = {}
@@ -271,10 +264,9 @@ class SharedReports:
 
 @pytest.fixture(scope="session")
 def shared_reports(django_db_setup, django_db_blocker, tmp_path_factory):
-    # Under pytest-xdist every worker's basetemp is a folder of the run's own temporary folder.
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-reports"
-    folder.mkdir(exist_ok=True)
+    base = shared_run.run_folder(tmp_path_factory) or tmp_path_factory.getbasetemp()
+    folder = base / "shared-reports"
+    folder.mkdir(parents=True, exist_ok=True)
     return SharedReports(folder, django_db_blocker)
 
 
