@@ -54,12 +54,12 @@ def test_a_file_a_figure_is_verified_against_is_not_deleted(client, demo_users, 
     evidence.refresh_from_db()  # still there
 
 
-def test_delete_refused_on_an_issued_study(client, demo_users, issued_seed_study, settings, tmp_path):
+def test_delete_refused_on_an_issued_study(client, demo_users, issued_seed_study_tiny, settings, tmp_path):
     from footprint.models import EvidenceFile
 
     settings.MEDIA_ROOT = str(tmp_path)
     # Put there behind the service's back: the service itself refuses an issued study.
-    evidence = EvidenceFile.objects.create(study=issued_seed_study, original_name="发票.pdf",
+    evidence = EvidenceFile.objects.create(study=issued_seed_study_tiny, original_name="发票.pdf",
                                            file=ContentFile(PDF, name="发票.pdf"), kind="pdf",
                                            size=len(PDF), sha256="0" * 64)
     client.force_login(demo_users["admin"])

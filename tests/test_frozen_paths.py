@@ -1,5 +1,9 @@
 """An issued study cannot be changed through any path: services, the admin, the API, commands.
-Factors it used keep their version; the snapshot and the stored file stay as issued."""
+Factors it used keep their version; the snapshot and the stored file stay as issued.
+
+The issued study is issued_seed_study_tiny: the stored file is compared as bytes, its pages
+are not read.
+"""
 
 from decimal import Decimal
 
@@ -15,8 +19,8 @@ from footprint.services.interchange.reading import read_json
 
 
 @pytest.fixture
-def issued(issued_seed_study):
-    return Study.objects.get(pk=issued_seed_study.pk)
+def issued(issued_seed_study_tiny):
+    return Study.objects.get(pk=issued_seed_study_tiny.pk)
 
 
 def _fingerprint(study):

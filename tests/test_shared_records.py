@@ -1,7 +1,10 @@
 """Companies and products that an issued study uses never change under it, on any path:
 the import service, the import command, the web import, the API import, the product and
 company forms, the narrative page (the company overview) and the admin (the product, the
-company and its product inline). Each refusal names the issued study."""
+company and its product inline). Each refusal names the issued study.
+
+The issued study is issued_seed_study_tiny: its pages are not read.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +26,8 @@ COPY = "COPY-OF-ISSUED"
 
 
 @pytest.fixture
-def issued(issued_seed_study):
-    return Study.objects.get(pk=issued_seed_study.pk)
+def issued(issued_seed_study_tiny):
+    return Study.objects.get(pk=issued_seed_study_tiny.pk)
 
 
 def _product_state(study):

@@ -1,4 +1,8 @@
-"""The API is scoped like the pages: 404 outside scope, 403 outside role, 409 for conflicts."""
+"""The API is scoped like the pages: 404 outside scope, 403 outside role, 409 for conflicts.
+
+The issued study is issued_seed_study_tiny: these tests read its rows and hashes, never its
+pages.
+"""
 
 import json
 from urllib.parse import urlencode
@@ -41,8 +45,8 @@ def test_detail_has_recomputed_results_and_allowed_actions(api, demo_users):
     assert api(demo_users["client2"], "get", "api_study_detail", NUMBER).status_code == 404
 
 
-def test_detail_lists_the_issued_files_by_language(api, demo_users, issued_seed_study):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_detail_lists_the_issued_files_by_language(api, demo_users, issued_seed_study_tiny):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     data = api(demo_users["client"], "get", "api_study_detail", NUMBER).json()
     assert data["issued_files"] == [
         {"language": "zh-hans", "sha256": study.issued_sha256, "download": f"/studies/{NUMBER}/issued.pdf"},
@@ -70,10 +74,10 @@ def test_transitions_check_role_and_state(api, demo_users):
     assert [c["text"] for c in api(u["auditor"], "get", "api_study_comments", NUMBER).json()] == ["好"]
 
 
-def test_import_is_for_staff_and_refuses_frozen_studies(api, demo_users, issued_seed_study):
+def test_import_is_for_staff_and_refuses_frozen_studies(api, demo_users, issued_seed_study_tiny):
     from footprint.services.interchange.exporting import study_to_document
 
-    study = Study.objects.get(pk=issued_seed_study.pk)
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     doc = study_to_document(study)
     assert api(demo_users["client"], "post", "api_study_import", data=doc).status_code == 403
     response = api(demo_users["auditor"], "post", "api_study_import", data=doc, query="replace=true")

@@ -77,10 +77,10 @@ def test_the_contact_reads_another_company_finds_nothing(client, demo_users, see
     assert activity.verification == "not_verified"
 
 
-def test_an_issued_study_refuses(client, demo_users, issued_seed_study):
-    activity = _first(issued_seed_study)
+def test_an_issued_study_refuses(client, demo_users, issued_seed_study_tiny):
+    activity = _first(issued_seed_study_tiny)
     client.force_login(demo_users["auditor"])
-    response = _patch(client, issued_seed_study, activity, {"verification": "estimated"})
+    response = _patch(client, issued_seed_study_tiny, activity, {"verification": "estimated"})
     assert response.status_code == 409 and "detail" in response.json()
     activity.refresh_from_db()
     assert activity.verification == "not_verified"

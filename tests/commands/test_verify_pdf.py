@@ -1,4 +1,8 @@
-"""`verify_pdf FILE` prints the verdict and exits non-zero for tampered or unknown files."""
+"""`verify_pdf FILE` prints the verdict and exits non-zero for tampered or unknown files.
+
+The verdict reads the hash, the signature and the snapshot, not the pages:
+issued_seed_study_tiny (signed for real, in both languages) will do.
+"""
 
 import pytest
 from django.core.management import call_command
@@ -8,8 +12,8 @@ from footprint.models import Study
 from tests.workflow_steps import approve
 
 
-def test_it_accepts_the_issued_file(issued_seed_study, tmp_path, capsys):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_it_accepts_the_issued_file(issued_seed_study_tiny, tmp_path, capsys):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     path = tmp_path / "report.pdf"
     path.write_bytes(study.issued_pdf.read())
     call_command("verify_pdf", str(path))
@@ -26,8 +30,8 @@ def test_it_accepts_the_issued_file(issued_seed_study, tmp_path, capsys):
     assert "212.852" in out
 
 
-def test_it_rejects_a_one_byte_change(issued_seed_study, tmp_path, capsys):
-    data = bytearray(Study.objects.get(pk=issued_seed_study.pk).issued_pdf.read())
+def test_it_rejects_a_one_byte_change(issued_seed_study_tiny, tmp_path, capsys):
+    data = bytearray(Study.objects.get(pk=issued_seed_study_tiny.pk).issued_pdf.read())
     data[len(data) // 2] ^= 0x01
     path = tmp_path / "tampered.pdf"
     path.write_bytes(bytes(data))
@@ -83,10 +87,10 @@ def test_load_demo_issues_demo_2_through_the_workflow_once(db, signing, capsys, 
     assert study.issued_sha256 == digest and study.transitions.count() == 5
 
 
-def test_it_accepts_the_english_file_and_names_its_language(issued_seed_study, tmp_path, capsys):
+def test_it_accepts_the_english_file_and_names_its_language(issued_seed_study_tiny, tmp_path, capsys):
     from footprint.services.workflow.issuing import issued_pdf_bytes
 
-    study = Study.objects.get(pk=issued_seed_study.pk)
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     path = tmp_path / "report-en.pdf"
     path.write_bytes(issued_pdf_bytes(study, "en"))
     call_command("verify_pdf", str(path))

@@ -1,4 +1,8 @@
-"""The public verification page: no login, only the listed facts, hostile uploads survive."""
+"""The public verification page: no login, only the listed facts, hostile uploads survive.
+
+The issued study is issued_seed_study_tiny: the page reads the snapshot, the hashes and the
+signature, never the report's pages (signed for real, in both languages).
+"""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,8 +16,8 @@ def _upload(client, url, data, name="report.pdf"):
     return client.post(url, {"file": SimpleUploadedFile(name, data, content_type="application/pdf")})
 
 
-def test_anyone_sees_the_public_facts_without_login(client, issued_seed_study):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_anyone_sees_the_public_facts_without_login(client, issued_seed_study_tiny):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     response = client.get(reverse("verify_report", args=[study.verification_code]))
     assert response.status_code == 200
     page = response.content.decode()
@@ -32,8 +36,8 @@ def test_an_unknown_or_unissued_code_is_404(client, seed_study):
     assert client.get(reverse("verify_report", args=["abc"])).status_code == 404
 
 
-def test_the_issued_file_is_authentic_and_a_changed_byte_is_not(client, issued_seed_study):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_the_issued_file_is_authentic_and_a_changed_byte_is_not(client, issued_seed_study_tiny):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     url = reverse("verify_report", args=[study.verification_code])
     data = study.issued_pdf.read()
     page = _upload(client, url, data).content.decode()
@@ -47,14 +51,14 @@ def test_the_issued_file_is_authentic_and_a_changed_byte_is_not(client, issued_s
     assert "不是签发的原始文件" in page
 
 
-def test_uploading_without_a_code_finds_the_report(client, issued_seed_study):
-    data = Study.objects.get(pk=issued_seed_study.pk).issued_pdf.read()
+def test_uploading_without_a_code_finds_the_report(client, issued_seed_study_tiny):
+    data = Study.objects.get(pk=issued_seed_study_tiny.pk).issued_pdf.read()
     page = _upload(client, reverse("verify_index"), data).content.decode()
     assert 'data-authentic="true"' in page and "202508175GHG" in page
 
 
-def test_hostile_uploads_get_a_clear_answer(client, issued_seed_study, settings):
-    url = reverse("verify_report", args=[Study.objects.get(pk=issued_seed_study.pk).verification_code])
+def test_hostile_uploads_get_a_clear_answer(client, issued_seed_study_tiny, settings):
+    url = reverse("verify_report", args=[Study.objects.get(pk=issued_seed_study_tiny.pk).verification_code])
     page = _upload(client, url, b"MZ\x90\x00 an executable", "x.pdf").content.decode()
     assert "这不是 PDF 文件" in page
     page = _upload(client, url, b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R").content.decode()
@@ -65,10 +69,11 @@ def test_hostile_uploads_get_a_clear_answer(client, issued_seed_study, settings)
     assert client.post(url, {}).status_code == 400
 
 
-def test_a_superseded_report_says_so(client, issued_seed_study, demo_users, tiny_issued_report):
-    # the verification page reads the snapshots, never the revision's pages: a one-page report
+def test_a_superseded_report_says_so(client, issued_seed_study_tiny, demo_users):
+    # the verification page reads the snapshots, never the pages: one-page reports (the
+    # fixture's renderer stays set for the revision)
     u = demo_users
-    original = Study.objects.get(pk=issued_seed_study.pk)
+    original = Study.objects.get(pk=issued_seed_study_tiny.pk)
     revision = revisions.study_revise(study=original, user=u["auditor"])
     approve(revision, u)
     issuing.study_issue(study=revision, user=u["lead"])
@@ -81,12 +86,12 @@ def test_the_code_form_redirects_to_the_report(client, db):
     assert response.status_code == 302 and response.url == reverse("verify_report", args=["abc"])
 
 
-def test_the_page_shows_what_was_issued_not_what_the_rows_say_now(client, issued_seed_study):
+def test_the_page_shows_what_was_issued_not_what_the_rows_say_now(client, issued_seed_study_tiny):
     """A company renamed after issuing (whatever the path) must not appear next to the
     genuine PDF: every fact comes from the snapshot taken at signing."""
     from footprint.models import Company, Product
 
-    study = Study.objects.get(pk=issued_seed_study.pk)
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     Company.objects.filter(pk=study.company_id).update(name="改名后的企业")
     Product.objects.filter(company_id=study.company_id, code="LV").update(name="改名后的产品")
     Study.objects.filter(pk=study.pk).update(title="改过的标题", certification_body="别的机构")
@@ -100,10 +105,10 @@ def test_the_page_shows_what_was_issued_not_what_the_rows_say_now(client, issued
     assert "中电华骋科技有限公司" in verdict and "改名后的企业" not in verdict
 
 
-def test_the_english_file_is_verified_on_the_same_page_and_named(client, issued_seed_study):
+def test_the_english_file_is_verified_on_the_same_page_and_named(client, issued_seed_study_tiny):
     """Both issued files carry the same code: the page lists both hashes, and an uploaded
     English file is the authentic English file of that report; of another report it is not."""
-    study = Study.objects.get(pk=issued_seed_study.pk)
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     english = issuing.issued_pdf_bytes(study, "en")
     url = reverse("verify_report", args=[study.verification_code])
     page = client.get(url).content.decode()

@@ -1,4 +1,7 @@
-"""The workflow page: actions as POST buttons by role, comments, the signed PDF download."""
+"""The workflow page: actions as POST buttons by role, comments, the signed PDF download.
+
+The downloads compare bytes with the stored files: issued_seed_study_tiny will do.
+"""
 
 import pytest
 from django.urls import reverse
@@ -95,8 +98,8 @@ def test_a_comment_of_another_study_is_404(client, demo_users):
     assert client.post(reverse("comment_resolve", args=[NUMBER, comment.pk])).status_code == 404
 
 
-def test_the_issued_pdf_download_is_the_stored_file_byte_for_byte(client, issued_seed_study, demo_users):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_the_issued_pdf_download_is_the_stored_file_byte_for_byte(client, issued_seed_study_tiny, demo_users):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     stored = study.issued_pdf.read()
     for who in ("client", "auditor", "lead", "admin"):
         client.force_login(demo_users[who])
@@ -108,8 +111,8 @@ def test_the_issued_pdf_download_is_the_stored_file_byte_for_byte(client, issued
     assert client.get(reverse("issued_pdf", args=[NUMBER])).status_code == 404
 
 
-def test_the_english_file_is_its_own_download_for_the_same_people(client, issued_seed_study, demo_users):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_the_english_file_is_its_own_download_for_the_same_people(client, issued_seed_study_tiny, demo_users):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     stored = study.issued_alt_pdf.read()
     url = reverse("issued_pdf_language", args=[NUMBER, "en"])
     client.force_login(demo_users["client"])

@@ -138,16 +138,16 @@ def test_locked_and_issued_studies_keep_their_images(seed_study, status):
     assert _names(seed_study) == ["一.png"]
 
 
-def test_a_revision_starts_with_the_issued_images(issued_seed_study, demo_users):
+def test_a_revision_starts_with_the_issued_images(issued_seed_study_tiny, demo_users):
     from footprint.services.workflow import revisions
 
-    folder = (Path(settings.MEDIA_ROOT) / study_images_folder(issued_seed_study.report_number))
+    folder = (Path(settings.MEDIA_ROOT) / study_images_folder(issued_seed_study_tiny.report_number))
     folder.mkdir(parents=True)
     (folder / "外观.png").write_bytes(picture())
-    revision = revisions.study_revise(study=issued_seed_study, user=demo_users["auditor"])
+    revision = revisions.study_revise(study=issued_seed_study_tiny, user=demo_users["auditor"])
     assert _names(revision) == ["外观.png"]
     image_services.study_image_delete(study=revision, name="外观.png")
-    assert _names(issued_seed_study) == ["外观.png"]
+    assert _names(issued_seed_study_tiny) == ["外观.png"]
 
 
 def test_the_thumbnail_is_small(seed_study):

@@ -254,13 +254,13 @@ def test_a_change_after_the_document_timestamp_is_still_a_change(
     assert not check.ok and check.level == "B-LT" and "文档时间戳" in check.error
 
 
-def test_the_signature_carries_its_chain_and_the_ca_revocation_list(issued_bytes, demo_pki_dir):
+def test_the_signature_carries_its_chain_and_the_ca_revocation_list(tiny_issued_bytes, demo_pki_dir):
     """PAdES long-term data in the signature's own revision: the DSS holds the certificates and
     the demo CA's CRL, and the signature validates from them alone even when revocation data
     is required (no fetching); without that CRL the same check fails."""
     from asn1crypto import crl as asn1_crl
 
-    reader = PdfFileReader(io.BytesIO(issued_bytes))
+    reader = PdfFileReader(io.BytesIO(tiny_issued_bytes))
     dss = reader.root["/DSS"]
     assert len(dss["/Certs"]) >= 2
     crls = [asn1_crl.CertificateList.load(c.get_object().data) for c in dss["/CRLs"]]
@@ -275,7 +275,7 @@ def test_the_signature_carries_its_chain_and_the_ca_revocation_list(issued_bytes
 
     assert check(crls).trusted and check(crls).coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert not check([]).trusted
-    result = signing.check_pdf_signature(issued_bytes)
+    result = signing.check_pdf_signature(tiny_issued_bytes)
     assert result.ok and result.revocation_checked and result.level == "B-B+LT-data"
 
 

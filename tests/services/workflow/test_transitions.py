@@ -1,5 +1,9 @@
 """The review workflow: transitions by the right role only, blockers, timeline, e-mails,
-issuing (signed file, hash, snapshot), revisions and the review lock."""
+issuing (signed file, hash, snapshot), revisions and the review lock.
+
+The issued study is issued_seed_study_tiny: what issuing records (timeline, file, hash,
+snapshot), not what the report prints (tests/reports/, test_issuing_languages).
+"""
 
 import hashlib
 
@@ -25,8 +29,8 @@ def _to_technical_review(study, u):
     transitions.study_submit_for_technical_review(study=study, user=u["auditor"])
 
 
-def test_the_whole_round_records_a_timeline_and_issues_a_signed_file(issued_seed_study, demo_users):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_the_whole_round_records_a_timeline_and_issues_a_signed_file(issued_seed_study_tiny, demo_users):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     assert study.status == S.ISSUED
     steps = [(t.from_status, t.to_status, t.user.username) for t in study.transitions.all()]
     assert steps == [
@@ -45,8 +49,8 @@ def test_the_whole_round_records_a_timeline_and_issues_a_signed_file(issued_seed
     assert study.issue_date is not None and study.issued_at is not None
 
 
-def test_the_snapshot_holds_data_factor_versions_gwp_and_results(issued_seed_study):
-    snap = Study.objects.get(pk=issued_seed_study.pk).issued_snapshot
+def test_the_snapshot_holds_data_factor_versions_gwp_and_results(issued_seed_study_tiny):
+    snap = Study.objects.get(pk=issued_seed_study_tiny.pk).issued_snapshot
     assert snap["document"]["report_number"] == "202508175GHG"
     assert snap["factor_versions"] == ["CN-DIESEL@1", "CN-GRID-2022@1"]
     assert snap["gwp"]["set"] == "AR5"
@@ -221,10 +225,10 @@ def test_data_is_locked_under_review_and_frozen_once_issued(seed_study, demo_use
 
 
 def test_revising_copies_the_data_and_issuing_the_revision_supersedes_the_original(
-    issued_seed_study, demo_users, tiny_issued_report
+    issued_seed_study_tiny, demo_users
 ):
     u = demo_users
-    original = Study.objects.get(pk=issued_seed_study.pk)
+    original = Study.objects.get(pk=issued_seed_study_tiny.pk)
     revision = revisions.study_revise(study=original, user=u["auditor"], comment="更正电力因子")
     assert revision.report_number == "202508175GHG-R1"
     assert revision.revision == 1 and revision.status == S.DRAFT
@@ -252,8 +256,8 @@ def test_revising_copies_the_data_and_issuing_the_revision_supersedes_the_origin
     assert second.report_number == "202508175GHG-R2"
 
 
-def test_issued_studies_refuse_comments_and_every_transition_but_revise(issued_seed_study, demo_users):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_issued_studies_refuse_comments_and_every_transition_but_revise(issued_seed_study_tiny, demo_users):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     with pytest.raises(StudyFrozenError):
         ensure_study_editable(study)
     with pytest.raises(transitions.WorkflowError, match="已签发"):
@@ -264,8 +268,8 @@ def test_issued_studies_refuse_comments_and_every_transition_but_revise(issued_s
     assert [a.action.name for a in transitions.available_actions(study, demo_users["lead"])] == []
 
 
-def test_the_stored_file_is_refused_when_it_no_longer_matches_its_hash(issued_seed_study):
-    study = Study.objects.get(pk=issued_seed_study.pk)
+def test_the_stored_file_is_refused_when_it_no_longer_matches_its_hash(issued_seed_study_tiny):
+    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
     path = study.issued_pdf.path
     with open(path, "r+b") as handle:
         handle.seek(100)
