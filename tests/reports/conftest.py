@@ -17,6 +17,7 @@ import io
 import logging
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import time
@@ -119,6 +120,24 @@ def render(study, *, language=None, final=False, name: str | None = None, pngs: 
     if name:
         rendered.png_dir = write_artifacts(name, pdf, pngs=pngs)
     return rendered
+
+
+_SECTION = re.compile(r'<section\b[^>]*\bid="([^"]+)".*?</section>', re.S)
+
+
+def render_sections(study, *ids: str, language=None, final=False) -> bytes:
+    """Some parts of the report as a PDF, for a test of what those parts print: the report's
+    HTML as render_study_pdf makes it (same templates, stylesheet, fetcher and PDF options)
+    without its other top-level sections (`ids` of templates/reports/report.html: "cover",
+    "chapter-2", "annexes"…). Every chapter starts on a page of its own, so a part lays out
+    as in the whole report; laying out the other twenty-odd pages took seconds."""
+    from footprint.reports import pdf as report_pdf
+
+    html = report_pdf._render_html(study, language=language, final=final, for_pdf=True)
+    found = _SECTION.findall(html)
+    assert set(ids) <= set(found) and len(found) >= 10, found  # the report's parts, all seen
+    parts = _SECTION.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
+    return report_pdf.write_study_pdf(study, report_pdf._layout(study, parts))
 
 
 def write_artifacts(name: str, pdf: bytes, *, pngs: bool) -> Path | None:
