@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from footprint.choices import StudyStatus
 from footprint.reports.watermark import watermark_svg
+from tests.reports.pdfcheck import pdftotext
 
 
 @pytest.fixture
@@ -118,9 +119,12 @@ def test_preview_is_the_same_report_as_html(client, seed_study, auditor):
 
 @pytest.mark.pdf
 def test_it_really_renders_a_pdf(client, seed_study, auditor):
+    # DEMO-2, the demo's smaller report (21 pages, the seed's 29): the view's real render,
+    # whose pages tests/reports/ read
     client.force_login(auditor)
-    response = client.get(pdf_url())
+    response = client.get(pdf_url("DEMO-2"))
     assert response.content.startswith(b"%PDF-1.7") and len(response.content) > 50_000
+    assert "DEMO-2" in pdftotext(response.content, first=2, last=2)  # that study's report
 
 
 @pytest.mark.parametrize("name", ["report_pdf", "report_preview"])
