@@ -4,16 +4,16 @@ connection leaves the process."""
 
 from __future__ import annotations
 
-import io
 import re
 import socket
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from footprint.models import ActivityRecord, Product, VerificationTeamMember
 from footprint.reports import pdf as report_pdf
+
+from .pdfcheck import pdftotext
 
 pytestmark = pytest.mark.pdf
 
@@ -82,7 +82,7 @@ def test_hostile_text_is_printed_not_fetched(hostile_study, spy):
     assert set(fetched) == {"report-asset:report.css", "report-asset:seal-placeholder.svg",
                             "study-media:202508175GHG/front%20view.png"}
     assert connections == []
-    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    text = re.sub(r"\s+", "", pdftotext(pdf))  # poppler: seconds faster than pypdf
     for fragment in ('<imgsrc="file:///etc/passwd">', "@importurl(file:///etc/passwd)",
                      "url(http://example.com/beacon.png)", "<script>alert(1)</script>"):
         assert fragment in text, fragment
