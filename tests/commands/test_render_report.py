@@ -17,7 +17,7 @@ def test_it_writes_the_english_draft(demo, tmp_path):
     out = tmp_path / "report.pdf"
     stdout = io.StringIO()
     call_command("render_report", "DEMO-2", "--output", str(out), "--lang", "en", stdout=stdout)
-    # poppler: seconds faster than pypdf; a form feed ends each page
+    # poppler: ~1 s of CPU less than pypdf here; a form feed ends each page
     pages = [" ".join(page.split()) for page in pdftotext(out.read_bytes()).split("\f")]
     assert "Product Carbon Footprint Report" in pages[0]
     assert "draft" in stdout.getvalue()

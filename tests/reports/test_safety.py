@@ -82,7 +82,7 @@ def test_hostile_text_is_printed_not_fetched(hostile_study, spy):
     assert set(fetched) == {"report-asset:report.css", "report-asset:seal-placeholder.svg",
                             "study-media:202508175GHG/front%20view.png"}
     assert connections == []
-    text = re.sub(r"\s+", "", pdftotext(pdf))  # poppler: seconds faster than pypdf
+    text = re.sub(r"\s+", "", pdftotext(pdf))  # poppler: ~1 s of CPU less than pypdf here
     for fragment in ('<imgsrc="file:///etc/passwd">', "@importurl(file:///etc/passwd)",
                      "url(http://example.com/beacon.png)", "<script>alert(1)</script>"):
         assert fragment in text, fragment
