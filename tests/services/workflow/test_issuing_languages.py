@@ -52,9 +52,8 @@ def test_a_study_with_complete_english_is_issued_in_both_languages(issued_seed_s
 
 
 def test_the_english_file_is_verified_as_an_issued_file_of_that_study_and_says_its_language(
-        issued_seed_study_tiny):
-    # hashes, signature and snapshot, not pages: the one-page files, signed in both languages
-    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
+        issued_seed_study):
+    study = Study.objects.get(pk=issued_seed_study.pk)
     zh, en = _files(study)
     verdict = verify_pdf(en, expected=study)
     assert verdict.authentic and verdict.matched == study and verdict.language == "en"
@@ -118,10 +117,10 @@ def test_incomplete_english_issues_only_chinese_and_says_why(issued_without_engl
     assert public_facts(study).missing_language[0] == "en"
 
 
-def test_a_study_issued_before_both_languages_keeps_its_one_file(issued_seed_study_tiny):
+def test_a_study_issued_before_both_languages_keeps_its_one_file(issued_seed_study):
     """Backward compatible: the row of a study issued by an earlier release has one file and
-    a snapshot without `files` (rows and hashes: the one-page files will do)."""
-    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
+    a snapshot without `files`."""
+    study = Study.objects.get(pk=issued_seed_study.pk)
     snapshot = {k: v for k, v in study.issued_snapshot.items() if k not in ("files", "files_absent")}
     Study.objects.filter(pk=study.pk).update(issued_alt_language="", issued_alt_pdf="", issued_alt_sha256="",
                                              issued_snapshot=snapshot)

@@ -23,12 +23,12 @@ def test_public_https_addresses_are_accepted(url):
     assert public_url.public_url_problem(url) == ""
 
 
-def test_production_issuing_refuses_a_local_address(issued_seed_study_tiny, settings):
+def test_production_issuing_refuses_a_local_address(issued_seed_study, settings):
     """The blocker is on the issue action: the approved study cannot be issued."""
     from footprint.models import Study
     from footprint.services.workflow import transitions
 
-    study = Study.objects.get(pk=issued_seed_study_tiny.pk)
+    study = Study.objects.get(pk=issued_seed_study.pk)
     settings.SIGNING_IS_DEMO = False
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     blockers = transitions._issue_blockers(study)
