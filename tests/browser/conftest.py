@@ -166,6 +166,10 @@ def demo(transactional_db, snapshot_tracker):
 PLAYWRIGHT_VIEWPORT = {"width": 1280, "height": 720}  # a new context's, when none is given
 
 
+def _leave(dialog) -> None:
+    dialog.accept()
+
+
 def _recycle(page, origin: str) -> bool:
     """The page, as if its context were new (True), or its context closed (False)."""
     context = page.context
@@ -174,7 +178,13 @@ def _recycle(page, origin: str) -> bool:
             raise RuntimeError("the test opened other pages")
         page.unroute_all(behavior="ignoreErrors")
         context.unroute_all(behavior="ignoreErrors")
-        page.goto("about:blank")  # nothing of the test's pages runs on
+        # Nothing of the test's pages runs on; leaving unsaved changes is agreed to (the stage
+        # editor asks), as closing the context would have.
+        page.on("dialog", _leave)
+        try:
+            page.goto("about:blank")
+        finally:
+            page.remove_listener("dialog", _leave)
         cdp = context.new_cdp_session(page)
         cdp.send("Network.clearBrowserCache")
         cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
