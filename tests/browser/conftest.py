@@ -6,6 +6,7 @@ Screenshots of the main pages go to $SCREENSHOT_DIR (default test-artifacts/scre
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ _chromium: dict = {}
 
 
 def _close_chromium() -> None:
+    _chromium.pop("idle pages", None)
     if _chromium:
         _chromium.pop("browser").close()
         _chromium.pop("playwright").stop()
@@ -46,9 +48,35 @@ def pytest_runtest_protocol(item, nextitem):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    yield
+    with _emptied_by_delete():
+        yield
     if not _browser_test(nextitem):  # in case the test did not ask for the browser fixture
         _close_chromium()
+
+
+@contextmanager
+def _emptied_by_delete():
+    """Django empties the database after a test that commits with one TRUNCATE of every table:
+    on PostgreSQL that is new files for each of the 57 tables and their indexes, about 2 s here
+    (with synchronous_commit off as well). A browser test leaves a few thousand rows: DELETE
+    takes a tenth of a second. The same end (every table empty, sequences where they were);
+    foreign keys are checked at commit, as Django declares them deferrable."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences,
+                            allow_cascade=allow_cascade)
+        return ["SET CONSTRAINTS ALL DEFERRED;\n" + "\n".join(
+            f"DELETE FROM {self.quote_name(table)};" for table in tables)]
+
+    DatabaseOperations.sql_flush = sql_flush
+    try:
+        yield
+    finally:
+        DatabaseOperations.sql_flush = truncate
 
 
 @pytest.fixture
@@ -65,8 +93,9 @@ def browser():
     browser = _chromium["browser"]
     before = set(browser.contexts)
     yield browser
+    kept = {page.context for page in _chromium.get("idle pages", [])}  # new_page's, for the next test
     for context in browser.contexts:  # the contexts the test opened itself
-        if context not in before:
+        if context not in before and context not in kept:
             context.close()
     # Playwright's event loop counts as running in this thread while it is started: the next
     # test, if not a browser test, gets the thread without it (and the live server, if this
@@ -126,28 +155,107 @@ def demo(transactional_db, snapshot_tracker):
         ) if replayable else None
 
 
+# ------------------------------------------------------------------ pages, kept between tests
+# A new browser context costs a renderer process and Playwright's set-up of a page (half a
+# second here), and the first page it loads comes into a cold renderer (another half). So a
+# test's page comes from a context an earlier test used, emptied of all a test can leave in it
+# (_recycle): the page left, cookies, the HTTP cache, the origin's storage, routes, listeners,
+# permissions; viewport and timeout are set anew. A failed test's contexts are closed instead.
+# prefers-reduced-motion (a setting users have too): Bootstrap's modals and fades then open
+# and close at once instead of after their 0.15 to 0.3 s transitions.
+PLAYWRIGHT_VIEWPORT = {"width": 1280, "height": 720}  # a new context's, when none is given
+
+
+def _leave(dialog) -> None:
+    dialog.accept()
+
+
+def _recycle(page, origin: str) -> bool:
+    """The page, as if its context were new (True), or its context closed (False)."""
+    context = page.context
+    try:
+        if len(context.pages) != 1:
+            raise RuntimeError("the test opened other pages")
+        page.unroute_all(behavior="ignoreErrors")
+        context.unroute_all(behavior="ignoreErrors")
+        # Nothing of the test's pages runs on; leaving unsaved changes is agreed to (the stage
+        # editor asks), as closing the context would have.
+        page.on("dialog", _leave)
+        try:
+            page.goto("about:blank")
+        finally:
+            page.remove_listener("dialog", _leave)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.clearBrowserCache")
+        cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        cdp.detach()
+        context.clear_cookies()
+        context.clear_permissions()
+        return True
+    except Exception:  # noqa: BLE001 - whatever went wrong, a new context will do
+        context.close()
+        return False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if report.failed:
+        item.browser_test_failed = True
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-    # Generous: a PDF rendered while other test processes share the cores can take 15 s; a
-    # timeout only decides how long a failing wait takes to fail.
-    context.set_default_timeout(45_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+def new_page(browser, live_server, request):
+    """new_page(username=None, *, viewport=LAPTOP, timeout=45_000): a page as in a new browser
+    context (Chinese, reduced motion), logged in as `username` if given (sign_in). JavaScript
+    errors and what the Content-Security-Policy blocked fail the test (page.errors lists them)."""
+    idle = _chromium.setdefault("idle pages", [])
+    handed_out = []
 
-    def console(msg):
-        print("browser console:", msg.type, msg.text)
-        # Something the Content-Security-Policy blocked (an inline script, handler or style)
-        # is a defect of the page: chromium reports it as a console error.
-        if msg.type == "error" and "Content Security Policy" in msg.text:
-            errors.append(msg.text)
+    def open_page(username=None, *, viewport=LAPTOP, timeout=45_000):
+        page = idle.pop() if idle else browser.new_context(
+            locale="zh-CN", reduced_motion="reduce").new_page()
+        page.set_viewport_size(viewport)
+        # Generous: a PDF rendered while other test processes share the cores can take 15 s; a
+        # timeout only decides how long a failing wait takes to fail.
+        page.context.set_default_timeout(timeout)
+        errors: list[str] = []
 
-    page.on("console", console)
-    page.base = live_server.url
-    yield page
-    context.close()
+        def on_error(exc):
+            errors.append(str(exc))
+
+        def on_console(msg):
+            print("browser console:", msg.type, msg.text)
+            # Something the Content-Security-Policy blocked (an inline script, handler or
+            # style) is a defect of the page: chromium reports it as a console error.
+            if msg.type == "error" and "Content Security Policy" in msg.text:
+                errors.append(msg.text)
+
+        page.on("pageerror", on_error)
+        page.on("console", on_console)
+        page.errors = errors
+        page.base = live_server.url
+        handed_out.append((page, on_error, on_console))
+        if username:
+            sign_in(page.context, live_server.url, username)
+        return page
+
+    yield open_page
+    failed = getattr(request.node, "browser_test_failed", False)
+    for page, on_error, on_console in handed_out:
+        page.remove_listener("pageerror", on_error)
+        page.remove_listener("console", on_console)
+        if failed:
+            page.context.close()
+        elif _recycle(page, live_server.url):
+            idle.append(page)
+    errors = [error for page, _, _ in handed_out for error in page.errors]
     assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture

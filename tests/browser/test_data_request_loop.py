@@ -11,18 +11,15 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from .conftest import sign_in
+from .conftest import PLAYWRIGHT_VIEWPORT
 
 NUMBER = "202508175GHG"
-# chromium comes from tests/browser/conftest.py's `browser` (skipped where it is not installed)
+# chromium comes from tests/browser/conftest.py's `new_page` (skipped where it is not installed)
 pytestmark = pytest.mark.browser
 
 
-def _login(browser, live_server, username):
-    context = browser.new_context(accept_downloads=True, locale="zh-CN")
-    context.set_default_timeout(45_000)
-    sign_in(context, live_server.url, username)
-    return context.new_page()
+def _login(new_page, username):
+    return new_page(username, viewport=PLAYWRIGHT_VIEWPORT)
 
 
 def _hv_total(page, live_server) -> float:
@@ -37,10 +34,10 @@ def _row(page, name):
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server, browser, demo, tmp_path,
+def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server, new_page, demo, tmp_path,
                                                                      settings, screenshot_dir):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    auditor = _login(browser, live_server, "auditor")
+    auditor = _login(new_page, "auditor")
     before = _hv_total(auditor, live_server)
 
     # the auditor writes the request on the study's 数据请求 tab and sends it
@@ -69,12 +66,12 @@ def test_request_fill_in_browser_and_workbook_reject_correct_accept(live_server,
     assert "已发送" in auditor.locator("#request-status").inner_text()
 
     # the other company's contact reaches neither the request nor its workbook
-    outsider = _login(browser, live_server, "client2")
+    outsider = _login(new_page, "client2")
     assert outsider.goto(request_url).status == 404
     assert outsider.goto(request_url + "workbook.xlsx").status == 404
 
     # the contact: dashboard → request; one row in the browser
-    contact = _login(browser, live_server, "client")
+    contact = _login(new_page, "client")
     contact.goto(f"{live_server.url}/")
     assert contact.locator("#inbox-unread").inner_text().startswith("1")
     contact.click("#open-requests a")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, LAPTOP, sign_in
+from .conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,23 +30,17 @@ SEED = "202508175GHG"
 NEW = "JOURNEY-1"
 
 
-def _session(browser, live_server, username, *, through_the_form=True):
+def _session(new_page, username, *, through_the_form=True):
     """A user's browser, logged in through the login form (the auditor, who starts the
     journey: on the dashboard) or by the session cookie the form sets (no page loaded yet)."""
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors
     if not through_the_form:
-        sign_in(context, live_server.url, username)
-        return page
-    page.goto(f"{live_server.url}/accounts/login/")
+        return new_page(username, timeout=20_000)
+    page = new_page(timeout=20_000)
+    page.goto(f"{page.base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", f"{username}-demo")
     page.click("#login-button")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{page.base}/")
     return page
 
 
@@ -77,7 +71,7 @@ def _act(page, action):
 # Issuing signs a one-page report (tests/tiny_report.py): the journey is about the clicks, the
 # buttons and the signed file's round trip, not the report's pages (tests/reports/ render those;
 # test_workflow_round.py issues the real report in both languages in the browser).
-def test_from_an_auditors_workbook_to_a_verified_signed_report(browser, live_server, demo, signing,
+def test_from_an_auditors_workbook_to_a_verified_signed_report(new_page, live_server, demo, signing,
                                                                tiny_issued_report):
     from openpyxl import load_workbook
 
@@ -85,7 +79,7 @@ def test_from_an_auditors_workbook_to_a_verified_signed_report(browser, live_ser
 
     started = time.perf_counter()
     base = live_server.url
-    auditor = _session(browser, live_server, "auditor")
+    auditor = _session(new_page, "auditor")
 
     # 1. the seed study as a workbook
     auditor.goto(f"{base}/studies/{SEED}/")
@@ -135,7 +129,7 @@ def test_from_an_auditors_workbook_to_a_verified_signed_report(browser, live_ser
     assert _act(auditor, "send_for_review") == "client_review"
 
     # 6. the company contact confirms the data (and sees what is asked of them)
-    contact = _session(browser, live_server, "client", through_the_form=False)
+    contact = _session(new_page, "client", through_the_form=False)
     contact.goto(f"{base}/")
     contact.click(f"#study-table a[href='/studies/{NEW}/']")
     assert "确认数据" in contact.inner_text("#asked-of-you")
@@ -147,7 +141,7 @@ def test_from_an_auditors_workbook_to_a_verified_signed_report(browser, live_ser
     assert _act(auditor, "submit_for_technical_review") == "technical_review"
 
     # 8. the lead verifier: the dashboard opens on what waits for them
-    lead = _session(browser, live_server, "lead", through_the_form=False)
+    lead = _session(new_page, "lead", through_the_form=False)
     lead.goto(f"{base}/")
     assert lead.locator("#view-waiting.active").count() == 1
     lead.click(f"#study-table a[href='/studies/{NEW}/']")
@@ -166,7 +160,7 @@ def test_from_an_auditors_workbook_to_a_verified_signed_report(browser, live_ser
 
     # 10. … and the public page, reached from the study page without login, says it is authentic
     verify_url = contact.locator("#verify-link").get_attribute("href")
-    public = browser.new_context(viewport=LAPTOP, locale="zh-CN").new_page()
+    public = new_page()
     public.goto(base + verify_url)
     public.set_input_files("#id_file", files=[{"name": "r.pdf", "mimeType": "application/pdf",
                                                "buffer": data}])
@@ -182,11 +176,11 @@ def test_from_an_auditors_workbook_to_a_verified_signed_report(browser, live_ser
 
 
 def test_a_study_without_a_lead_verifier_shows_the_blocker_before_sending_with_a_way_out(
-        browser, live_server, demo):
+        new_page, live_server, demo):
     from footprint.models import Study
 
     Study.objects.filter(report_number=SEED).update(lead_verifier=None)
-    auditor = _session(browser, live_server, "auditor", through_the_form=False)
+    auditor = _session(new_page, "auditor", through_the_form=False)
     auditor.goto(f"{live_server.url}/studies/{SEED}/")
     send = auditor.locator("form.workflow-action[data-action='send_for_review'] button")
     assert send.is_disabled()
