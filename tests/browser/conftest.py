@@ -6,7 +6,6 @@ Screenshots of the main pages go to $SCREENSHOT_DIR (default test-artifacts/scre
 
 import os
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,35 +47,9 @@ def pytest_runtest_protocol(item, nextitem):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    with _emptied_by_delete():
-        yield
+    yield
     if not _browser_test(nextitem):  # in case the test did not ask for the browser fixture
         _close_chromium()
-
-
-@contextmanager
-def _emptied_by_delete():
-    """Django empties the database after a test that commits with one TRUNCATE of every table:
-    on PostgreSQL that is new files for each of the 57 tables and their indexes, about 2 s here
-    (with synchronous_commit off as well). A browser test leaves a few thousand rows: DELETE
-    takes a tenth of a second. The same end (every table empty, sequences where they were);
-    foreign keys are checked at commit, as Django declares them deferrable."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    truncate = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or allow_cascade or not tables:
-            return truncate(self, style, tables, reset_sequences=reset_sequences,
-                            allow_cascade=allow_cascade)
-        return ["SET CONSTRAINTS ALL DEFERRED;\n" + "\n".join(
-            f"DELETE FROM {self.quote_name(table)};" for table in tables)]
-
-    DatabaseOperations.sql_flush = sql_flush
-    try:
-        yield
-    finally:
-        DatabaseOperations.sql_flush = truncate
 
 
 @pytest.fixture
