@@ -17,17 +17,9 @@ import pytest
 
 from footprint.models import Study
 
-from .conftest import sign_in
-
 NUMBER = "202508175GHG"
 # chromium comes from tests/browser/conftest.py's `browser` (skipped where it is not installed)
 pytestmark = pytest.mark.browser
-
-
-def _login(browser, live_server, username):
-    context = browser.new_context(accept_downloads=True, locale="zh-CN")
-    sign_in(context, live_server.url, username)
-    return context.new_page()
 
 
 def _act(page, live_server, action, comment=""):
@@ -41,18 +33,19 @@ def _act(page, live_server, action, comment=""):
     return page.locator("#study-status").get_attribute("data-status")
 
 
-def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, signing,
+def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, new_page, demo, signing,
                                                     tiny_issued_report):
-    auditor = _login(browser, live_server, "auditor")
+    # each person's page is logged in by session cookie (the form is clicked in test_journey)
+    auditor = new_page("auditor")
     assert _act(auditor, live_server, "send_for_review", "请核对活动数据") == "client_review"
 
     # the other company's contact cannot reach the study, its PDFs or its history
-    outsider = _login(browser, live_server, "client2")
+    outsider = new_page("client2")
     for path in ("workflow/", "history/", "issued.pdf", "report.pdf"):
         response = outsider.goto(f"{live_server.url}/studies/{NUMBER}/{path}")
         assert response.status == 404, path
 
-    contact = _login(browser, live_server, "client")
+    contact = new_page("client")
     contact.goto(f"{live_server.url}/studies/{NUMBER}/workflow/")
     assert "请核对活动数据" in contact.locator(".workflow-timeline").inner_text()
     contact.select_option("#id_activity", label="HV · 生产 · 生产用电")
@@ -70,7 +63,7 @@ def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, 
     auditor.wait_for_load_state()
     assert _act(auditor, live_server, "submit_for_technical_review") == "technical_review"
 
-    lead = _login(browser, live_server, "lead")
+    lead = new_page("lead")
     assert _act(lead, live_server, "approve", "技术评审通过") == "approved"
     assert _act(lead, live_server, "issue") == "issued"
     timeline = lead.locator(".workflow-timeline").inner_text()
@@ -105,7 +98,7 @@ def test_the_whole_round_from_draft_to_a_signed_pdf(live_server, browser, demo, 
     assert "Product Carbon Footprint Report" in cover and "碳足迹" not in cover
 
     # the public page, without login, says the downloaded file is the authentic one
-    public = browser.new_context().new_page()
+    public = new_page()  # not logged in
     public.goto(f"{live_server.url}/verify/{study.verification_code}/")
     public.set_input_files("#id_file", files=[{"name": "r.pdf", "mimeType": "application/pdf",
                                                "buffer": data}])
