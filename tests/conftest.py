@@ -29,8 +29,9 @@ def _emptied_by_delete():
     """Django empties the database after a test that commits with one TRUNCATE of every table:
     on PostgreSQL that is new files for each of the 57 tables and their indexes, about 2 s here
     (with synchronous_commit off as well). A test that commits (browser, worker, backup) leaves
-    a few thousand rows at most: DELETE takes a tenth of a second. The same end (every table empty, sequences where they were);
-    foreign keys are checked at commit, as Django declares them deferrable."""
+    a few thousand rows at most: DELETE takes a tenth of a second. The same end (every table
+    empty, sequences where they were); foreign keys are checked at commit, as Django declares
+    them deferrable."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
