@@ -161,11 +161,21 @@ def _open_pkcs12(path: str, _mtime_ns: int, _size: int, passphrase: str) -> tupl
 
 
 def load_signer():
+    """pyHanko's signer for the configured PKCS#12 file, made once per version of the file
+    (as `_opened_pkcs12`): unpacking the key costs a key derivation on every call otherwise.
+    A SimpleSigner keeps only the key and certificates; signing does not change it."""
+    path = Path(settings.SIGNING_PKCS12_PATH)
+    _load_pkcs12()  # a missing file or a wrong passphrase: SigningUnavailable, as before
+    stat = path.stat()
+    return _signer(str(path), stat.st_mtime_ns, stat.st_size, settings.SIGNING_PKCS12_PASSPHRASE)
+
+
+@lru_cache(maxsize=4)
+def _signer(path: str, _mtime_ns: int, _size: int, passphrase: str):
     from pyhanko.sign import signers
 
-    data = _load_pkcs12()
     return signers.SimpleSigner.load_pkcs12_data(
-        data, other_certs=[], passphrase=settings.SIGNING_PKCS12_PASSPHRASE.encode()
+        Path(path).read_bytes(), other_certs=[], passphrase=passphrase.encode()
     )
 
 
