@@ -197,9 +197,13 @@ def demo_users(demo):
 
 
 @pytest.fixture
-def approved(seed_study, demo_users, signing):
-    """The seed study approved by the demo users, ready to be issued (settings for signing)."""
-    return approve(seed_study, demo_users)
+def approved(seed_study, demo_users, signing, snapshot_tracker):
+    """The seed study approved by the demo users, ready to be issued (settings for signing).
+    Recorded and replayed like `demo`: four transitions, each with its readiness checks."""
+    from footprint.models import Study
+
+    return Study.objects.get(pk=replay_or_build(
+        "approved", lambda: approve(seed_study, demo_users).pk, snapshot_tracker))
 
 
 def _issue_seed_study(seed_study, users, name, tracker):
