@@ -22,6 +22,7 @@ from footprint.services.pact.auth import set_secret
 from footprint.services.pact.delivery import deliver
 from footprint.services.workflow.issuing import issue_snapshot
 from tests.pact_schema import assert_valid
+from tests.snapshots import replay_or_build
 
 pytestmark = pytest.mark.django_db
 CE = "application/cloudevents+json; charset=UTF-8"
@@ -53,17 +54,25 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def world(demo):
+def world(demo, snapshot_tracker):
     """DEMO-2 (company 2) and the seed (company 1, two products) issued; `pact-demo` granted
-    DEMO-2's company (by the demo loader), `customer-b` granted the seed's company."""
-    demo2 = _issue_without_pdf(Study.objects.get(report_number="DEMO-2"))
-    seed = _issue_without_pdf(Study.objects.get(report_number="202508175GHG"))
-    client_a = PactClient.objects.get(client_id=PACT_DEMO_CLIENT[0])
-    client_b = PactClient(client_id="customer-b", name="Customer B")
-    set_secret(client_b, "customer-b-secret")
-    client_b.save()
-    client_b.grants.create(company=seed.company)
-    return {"demo2": demo2, "seed": seed, "a": client_a, "b": client_b}
+    DEMO-2's company (by the demo loader), `customer-b` granted the seed's company. Recorded
+    once and replayed, like `demo`."""
+
+    def build():
+        _issue_without_pdf(Study.objects.get(report_number="DEMO-2"))
+        seed = _issue_without_pdf(Study.objects.get(report_number="202508175GHG"))
+        client_b = PactClient(client_id="customer-b", name="Customer B")
+        set_secret(client_b, "customer-b-secret")
+        client_b.save()
+        client_b.grants.create(company=seed.company)
+        return True
+
+    replay_or_build("pact_world", build, snapshot_tracker)
+    return {"demo2": Study.objects.get(report_number="DEMO-2"),
+            "seed": Study.objects.get(report_number="202508175GHG"),
+            "a": PactClient.objects.get(client_id=PACT_DEMO_CLIENT[0]),
+            "b": PactClient.objects.get(client_id="customer-b")}
 
 
 def _basic(client_id: str, secret: str) -> str:
