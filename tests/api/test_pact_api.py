@@ -261,7 +261,7 @@ class _Recipient(BaseHTTPRequestHandler):
 def recipient(world):
     _Recipient.received = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recipient)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     a = world["a"]
     a.events_url = f"http://127.0.0.1:{server.server_address[1]}"
     a.events_client_id, a.events_client_secret = "test_client_id", "test_client_secret"
