@@ -220,6 +220,9 @@ SIGNING_IS_DEMO = env.bool("SIGNING_IS_DEMO", default=True)
 # The seal image drawn in the visible signature (PNG); `create_demo_pki` draws a demo one.
 SIGNING_SEAL_IMAGE = env.str("SIGNING_SEAL_IMAGE", default=str(BASE_DIR / "var" / "pki" / "seal.png"))
 SIGNING_LOCATION = env.str("SIGNING_LOCATION", default="")
+# A folder where the signature stamp's font subsets are kept between processes (each subset of
+# the 16 MB CJK face costs about a second); empty: each process makes its own.
+SIGNING_FONT_CACHE_DIR = env.str("SIGNING_FONT_CACHE_DIR", default="")
 # Largest PDF the public verification page accepts.
 VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Product images of a study (report section 2.3), per uploaded file.

@@ -32,6 +32,8 @@ WHITENOISE_AUTOREFRESH = True
 # Tests never sign with a developer's key: the `signing` fixture creates a PKI in a tmp dir.
 SIGNING_PKCS12_PATH = str(BASE_DIR / "var" / "no-pki-in-tests" / "signer.p12")
 SIGNING_SEAL_IMAGE = ""
+# The stamp's font subsets are made once for all test processes (and later runs).
+SIGNING_FONT_CACHE_DIR = str(BASE_DIR / "var" / "test-cache" / "stamp-fonts")
 SIGNING_TIMESTAMP_URL = ""
 # Jobs run inline, to completion, in the request that queues them; tests/test_worker.py runs a
 # real worker against Redis.

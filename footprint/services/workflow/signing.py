@@ -234,7 +234,34 @@ def _font_subset(text: str) -> bytes:
     """The Simplified Chinese face of Noto Sans CJK, cut down to the characters of `text`.
 
     pyHanko embeds OpenType fonts but cannot open a font collection (.ttc), and the full face
-    is 16 MB; a subset of a few dozen glyphs keeps signing fast and the file small."""
+    is 16 MB; a subset of a few dozen glyphs keeps signing fast and the file small. With
+    SIGNING_FONT_CACHE_DIR, a subset made once is read back by every later process."""
+    import hashlib
+    import os
+
+    folder = settings.SIGNING_FONT_CACHE_DIR
+    if not folder:
+        return _make_font_subset(text)
+    face = Path(CJK_FONT)
+    stat = face.stat()
+    key = hashlib.sha256(f"{face}|{stat.st_size}|{stat.st_mtime_ns}|{CJK_FONT_INDEX}|{text}".encode())
+    path = Path(folder) / f"{key.hexdigest()}.otf"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = _make_font_subset(text)
+    try:  # a cache that cannot be written is no error: the next process makes its own
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        partial.write_bytes(data)
+        partial.replace(path)  # atomic: a reader never sees half a font
+    except OSError:
+        pass
+    return data
+
+
+def _make_font_subset(text: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

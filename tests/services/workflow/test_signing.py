@@ -365,3 +365,30 @@ def test_the_key_file_is_opened_once_per_version_and_a_replaced_one_is_read_agai
 
 def _roots():
     return [c.dump() for c in signing.trust_roots()]
+
+
+# ------------------------------------------------------------------ the stamp's font subsets
+def test_a_stamp_font_subset_is_made_once_and_read_back_by_later_processes(settings, tmp_path, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    settings.SIGNING_FONT_CACHE_DIR = str(tmp_path / "fonts")
+    signing._font_subset.cache_clear()
+    made = signing._font_subset("签发人 Signed by 0123456789")
+    [kept] = (tmp_path / "fonts").iterdir()
+    assert kept.read_bytes() == made
+    cmap = TTFont(io.BytesIO(made)).getBestCmap()
+    assert {ord("签"), ord("S")} <= set(cmap) and ord("审") not in cmap
+    # Another process (an empty in-process cache) reads it back instead of cutting the face.
+    signing._font_subset.cache_clear()
+    monkeypatch.setattr(signing, "_make_font_subset", lambda text: pytest.fail("cut again"))
+    assert signing._font_subset("签发人 Signed by 0123456789") == made
+    signing._font_subset.cache_clear()
+
+
+def test_a_font_cache_that_cannot_be_written_is_no_error(settings, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    settings.SIGNING_FONT_CACHE_DIR = str(blocked / "fonts")
+    signing._font_subset.cache_clear()
+    assert signing._font_subset("签发人").startswith(b"OTTO")  # CFF-flavoured OpenType
+    signing._font_subset.cache_clear()
