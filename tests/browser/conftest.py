@@ -91,41 +91,73 @@ _committed_demo: dict = {}  # starting state -> Recording, or None: not replayab
 
 @pytest.fixture
 def demo(transactional_db, snapshot_tracker):
-    """The full demo (as tests/conftest.py's `demo`), for tests that commit."""
-    from django.conf import settings
+    """The full demo (as tests/conftest.py's `demo`), for tests that commit. Recorded by the
+    first process of the run to need it from this starting state and replayed by all (a real
+    build issues DEMO-2: a render and a signature)."""
+    import hashlib
+    import pickle
+
     from django.db import transaction
 
-    from footprint.services.demo.seed import load_demo
-    from tests import snapshots
+    from tests import shared_run, snapshots
 
     written_before = snapshot_tracker.other_writes or snapshot_tracker.applied
     with transaction.atomic():  # the replay's foreign keys are checked at its end
         tables = [t for t in snapshots._tables() if t not in _RECREATED_WHEN_EMPTIED]
         state = (snapshots._context(), tuple(sorted(snapshots._fingerprint(tables).items())))
-        recording = _committed_demo.get(state)
-        if recording is not None and not written_before:
-            snapshot_tracker.quiet = True
-            try:
-                snapshots._replay(recording)
-            finally:
-                snapshot_tracker.quiet = False
+        if written_before:  # not replayable: built for real
+            _load_demo()
             return
-        if state in _committed_demo or written_before:  # not replayable: built for real
-            load_demo()
+        if state not in _committed_demo:
+            folder = shared_run.folder()
+            if folder is None:
+                _committed_demo[state] = _record_committed_demo(state)
+            else:
+                shared = folder / f"committed-demo-{hashlib.sha256(repr(state).encode()).hexdigest()[:24]}.pickle"
+                with shared_run.exclusive(shared) as held:
+                    if shared.exists():
+                        _committed_demo[state] = pickle.loads(shared.read_bytes())
+                    else:
+                        _committed_demo[state] = _record_committed_demo(state)
+                        if held:
+                            shared_run.write_atomically(shared, pickle.dumps(_committed_demo[state]))
+                        return  # built for real just now
+        recording = _committed_demo[state]
+        if recording is None:
+            _load_demo()
             return
-        before = snapshots._dump()
-        files_before, mails_before = snapshots._files(settings.MEDIA_ROOT), snapshots._mails()
-        load_demo()
-        after, files_after = snapshots._dump(), snapshots._files(settings.MEDIA_ROOT)
-        changes = snapshots._diff(before, after)
-        replayable = (not set(files_before) - set(files_after) and snapshots._mails() == mails_before
-                      and snapshots._context() == state[0] and set(after) == set(before)
-                      and all(change.key for change in changes.values())
-                      and not set(changes) & _RECREATED_WHEN_EMPTIED)
-        _committed_demo[state] = snapshots.Recording(
-            after=(), context=state[0], fingerprint={}, tables=changes, result=True,
-            files={n: c for n, c in files_after.items() if files_before.get(n) != c},
-        ) if replayable else None
+        snapshot_tracker.quiet = True
+        try:
+            snapshots._replay(recording)
+        finally:
+            snapshot_tracker.quiet = False
+
+
+def _load_demo() -> None:
+    from footprint.services.demo.seed import load_demo
+
+    load_demo()
+
+
+def _record_committed_demo(state):
+    """Build the demo for real; its Recording, or None if a replay would not be exact."""
+    from django.conf import settings
+
+    from tests import snapshots
+
+    before = snapshots._dump()
+    files_before, mails_before = snapshots._files(settings.MEDIA_ROOT), snapshots._mails()
+    _load_demo()
+    after, files_after = snapshots._dump(), snapshots._files(settings.MEDIA_ROOT)
+    changes = snapshots._diff(before, after)
+    replayable = (not set(files_before) - set(files_after) and snapshots._mails() == mails_before
+                  and snapshots._context() == state[0] and set(after) == set(before)
+                  and all(change.key for change in changes.values())
+                  and not set(changes) & _RECREATED_WHEN_EMPTIED)
+    return snapshots.Recording(
+        after=(), context=state[0], fingerprint={}, tables=changes, result=True,
+        files={n: c for n, c in files_after.items() if files_before.get(n) != c},
+    ) if replayable else None
 
 
 # ------------------------------------------------------------------ pages, kept between tests
