@@ -112,6 +112,7 @@ def demo(transactional_db, snapshot_tracker):
             folder = shared_run.folder()
             if folder is None:
                 _committed_demo[state] = _record_committed_demo(state)
+                return  # built for real just now
             else:
                 shared = folder / f"committed-demo-{hashlib.sha256(repr(state).encode()).hexdigest()[:24]}.pickle"
                 with shared_run.exclusive(shared) as held:
