@@ -14,6 +14,7 @@ import io
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,12 @@ def bom_xlsx(*, product: str, rows: list[tuple[str, str, Decimal, str]]) -> byte
     return out.getvalue()
 
 
+@lru_cache(maxsize=8)
 def demo_evidence(*, company: str = "杭州示范电气有限公司（演示企业）", product: str = "SF6 气体绝缘环网柜",
-                  year: int = 2024) -> list[DemoEvidence]:
+                  year: int = 2024) -> tuple[DemoEvidence, ...]:
     """The demo set: a December electricity bill, the meter photo, a waybill of raw-material
-    deliveries and the product's bill of materials."""
+    deliveries and the product's bill of materials. Drawn once per process for the same
+    arguments (the photo and the bill take a second to draw and compress)."""
     kwh = Decimal("38640.0")
     bill = electricity_bill_pdf(company=company, account="3301829456", period_start=dt.date(year, 12, 1),
                                 period_end=dt.date(year, 12, 31), kwh=kwh)
@@ -167,12 +170,12 @@ def demo_evidence(*, company: str = "杭州示范电气有限公司（演示企�
         ("RMU-EP-203", "环氧树脂", Decimal("21.4"), "苏州某绝缘材料有限公司"),
         ("RMU-SF-001", "SF₆ 气体", Decimal("1.8"), "某特种气体有限公司"),
     ])
-    return [
+    return (
         DemoEvidence(f"电费通知单_{year}12.pdf", bill, f"{year} 年 12 月电费通知单"),
         DemoEvidence("电表照片.png", photo, f"{year} 年 12 月 31 日电表示数"),
         DemoEvidence(f"原材料运单_{year}.csv", waybill, f"{year} 年原材料运输运单汇总"),
         DemoEvidence("物料清单_BOM.xlsx", bom, f"{product} 物料清单"),
-    ]
+    )
 
 
 def attach_demo_evidence(study, *, user=None) -> list:
