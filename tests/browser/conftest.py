@@ -94,12 +94,9 @@ def demo(transactional_db, snapshot_tracker):
     """The full demo (as tests/conftest.py's `demo`), for tests that commit. Recorded by the
     first process of the run to need it from this starting state and replayed by all (a real
     build issues DEMO-2: a render and a signature)."""
-    import hashlib
-    import pickle
-
     from django.db import transaction
 
-    from tests import shared_run, snapshots
+    from tests import snapshots
 
     written_before = snapshot_tracker.other_writes or snapshot_tracker.applied
     with transaction.atomic():  # the replay's foreign keys are checked at its end
@@ -109,20 +106,9 @@ def demo(transactional_db, snapshot_tracker):
             _load_demo()
             return
         if state not in _committed_demo:
-            folder = shared_run.folder()
-            if folder is None:
-                _committed_demo[state] = _record_committed_demo(state)
-                return  # built for real just now
-            else:
-                shared = folder / f"committed-demo-{hashlib.sha256(repr(state).encode()).hexdigest()[:24]}.pickle"
-                with shared_run.exclusive(shared) as held:
-                    if shared.exists():
-                        _committed_demo[state] = pickle.loads(shared.read_bytes())
-                    else:
-                        _committed_demo[state] = _record_committed_demo(state)
-                        if held:
-                            shared_run.write_atomically(shared, pickle.dumps(_committed_demo[state]))
-                        return  # built for real just now
+            _committed_demo[state], built_now = _shared_committed_demo(state)
+            if built_now:
+                return  # this test's demo is the real build
         recording = _committed_demo[state]
         if recording is None:
             _load_demo()
@@ -132,6 +118,28 @@ def demo(transactional_db, snapshot_tracker):
             snapshots._replay(recording)
         finally:
             snapshot_tracker.quiet = False
+
+
+def _shared_committed_demo(state):
+    """(the run's recording of the committed demo from `state`, whether it was made here by
+    building the demo for real): read from the run's shared folder if another process made it,
+    else recorded here and left there for the others."""
+    import hashlib
+    import pickle
+
+    from tests import shared_run
+
+    folder = shared_run.folder()
+    if folder is None:
+        return _record_committed_demo(state), True
+    shared = folder / f"committed-demo-{hashlib.sha256(repr(state).encode()).hexdigest()[:24]}.pickle"
+    with shared_run.exclusive(shared) as held:
+        if shared.exists():
+            return pickle.loads(shared.read_bytes()), False
+        recording = _record_committed_demo(state)
+        if held:
+            shared_run.write_atomically(shared, pickle.dumps(recording))
+        return recording, True
 
 
 def _load_demo() -> None:
