@@ -69,6 +69,16 @@ class UserAdmin(BaseUserAdmin):
         super().delete_model(request, obj)
 
 
+def _per_request(request, key: tuple, compute):
+    """`compute()` once per request for `key`: the admin asks for the same permission a dozen
+    times while drawing one page, and each answer here costs queries. A write re-checks the
+    stored row itself (save_model), so nothing is decided on a stale answer."""
+    answers = request.__dict__.setdefault("_pcf_admin_answers", {})
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]
+
+
 class SharedRecordAdminMixin:
     """A company or product that an issued study (or one under review) uses is shown
     read-only with the reason (the issued studies named); any write is refused."""
@@ -79,14 +89,19 @@ class SharedRecordAdminMixin:
     def _may_change(self, user, obj) -> bool:
         raise NotImplementedError
 
+    def _refusal_in(self, request, obj) -> str:
+        return _per_request(request, ("refusal", obj._meta.label, obj.pk), lambda: self._refusal(obj))
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and (self._refusal(obj) or not self._may_change(request.user, obj)):
+        if obj is not None and (self._refusal_in(request, obj) or not _per_request(
+                request, ("may change", obj._meta.label, obj.pk),
+                lambda: self._may_change(request.user, obj))):
             return False
         return super().has_change_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        reason = self._refusal(obj) if obj is not None else ""
+        reason = self._refusal_in(request, obj) if obj is not None else ""
         if reason and request.method == "GET":
             messages.warning(request, reason)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -107,17 +122,19 @@ class ProductInline(admin.TabularInline):
     model = Product
     extra = 0
 
-    def _held(self, obj) -> bool:
-        return obj is not None and obj.pk is not None and bool(company_change_refusal(obj))
+    def _held(self, request, obj) -> bool:
+        # the same answer as the company's own page (CompanyAdmin._refusal), asked once
+        return obj is not None and obj.pk is not None and bool(_per_request(
+            request, ("refusal", obj._meta.label, obj.pk), lambda: company_change_refusal(obj)))
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self._held(obj)
+        return super().has_add_permission(request, obj) and not self._held(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._held(obj)
+        return super().has_change_permission(request, obj) and not self._held(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._held(obj)
+        return super().has_delete_permission(request, obj) and not self._held(request, obj)
 
 
 @admin.register(Company)

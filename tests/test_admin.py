@@ -106,3 +106,22 @@ def test_the_claims_changelist_reads_its_rows_studies_and_products_in_a_fixed_nu
     with django_assert_max_num_queries(10):  # 7 when written; 181 before list_select_related
         response = client.get(reverse("admin:footprint_studyclaim_changelist"))
     assert response.status_code == 200
+
+
+def test_a_companys_page_asks_once_per_request_whether_an_issued_study_holds_it(demo, client, monkeypatch):
+    """The admin asks for the change, add and delete permissions of the company and of its
+    products' inline many times while drawing one page; the answer (queries each) is reused."""
+    from footprint import admin as footprint_admin
+    from footprint.models import Company, User
+
+    asked = []
+    real = footprint_admin.company_change_refusal
+    monkeypatch.setattr(footprint_admin, "company_change_refusal",
+                        lambda company: asked.append(company.pk) or real(company))
+    client.force_login(User.objects.get(username="admin"))
+    company = Company.objects.get(studies__report_number="202508175GHG")
+    url = reverse("admin:footprint_company_change", args=[company.pk])
+    assert client.get(url).status_code == 200
+    assert asked == [company.pk]  # 21 times before
+    asked.clear()
+    assert client.get(url).status_code == 200 and asked  # a new request asks again
