@@ -277,19 +277,20 @@ class FrozenStudyAdminMixin:
 class _StudyChildInline:
     """Inlines of a frozen or locked study are read-only like the study itself."""
 
-    def _locked(self, obj) -> bool:
+    def _locked(self, request, obj) -> bool:
         if obj is None or obj.pk is None:
             return False
-        return not study_is_editable(Study.objects.get(pk=obj.pk))
+        return _per_request(request, ("locked", obj.pk),
+                            lambda: not study_is_editable(Study.objects.get(pk=obj.pk)))
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self._locked(obj)
+        return super().has_add_permission(request, obj) and not self._locked(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self._locked(obj)
+        return super().has_change_permission(request, obj) and not self._locked(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self._locked(obj)
+        return super().has_delete_permission(request, obj) and not self._locked(request, obj)
 
 
 class StudyProductInline(_StudyChildInline, admin.TabularInline):
@@ -307,6 +308,19 @@ class ClaimInline(_StudyChildInline, admin.TabularInline):
     extra = 0
     fields = ("position", "level", "study_product", "stage", "factor_code", "value", "decimals",
               "unit", "place", "note")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A claim names a product of its own study. Each row's list of them is labelled
+        # "number / code": read with the study and product, not two queries per option and row
+        # (the seed's 59 claims made the page 490 queries and 1.6 s).
+        if db_field.name == "study_product":
+            products = StudyProduct.objects.select_related("study", "product")
+            study_id = (request.resolver_match.kwargs.get("object_id")
+                        if request.resolver_match else None)
+            if study_id and unquote(study_id).isdigit():
+                products = products.filter(study_id=int(unquote(study_id)))
+            kwargs["queryset"] = products
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Study)

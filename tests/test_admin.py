@@ -125,3 +125,18 @@ def test_a_companys_page_asks_once_per_request_whether_an_issued_study_holds_it(
     assert asked == [company.pk]  # 21 times before
     asked.clear()
     assert client.get(url).status_code == 200 and asked  # a new request asks again
+
+
+def test_the_studys_page_lists_only_its_own_products_for_its_claims_in_few_queries(
+        demo, client, django_assert_max_num_queries):
+    from footprint.models import Study, User
+
+    client.force_login(User.objects.get(username="admin"))
+    seed = Study.objects.get(report_number="202508175GHG")
+    url = reverse("admin:footprint_study_change", args=[seed.pk])
+    with django_assert_max_num_queries(120):  # 490 with two queries per option and claim row
+        page = client.get(url)
+    assert page.status_code == 200
+    choices = page.context["inline_admin_formsets"][-1].formset.forms[0].fields["study_product"].queryset
+    assert {sp.study.report_number for sp in choices} == {"202508175GHG"}
+    assert choices.count() == seed.study_products.count() == 2
