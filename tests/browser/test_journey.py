@@ -46,6 +46,9 @@ def _session(new_page, username, *, through_the_form=True):
 
 def _no_dead_end(page, action):
     """The action's button is there and enabled, and no action on the page lists a blocker."""
+    # A click that follows a link returns once the next page has started loading: its buttons
+    # are counted when it has loaded, not while it is parsed (CI once counted none).
+    page.wait_for_load_state()
     button = page.locator(f"form.workflow-action[data-action='{action}'] button").first
     assert button.count() == 1, f"no “{action}” button on {page.url}"
     blockers = page.locator(".action-blockers").all_inner_texts()
@@ -124,6 +127,7 @@ def test_from_an_auditors_workbook_to_a_verified_signed_report(new_page, live_se
     auditor.wait_for_selector('#stage-editor[data-saved="1"]')
     assert ActivityRecord.objects.get(pk=record_id).quantity == 12345
     auditor.click(f".breadcrumb a[href='/studies/{NEW}/']")
+    auditor.wait_for_url(f"{base}/studies/{NEW}/")
 
     # 5. to the company: nothing stands in the way, because nothing was left for later
     assert _act(auditor, "send_for_review") == "client_review"
@@ -192,4 +196,5 @@ def test_a_study_without_a_lead_verifier_shows_the_blocker_before_sending_with_a
     auditor.click("#save-team")
     auditor.wait_for_selector(".alert-success")
     auditor.click(f".breadcrumb a[href='/studies/{SEED}/']")
+    auditor.wait_for_url(f"{auditor.base}/studies/{SEED}/")
     assert auditor.locator("form.workflow-action[data-action='send_for_review'] button").is_enabled()
