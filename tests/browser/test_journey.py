@@ -152,6 +152,7 @@ def test_from_an_auditors_workbook_to_a_verified_signed_report(new_page, live_se
     assert _act(lead, "approve") == "approved"
     assert _act(lead, "issue") == "issued"
     lead.click(f".nav-tabs a[href='/studies/{NEW}/']")  # back to the study from the workflow page
+    lead.wait_for_url(f"{base}/studies/{NEW}/")
     assert lead.locator("#signed-files").is_visible() and lead.locator("#report-missing").count() == 0
 
     # 9. the client downloads the signed report from the study page …
