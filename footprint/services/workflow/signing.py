@@ -161,22 +161,19 @@ def _open_pkcs12(path: str, _mtime_ns: int, _size: int, passphrase: str) -> tupl
 
 
 def load_signer():
-    """pyHanko's signer for the configured PKCS#12 file, made once per version of the file
-    (as `_opened_pkcs12`): unpacking the key costs a key derivation on every call otherwise.
-    A SimpleSigner keeps only the key and certificates; signing does not change it."""
-    path = Path(settings.SIGNING_PKCS12_PATH)
-    _load_pkcs12()  # a missing file or a wrong passphrase: SigningUnavailable, as before
-    stat = path.stat()
-    return _signer(str(path), stat.st_mtime_ns, stat.st_size, settings.SIGNING_PKCS12_PASSPHRASE)
+    """pyHanko's signer for the configured PKCS#12 file, made once per version of the file:
+    keyed by the bytes `_opened_pkcs12` keeps per version (the same object each time, so its
+    hash is computed once), not by another read and stat. Unpacking the key costs a key
+    derivation; a SimpleSigner keeps only the key and certificates, and signing does not
+    change it."""
+    return _signer(_load_pkcs12(), settings.SIGNING_PKCS12_PASSPHRASE)
 
 
 @lru_cache(maxsize=4)
-def _signer(path: str, _mtime_ns: int, _size: int, passphrase: str):
+def _signer(data: bytes, passphrase: str):
     from pyhanko.sign import signers
 
-    return signers.SimpleSigner.load_pkcs12_data(
-        Path(path).read_bytes(), other_certs=[], passphrase=passphrase.encode()
-    )
+    return signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=passphrase.encode())
 
 
 def trust_roots() -> list:
