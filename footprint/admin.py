@@ -315,10 +315,10 @@ class ClaimInline(_StudyChildInline, admin.TabularInline):
         # (the seed's 59 claims made the page 490 queries and 1.6 s).
         if db_field.name == "study_product":
             products = StudyProduct.objects.select_related("study", "product")
-            study_id = (request.resolver_match.kwargs.get("object_id")
-                        if request.resolver_match else None)
-            if study_id and unquote(study_id).isdigit():
-                products = products.filter(study_id=int(unquote(study_id)))
+            match = request.resolver_match
+            study_id = unquote(match.kwargs.get("object_id") or "") if match else ""
+            if study_id.isdigit():
+                products = products.filter(study_id=int(study_id))
             kwargs["queryset"] = products
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
