@@ -291,26 +291,32 @@ def _replay_recording(name: str, recording: Recording, tracker: Tracker):
 
 def _record(key: tuple, build, tracker: Tracker, context: str, fingerprint: dict):
     """Build for real, recording the state before and after (None: not replayable)."""
-    after_applied = key[1]
-    before, files_before, mails_before = _dump(), _files(settings.MEDIA_ROOT), _mails()
-    result = build()
-    tracker.other_writes = False  # the build's own writes are what the recording holds
-    after, files_after = _dump(), _files(settings.MEDIA_ROOT)
-    tables = _diff(before, after)
-    if (set(files_before) - set(files_after) or _mails() != mails_before or _context() != context
-            or any(tables[t].key is None for t in tables) or set(after) != set(before)):
-        _recordings[key] = None  # a side effect a replay would not reproduce
+    result, recording = record_build(build, context, after=key[1], fingerprint=fingerprint)
+    _recordings[key] = recording
+    if recording is None:
         tracker.other_writes = True
         return result
-    _recordings[key] = Recording(
-        after=after_applied, context=context,
-        fingerprint=fingerprint,
-        tables=tables,
-        files={n: c for n, c in files_after.items() if files_before.get(n) != c},
-        result=result,
-    )
-    _applied(tracker, key[0], _recordings[key])
+    tracker.other_writes = False  # the build's own writes are what the recording holds
+    _applied(tracker, key[0], recording)
     return result
+
+
+def record_build(build, context: str, *, after: tuple = (), fingerprint: dict | None = None):
+    """(what `build()` returns, the Recording of what it wrote), the Recording None when the
+    build had a side effect a replay would not reproduce: a file removed, a mail sent, a setting
+    or the language changed, a table added or one without a primary key written."""
+    before, files_before, mails_before = _dump(), _files(settings.MEDIA_ROOT), _mails()
+    result = build()
+    rows_after, files_after = _dump(), _files(settings.MEDIA_ROOT)
+    tables = _diff(before, rows_after)
+    if (set(files_before) - set(files_after) or _mails() != mails_before or _context() != context
+            or any(change.key is None for change in tables.values())
+            or set(rows_after) != set(before)):
+        return result, None
+    return result, Recording(
+        after=after, context=context, fingerprint=fingerprint or {}, tables=tables,
+        files={n: c for n, c in files_after.items() if files_before.get(n) != c}, result=result,
+    )
 
 
 def _applied(tracker: Tracker, name: str, recording: Recording) -> None:

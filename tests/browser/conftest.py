@@ -149,24 +149,14 @@ def _load_demo() -> None:
 
 
 def _record_committed_demo(state):
-    """Build the demo for real; its Recording, or None if a replay would not be exact."""
-    from django.conf import settings
-
+    """Build the demo for real; its Recording, or None if a replay would not be exact (also
+    when it wrote a table that emptying the database recreates)."""
     from tests import snapshots
 
-    before = snapshots._dump()
-    files_before, mails_before = snapshots._files(settings.MEDIA_ROOT), snapshots._mails()
-    _load_demo()
-    after, files_after = snapshots._dump(), snapshots._files(settings.MEDIA_ROOT)
-    changes = snapshots._diff(before, after)
-    replayable = (not set(files_before) - set(files_after) and snapshots._mails() == mails_before
-                  and snapshots._context() == state[0] and set(after) == set(before)
-                  and all(change.key for change in changes.values())
-                  and not set(changes) & _RECREATED_WHEN_EMPTIED)
-    return snapshots.Recording(
-        after=(), context=state[0], fingerprint={}, tables=changes, result=True,
-        files={n: c for n, c in files_after.items() if files_before.get(n) != c},
-    ) if replayable else None
+    _result, recording = snapshots.record_build(_load_demo, state[0])
+    if recording is None or set(recording.tables) & _RECREATED_WHEN_EMPTIED:
+        return None
+    return recording
 
 
 # ------------------------------------------------------------------ pages, kept between tests
