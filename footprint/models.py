@@ -785,7 +785,8 @@ class StudyClaim(models.Model):
         ]
 
     def __str__(self) -> str:
-        subject = self.factor_code or self.stage or self.level
+        # The stage and level by their names in the active language (the admin's row headings)
+        subject = self.factor_code or (self.get_stage_display() if self.stage else self.get_level_display())
         return f"{self.place}: {subject} = {self.printed_value} {self.unit}"
 
     @property

@@ -140,3 +140,25 @@ def test_the_studys_page_lists_only_its_own_products_for_its_claims_in_few_queri
     choices = page.context["inline_admin_formsets"][-1].formset.forms[0].fields["study_product"].queryset
     assert {sp.study.report_number for sp in choices} == {"202508175GHG"}
     assert choices.count() == seed.study_products.count() == 2
+
+
+def test_a_claim_row_is_headed_by_its_stage_or_level_name_not_its_code(demo, client):
+    from django.utils import translation
+
+    from footprint.models import Study, StudyClaim, User
+
+    seed = Study.objects.get(report_number="202508175GHG")
+    stage_claim = StudyClaim.objects.filter(study=seed, level="stage").exclude(stage="").first()
+    product_claim = StudyClaim.objects.filter(study=seed, level="product").first()
+    assert stage_claim and product_claim
+    with translation.override("en"):
+        stage_name, level_name = str(stage_claim.get_stage_display()), str(product_claim.get_level_display())
+        assert stage_name.isascii() and stage_name != stage_claim.stage  # the English name
+        assert f": {stage_name} = " in str(stage_claim)
+        assert level_name.isascii() and f": {level_name} = " in str(product_claim)
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(reverse("admin:footprint_study_change", args=[seed.pk])).content.decode()
+    with translation.override("zh-hans"):
+        assert f"{stage_claim.place}: {stage_claim.get_stage_display()} = " in page
+        assert f"{product_claim.place}: 产品合计 = " in page
+    assert f": {stage_claim.stage} = " not in page and ": product = " not in page
