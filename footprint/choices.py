@@ -192,3 +192,4 @@ class NoticeKind(models.TextChoices):
     ACCEPTED = "accepted", _("数据已接受")
     REJECTED = "rejected", _("数据被退回")
     OVERDUE = "overdue", _("数据请求已逾期")
+    DUE_DATE_CHANGED = "due_changed", _("截止日期已更改")

@@ -31,6 +31,14 @@ class DataRequestForm(_Styled, forms.Form):
         self.style()
 
 
+class DataRequestDueDateForm(_Styled, forms.Form):
+    due_date = forms.DateField(label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
 class DataRequestRowForm(_Styled, forms.Form):
     """One row to fill. The factor is given by its code (the current version is used); with an
     existing activity record chosen, an accepted value updates that record instead."""

@@ -27,6 +27,7 @@ from ..access import (
 )
 from ..choices import DataRequestStatus, DataRowStatus
 from ..forms.data_requests import (
+    DataRequestDueDateForm,
     DataRequestForm,
     DataRequestRowForm,
     InviteContactForm,
@@ -138,6 +139,15 @@ def data_request_detail(request, report_number, request_id):
                 row = _row(data_request, request.POST.get("row"))
                 R.data_request_remove_row(row=row, user=request.user)
                 return _back(data_request)
+            elif action == "due_date":
+                due_form = DataRequestDueDateForm(request.POST)
+                if not due_form.is_valid():
+                    raise ValidationError([m for ms in due_form.errors.values() for m in ms])
+                R.data_request_set_due_date(data_request=data_request, user=request.user,
+                                            due_date=due_form.cleaned_data["due_date"])
+                messages.success(request, _("截止日期已改为 %(due)s。") % {
+                    "due": due_form.cleaned_data["due_date"].isoformat()})
+                return _back(data_request)
             elif action == "send":
                 R.data_request_send(data_request=data_request, user=request.user)
                 messages.success(request, _("数据请求已发送给企业。"))
@@ -199,6 +209,7 @@ def data_request_detail(request, report_number, request_id):
         "editable": editable, "is_draft": data_request.status == DataRequestStatus.DRAFT,
         "submitted_count": sum(1 for r in rows if r.status == DataRowStatus.SUBMITTED),
         "upload_form": WorkbookUploadForm(),
+        "may_change_due_date": may_manage and editable and data_request.status != DataRequestStatus.CLOSED,
         "may_edit": can_edit_study_data(request.user, study),
         "staff_view": is_staff_role(request.user),
     })

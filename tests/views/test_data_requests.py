@@ -273,3 +273,23 @@ def test_an_invitation_is_sent_again_to_a_contact_without_a_password(people, see
     wang.save()
     page = people["auditor"].post(url, {"resend": wang.pk}).content.decode()
     assert len(mail.outbox) == 2 and "不需要再次邀请" in page
+
+
+def test_the_auditor_moves_the_due_date_on_the_page_and_the_company_cannot(people, sent_request,
+                                                                          seed_study):
+    data_request, detail, _rows, _record = sent_request
+    page = people["auditor"].get(detail).content.decode()
+    assert 'id="due-date-form"' in page and 'value="2030-01-31"' in page
+    assert 'id="due-date-form"' not in people["client"].get(detail).content.decode()
+
+    # a date that is no date, and one in the past: said on the page, nothing changed
+    for bad, said in (("31/02/2030", "有效的日期"), ("2000-01-01", "截止日期不能早于今天")):
+        page = people["auditor"].post(detail, {"action": "due_date", "due_date": bad}, follow=True)
+        assert page.status_code == 200 and said in page.content.decode()
+        assert DataRequest.objects.get(pk=data_request.pk).due_date.isoformat() == "2030-01-31"
+
+    assert people["client"].post(detail, {"action": "due_date", "due_date": "2031-01-01"}).status_code == 403
+    response = people["auditor"].post(detail, {"action": "due_date", "due_date": "2030-03-15"})
+    assert response.status_code == 302
+    assert DataRequest.objects.get(pk=data_request.pk).due_date.isoformat() == "2030-03-15"
+    assert 'id="request-due">2030-03-15<' in people["client"].get(detail).content.decode()

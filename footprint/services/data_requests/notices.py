@@ -100,6 +100,8 @@ def notice_text(notice: Notice) -> str:
         text = ngettext("%(who)s 退回了“%(title)s”（%(number)s）中的 %(n)s 项数据，请更正后重新提交。",
                         "%(who)s 退回了“%(title)s”（%(number)s）中的 %(n)s 项数据，请更正后重新提交。",
                         notice.count) % params
+    elif notice.kind == NoticeKind.DUE_DATE_CHANGED:
+        text = _("%(who)s 将数据请求“%(title)s”（%(number)s）的截止日期改为 %(due)s。") % params
     else:
         text = _("数据请求“%(title)s”（%(number)s）已过截止日期 %(due)s，仍有数据未提交。") % params
     if notice.comment:

@@ -216,6 +216,28 @@ def data_request_send(*, data_request: DataRequest, user: User) -> DataRequest:
 
 
 @transaction.atomic
+def data_request_set_due_date(*, data_request: DataRequest, user: User, due_date: dt.date) -> DataRequest:
+    """A new due date (not before today). Once the request is sent, the company's contacts are
+    told, and the overdue notice may go again for the new date."""
+    data_request = _locked(data_request)
+    _require(can_manage_data_requests(user, data_request.study))
+    _ensure_editable(data_request)
+    if data_request.status == R.CLOSED:
+        raise ValidationError(_("数据请求已关闭。"))
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("截止日期不能早于今天。")})
+    if due_date == data_request.due_date:
+        return data_request
+    data_request.due_date = due_date
+    data_request.overdue_notified_on = None
+    data_request.save(update_fields=["due_date", "overdue_notified_on"])
+    if data_request.status != R.DRAFT:
+        notices.notify(NoticeKind.DUE_DATE_CHANGED, data_request, notices.company_side(data_request),
+                       actor=user)
+    return data_request
+
+
+@transaction.atomic
 def data_request_accept(*, data_request: DataRequest, user: User, row_ids: list[int] | None = None,
                         verified_against_evidence: bool = False) -> list[DataRequestRow]:
     """Accept submitted values (the given rows, or every submitted row): each goes into its

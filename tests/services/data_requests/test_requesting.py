@@ -168,3 +168,49 @@ def test_each_notice_is_emailed_once(request_with_rows, demo_users):
     assert send_notice_emails(ids) == 1  # the company's contact, told of the request
     assert "2024 年能源数据" in mail.outbox[-1].body and mail.outbox[-1].to == ["client@example.com"]
     assert send_notice_emails(ids) == 0
+
+
+def test_a_new_due_date_tells_the_company_and_lets_the_overdue_notice_go_again(
+        request_with_rows, demo_users, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import translation
+
+    from footprint.services.data_requests.notices import notice_text, notify_overdue_requests
+
+    dr, *_ = request_with_rows
+    auditor = demo_users["auditor"]
+    assert notify_overdue_requests(today=dt.date(2030, 2, 1)) == 1  # past the first due date
+    later = dt.date(2030, 3, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        R.data_request_set_due_date(data_request=dr, user=auditor, due_date=later)
+    dr = refreshed(dr)
+    assert dr.due_date == later and dr.overdue_notified_on is None
+    notice = Notice.objects.get(kind="due_changed")
+    assert notice.recipient == demo_users["client"] and notice.actor == auditor
+    with translation.override("en"):
+        assert "2030-03-15" in notice_text(notice) and "due date" in notice_text(notice)
+    to_the_company = [m for m in mail.outbox if demo_users["client"].email in m.to]
+    assert any("2030-03-15" in m.body for m in to_the_company)
+    # past the new date, the overdue notice goes again; the same date twice tells nobody
+    assert notify_overdue_requests(today=dt.date(2030, 3, 16)) == 1
+    R.data_request_set_due_date(data_request=dr, user=auditor, due_date=later)
+    assert Notice.objects.filter(kind="due_changed").count() == 1
+
+
+def test_a_due_date_is_not_set_in_the_past_nor_by_the_company(request_with_rows, demo_users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    dr, *_ = request_with_rows
+    before = refreshed(dr).due_date
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        R.data_request_set_due_date(data_request=dr, user=demo_users["auditor"], due_date=yesterday)
+    assert "due_date" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):
+        R.data_request_set_due_date(data_request=dr, user=demo_users["client"],
+                                    due_date=dt.date(2031, 1, 1))
+    assert refreshed(dr).due_date == before
+    assert not Notice.objects.filter(kind="due_changed").exists()
