@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..access import (
@@ -139,6 +140,11 @@ def data_request_detail(request, report_number, request_id):
                 row = _row(data_request, request.POST.get("row"))
                 R.data_request_remove_row(row=row, user=request.user)
                 return _back(data_request)
+            elif action == "remind":
+                n = R.data_request_remind(data_request=data_request, user=request.user)
+                messages.success(request, ngettext("已再次通知企业：%(n)s 项数据待填写。",
+                                                   "已再次通知企业：%(n)s 项数据待填写。", n) % {"n": n})
+                return _back(data_request)
             elif action == "due_date":
                 due_form = DataRequestDueDateForm(request.POST)
                 if not due_form.is_valid():
@@ -209,6 +215,7 @@ def data_request_detail(request, report_number, request_id):
         "editable": editable, "is_draft": data_request.status == DataRequestStatus.DRAFT,
         "submitted_count": sum(1 for r in rows if r.status == DataRowStatus.SUBMITTED),
         "upload_form": WorkbookUploadForm(),
+        "may_remind": may_manage and editable and data_request.status == DataRequestStatus.SENT,
         "may_change_due_date": may_manage and editable and data_request.status != DataRequestStatus.CLOSED,
         "may_edit": can_edit_study_data(request.user, study),
         "staff_view": is_staff_role(request.user),

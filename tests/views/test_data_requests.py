@@ -293,3 +293,16 @@ def test_the_auditor_moves_the_due_date_on_the_page_and_the_company_cannot(peopl
     assert response.status_code == 302
     assert DataRequest.objects.get(pk=data_request.pk).due_date.isoformat() == "2030-03-15"
     assert 'id="request-due">2030-03-15<' in people["client"].get(detail).content.decode()
+
+
+def test_the_auditor_tells_the_company_again_from_the_page(people, sent_request, demo_users):
+    from footprint.models import Notice
+
+    data_request, detail, _rows, _record = sent_request
+    assert 'id="remind-company"' in people["auditor"].get(detail).content.decode()
+    assert 'id="remind-company"' not in people["client"].get(detail).content.decode()
+    assert people["client"].post(detail, {"action": "remind"}).status_code == 403
+    before = Notice.objects.filter(recipient=demo_users["client"], kind="requested").count()
+    page = people["auditor"].post(detail, {"action": "remind"}, follow=True).content.decode()
+    assert "已再次通知企业：3 项数据待填写。" in page
+    assert Notice.objects.filter(recipient=demo_users["client"], kind="requested").count() == before + 1

@@ -216,6 +216,26 @@ def data_request_send(*, data_request: DataRequest, user: User) -> DataRequest:
 
 
 @transaction.atomic
+def data_request_remind(*, data_request: DataRequest, user: User) -> int:
+    """Tell the company's contacts again what is left to fill (rows added since sending, or
+    rows returned to them); how many rows that is."""
+    data_request = _locked(data_request)
+    _require(can_manage_data_requests(user, data_request.study))
+    _ensure_editable(data_request)
+    if data_request.status != R.SENT:
+        raise ValidationError(_("只有已发送、等待企业填写的数据请求可以再次通知。"))
+    to_fill = data_request.rows.filter(status__in=[ROW.PENDING, ROW.REJECTED]).count()
+    if not to_fill:
+        raise ValidationError(_("没有待企业填写的数据。"))
+    recipients = notices.company_side(data_request)
+    if not recipients:
+        raise ValidationError(_("企业“%(company)s”还没有联系人账户：请先邀请联系人。") % {
+            "company": data_request.study.company.name})
+    notices.notify(NoticeKind.REQUESTED, data_request, recipients, actor=user, count=to_fill)
+    return to_fill
+
+
+@transaction.atomic
 def data_request_set_due_date(*, data_request: DataRequest, user: User, due_date: dt.date) -> DataRequest:
     """A new due date (not before today). Once the request is sent, the company's contacts are
     told, and the overdue notice may go again for the new date."""

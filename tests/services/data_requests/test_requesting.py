@@ -214,3 +214,24 @@ def test_a_due_date_is_not_set_in_the_past_nor_by_the_company(request_with_rows,
                                     due_date=dt.date(2031, 1, 1))
     assert refreshed(dr).due_date == before
     assert not Notice.objects.filter(kind="due_changed").exists()
+
+
+def test_the_company_is_told_again_what_is_left_to_fill(request_with_rows, demo_users, study,
+                                                        django_capture_on_commit_callbacks):
+    dr, office, update, _production = request_with_rows
+    client, auditor = demo_users["client"], demo_users["auditor"]
+    R.data_request_submit(data_request=dr, user=client, values=[R.RowValue(office.pk, "1", "MWh")])
+    assert refreshed(dr).status == "sent"  # one row still to fill
+    with django_capture_on_commit_callbacks(execute=True):
+        assert R.data_request_remind(data_request=dr, user=auditor) == 1
+    notices = Notice.objects.filter(recipient=client, kind="requested").order_by("pk")
+    assert [n.count for n in notices] == [2, 1]  # when sent, then the reminder
+    assert any(client.email in m.to for m in mail.outbox)
+    with pytest.raises(PermissionDenied):
+        R.data_request_remind(data_request=dr, user=client)
+
+    R.data_request_submit(data_request=dr, user=client, values=[R.RowValue(update.pk, "0.3", "MWh")])
+    assert refreshed(dr).status == "submitted"
+    with pytest.raises(ValidationError):  # nothing waits for the company
+        R.data_request_remind(data_request=dr, user=auditor)
+    assert Notice.objects.filter(recipient=client, kind="requested").count() == 2
