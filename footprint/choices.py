@@ -184,6 +184,10 @@ class DataRowStatus(models.TextChoices):
     REJECTED = "rejected", _("已退回")
 
 
+# The rows a data request waits for the company to fill: never answered, or returned to it.
+DATA_ROWS_TO_FILL = (DataRowStatus.PENDING, DataRowStatus.REJECTED)
+
+
 class NoticeKind(models.TextChoices):
     """What an in-app notice tells its reader waits for them."""
 

@@ -89,8 +89,8 @@ def test_the_helper_moves_only_a_self_reference_to_the_end():
 
 # The comparison below migrates two databases (some 17 s of CPU on a slow core) to prove what
 # only its inputs decide: the 20 migration files (frozen history), its helper and Django's
-# version (a later migration is applied to both databases alike: not an input)
-# version. It runs whenever those change, and otherwise holds to the digest of what it proved.
+# version (a later migration is applied to both databases alike: not an input). It runs
+# whenever those change, and otherwise holds to the digest of what it proved.
 PROVEN = "93706002570160be805da68494a775423a9325e1ae2df89a3b3ec58dc0f300be"
 
 

@@ -26,7 +26,7 @@ from ..access import (
     require,
     require_staff,
 )
-from ..choices import DataRequestStatus, DataRowStatus
+from ..choices import DATA_ROWS_TO_FILL, DataRequestStatus, DataRowStatus
 from ..forms.data_requests import (
     DataRequestDueDateForm,
     DataRequestForm,
@@ -100,7 +100,7 @@ def _values_from_post(post, rows, only: int | None = None) -> list[R.RowValue]:
     for row in rows:
         if only is not None and row.pk != only:
             continue
-        if row.status not in (DataRowStatus.PENDING, DataRowStatus.REJECTED):
+        if row.status not in DATA_ROWS_TO_FILL:
             continue
         quantity = post.get(f"row-{row.pk}-quantity", "")
         if only is None and not str(quantity).strip():
@@ -207,7 +207,7 @@ def data_request_detail(request, report_number, request_id):
         }
     editable = study_is_editable(study)
     for row in rows:
-        row.fillable = may_fill and editable and row.status in (DataRowStatus.PENDING, DataRowStatus.REJECTED)
+        row.fillable = may_fill and editable and row.status in DATA_ROWS_TO_FILL
         row.attachable = editable and (may_fill or may_manage) and row.status != DataRowStatus.ACCEPTED
     return render(request, "footprint/data_requests/detail.html", {
         "study": study, "data_request": data_request, "rows": rows, "row_form": row_form,

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ...choices import DataRequestStatus, NoticeKind, Role
+from ...choices import DATA_ROWS_TO_FILL, DataRequestStatus, NoticeKind, Role
 from ...models import DataRequest, Notice, User
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def notify_overdue_requests(*, today=None) -> int:
         for data_request in overdue.select_related("study__company"):
             if data_request.overdue_notified_on and data_request.overdue_notified_on >= data_request.due_date:
                 continue  # already told for this due date
-            pending = data_request.rows.filter(status__in=("pending", "rejected")).count()
+            pending = data_request.rows.filter(status__in=DATA_ROWS_TO_FILL).count()
             if not pending:
                 continue
             notify(NoticeKind.OVERDUE, data_request, [*company_side(data_request), *auditor_side(data_request)],

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ...access import can_fill_data_request, can_manage_data_requests
 from ...choices import (
+    DATA_ROWS_TO_FILL,
     DataRequestStatus,
     DataRowStatus,
     DataType,
@@ -129,6 +130,15 @@ def _locked(data_request: DataRequest) -> DataRequest:
     return DataRequest.objects.select_for_update().select_related("study__company").get(pk=data_request.pk)
 
 
+def _company_contacts(data_request: DataRequest) -> list[User]:
+    """The company's contacts to tell; without any, the auditor is told to invite one."""
+    recipients = notices.company_side(data_request)
+    if not recipients:
+        raise ValidationError(_("企业“%(company)s”还没有联系人账户：请先邀请联系人。") % {
+            "company": data_request.study.company.name})
+    return recipients
+
+
 # ------------------------------------------------------------------ the auditor's side
 @transaction.atomic
 def data_request_create(*, study: Study, user: User, title: str, due_date: dt.date,
@@ -203,10 +213,7 @@ def data_request_send(*, data_request: DataRequest, user: User) -> DataRequest:
         raise ValidationError(_("数据请求已发送。"))
     if not data_request.rows.exists():
         raise ValidationError(_("请先添加要填写的活动数据行。"))
-    recipients = notices.company_side(data_request)
-    if not recipients:
-        raise ValidationError(_("企业“%(company)s”还没有联系人账户：请先邀请联系人。") % {
-            "company": data_request.study.company.name})
+    recipients = _company_contacts(data_request)
     data_request.status = R.SENT
     data_request.sent_at = timezone.now()
     data_request.save(update_fields=["status", "sent_at"])
@@ -224,13 +231,10 @@ def data_request_remind(*, data_request: DataRequest, user: User) -> int:
     _ensure_editable(data_request)
     if data_request.status != R.SENT:
         raise ValidationError(_("只有已发送、等待企业填写的数据请求可以再次通知。"))
-    to_fill = data_request.rows.filter(status__in=[ROW.PENDING, ROW.REJECTED]).count()
+    to_fill = data_request.rows.filter(status__in=DATA_ROWS_TO_FILL).count()
     if not to_fill:
         raise ValidationError(_("没有待企业填写的数据。"))
-    recipients = notices.company_side(data_request)
-    if not recipients:
-        raise ValidationError(_("企业“%(company)s”还没有联系人账户：请先邀请联系人。") % {
-            "company": data_request.study.company.name})
+    recipients = _company_contacts(data_request)
     notices.notify(NoticeKind.REQUESTED, data_request, recipients, actor=user, count=to_fill)
     return to_fill
 
@@ -363,7 +367,7 @@ def check_values(data_request: DataRequest,
             continue
         if quantity is None:
             continue
-        if row.status not in (ROW.PENDING, ROW.REJECTED):
+        if row.status not in DATA_ROWS_TO_FILL:
             if row.quantity == quantity and (value.unit or row.unit).strip() == (row.submitted_unit or row.unit):
                 continue  # the same value again (a workbook filled from a later download)
             errors.setdefault(row.pk, []).append(("quantity", _("该行的状态是“%(status)s”，不能再修改。") % {
@@ -399,7 +403,7 @@ def data_request_submit(*, data_request: DataRequest, user: User, values: list[R
         row.submitted_at = now
         row.full_clean()
         row.save()
-    if not data_request.rows.filter(status__in=(ROW.PENDING, ROW.REJECTED)).exists():
+    if not data_request.rows.filter(status__in=DATA_ROWS_TO_FILL).exists():
         data_request.status = R.SUBMITTED
         data_request.submitted_at = now
         data_request.save(update_fields=["status", "submitted_at"])
