@@ -158,13 +158,16 @@ def test_the_seed_study_page_runs_the_calculation_once(
     assert counter.calls == 1
 
 
+@pytest.mark.parametrize("who", ["lead", "auditor"])
 @pytest.mark.parametrize("page", ["study_detail", "study_workflow"])
-def test_the_study_pages_read_the_studys_stages_once(client, seed_study, demo_users, page):
+def test_the_study_pages_read_the_studys_stages_once(client, seed_study, demo_users, page, who):
     """The page's rows, the completeness check, the blockers and the calculation share one
     read of the study's facts (services/facts): its stages are selected once, not once for the
-    calculation and again for the page or the completeness check."""
-    _in_technical_review(seed_study, demo_users["lead"])
-    client.force_login(demo_users["lead"])
+    calculation and again for the page or the completeness check. The lead verifier sees the
+    approval's blockers (technical review), the auditor those of sending to the company (draft)."""
+    if who == "lead":
+        _in_technical_review(seed_study, demo_users["lead"])
+    client.force_login(demo_users[who])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse(page, args=[seed_study.report_number]))
     assert response.status_code == 200

@@ -33,14 +33,19 @@ def review_blockers(study: Study, *, result: StudyResult | None = None, missing=
                     **_known) -> list[Blocker]:
     """What stops the study from leaving draft: everything approval would refuse that cannot
     change while the data is locked. `result` / `missing`: pass them when the page has them."""
+    facts = None
+    if result is None or missing is None:
+        from ..facts.reading import study_facts
+
+        facts = study_facts(study)  # one read for the calculation and the completeness check
     if result is None:
         from ..results import study_results
 
-        result = study_results(study)
+        result = study_results(study, facts=facts)
     if missing is None:
         from .completeness import study_completeness
 
-        missing = study_completeness(study, result=result)
+        missing = study_completeness(study, result=result, facts=facts)
     blockers = [
         Blocker(f"{p.code}: {c.message}", f"product:{p.code}:activities")
         for p in result.products for c in p.checks if c.is_error
