@@ -17,6 +17,7 @@ approve it.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -49,13 +50,22 @@ def _is_auditor(user) -> bool:
     return bool(user.is_authenticated and user.role == Role.AUDITOR)
 
 
+def _assigned_to(user, study: Study) -> bool:
+    """Whether the user is one of the study's assigned auditors. A page asks once per panel:
+    the auditors are read once per Study instance, into Django's prefetch cache, which
+    `study.auditors.add/remove/set()` and `refresh_from_db()` clear."""
+    if "auditors" not in getattr(study, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([study], "auditors")
+    return any(auditor.pk == user.pk for auditor in study.auditors.all())
+
+
 def is_study_auditor(user, study: Study) -> bool:
     """Auditors assigned to (or who created) the study; administrators may act for them."""
     if is_administrator(user):
         return True
     if not _is_auditor(user):
         return False
-    return study.created_by_id == user.pk or study.auditors.filter(pk=user.pk).exists()
+    return study.created_by_id == user.pk or _assigned_to(user, study)
 
 
 def is_study_lead_verifier(user, study: Study) -> bool:
@@ -65,7 +75,7 @@ def is_study_lead_verifier(user, study: Study) -> bool:
         return False
     if study.lead_verifier_id is not None and study.lead_verifier_id != user.pk:
         return False
-    return not (study.created_by_id == user.pk or study.auditors.filter(pk=user.pk).exists())
+    return not (study.created_by_id == user.pk or _assigned_to(user, study))
 
 
 def is_study_contact(user, study: Study) -> bool:

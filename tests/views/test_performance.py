@@ -173,3 +173,17 @@ def test_the_study_pages_read_the_studys_stages_once(client, seed_study, demo_us
     assert response.status_code == 200
     stage_reads = [q["sql"] for q in queries.captured_queries if 'FROM "footprint_lifecyclestage"' in q["sql"]]
     assert len(stage_reads) == 1, stage_reads
+
+
+@pytest.mark.parametrize("page", ["study_detail", "study_workflow"])
+def test_the_study_pages_ask_for_the_studys_auditors_once_for_every_access_check(
+        client, seed_study, demo_users, page):
+    """Every panel asks whether the user may edit the study (access.is_study_auditor): the
+    auditors are read once per request for all of them, besides the facts' read of the team."""
+    client.force_login(demo_users["auditor"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(page, args=[seed_study.report_number]))
+    assert response.status_code == 200
+    assert b'data-action="send_for_review"' in response.content  # the auditor's action is there
+    reads = [q["sql"] for q in queries.captured_queries if '"footprint_study_auditors"' in q["sql"]]
+    assert len(reads) <= 2, reads
