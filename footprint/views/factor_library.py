@@ -117,8 +117,10 @@ def factor_import_preview(request, job_id):
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("factor_import")
     pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
-    return render(request, "footprint/factors/import_preview.html",
-                  _context(summary, token=p["token"], name=p["name"]))
+    context = _context(summary, token=p["token"], name=p["name"])
+    if job.user_id != request.user.pk:  # an administrator's look: the upload is kept for its owner
+        context["uploaded_by"] = job.user.display_name if job.user else ""
+    return render(request, "footprint/factors/import_preview.html", context)
 
 
 # Outside the request's transaction: a large library's import job is committed before it is

@@ -120,8 +120,10 @@ def study_import_preview(request, job_id):
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("study_import")
     pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
-    return render(request, "footprint/import/preview.html", _preview_context(
-        request, summary, token=p["token"], name=p["name"], replace=p["replace"]))
+    context = _preview_context(request, summary, token=p["token"], name=p["name"], replace=p["replace"])
+    if job.user_id != request.user.pk:  # an administrator's look: the upload is kept for its owner
+        context.update(can_confirm=False, uploaded_by=job.user.display_name if job.user else "")
+    return render(request, "footprint/import/preview.html", context)
 
 
 # Outside the request's transaction: a large import's job is committed before it is queued (a

@@ -159,6 +159,50 @@ def test_another_users_preview_job_is_404(auditor_client, seed, large, queue_onl
     assert auditor_client.get(reverse("factor_import_preview", args=[job_id])).status_code == 404
 
 
+def test_an_administrator_sees_another_users_preview_but_only_its_owner_confirms(
+        auditor_client, seed, large, queue_only, demo_auditor):
+    """An administrator may open any user's preview job: the page says whose upload it is and
+    offers no confirmation (the upload is kept in its owner's session, and stays theirs)."""
+    from footprint.models import User
+
+    response = _upload(auditor_client, _document(seed, report_number="PRE-ADM"))
+    preview_jobs.preview_job(queue_only[0])
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    page = admin.get(response["Location"]).content.decode()
+    assert "data-preview-total" in page  # the preview itself, results included
+    assert 'id="confirm-import"' not in page and 'id="preview-not-yours"' in page
+    assert demo_auditor.display_name in page.split('id="preview-not-yours"')[1].split("</div>")[0]
+    # Its token is not the administrator's to use: nothing is imported, nothing removed.
+    refused = admin.post(reverse("study_import_confirm"), {"token": _token(page), "replace": "0"})
+    assert refused["Location"] == reverse("study_import")
+    admin.post(reverse("study_import_cancel"), {"token": _token(page)})
+    assert not BackgroundJob.objects.filter(kind=JobKind.IMPORT).exists()
+    # The owner still confirms it.
+    own = auditor_client.get(response["Location"]).content.decode()
+    assert 'id="confirm-import"' in own and 'id="preview-not-yours"' not in own
+    confirmed = auditor_client.post(reverse("study_import_confirm"), {"token": _token(own), "replace": "0"})
+    assert confirmed["Location"] == reverse(
+        "study_import_job", args=[BackgroundJob.objects.get(kind=JobKind.IMPORT).pk])
+
+
+def test_an_administrator_sees_another_users_library_preview_without_confirming_it(
+        auditor_client, settings, queue_only, demo_auditor):
+    from footprint.models import User
+
+    settings.IMPORT_JOB_MIN_ACTIVITIES = 20
+    response = _upload_library(auditor_client, _library(30))
+    preview_jobs.preview_job(queue_only[0])
+    admin = Client()
+    admin.force_login(User.objects.get(username="admin"))
+    page = admin.get(response["Location"]).content.decode()
+    assert 'data-count="new">30<' in page
+    assert 'id="confirm-factor-import"' not in page and 'id="preview-not-yours"' in page
+    assert demo_auditor.display_name in page
+    own = auditor_client.get(response["Location"]).content.decode()
+    assert 'id="confirm-factor-import"' in own and 'id="preview-not-yours"' not in own
+
+
 def test_the_queue_down_says_so_keeps_the_upload_and_previews_it_again(auditor_client, seed, large, settings,
                                                                        monkeypatch):
     from kombu.exceptions import OperationalError
