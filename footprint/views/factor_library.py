@@ -118,8 +118,7 @@ def factor_import_preview(request, job_id):
         return redirect("factor_import")
     pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
     context = _context(summary, token=p["token"], name=p["name"])
-    if job.user_id != request.user.pk:  # an administrator's look: the upload is kept for its owner
-        context["uploaded_by"] = job.user.display_name if job.user else ""
+    context["uploaded_by"] = pending_uploads.others_upload(request, job)  # an administrator's look
     return render(request, "footprint/factors/import_preview.html", context)
 
 

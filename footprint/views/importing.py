@@ -121,8 +121,9 @@ def study_import_preview(request, job_id):
         return redirect("study_import")
     pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
     context = _preview_context(request, summary, token=p["token"], name=p["name"], replace=p["replace"])
-    if job.user_id != request.user.pk:  # an administrator's look: the upload is kept for its owner
-        context.update(can_confirm=False, uploaded_by=job.user.display_name if job.user else "")
+    context["uploaded_by"] = pending_uploads.others_upload(request, job)
+    if context["uploaded_by"]:  # an administrator's look: the upload is its owner's to confirm
+        context["can_confirm"] = False
     return render(request, "footprint/import/preview.html", context)
 
 

@@ -10,6 +10,7 @@ import uuid
 
 from django.core.files.storage import default_storage
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from ..choices import JobStatus
 from ..services.interchange.importing import pending_upload_delete, pending_upload_store
@@ -40,6 +41,14 @@ def keep_job_upload(request, job, *, session_key: str, limit: int) -> None:
     while len(pending) > limit:
         pending_upload_delete(path=pending.pop(next(iter(pending)))["path"])
     request.session[session_key] = pending
+
+
+def others_upload(request, job) -> str | None:
+    """Whose upload a preview job is, when it is not the viewer's (an administrator may look;
+    only its owner confirms it): the name shown, or None for the viewer's own."""
+    if job.user_id == request.user.pk:
+        return None
+    return job.user.display_name if job.user else gettext("（已删除的用户）")
 
 
 def get(request, *, session_key: str, token: str) -> dict | None:

@@ -201,6 +201,10 @@ def test_an_administrator_sees_another_users_library_preview_without_confirming_
     assert demo_auditor.display_name in page
     own = auditor_client.get(response["Location"]).content.decode()
     assert 'id="confirm-factor-import"' in own and 'id="preview-not-yours"' not in own
+    # An uploader who has since been removed: still no confirmation, and the page says so.
+    BackgroundJob.objects.filter(pk=queue_only[0]).update(user=None)
+    orphan = admin.get(response["Location"]).content.decode()
+    assert 'id="confirm-factor-import"' not in orphan and "（已删除的用户）" in orphan
 
 
 def test_the_queue_down_says_so_keeps_the_upload_and_previews_it_again(auditor_client, seed, large, settings,
