@@ -29,23 +29,28 @@ class Blocker(str):
         return blocker
 
 
+def study_checks(study: Study, *, result: StudyResult | None = None, missing=None) -> tuple:
+    """(the calculation, the completeness items) of the study: what the caller already has is
+    kept, the rest computed from one read of the study's facts."""
+    if result is not None and missing is not None:
+        return result, missing
+    from ..facts.reading import study_facts
+    from ..results import study_results
+    from .completeness import study_completeness
+
+    facts = study_facts(study)
+    if result is None:
+        result = study_results(study, facts=facts)
+    if missing is None:
+        missing = study_completeness(study, result=result, facts=facts)
+    return result, missing
+
+
 def review_blockers(study: Study, *, result: StudyResult | None = None, missing=None,
                     **_known) -> list[Blocker]:
     """What stops the study from leaving draft: everything approval would refuse that cannot
     change while the data is locked. `result` / `missing`: pass them when the page has them."""
-    facts = None
-    if result is None or missing is None:
-        from ..facts.reading import study_facts
-
-        facts = study_facts(study)  # one read for the calculation and the completeness check
-    if result is None:
-        from ..results import study_results
-
-        result = study_results(study, facts=facts)
-    if missing is None:
-        from .completeness import study_completeness
-
-        missing = study_completeness(study, result=result, facts=facts)
+    result, missing = study_checks(study, result=result, missing=missing)
     blockers = [
         Blocker(f"{p.code}: {c.message}", f"product:{p.code}:activities")
         for p in result.products for c in p.checks if c.is_error

@@ -30,10 +30,8 @@ from ...models import (
     StudyTransition,
 )
 from ..calculation.study import StudyResult
-from ..facts.reading import study_facts
 from ..jobs import queue_notice
-from ..results import study_results
-from .readiness import approval_warnings, review_blockers
+from .readiness import approval_warnings, review_blockers, study_checks
 
 S = StudyStatus
 
@@ -55,10 +53,7 @@ def completeness_problems(study: Study, result: StudyResult, *, missing=None) ->
     """The blocking elements the report still lacks (issue 4's completeness check).
 
     `missing`: the study's completeness items when the caller already has them (the study page)."""
-    if missing is None:
-        from .completeness import study_completeness
-
-        missing = study_completeness(study, result=result)
+    _result, missing = study_checks(study, result=result, missing=missing)
     return [m.message for m in missing if m.blocking]
 
 
@@ -75,8 +70,7 @@ def approval_blockers(study: Study, *, result: StudyResult | None = None, missin
     count = unresolved_comment_count(study) if unresolved is None else unresolved
     if count:
         blockers.append(_("还有 %(count)s 条未解决的审阅意见。") % {"count": count})
-    if result is None:
-        result = study_results(study)
+    result, missing = study_checks(study, result=result, missing=missing)
     blockers += calculation_errors(result)
     blockers += completeness_problems(study, result, missing=missing)
     return blockers
@@ -171,12 +165,7 @@ def available_actions(study: Study, user, *, with_blockers: bool = True,
         if study.status in action.sources and action.allowed(user, study):
             if with_blockers and action.warnings and known["result"] is None:
                 # one read of the study and one calculation for the blockers and the warnings
-                from .completeness import study_completeness
-
-                facts = study_facts(study)
-                known["result"] = study_results(study, facts=facts)
-                if known["missing"] is None:
-                    known["missing"] = study_completeness(study, result=known["result"], facts=facts)
+                known["result"], known["missing"] = study_checks(study, missing=known["missing"])
             blockers = action.blockers(study, **known) if (with_blockers and action.blockers) else []
             warnings = action.warnings(study, **known) if (with_blockers and action.warnings) else []
             out.append(AvailableAction(action, tuple(blockers), tuple(warnings)))

@@ -324,7 +324,7 @@ def test_blockers_use_what_the_page_already_computed(seed_study, demo_users, mon
     def refuse(_study):
         raise AssertionError("recomputed")
 
-    monkeypatch.setattr(transitions, "study_results", refuse)
+    monkeypatch.setattr(results, "study_results", refuse)  # where readiness.study_checks looks
     missing = [Missing("x", "缺少某项。", "w", "team")]
     given = transitions.available_actions(study, u["lead"], result=result, missing=missing, unresolved=2)
     approve = next(a for a in given if a.action.name == "approve")
