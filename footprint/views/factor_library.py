@@ -117,9 +117,8 @@ def factor_import_preview(request, job_id):
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("factor_import")
     pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
-    context = _context(summary, token=p["token"], name=p["name"])
-    context["uploaded_by"] = pending_uploads.others_upload(request, job)  # an administrator's look
-    return render(request, "footprint/factors/import_preview.html", context)
+    return render(request, "footprint/factors/import_preview.html", _context(
+        summary, token=p["token"], name=p["name"], uploaded_by=pending_uploads.others_upload(request, job)))
 
 
 # Outside the request's transaction: a large library's import job is committed before it is
@@ -213,11 +212,13 @@ def factor_export(request):
     return response
 
 
-def _context(summary: dict, *, token: str, name: str) -> dict:
+def _context(summary: dict, *, token: str, name: str, uploaded_by: str | None = None) -> dict:
     """The preview page's context from a preview's summary (library_preview_summary), made in
-    this request or stored by a preview job."""
+    this request or stored by a preview job. `uploaded_by`: whose upload it is when not the
+    viewer's (an administrator's look: only its owner confirms it)."""
     return {
-        "preview": summary, "token": token, "name": name, "shown": SHOWN,
+        "preview": summary, "token": token, "name": name, "shown": SHOWN, "uploaded_by": uploaded_by,
+        "can_confirm": summary["ok"] and not uploaded_by,
         "new": summary["new"], "changed": summary["changed"],
         "unchanged": summary["unchanged"], "rejected": summary["rejected"],
     }

@@ -120,11 +120,9 @@ def study_import_preview(request, job_id):
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("study_import")
     pending_uploads.keep_job_upload(request, job, session_key=SESSION_KEY, limit=MAX_PENDING)
-    context = _preview_context(request, summary, token=p["token"], name=p["name"], replace=p["replace"])
-    context["uploaded_by"] = pending_uploads.others_upload(request, job)
-    if context["uploaded_by"]:  # an administrator's look: the upload is its owner's to confirm
-        context["can_confirm"] = False
-    return render(request, "footprint/import/preview.html", context)
+    return render(request, "footprint/import/preview.html", _preview_context(
+        request, summary, token=p["token"], name=p["name"], replace=p["replace"],
+        uploaded_by=pending_uploads.others_upload(request, job)))
 
 
 # Outside the request's transaction: a large import's job is committed before it is queued (a
@@ -280,9 +278,11 @@ def _people_form(request, summary: dict, existing, *, data=None) -> StudyPeopleF
                            default_body=default_certification_body(language or settings.LANGUAGE_CODE))
 
 
-def _preview_context(request, summary: dict, *, token: str, name: str, replace: bool, people=None) -> dict:
+def _preview_context(request, summary: dict, *, token: str, name: str, replace: bool, people=None,
+                     uploaded_by: str | None = None) -> dict:
     """The preview page's context from a preview's summary (services/interchange/preview_jobs.py),
-    made in this request or stored by a preview job."""
+    made in this request or stored by a preview job. `uploaded_by`: whose upload it is when not
+    the viewer's (an administrator's look: only its owner confirms it)."""
     clean = summary["clean"]
     existing = (Study.objects.filter(report_number=summary["existing"]).first()
                 if summary["existing"] else None)
@@ -298,7 +298,8 @@ def _preview_context(request, summary: dict, *, token: str, name: str, replace: 
         "name": name,
         "replace": replace,
         "refusal": refusal,
-        "can_confirm": summary["ok"] and refusal is None,
+        "uploaded_by": uploaded_by,
+        "can_confirm": summary["ok"] and refusal is None and not uploaded_by,
     }
 
 
