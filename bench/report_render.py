@@ -146,10 +146,11 @@ def overhead(db: str, runs: int) -> dict:
     from weasyprint import HTML
 
     from footprint.models import Study
-    from footprint.reports.pdf import ReportURLFetcher, _pdf_options, _render_html, render_study_pdf
+    from footprint.reports.html import render_report_html
+    from footprint.reports.pdf import ReportURLFetcher, _pdf_options, render_study_pdf
 
     study = Study.objects.get(report_number="202508175GHG")
-    html = _render_html(study, language=None, final=False, for_pdf=True)
+    html = render_report_html(study, language=None, final=False, for_pdf=True)
     options = _pdf_options(study)
 
     def bare() -> bytes:

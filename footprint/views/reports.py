@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from ..access import get_study_for_user
 from ..choices import JobStatus
 from ..reports import draft_cache
+from ..reports.html import render_study_html
 from ..reports.inputs import report_language
-from ..reports.pdf import render_study_html
 from ..services.jobs import JobNotQueued
 from ..services.report_size import ReportTooLarge, check_report_size
 from ..services.workflow.issuing import issued_file, issued_pdf_bytes

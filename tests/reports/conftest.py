@@ -89,13 +89,9 @@ def render(study, *, language=None, final=False, name: str | None = None, pngs: 
     With `issued_by`, the final report as the issuing step renders it before signing
     (render_issued_pdf; extra["signature_box"] says where its cover reserves the signature)."""
     from footprint.reports.context import build_report_context
+    from footprint.reports.html import render_study_html
     from footprint.reports.inputs import load_report_inputs
-    from footprint.reports.pdf import (
-        render_issued_pdf,
-        render_study_document,
-        render_study_html,
-        write_study_pdf,
-    )
+    from footprint.reports.pdf import render_issued_pdf, render_study_document, write_study_pdf
     from footprint.services.results import study_results
 
     from .pdfcheck import table_parts
@@ -131,9 +127,10 @@ def render_sections(study, *ids: str, language=None, final=False) -> bytes:
     without its other top-level sections (`ids` of templates/reports/report.html: "cover",
     "chapter-2", "annexes"…). Every chapter starts on a page of its own, so a part lays out
     as in the whole report; laying out the other twenty-odd pages took seconds."""
+    from footprint.reports import html as report_html
     from footprint.reports import pdf as report_pdf
 
-    html = report_pdf._render_html(study, language=language, final=final, for_pdf=True)
+    html = report_html.render_report_html(study, language=language, final=final, for_pdf=True)
     found = _SECTION.findall(html)
     assert set(ids) <= set(found) and len(found) >= 10, found  # the report's parts, all seen
     parts = _SECTION.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from footprint.models import EmissionFactor
-from footprint.reports import pdf as report_pdf
+from footprint.reports import html as report_html
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_licence_notes_are_printed_and_a_restricted_factor_shows_value_and_sourc
     EmissionFactor.objects.filter(code="CN-GRID-2022").update(licence_note="公开发布，可引用")
     EmissionFactor.objects.filter(code="CN-DIESEL").update(
         licence_note="CLCD 许可：不得转载明细", redistribution_allowed=False)
-    html = report_pdf.render_study_html(seed_study)
+    html = report_html.render_study_html(seed_study)
     rows = _factor_rows(html)
     grid, diesel = rows["CN-GRID-2022"], rows["CN-DIESEL"]
     # an open factor: everything, and its licence note under the source
@@ -43,7 +43,7 @@ def test_licence_notes_are_printed_and_a_restricted_factor_shows_value_and_sourc
 def test_english_report_prints_the_licence_in_english_words(seed_study):
     EmissionFactor.objects.filter(code="CN-DIESEL").update(
         licence_note="licensed extract", redistribution_allowed=False)
-    html = report_pdf.render_study_html(seed_study, language="en")
+    html = report_html.render_study_html(seed_study, language="en")
     diesel = _factor_rows(html)["CN-DIESEL"]
     assert "Licence: licensed extract" in diesel
     assert "only the value and source are listed" in diesel

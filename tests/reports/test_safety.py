@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from footprint.models import ActivityRecord, Product, VerificationTeamMember
+from footprint.reports import html as report_html
 from footprint.reports import pdf as report_pdf
 
 from .pdfcheck import pdftotext
@@ -92,7 +93,7 @@ def test_hostile_text_is_printed_not_fetched(hostile_study, spy):
 
 
 def test_hostile_text_is_escaped_in_the_preview(hostile_study, spy):
-    html = report_pdf.render_study_html(hostile_study)
+    html = report_html.render_study_html(hostile_study)
     assert '<img src="file:' not in html
     assert "<script>alert" not in html
     assert '<link rel="stylesheet" href="http://' not in html

@@ -28,10 +28,11 @@ def _issued_cover(study, *, issued_by: str, language: str) -> tuple[bytes, Signa
     report's stylesheet. The cover is a page of its own (`page: cover`, a fixed height) that
     nothing after it moves (the Chinese case checks it against the whole report); laying out
     the other 30 pages only to look at the first took two seconds per report."""
+    from footprint.reports import html as report_html
     from footprint.reports import pdf as report_pdf
     from footprint.reports.signature_block import find_signature_box
 
-    html = report_pdf._render_html(study, language=language, final=True, for_pdf=True,
+    html = report_html.render_report_html(study, language=language, final=True, for_pdf=True,
                                    issued_by=issued_by)
     end = html.index("</section>", html.index('<section class="cover"')) + len("</section>")
     document = report_pdf._layout(study, html[:end] + "\n</body>\n</html>\n")
