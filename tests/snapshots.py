@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -138,9 +139,31 @@ def _fingerprint(tables) -> dict[str, tuple]:
         for table in tables:
             key = _key_column(cursor, table)
             highest = _highest(table, key, quote)
-            parts.append(f"SELECT %s, COUNT(*), {highest} FROM {quote(table)}")
-        cursor.execute(" UNION ALL ".join(parts), list(tables))
+            name = "'" + table.replace("'", "''") + "'"
+            parts.append(f"SELECT {name}, COUNT(*), {highest} FROM {quote(table)}")
+        sql = " UNION ALL ".join(parts)
+        if connection.vendor == "postgresql":
+            cursor.execute(_prepared(cursor, sql))
+        else:
+            cursor.execute(sql)
         return {table: (count, highest) for table, count, highest in cursor.fetchall()}
+
+
+# Planning the union of some 60 tables cost PostgreSQL 6 ms each time and running it half a
+# millisecond (some 1,000 times a run): it is prepared once per connection (a prepared
+# statement outlives the test's rolled-back transaction, and PostgreSQL plans it again itself
+# when a table changes).
+_prepared_statements: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared(cursor, sql: str) -> str:
+    """`EXECUTE` of `sql` prepared on this connection (PREPAREd first if it is not yet)."""
+    name = "snapshot_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+    prepared = _prepared_statements.setdefault(connection.connection, set())
+    if name not in prepared:
+        cursor.execute(f"PREPARE {name} AS {sql}")
+        prepared.add(name)
+    return f"EXECUTE {name}"
 
 
 def _highest(table: str, key: str | None, quote) -> str:
