@@ -695,7 +695,9 @@ class _Validator:
         if not isinstance(claims, list):
             self.problem(("claims",), _("应为列表。"))
             return []
-        product_codes = {str(p.get("code")) for p in products or [] if isinstance(p, dict)}
+        # `products` is as the document has it: its own problems are reported where it is read
+        product_codes = {str(p.get("code")) for p in (products if isinstance(products, list) else [])
+                         if isinstance(p, dict)}
         factor_codes = {f.code for f in factors} | set(self.library)
         out = []
         for path, claim in self.objects(claims, ("claims",)):

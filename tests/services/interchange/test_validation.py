@@ -112,3 +112,18 @@ def _claim_problems(claim: dict) -> list[str]:
 ])
 def test_a_claims_cross_field_rules_name_the_field_they_concern(claim, expected):
     assert _claim_problems(claim) == expected
+
+
+@pytest.mark.parametrize("products", [1, "LV", {"code": "LV"}, True])
+def test_products_that_are_not_a_list_are_a_problem_also_for_the_claims(products):
+    """Found by the fuzzed documents of test_study_format.py: claims were read against the
+    products as if they were a list, and `"products": 1` raised instead of being reported."""
+    from tests.conftest import SEED_JSON
+
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    assert data["claims"]
+    data["products"] = products
+    with translation.override("en"):
+        clean, problems = V.validate_document(Document(data), {})
+    assert clean is None
+    assert any(str(p).startswith("products") for p in problems), [str(p) for p in problems]
