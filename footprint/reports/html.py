@@ -23,7 +23,9 @@ _WORD_SLASH_PERCENT = re.compile(r"([^\s<>\"'/]+/%)")
 
 
 def render_report_html(study: Study, *, language: str | None, final: bool, for_pdf: bool,
-                 issued_by: str = "") -> str:
+                       issued_by: str = "") -> str:
+    """The report's page: with `for_pdf`, what pdf.py lays out (assets and images by the URLs
+    its fetcher serves); without, the browser preview (static URLs, images embedded)."""
     check_report_size(study)
     language = report_language(study, language)
     if for_pdf:

@@ -33,7 +33,7 @@ def _issued_cover(study, *, issued_by: str, language: str) -> tuple[bytes, Signa
     from footprint.reports.signature_block import find_signature_box
 
     html = report_html.render_report_html(study, language=language, final=True, for_pdf=True,
-                                   issued_by=issued_by)
+                                          issued_by=issued_by)
     end = html.index("</section>", html.index('<section class="cover"')) + len("</section>")
     document = report_pdf._layout(study, html[:end] + "\n</body>\n</html>\n")
     assert len(document.pages) == 1  # the cover, on one page
