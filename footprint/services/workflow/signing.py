@@ -173,7 +173,45 @@ def load_signer():
 def _signer(data: bytes, passphrase: str):
     from pyhanko.sign import signers
 
-    return signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=passphrase.encode())
+    loaded = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=passphrase.encode())
+    return _key_keeping_signer_class()(
+        signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry,
+    )
+
+
+@lru_cache(maxsize=1)
+def _key_keeping_signer_class():
+    """pyHanko's SimpleSigner with its private key parsed once.
+
+    SimpleSigner parses the key from DER on every signature, and `cryptography` checks an RSA
+    key's consistency each time it parses one (~40 ms of CPU; a PDF is signed twice, once to
+    size the signature's space), so a report's signing spent more time reading the key than
+    signing. The signer is kept per version of the PKCS#12 file (`_signer`), so its key is parsed
+    and checked once per process. Only PKCS#1 v1.5 RSA, the mechanism pyHanko picks for an RSA
+    key, is signed here; any other (PSS, EC) goes to pyHanko as before. Defined on first use
+    because pyHanko is imported only to sign or verify."""
+    from functools import cached_property
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class KeyKeepingSigner(signers.SimpleSigner):
+        @cached_property
+        def _private_key(self):
+            return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            try:
+                algorithm = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            except ValueError:  # a mechanism asn1crypto names no algorithm for: pyHanko's own path
+                algorithm = None
+            if algorithm != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            return self._private_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    return KeyKeepingSigner
 
 
 def trust_roots() -> list:

@@ -367,6 +367,31 @@ def _roots():
     return [c.dump() for c in signing.trust_roots()]
 
 
+def test_the_signing_key_is_parsed_once_and_signs_as_pyhanko_would(settings, demo_pki_dir, monkeypatch):
+    """pyHanko's SimpleSigner parses (and `cryptography` checks) the private key on every
+    signature, two per PDF; ours parses it once per signer and its PKCS#1 v1.5 signatures are
+    byte for byte pyHanko's (the scheme is deterministic)."""
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import signers
+
+    from tests.conftest import PKI_PASSPHRASE
+
+    settings.SIGNING_PKCS12_PATH = str(demo_pki_dir / "signer.p12")
+    settings.SIGNING_PKCS12_PASSPHRASE = PKI_PASSPHRASE
+    data = (demo_pki_dir / "signer.p12").read_bytes()
+    ours = signing._signer.__wrapped__(data, PKI_PASSPHRASE)  # a fresh one, nothing parsed yet
+    theirs = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=PKI_PASSPHRASE.encode())
+
+    parsed = []
+    real = serialization.load_der_private_key
+    monkeypatch.setattr(serialization, "load_der_private_key",
+                        lambda *a, **k: parsed.append(1) or real(*a, **k))
+    for message in (b"first", b"second", b"third"):
+        assert ours.sign_raw(message, "sha256") == theirs.sign_raw(message, "sha256")
+    assert len(parsed) == 1 + 3  # ours once, pyHanko's once per signature
+    assert ours.signing_cert.dump() == theirs.signing_cert.dump()
+
+
 # ------------------------------------------------------------------ the stamp's font subsets
 def test_a_stamp_font_subset_is_made_once_and_read_back_by_later_processes(settings, tmp_path, monkeypatch):
     from fontTools.ttLib import TTFont
