@@ -49,8 +49,7 @@ fi
 supported='import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else 1)'
 if [ -n "${PYTHON:-}" ]; then
   python="$PYTHON"
-elif [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "$supported" 2>/dev/null \
-    && /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null; then
+elif [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import ensurepip, venv; $supported" 2>/dev/null; then
   python=/usr/bin/python3
 else
   python=python3

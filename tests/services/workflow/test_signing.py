@@ -367,7 +367,7 @@ def _roots():
     return [c.dump() for c in signing.trust_roots()]
 
 
-def test_the_signing_key_is_parsed_once_and_signs_as_pyhanko_would(settings, demo_pki_dir, monkeypatch):
+def test_the_signing_key_is_parsed_once_and_signs_as_pyhanko_would(demo_pki_dir, monkeypatch):
     """pyHanko's SimpleSigner parses (and `cryptography` checks) the private key on every
     signature, two per PDF; ours parses it once per signer and its PKCS#1 v1.5 signatures are
     byte for byte pyHanko's (the scheme is deterministic)."""
@@ -376,8 +376,6 @@ def test_the_signing_key_is_parsed_once_and_signs_as_pyhanko_would(settings, dem
 
     from tests.conftest import PKI_PASSPHRASE
 
-    settings.SIGNING_PKCS12_PATH = str(demo_pki_dir / "signer.p12")
-    settings.SIGNING_PKCS12_PASSPHRASE = PKI_PASSPHRASE
     data = (demo_pki_dir / "signer.p12").read_bytes()
     ours = signing._signer.__wrapped__(data, PKI_PASSPHRASE)  # a fresh one, nothing parsed yet
     theirs = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=PKI_PASSPHRASE.encode())
