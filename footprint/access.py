@@ -33,7 +33,7 @@ __all__ = [
     "can_manage_factors", "can_manage_pact_grants", "can_resolve_comment", "can_start_revision", "can_view_study",
     "get_study_for_edit", "get_study_for_user", "is_administrator", "is_staff_role",
     "is_study_auditor", "is_study_contact", "is_study_lead_verifier", "require",
-    "require_staff",
+    "require_staff", "sees_licensed_factors",
 ]
 
 
@@ -195,6 +195,13 @@ def can_change_product(user, product: Product) -> bool:
 def can_manage_factors(user) -> bool:
     """The factor library is the certification body's reference data (new versions, never
     edits of a version in use: services/reference/factors.py)."""
+    return is_staff_role(user)
+
+
+def sees_licensed_factors(user) -> bool:
+    """Whether the user may have every field of a factor whose licence forbids redistribution
+    (services/reference/licences.py): the certification body holds the licence; its auditors,
+    lead verifiers and administrators do, a company's contacts do not."""
     return is_staff_role(user)
 
 

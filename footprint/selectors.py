@@ -148,6 +148,15 @@ def gwp_tables() -> tuple[dict[int, dict[str, float]], dict[str, int]]:
     return tables, current
 
 
+def study_restricted_factors(study: Study) -> dict[tuple[str, int], str]:
+    """(code, version) → licence note of the factors the study's rows use whose licence forbids
+    redistribution (services/reference/licences.py)."""
+    rows = (EmissionFactor.objects
+            .filter(activities__stage__study_product__study=study, redistribution_allowed=False)
+            .order_by().values_list("code", "version", "licence_note").distinct())
+    return {(code, version): note for code, version, note in rows}
+
+
 def study_products_with_data(study: Study) -> list[StudyProduct]:
     """Products of a study with stages, activities and factors, in a constant number of
     queries whatever the number of activities."""

@@ -26,6 +26,7 @@ from ..access import (
     get_job_for_user,
     get_study_for_user,
     require,
+    sees_licensed_factors,
 )
 from ..forms.importing import ImportForm
 from ..models import ActivityRecord, Study, User
@@ -45,7 +46,7 @@ from ..services.facts.reading import study_facts
 from ..services.freeze import StudyFrozenError, ensure_study_editable
 from ..services.interchange import import_jobs, openlca
 from ..services.interchange.document import FormatError
-from ..services.interchange.exporting import study_to_document
+from ..services.interchange.exporting import issued_document, study_to_document
 from ..services.interchange.import_assignment import import_document_with_people
 from ..services.interchange.importing import (
     ImportRejected,
@@ -115,9 +116,10 @@ def study_detail(request, report_number):
 @api_view(["GET"])
 def study_export(request, report_number):
     study = get_study_for_user(request.user, report_number)
+    for_licensee = sees_licensed_factors(request.user)
     if study.is_frozen and study.issued_snapshot:
-        return Response(study.issued_snapshot["document"])
-    return Response(study_to_document(study))
+        return Response(issued_document(study, for_licensee=for_licensee))
+    return Response(study_to_document(study, for_licensee=for_licensee))
 
 
 @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
@@ -128,7 +130,8 @@ def study_export(request, report_number):
 @renderer_classes([JSONRenderer, ZipRenderer])
 def study_export_openlca(request, report_number):
     study = get_study_for_user(request.user, report_number)
-    response = HttpResponse(openlca.study_to_openlca(study), content_type=openlca.CONTENT_TYPE)
+    package = openlca.study_to_openlca(study, for_licensee=sees_licensed_factors(request.user))
+    response = HttpResponse(package, content_type=openlca.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{openlca.package_filename(study)}"'
     return response
 

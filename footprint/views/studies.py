@@ -15,6 +15,7 @@ from ..access import (
     get_study_for_edit,
     get_study_for_user,
     require,
+    sees_licensed_factors,
 )
 from ..choices import NARRATIVE_SECTIONS, stages_in_boundary
 from ..forms.studies import NarrativeForm, StudyForm, StudyProductAddForm, StudyProductOutputForm
@@ -222,11 +223,13 @@ def study_narrative(request, report_number):
 @login_required
 def study_export(request, report_number, fmt):
     study = get_study_for_user(request.user, report_number)
+    for_licensee = sees_licensed_factors(request.user)
     if fmt == "json":
-        response = HttpResponse(study_to_json(study), content_type="application/json; charset=utf-8")
+        response = HttpResponse(study_to_json(study, for_licensee=for_licensee),
+                                content_type="application/json; charset=utf-8")
     else:
         response = HttpResponse(
-            study_to_workbook(study),
+            study_to_workbook(study, for_licensee=for_licensee),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{study.report_number}.{fmt}"'
@@ -237,7 +240,8 @@ def study_export(request, report_number, fmt):
 def study_export_openlca(request, report_number):
     """The study as an openLCA JSON-LD package (docs/openlca.md), for everyone who may see it."""
     study = get_study_for_user(request.user, report_number)
-    response = HttpResponse(openlca.study_to_openlca(study), content_type=openlca.CONTENT_TYPE)
+    package = openlca.study_to_openlca(study, for_licensee=sees_licensed_factors(request.user))
+    response = HttpResponse(package, content_type=openlca.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{openlca.package_filename(study)}"'
     return response
 

@@ -133,3 +133,26 @@ def test_import_names_people_like_the_web_preview(api, demo_users):
     study = Study.objects.get(report_number="API-PEOPLE-1")
     assert study.lead_verifier == u["lead"] and study.certification_body == "某认证机构"
     assert list(study.auditors.all()) == [u["auditor"]]  # whoever imports works on it
+
+
+def test_a_company_contact_gets_the_issued_document_without_what_the_licence_holds_back(
+        api, demo_users, issued_seed_study_tiny):
+    """The issued snapshot was written before its factors said `redistribution_allowed`: the
+    library's version of the factor decides (services/reference/licences.py)."""
+    from footprint.models import EmissionFactor
+
+    snapshot = Study.objects.get(pk=issued_seed_study_tiny.pk).issued_snapshot["document"]
+    assert all("redistribution_allowed" not in f for f in snapshot["factors"])
+    EmissionFactor.objects.filter(code="CN-DIESEL", version=1).update(
+        licence_note="CLCD 许可", redistribution_allowed=False)
+    assert api(demo_users["auditor"], "get", "api_study_export", NUMBER).json() == snapshot
+    assert api(demo_users["lead"], "get", "api_study_export", NUMBER).json() == snapshot
+
+    contact = api(demo_users["client"], "get", "api_study_export", NUMBER).json()
+    diesel = next(f for f in contact["factors"] if f["code"] == "CN-DIESEL")
+    assert diesel == {"code": "CN-DIESEL", "name": "CN-DIESEL", "category": "fuel", "unit": "kg/kg",
+                      "gas": "CO2", "source": diesel["source"], "value": 3.1451224933,
+                      "licence_note": "CLCD 许可", "redistribution_allowed": False}
+    assert contact["products"] == snapshot["products"]
+    assert [f for f in contact["factors"] if f["code"] != "CN-DIESEL"] == [
+        f for f in snapshot["factors"] if f["code"] != "CN-DIESEL"]

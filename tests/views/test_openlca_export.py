@@ -44,3 +44,31 @@ def test_another_companys_contact_gets_404(client, demo_users):
     client.force_login(User.objects.get(username="client2"))
     response = client.get(url)
     assert response.status_code == 404 and response["Content-Type"] != "application/zip"
+
+
+def _factor_processes(content: bytes) -> dict[str, str]:
+    """Name → description of the package's factor processes."""
+    with ZipReader(io.BytesIO(content)) as reader:
+        return {p.name: p.description for p in reader.read_each(o.Process)
+                if not p.category.startswith(f"{SEED}/")}
+
+
+def test_a_restricted_factor_reaches_the_company_by_its_code_only(client, demo_users):
+    """A factor whose licence forbids redistribution: named by code and without its year in
+    the contact's package (services/reference/licences.py), in full in the auditor's."""
+    from footprint.models import EmissionFactor
+
+    EmissionFactor.objects.filter(code="CN-GRID-2022").update(redistribution_allowed=False)
+    transitions.study_send_for_review(study=Study.objects.get(report_number=SEED), user=demo_users["auditor"])
+    url = reverse("study_export_openlca", args=[SEED])
+    client.force_login(demo_users["auditor"])
+    full = _factor_processes(client.get(url).content)
+    client.force_login(demo_users["client"])
+    contact = _factor_processes(client.get(url).content)
+    grid_name = EmissionFactor.objects.get(code="CN-GRID-2022").name_zh
+    assert f"{grid_name} [CN-GRID-2022 v1]" in full and " · 2022" in full[f"{grid_name} [CN-GRID-2022 v1]"]
+    assert "CN-GRID-2022 [CN-GRID-2022 v1]" in contact
+    assert " · 2022" not in contact["CN-GRID-2022 [CN-GRID-2022 v1]"]
+    assert not any(grid_name in name or grid_name in (text or "") for name, text in contact.items())
+    # the unrestricted diesel factor is named alike in both
+    assert {n for n in full if "CN-DIESEL" in n} == {n for n in contact if "CN-DIESEL" in n}

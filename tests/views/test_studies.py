@@ -165,3 +165,52 @@ def test_exports_are_the_pcf_study_documents(auditor_client, demo):
     workbook = load_workbook(io.BytesIO(response.content))
     assert {"study", "factors", "products", "activities"} <= set(workbook.sheetnames)
     assert auditor_client.get(f"/studies/{SEED}/export.pdf").status_code == 404
+
+
+def _restrict_the_seed_factors():
+    """Both factors of the seed study under a licence that forbids redistribution (as the
+    library's import would set them: docs/factor-library.md)."""
+    from footprint.models import EmissionFactor
+
+    EmissionFactor.objects.filter(code__in=["CN-GRID-2022", "CN-DIESEL"]).update(
+        licence_note="CLCD 许可：不得转载明细", redistribution_allowed=False)
+
+
+def test_a_company_contact_exports_restricted_factors_as_the_report_prints_them(client, demo_users):
+    """The certification body holds the factor licence: its auditor downloads every field, the
+    company's contact what table 4.3 prints — and their file still recomputes to the totals."""
+    from openpyxl import load_workbook
+
+    from footprint.models import Study
+    from footprint.services.interchange.document import Document
+    from footprint.services.interchange.importing import import_study
+    from footprint.services.results import study_results
+    from footprint.services.workflow import transitions
+
+    _restrict_the_seed_factors()
+    study = Study.objects.get(report_number=SEED)
+    transitions.study_send_for_review(study=study, user=demo_users["auditor"])
+    url = reverse("study_export", args=[SEED, "json"])
+    client.force_login(demo_users["auditor"])
+    full = {f["code"]: f for f in json.loads(client.get(url).content)["factors"]}
+    assert full["CN-DIESEL"]["derived_from"]["ncv"] == "43.330 GJ/t" and full["CN-GRID-2022"]["year"] == 2022
+    assert full["CN-GRID-2022"]["redistribution_allowed"] is False
+
+    client.force_login(demo_users["client"])
+    document = json.loads(client.get(url).content)
+    factors = {f["code"]: f for f in document["factors"]}
+    assert factors["CN-GRID-2022"] == {
+        "code": "CN-GRID-2022", "name": "CN-GRID-2022", "category": "electricity", "value": 0.5366,
+        "unit": "kg/kWh", "gas": "CO2", "source": full["CN-GRID-2022"]["source"],
+        "licence_note": "CLCD 许可：不得转载明细", "redistribution_allowed": False}
+    assert "derived_from" not in factors["CN-DIESEL"] and "name_en" not in factors["CN-DIESEL"]
+    assert factors["CN-DIESEL"]["value"] == pytest.approx(3.1451, abs=5e-5)  # 43.330 × 20.20 × 0.98 × 44/12 / 1000
+    workbook = load_workbook(io.BytesIO(client.get(reverse("study_export", args=[SEED, "xlsx"])).content))
+    cells = {c for row in workbook["factors"].iter_rows(values_only=True) for c in row if c is not None}
+    assert "CN-GRID-2022" in cells and "43.330 GJ/t" not in cells and 2022 not in cells
+
+    # the contact's file, imported as a study of its own, gives the same totals to the gram
+    document["report_number"] = "CONTACT-COPY"
+    copy = import_study(Document(document))
+    totals = lambda s: {p.code: round(p.total_kgco2e, 3) for p in study_results(s).products}  # noqa: E731
+    assert totals(copy) == totals(study) == {"LV": 212.852, "HV": 226.496}

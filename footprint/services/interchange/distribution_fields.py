@@ -68,13 +68,20 @@ def distribution_problems(kind: str, params: dict[str, Decimal | None],
 
 
 def read_distribution(v, obj: dict, path: tuple, value: Decimal | None, *,
-                      integer_digits: int) -> dict[str, Any]:
+                      integer_digits: int, decimals: int | None = None) -> dict[str, Any]:
     """The distribution keys of an activity or factor object, checked by the format's reader
-    `v` (interchange/validation.py's validator: `choice`, `number`, `problem`)."""
+    `v` (interchange/validation.py's validator: `choice`, `number`, `problem`). `decimals`:
+    the columns' room after the point, for a row checked before it is saved (GSD² has 6)."""
     kind = v.choice(obj, "distribution", path, DistributionKind.values, default="")
-    params = {name: v.number(obj, name, path, integer_digits=integer_digits) for name in PARAMETERS}
+    params = {name: v.number(obj, name, path, integer_digits=integer_digits,
+                             decimals=None if decimals is None else
+                             min(decimals, 6) if name == "distribution_gsd2" else decimals)
+              for name in PARAMETERS}
+    # a parameter given but refused (not a number, too many decimals) is reported once, as such
+    refused = {name for name, number in params.items() if number is None and obj.get(name) not in (None, "")}
     for name, message in distribution_problems(kind or "", params, value).items():
-        v.problem((*path, name), message)
+        if name not in refused:
+            v.problem((*path, name), message)
     return {"distribution": kind or "", **params}
 
 

@@ -20,7 +20,7 @@ COMPANY_FIELDS = (
 FACTOR_COLUMNS = (
     "code", "version", "name", "name_en", "category", "value", "unit", "gas", "year", "region",
     "source", "published", "notes", "ncv", "carbon_content", "oxidation_rate", "value_decimals",
-    *DISTRIBUTION_COLUMNS,
+    *DISTRIBUTION_COLUMNS, "licence_note", "redistribution_allowed",
 )
 PRODUCT_COLUMNS = (
     "code", "name", "model", "functional_unit", "annual_output", "description", "energy_using",

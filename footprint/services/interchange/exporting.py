@@ -12,9 +12,11 @@ from collections import Counter
 
 from ...choices import NARRATIVE_SECTIONS
 from ...models import Study
+from ...selectors import study_restricted_factors
 from ..facts.model import ActivityFacts, ClaimFacts, FactorFacts, StudyFacts
 from ..facts.reading import study_facts
 from ..formatting import normalised_decimals
+from ..reference.licences import redact_restricted_factors
 from .distribution_fields import write_distribution
 from .document import FORMAT
 from .pact_fields import write_pact_fields
@@ -48,16 +50,33 @@ def _factor_entry(factor: FactorFacts, *, with_version: bool) -> dict:
     if factor.region:
         entry["region"] = factor.region
     entry["source"] = factor.source
-    for key in ("published", "notes"):
+    for key in ("published", "notes", "licence_note"):
         if getattr(factor, key):
             entry[key] = getattr(factor, key)
+    # Written only when it forbids: a document without it reads as allowed, as before.
+    if not factor.redistribution_allowed:
+        entry["redistribution_allowed"] = False
     write_distribution(entry, factor, ratings=False)
     return entry
 
 
-def study_to_document(study: Study) -> dict:
-    """The study's facts (services/facts, one read) as a pcf-study/1 document."""
-    return facts_to_document(study_facts(study))
+def study_to_document(study: Study, *, for_licensee: bool = True) -> dict:
+    """The study's facts (services/facts, one read) as a pcf-study/1 document. Not
+    `for_licensee` (a reader outside the certification body, access.sees_licensed_factors):
+    the factors whose licence forbids redistribution keep what the report prints of them
+    (services/reference/licences.py)."""
+    document = facts_to_document(study_facts(study))
+    return document if for_licensee else redact_restricted_factors(document)
+
+
+def issued_document(study: Study, *, for_licensee: bool = True) -> dict:
+    """The document issued under the study's signature (its snapshot), as the reader may have
+    it. A snapshot written before documents carried `redistribution_allowed` is checked
+    against the library's versions, which never change."""
+    document = study.issued_snapshot["document"]
+    if for_licensee:
+        return document
+    return redact_restricted_factors(document, study_restricted_factors(study))
 
 
 def facts_to_document(facts: StudyFacts) -> dict:
@@ -183,9 +202,9 @@ def _claim_entry(claim: ClaimFacts) -> dict:
     return entry
 
 
-def study_to_json(study: Study) -> str:
-    return dumps(study_to_document(study))
+def study_to_json(study: Study, *, for_licensee: bool = True) -> str:
+    return dumps(study_to_document(study, for_licensee=for_licensee))
 
 
-def study_to_workbook(study: Study) -> bytes:
-    return write_workbook(study_to_document(study))
+def study_to_workbook(study: Study, *, for_licensee: bool = True) -> bytes:
+    return write_workbook(study_to_document(study, for_licensee=for_licensee))

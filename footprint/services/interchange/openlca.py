@@ -479,10 +479,12 @@ def write_package(study: StudyInput, result: StudyResult, info: PackageInfo,
 
 
 # --------------------------------------------------------------------------- from a study
-def study_to_openlca(study, *, language: str | None = None) -> bytes:
+def study_to_openlca(study, *, language: str | None = None, for_licensee: bool = True) -> bytes:
     """The openLCA package of a study, recomputed from its facts (`services/facts`, read once;
     `services/results.py`), its names and descriptions in `language` (default: the active one;
-    the study's own text as translated on its English page, `Study.translations`)."""
+    the study's own text as translated on its English page, `Study.translations`). Not
+    `for_licensee`: a factor whose licence forbids redistribution is named by its code, without
+    its year (services/reference/licences.py)."""
     language = language or get_language() or SOURCE_LANGUAGE
     tr = translator_for(study.translations, language)
     with override(language):
@@ -490,8 +492,11 @@ def study_to_openlca(study, *, language: str | None = None) -> bytes:
         data = translate_calculation_input(study_calculation_input(study, facts=facts), tr)
         rows = facts.factors
         english = language != SOURCE_LANGUAGE
+        hidden = set() if for_licensee else {
+            key for key, row in rows.items() if not row.redistribution_allowed}
         data = replace(data, factors=MappingProxyType({
-            key: replace(f, name=_factor_name(f.name, rows.get(key), tr, english))
+            key: (replace(f, name=f.code, year=None) if key in hidden
+                  else replace(f, name=_factor_name(f.name, rows.get(key), tr, english)))
             for key, f in data.factors.items()}))
         result = calculate_study(data)
         edition = gwp_version_of(study)

@@ -133,8 +133,9 @@ TEXT, CODE, NUMBER, INTEGER, CHOICE, FLAG, DATE, TEXT_LIST, PERIOD, PRINTED = (
 class Field:
     """One field of a collection. `to` names the clean value (default: the key); `empty` is
     what an empty or invalid optional value becomes; `choices` for CHOICE (with `default`
-    when the field may be left out); bounds for NUMBER; `path_segment` for a CODE that names
-    a folder or a URL part."""
+    when the field may be left out); a FLAG left out is False, or its `default`; bounds and
+    room (`integer_digits`, `decimals`) for NUMBER; `path_segment` for a CODE that names a
+    folder or a URL part."""
 
     key: str
     kind: str = TEXT
@@ -142,12 +143,13 @@ class Field:
     required: bool = False
     max_length: int | None = None
     choices: tuple[str, ...] = ()
-    default: str | None = None
+    default: str | bool | None = None
     empty: Any = None
     minimum: Decimal | int | None = None
     exclusive_minimum: Decimal | int | None = None
     maximum: Decimal | int | None = None
     integer_digits: int = 14
+    decimals: int | None = None
     path_segment: bool = False
 
     @property
@@ -186,12 +188,15 @@ FACTOR_FIELDS = (
     _text("source", required=True),
     _text("published", 20),
     _text("notes"),
+    # The library's licence fields (docs/factor-library.md): left out, redistribution is allowed.
+    _text("licence_note"),
+    Field("redistribution_allowed", FLAG, default=True),
 )
 # A fuel factor derived from its net calorific value, carbon content and oxidation rate.
 DERIVATION_FIELDS = (
     _text("ncv", 50, required=True),
     _text("carbon_content", 50, required=True),
-    Field("oxidation_rate", NUMBER, required=True, exclusive_minimum=0, maximum=1),
+    Field("oxidation_rate", NUMBER, required=True, exclusive_minimum=0, maximum=1, decimals=6),
 )
 PRODUCT_FIELDS = (
     Field("code", CODE, max_length=40, path_segment=True),
@@ -286,9 +291,11 @@ class _Validator:
         return text
 
     def number(self, obj: dict, key: str, path: tuple, *, required=False, minimum=None,
-               exclusive_minimum=None, maximum=None, integer_digits=14) -> Decimal | None:
+               exclusive_minimum=None, maximum=None, integer_digits=14,
+               decimals: int | None = None) -> Decimal | None:
         """A decimal number; `integer_digits` is the room the database column has before the
-        decimal point (24 digits with 10 decimals: 14), so that saving cannot fail."""
+        decimal point (24 digits with 10 decimals: 14), and `decimals` after it where the row
+        is checked before it is saved (a factor's), so that saving cannot fail."""
         value = obj.get(key)
         if value is None or value == "":
             if required:
@@ -307,6 +314,10 @@ class _Validator:
             return None
         if number and number.adjusted() + 1 > integer_digits:
             self.problem((*path, key), _("数字过大：整数部分最多 %(n)s 位。") % {"n": integer_digits})
+            return None
+        if decimals is not None and number and -number.normalize().as_tuple().exponent > decimals:
+            self.problem((*path, key), _("最多 %(n)s 位小数（当前为 %(value)s）。") % {
+                "n": decimals, "value": value})
             return None
         if minimum is not None and number < minimum:
             self.problem((*path, key), _("不能小于 %(min)s（当前为 %(value)s）。") % {"min": minimum, "value": value})
@@ -376,11 +387,11 @@ class _Validator:
             self.problem((*path, key), _("应为日期 YYYY-MM-DD，而不是 %(value)s。") % {"value": value})
             return None
 
-    def flag(self, obj: dict, key: str, path: tuple) -> bool:
+    def flag(self, obj: dict, key: str, path: tuple, *, default: bool = False) -> bool:
         """An optional yes/no field: JSON true/false, or in a workbook also 1/0, 是/否."""
         value = obj.get(key)
         if value is None or value == "":
-            return False
+            return default
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
@@ -422,13 +433,13 @@ class _Validator:
             elif f.kind == NUMBER:
                 value = self.number(obj, f.key, path, required=f.required, minimum=f.minimum,
                                     exclusive_minimum=f.exclusive_minimum, maximum=f.maximum,
-                                    integer_digits=f.integer_digits)
+                                    integer_digits=f.integer_digits, decimals=f.decimals)
             elif f.kind == INTEGER:
                 value = self.integer(obj, f.key, path)
             elif f.kind == CHOICE:
                 value = self.choice(obj, f.key, path, f.choices, default=f.default)
             elif f.kind == FLAG:
-                value = self.flag(obj, f.key, path)
+                value = self.flag(obj, f.key, path, default=bool(f.default))
             elif f.kind == DATE:
                 value = self.date(obj, f.key, path, required=f.required)
             elif f.kind == TEXT_LIST:
@@ -572,7 +583,8 @@ class _Validator:
             if has_value and derived:
                 self.problem(path, _("因子值和燃料推导参数只能给出其中之一。"))
             elif has_value:
-                fields["value"] = self.number(f, "value", path, minimum=0)
+                fields["value"] = self.number(f, "value", path, minimum=0,
+                                              decimals=formatting.MAX_FACTOR_DECIMALS)
                 # Optional `value_decimals` (written by our export when the JSON number cannot
                 # show the published trailing zeros); else the decimals the value is written with.
                 stated = self.integer(f, "value_decimals", path)
@@ -592,7 +604,8 @@ class _Validator:
                         self.problem(dpath, _("无法由推导参数计算因子：%(error)s") % {"error": exc})
             else:
                 self.problem(path, _("需要 value，或 derived_from（ncv、carbon_content、oxidation_rate）。"))
-            fields.update(read_distribution(self, f, path, fields["value"], integer_digits=14))
+            fields.update(read_distribution(self, f, path, fields["value"], integer_digits=14,
+                                            decimals=formatting.MAX_FACTOR_DECIMALS))
             if code:
                 out.append(CleanFactor(code=code, version=version, fields=fields, location=self.doc.where(*path)))
         return out

@@ -45,6 +45,8 @@ COLUMN_LABELS: dict[str, dict[str, object]] = {
         "published": gettext_lazy("发布日期"), "notes": gettext_lazy("备注"),
         "ncv": gettext_lazy("低位发热量"), "carbon_content": gettext_lazy("单位热值含碳量"),
         "oxidation_rate": gettext_lazy("碳氧化率"), "value_decimals": gettext_lazy("公布的小数位数"),
+        "licence_note": gettext_lazy("许可说明"),
+        "redistribution_allowed": gettext_lazy("允许在报告中完整转载"),
     },
     "products": {
         "code": gettext_lazy("产品代码"), "name": gettext_lazy("产品名称"), "model": gettext_lazy("型号"),
@@ -94,6 +96,9 @@ COLUMN_HELP: dict[tuple[str, str], object] = {
     ("factors", "value"): gettext_lazy("每单位的 kgCO₂e（或所列气体的 kg）；按燃料参数推导的因子留空。"),
     ("factors", "unit"): gettext_lazy("因子的单位，如 kg/kWh、kg/t。"),
     ("factors", "ncv"): gettext_lazy("推导因子：低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12。"),
+    ("factors", "redistribution_allowed"): gettext_lazy(
+        "许可不允许转载该因子的详细信息时填 false；留空即允许。企业联系人导出的文件中，这样的因子只保留代码、数值、单位、"
+        "气体、来源和许可说明。"),
     ("products", "code"): gettext_lazy("产品的唯一代码，stages 和 activities 工作表引用它。"),
     ("products", "annual_output"): gettext_lazy("报告期内的产量（功能单位数），按报告期总量填写的活动数据除以它。"),
     ("products", "energy_using"): gettext_lazy("产品在使用中耗能（如有损耗的开关设备）时填 true。"),

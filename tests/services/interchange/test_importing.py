@@ -171,6 +171,48 @@ def test_energy_using_accepts_workbook_spellings_and_rejects_others(reference_da
     assert problem.message == "应为 true 或 false，而不是 maybe。"
 
 
+def test_a_factors_licence_is_imported_exported_and_kept_by_the_workbook(reference_data, seed_doc):
+    """`licence_note` and `redistribution_allowed` (optional factor keys, as in the library's
+    own import format): a study moved between installations keeps its factors' licences."""
+    doc = copy.deepcopy(seed_doc)
+    doc["factors"][0].update(value=0.5400, licence_note="CLCD 许可：不得转载明细",
+                             redistribution_allowed=False)
+    study = import_study(Document(doc))
+    v2 = EmissionFactor.objects.get(code="CN-GRID-2022", version=2)
+    assert (v2.licence_note, v2.redistribution_allowed) == ("CLCD 许可：不得转载明细", False)
+    assert EmissionFactor.objects.get(code="CN-DIESEL").redistribution_allowed is True  # left out
+    exported = study_to_document(study)
+    grid, diesel = (next(f for f in exported["factors"] if f["code"] == code)
+                    for code in ("CN-GRID-2022", "CN-DIESEL"))
+    assert (grid["licence_note"], grid["redistribution_allowed"]) == ("CLCD 许可：不得转载明细", False)
+    assert "redistribution_allowed" not in diesel and "licence_note" not in diesel
+    content = write_workbook(exported)
+    Study.objects.all().delete()
+    again = import_file("again.xlsx", content)
+    assert study_to_document(again) == exported
+
+
+def test_a_factor_number_with_more_decimals_than_its_column_is_a_problem_not_a_crash(reference_data, seed_doc):
+    """A factor row is checked by the model before it is saved: a value of 15 decimals (a
+    computed float) once passed validation and failed there. Now it is reported, with room."""
+    doc = copy.deepcopy(seed_doc)
+    doc["factors"][0]["value"] = 0.123456789012345
+    doc["factors"][1]["derived_from"]["oxidation_rate"] = 0.9812345
+    doc["factors"][0].update(distribution="normal", distribution_sd=0.00000000001)
+    preview = preview_document(Document(doc))
+    assert [(p.location, p.message) for p in preview.problems] == [
+        ("factors[0].value", "最多 10 位小数（当前为 0.123456789012345）。"),
+        ("factors[0].distribution_sd", "最多 10 位小数（当前为 1e-11）。"),
+        ("factors[1].derived_from.oxidation_rate", "最多 6 位小数（当前为 0.9812345）。"),
+    ]
+    with pytest.raises(ImportRejected):
+        import_study(Document(doc))
+    # ten decimals, and trailing zeros beyond them, are room enough
+    doc = copy.deepcopy(seed_doc)
+    doc["factors"][0]["value"] = "0.536600000000"
+    assert preview_document(Document(doc)).problems == []
+
+
 def test_round_trip_keeps_two_versions_of_one_code_apart(reference_data, seed_doc):
     doc = copy.deepcopy(seed_doc)
     doc["factors"].append({**doc["factors"][0], "version": 2, "value": 0.55})
