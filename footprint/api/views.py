@@ -112,7 +112,11 @@ def study_detail(request, report_number):
     return Response(data)
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT, description="The study as a pcf-study/1 document.")
+@extend_schema(responses=OpenApiTypes.OBJECT,
+               description="The study as a pcf-study/1 document (an issued study: the document issued "
+                           "under its signature). For a company's contact, a factor whose licence "
+                           "forbids redistribution keeps only its code, value, unit, gas, source and "
+                           "licence note (docs/factor-library.md).")
 @api_view(["GET"])
 def study_export(request, report_number):
     study = get_study_for_user(request.user, report_number)
@@ -125,7 +129,9 @@ def study_export(request, report_number):
 @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY},
                description="The study as an openLCA JSON-LD package (zip; docs/openlca.md): a "
                            "process per product and stage, factor processes with elementary "
-                           "flows, and an LCIA method with the study's GWP100 values.")
+                           "flows, and an LCIA method with the study's GWP100 values. For a "
+                           "company's contact, a factor whose licence forbids redistribution is "
+                           "named by its code, without its year.")
 @api_view(["GET"])
 @renderer_classes([JSONRenderer, ZipRenderer])
 def study_export_openlca(request, report_number):
