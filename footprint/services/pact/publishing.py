@@ -23,6 +23,7 @@ from ...models import PactClient, PactFootprint, PactGrant, Study, StudyProduct
 from ..calculation.emission_types import emission_type
 from ..facts.model import CompanyFacts, ProductFacts
 from ..facts.reading import study_facts
+from ..reference.licences import RestrictedFactors, is_restricted
 from . import mapping as pact
 
 logger = logging.getLogger(__name__)
@@ -86,10 +87,13 @@ def _decimal(value) -> Decimal | None:
 
 
 def footprint_facts(study: Study, product: ProductFacts, company: CompanyFacts,
-                    pf: PactFootprint) -> pact.FootprintFacts:
+                    pf: PactFootprint, restricted: RestrictedFactors | None = None) -> pact.FootprintFacts:
     """The PACT facts of one product of an issued study: the figures and texts as signed
     (the issued snapshot), the product's particulars and the company from the study's facts
-    (services/facts; rows that never change once the study is issued)."""
+    (services/facts; rows that never change once the study is issued). `restricted`: the
+    study's factors whose licence forbids redistribution (services/reference/licences.py),
+    named with their source but without their year or publication date."""
+    restricted = restricted or {}
     from ..workflow.verification import verification_url
 
     snapshot = study.issued_snapshot or {}
@@ -126,8 +130,9 @@ def footprint_facts(study: Study, product: ProductFacts, company: CompanyFacts,
                         scores if all(v is not None for v in scores.values()) else None))
         source = (factor.get("source") or "").strip()
         if source:
-            version = str(factor.get("year") or factor.get("published")
-                          or f"{row['factor']} v{library_versions.get(row['factor'], 1)}")
+            library_version = f"{row['factor']} v{library_versions.get(row['factor'], 1)}"
+            version = (library_version if is_restricted(factor, restricted)
+                       else str(factor.get("year") or factor.get("published") or library_version))
             if (source, version) not in secondary_sources:
                 secondary_sources.append((source, version))
 
@@ -197,10 +202,12 @@ def study_footprints(study: Study) -> list[StudyFootprint]:
         return []
     ids = ensure_footprint_ids(study)
     facts = study_facts(study, people=False)
+    restricted = {(f.code, f.version): f.licence_note for f in facts.factors.values()
+                  if not f.redistribution_allowed}
     out = []
     for product in facts.products:
         pf = ids[product.study_product_id]
-        footprint = footprint_facts(study, product, facts.company, pf)
+        footprint = footprint_facts(study, product, facts.company, pf, restricted)
         missing = tuple(pact.missing_particulars(footprint))
         out.append(StudyFootprint(code=product.code, name=product.name, id=str(pf.id),
                                   data=None if missing else pact.footprint(footprint), missing=missing))

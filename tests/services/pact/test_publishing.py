@@ -77,6 +77,23 @@ def test_seed_footprints_are_valid_and_cradle_to_gate(issued_seed):
         assert "use and end-of-life stages are outside the PACT scope" in item.data["comment"]
 
 
+def test_a_restricted_factors_source_is_versioned_by_code_not_by_year(issued_seed):
+    """A factor whose licence forbids redistribution: its source is named (the report prints
+    it) but not its year or publication date (the report does not), services/reference/licences.py."""
+    from footprint.models import EmissionFactor
+
+    def sources():
+        return pact_publishing.study_footprints(issued_seed)[0].data["pcf"]["secondaryEmissionFactorSources"]
+
+    grid = EmissionFactor.objects.get(code="CN-GRID-2022", version=1)
+    before = sources()
+    assert {"name": grid.source, "version": "2022"} in before
+    EmissionFactor.objects.filter(pk=grid.pk).update(redistribution_allowed=False)
+    after = sources()
+    assert {"name": grid.source, "version": "CN-GRID-2022 v1"} in after
+    assert [s for s in after if s["name"] != grid.source] == [s for s in before if s["name"] != grid.source]
+
+
 def test_dqi_from_the_issued_activities_ratings(seed_study, demo_users, signing, tiny_issued_report):
     from footprint.models import ActivityRecord
 
