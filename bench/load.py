@@ -80,7 +80,7 @@ def _prepare(activities: int, media: Path, pki: Path) -> dict:
     from footprint.services.interchange.exporting import study_to_document
     from footprint.services.interchange.importing import import_study
 
-    doc = study_to_document(seed)
+    doc = study_to_document(seed, for_licensee=True)
     doc["report_number"] = "LOAD-ISSUE"
     issue = import_study(Document(doc), user=users["auditor"])
     issue.auditors.add(users["auditor"])

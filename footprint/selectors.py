@@ -148,13 +148,12 @@ def gwp_tables() -> tuple[dict[int, dict[str, float]], dict[str, int]]:
     return tables, current
 
 
-def study_restricted_factors(study: Study) -> dict[tuple[str, int], str]:
-    """(code, version) → licence note of the factors the study's rows use whose licence forbids
-    redistribution (services/reference/licences.py)."""
-    rows = (EmissionFactor.objects
-            .filter(activities__stage__study_product__study=study, redistribution_allowed=False)
-            .order_by().values_list("code", "version", "licence_note").distinct())
-    return {(code, version): note for code, version, note in rows}
+def study_restricted_factors(study: Study) -> list[EmissionFactor]:
+    """The factor versions the study's rows use whose licence forbids redistribution
+    (services/reference/licences.py)."""
+    return list(EmissionFactor.objects
+                .filter(activities__stage__study_product__study=study, redistribution_allowed=False)
+                .order_by().only("code", "version", "licence_note", "redistribution_allowed").distinct())
 
 
 def study_products_with_data(study: Study) -> list[StudyProduct]:

@@ -25,20 +25,20 @@ def issued(issued_seed_study_tiny):
 
 def _fingerprint(study):
     study = Study.objects.get(pk=study.pk)
-    return (study_to_json(study), study.issued_sha256, study.issued_pdf.read(), study.status)
+    return (study_to_json(study, for_licensee=True), study.issued_sha256, study.issued_pdf.read(), study.status)
 
 
 def test_the_import_service_refuses_to_replace_it(issued):
     before = _fingerprint(issued)
     with pytest.raises(ImportRejected, match="已签发"):
-        import_study(read_json(study_to_json(issued)), replace=True)
+        import_study(read_json(study_to_json(issued, for_licensee=True)), replace=True)
     assert _fingerprint(issued) == before
 
 
 def test_the_import_command_refuses_to_replace_it(issued, tmp_path, capsys):
     before = _fingerprint(issued)
     path = tmp_path / "study.json"
-    doc = study_to_document(issued)
+    doc = study_to_document(issued, for_licensee=True)
     doc["title"] = "改过的标题"
     import json
 

@@ -42,7 +42,7 @@ def _company_state(study):
 def _renaming_copy(study) -> dict:
     """The issued study exported, under a new report number, with its first product renamed
     and a new functional unit."""
-    doc = study_to_document(study)
+    doc = study_to_document(study, for_licensee=True)
     doc["report_number"] = COPY
     doc["products"][0]["name"] = "改名后的产品"
     doc["products"][0]["functional_unit"] = "1 套（新）"
@@ -56,7 +56,7 @@ def _assert_untouched(study, products, company):
 
 
 def test_an_unchanged_copy_of_an_issued_study_imports(issued):
-    doc = study_to_document(issued)
+    doc = study_to_document(issued, for_licensee=True)
     doc["report_number"] = COPY
     products = _product_state(issued)
     copy = import_study(Document(doc))
@@ -76,7 +76,7 @@ def test_the_import_service_refuses_to_rename_a_product_of_an_issued_study(issue
 
 def test_the_import_service_refuses_to_change_the_company_of_an_issued_study(issued):
     products, company = _product_state(issued), _company_state(issued)
-    doc = study_to_document(issued)
+    doc = study_to_document(issued, for_licensee=True)
     doc["report_number"] = COPY
     doc["company"]["address"] = "新地址"
     with pytest.raises(ImportRejected) as refused:

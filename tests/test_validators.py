@@ -71,7 +71,7 @@ def test_the_product_form_refuses_them(auditor_client):
 def _document(**changes):
     from footprint.services.interchange.exporting import study_to_document
 
-    doc = study_to_document(Study.objects.get(report_number=SEED))
+    doc = study_to_document(Study.objects.get(report_number=SEED), for_licensee=True)
     doc.update(changes)
     return doc
 

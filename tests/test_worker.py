@@ -171,7 +171,7 @@ def test_an_api_import_queued_for_the_worker_is_imported_by_it(client, seed_stud
     from footprint.services.interchange.exporting import study_to_document
 
     settings.IMPORT_JOB_MIN_ACTIVITIES = 10  # the seed study's 10 rows are a "large" import
-    doc = study_to_document(seed_study)
+    doc = study_to_document(seed_study, for_licensee=True)
     doc["report_number"] = "WORKER-IMPORT-1"
     client.force_login(demo_users["auditor"])
     response = client.post(reverse("api_study_import"), json.dumps(doc), content_type="application/json")

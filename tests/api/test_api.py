@@ -78,7 +78,7 @@ def test_import_is_for_staff_and_refuses_frozen_studies(api, demo_users, issued_
     from footprint.services.interchange.exporting import study_to_document
 
     study = Study.objects.get(pk=issued_seed_study_tiny.pk)
-    doc = study_to_document(study)
+    doc = study_to_document(study, for_licensee=True)
     assert api(demo_users["client"], "post", "api_study_import", data=doc).status_code == 403
     response = api(demo_users["auditor"], "post", "api_study_import", data=doc, query="replace=true")
     assert response.status_code == 409 and "已签发" in response.json()["detail"]
@@ -104,7 +104,7 @@ def test_json_nested_too_deep_is_a_400_not_a_500(client, demo_users):
 def test_an_imported_document_with_a_nul_is_refused(client, demo_users):
     from footprint.services.interchange.exporting import study_to_document
 
-    doc = study_to_document(Study.objects.get(report_number=NUMBER))
+    doc = study_to_document(Study.objects.get(report_number=NUMBER), for_licensee=True)
     doc["report_number"] = "NUL-1"
     doc["title"] = "a\x00b"
     client.force_login(demo_users["auditor"])
@@ -116,7 +116,7 @@ def test_an_imported_document_with_a_nul_is_refused(client, demo_users):
 def test_import_names_people_like_the_web_preview(api, demo_users):
     from footprint.services.interchange.exporting import study_to_document
 
-    doc = study_to_document(Study.objects.get(report_number=NUMBER))
+    doc = study_to_document(Study.objects.get(report_number=NUMBER), for_licensee=True)
     doc["report_number"] = "API-PEOPLE-1"
     u = demo_users
     # unknown usernames and an auditor as lead verifier: 400, nothing imported

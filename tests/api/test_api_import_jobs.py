@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def document(demo):
-    doc = study_to_document(Study.objects.get(report_number=SEED))  # 10 activity records
+    doc = study_to_document(Study.objects.get(report_number=SEED), for_licensee=True)  # 10 activity records
     doc["report_number"] = "API-BIG-1"
     return doc
 

@@ -266,7 +266,7 @@ def test_a_workbook_with_an_error_is_reported_row_by_row_and_nothing_is_saved(
     from footprint.services.interchange.exporting import study_to_workbook
 
     seed = Study.objects.get(report_number="202508175GHG")
-    workbook = load_workbook(io.BytesIO(study_to_workbook(seed)))
+    workbook = load_workbook(io.BytesIO(study_to_workbook(seed, for_licensee=True)))
     study_sheet = workbook["study"]
     for row in study_sheet.iter_rows(min_row=2):
         if row[0].value == "report_number":

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.pdf]
 
 
 def _state():
-    studies = {s.report_number: study_to_json(s) for s in Study.objects.order_by("report_number")}
+    studies = {s.report_number: study_to_json(s, for_licensee=True) for s in Study.objects.order_by("report_number")}
     issued = {(s.report_number, f.language): hashlib.sha256(issued_pdf_bytes(s, f.language)).hexdigest()
               for s in Study.objects.exclude(issued_sha256="") for f in issued_files(s)}
     return studies, issued

@@ -14,7 +14,7 @@ SEED = "202508175GHG"
 def _document(demo_study, **changes):
     from footprint.services.interchange.exporting import study_to_document
 
-    doc = study_to_document(demo_study)
+    doc = study_to_document(demo_study, for_licensee=True)
     doc.update(changes)
     return doc
 

@@ -247,7 +247,7 @@ def test_a_small_upload_is_previewed_in_the_request(auditor_client, seed, settin
 def test_a_workbook_is_sized_by_its_rows_without_reading_them(seed):
     from footprint.services.interchange.exporting import study_to_workbook
 
-    content = study_to_workbook(seed)
+    content = study_to_workbook(seed, for_licensee=True)
     rows = preview_jobs.upload_rows(preview_jobs.STUDY, "study.xlsx", content)
     assert rows is not None and 10 <= rows <= 12  # the 10 activity records and the header rows
 

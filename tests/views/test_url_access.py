@@ -571,7 +571,7 @@ def _changes(case) -> list[tuple[str, list, object, set, str]]:
 
         nonlocal doc
         if doc is None:
-            doc = study_to_document(study)
+            doc = study_to_document(study, for_licensee=True)
             doc["report_number"] = "IMPORTED-COPY"
         return doc
 

@@ -22,5 +22,6 @@ class Command(BaseCommand):
         if study is None:
             raise CommandError(f"no study with report number {report_number}")
         path = Path(file)
-        path.write_bytes(study_to_openlca(study, language=lang))
+        # The operator runs commands for the certification body, which holds the factor licences.
+        path.write_bytes(study_to_openlca(study, language=lang, for_licensee=True))
         self.stdout.write(self.style.SUCCESS(f"wrote {path}"))

@@ -18,10 +18,11 @@ class Command(BaseCommand):
         if study is None:
             raise CommandError(f"no study with report number {report_number}")
         path = Path(output)
+        # The operator runs commands for the certification body, which holds the factor licences.
         if path.suffix.lower() == ".json":
-            path.write_text(study_to_json(study), encoding="utf-8")
+            path.write_text(study_to_json(study, for_licensee=True), encoding="utf-8")
         elif path.suffix.lower() == ".xlsx":
-            path.write_bytes(study_to_workbook(study))
+            path.write_bytes(study_to_workbook(study, for_licensee=True))
         else:
             raise CommandError("--output must end in .json or .xlsx")
         self.stdout.write(self.style.SUCCESS(f"wrote {path}"))

@@ -67,16 +67,24 @@ def distribution_problems(kind: str, params: dict[str, Decimal | None],
     return problems
 
 
+# distribution_gsd2 is DecimalField(max_digits=12, decimal_places=6) on ActivityRecord and
+# EmissionFactor: 6 digits before the point and 6 after.
+GSD2_DIGITS = 6
+
+
 def read_distribution(v, obj: dict, path: tuple, value: Decimal | None, *,
                       integer_digits: int, decimals: int | None = None) -> dict[str, Any]:
     """The distribution keys of an activity or factor object, checked by the format's reader
-    `v` (interchange/validation.py's validator: `choice`, `number`, `problem`). `decimals`:
-    the columns' room after the point, for a row checked before it is saved (GSD² has 6)."""
+    `v` (interchange/validation.py's validator: `choice`, `number`, `problem`).
+    `integer_digits` and `decimals`: the columns' room before and after the point (`decimals`
+    for a row checked before it is saved); GSD²'s own column holds 6 and 6, on both models."""
     kind = v.choice(obj, "distribution", path, DistributionKind.values, default="")
-    params = {name: v.number(obj, name, path, integer_digits=integer_digits,
-                             decimals=None if decimals is None else
-                             min(decimals, 6) if name == "distribution_gsd2" else decimals)
-              for name in PARAMETERS}
+    params = {
+        name: v.number(obj, name, path, integer_digits=min(integer_digits, GSD2_DIGITS),
+                       decimals=None if decimals is None else min(decimals, GSD2_DIGITS))
+        if name == "distribution_gsd2" else
+        v.number(obj, name, path, integer_digits=integer_digits, decimals=decimals)
+        for name in PARAMETERS}
     # a parameter given but refused (not a number, too many decimals) is reported once, as such
     refused = {name for name, number in params.items() if number is None and obj.get(name) not in (None, "")}
     for name, message in distribution_problems(kind or "", params, value).items():

@@ -16,7 +16,7 @@ from ...selectors import study_restricted_factors
 from ..facts.model import ActivityFacts, ClaimFacts, FactorFacts, StudyFacts
 from ..facts.reading import study_facts
 from ..formatting import normalised_decimals
-from ..reference.licences import redact_restricted_factors
+from ..reference.licences import redact_restricted_factors, restricted_of
 from .distribution_fields import write_distribution
 from .document import FORMAT
 from .pact_fields import write_pact_fields
@@ -60,23 +60,23 @@ def _factor_entry(factor: FactorFacts, *, with_version: bool) -> dict:
     return entry
 
 
-def study_to_document(study: Study, *, for_licensee: bool = True) -> dict:
+def study_to_document(study: Study, *, for_licensee: bool) -> dict:
     """The study's facts (services/facts, one read) as a pcf-study/1 document. Not
     `for_licensee` (a reader outside the certification body, access.sees_licensed_factors):
     the factors whose licence forbids redistribution keep what the report prints of them
-    (services/reference/licences.py)."""
+    (services/reference/licences.py). No default: whoever serves a document says for whom."""
     document = facts_to_document(study_facts(study))
     return document if for_licensee else redact_restricted_factors(document)
 
 
-def issued_document(study: Study, *, for_licensee: bool = True) -> dict:
+def issued_document(study: Study, *, for_licensee: bool) -> dict:
     """The document issued under the study's signature (its snapshot), as the reader may have
     it. A snapshot written before documents carried `redistribution_allowed` is checked
     against the library's versions, which never change."""
     document = study.issued_snapshot["document"]
     if for_licensee:
         return document
-    return redact_restricted_factors(document, study_restricted_factors(study))
+    return redact_restricted_factors(document, restricted_of(study_restricted_factors(study)))
 
 
 def facts_to_document(facts: StudyFacts) -> dict:
@@ -202,9 +202,9 @@ def _claim_entry(claim: ClaimFacts) -> dict:
     return entry
 
 
-def study_to_json(study: Study, *, for_licensee: bool = True) -> str:
+def study_to_json(study: Study, *, for_licensee: bool) -> str:
     return dumps(study_to_document(study, for_licensee=for_licensee))
 
 
-def study_to_workbook(study: Study, *, for_licensee: bool = True) -> bytes:
+def study_to_workbook(study: Study, *, for_licensee: bool) -> bytes:
     return write_workbook(study_to_document(study, for_licensee=for_licensee))

@@ -189,7 +189,8 @@ _MATCH_FIELDS = ("unit", "gas", "year", "source", "ncv", "carbon_content")
 
 
 def _matching_factor(f: CleanFactor) -> EmissionFactor | None:
-    """The library version with the same numbers, unit, gas, year and source, if any."""
+    """The library version with the same numbers, unit, gas, year and source, if any (and no
+    looser licence)."""
     qs = EmissionFactor.objects.filter(code=f.code)
     if f.version is not None:
         qs = qs.filter(version=f.version)
@@ -201,6 +202,9 @@ def _matching_factor(f: CleanFactor) -> EmissionFactor | None:
         # A published uncertainty is part of the version: another one is another version.
         same = same and candidate.distribution == f.fields.get("distribution", "") and all(
             _same_decimal(getattr(candidate, k), f.fields.get(k)) for k in DISTRIBUTION_PARAMETERS)
+        # A licence that forbids redistribution is never lost to a version that allows it: the
+        # document's restriction makes another version (services/reference/licences.py).
+        same = same and (f.fields.get("redistribution_allowed", True) or not candidate.redistribution_allowed)
         if same:
             return candidate
     return None

@@ -479,7 +479,7 @@ def write_package(study: StudyInput, result: StudyResult, info: PackageInfo,
 
 
 # --------------------------------------------------------------------------- from a study
-def study_to_openlca(study, *, language: str | None = None, for_licensee: bool = True) -> bytes:
+def study_to_openlca(study, *, for_licensee: bool, language: str | None = None) -> bytes:
     """The openLCA package of a study, recomputed from its facts (`services/facts`, read once;
     `services/results.py`), its names and descriptions in `language` (default: the active one;
     the study's own text as translated on its English page, `Study.translations`). Not

@@ -23,7 +23,7 @@ from ...models import PactClient, PactFootprint, PactGrant, Study, StudyProduct
 from ..calculation.emission_types import emission_type
 from ..facts.model import CompanyFacts, ProductFacts
 from ..facts.reading import study_facts
-from ..reference.licences import RestrictedFactors, is_restricted
+from ..reference.licences import RestrictedFactors, is_restricted, restricted_of
 from . import mapping as pact
 
 logger = logging.getLogger(__name__)
@@ -202,8 +202,7 @@ def study_footprints(study: Study) -> list[StudyFootprint]:
         return []
     ids = ensure_footprint_ids(study)
     facts = study_facts(study, people=False)
-    restricted = {(f.code, f.version): f.licence_note for f in facts.factors.values()
-                  if not f.redistribution_allowed}
+    restricted = restricted_of(facts.factors.values())
     out = []
     for product in facts.products:
         pf = ids[product.study_product_id]

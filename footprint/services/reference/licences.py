@@ -5,15 +5,16 @@ licensed to the certification body: its auditors, lead verifiers and administrat
 field of every factor. A factor whose licence forbids redistribution
 (`EmissionFactor.redistribution_allowed` = False) reaches everyone else — the company's
 contacts — only as the report prints it (table 4.3, docs/factor-library.md): its code, value,
-unit and source, with the licence note. The exports (pcf-study/1, its workbook, openLCA) give
-them the same, so that a download cannot pass on what the report holds back.
+unit and source, with the licence note; the exports (pcf-study/1, its workbook, openLCA) keep
+besides only what recomputing needs (version, category, gas, the value's published decimals),
+so that a download cannot pass on what the report holds back.
 
 PURE: plain data in, plain data out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..calculation.units import UnitError, fuel_factor_value
@@ -26,8 +27,17 @@ from ..formatting import MAX_FACTOR_DECIMALS
 KEPT_FIELDS = ("code", "version", "category", "value", "value_decimals", "unit", "gas", "source",
                "licence_note")
 
+# What a restricted factor loses that is text a translation may hold.
+HIDDEN_TEXTS = ("name", "name_en", "region", "published", "notes")
+
 # (code, version) → licence note, of the restricted factors a study uses.
 RestrictedFactors = Mapping[tuple[str, int], str]
+
+
+def restricted_of(factors: Iterable[Any]) -> dict[tuple[str, int], str]:
+    """(code, version) → licence note of the factors (rows or facts with `code`, `version`,
+    `licence_note`, `redistribution_allowed`) whose licence forbids redistribution."""
+    return {(f.code, f.version): f.licence_note for f in factors if not f.redistribution_allowed}
 
 
 def is_restricted(entry: Mapping[str, Any], restricted: RestrictedFactors) -> bool:
@@ -42,7 +52,9 @@ def redact_restricted_factors(document: dict, restricted: RestrictedFactors | No
     """A copy of a pcf-study/1 `document` in which every restricted factor keeps only what its
     licence lets be passed on (KEPT_FIELDS; a derived fuel factor gives its value instead of
     its derivation), and the study's translations no longer name it. Everything else, and every
-    number the calculation reads, is unchanged: the document recomputes to the same results."""
+    number the calculation reads is unchanged, but for a derived value, which is rounded to the
+    10 decimals a factor's value may have: the document recomputes to the same results (to
+    about 1e-10 relative; the dropped distribution falls back to the gas's basic uncertainty)."""
     restricted = restricted or {}
     factors = document.get("factors") or []
     if not any(is_restricted(f, restricted) for f in factors if isinstance(f, dict)):
@@ -51,7 +63,9 @@ def redact_restricted_factors(document: dict, restricted: RestrictedFactors | No
     redacted_factors = []
     for entry in factors:
         if isinstance(entry, dict) and is_restricted(entry, restricted):
-            hidden_names.update(n for n in (entry.get("name"), entry.get("name_en")) if n)
+            # every text it loses may be a term of the translations (names, region: the
+            # English page offers each for translation, report_prose/translation.py)
+            hidden_names.update(str(entry[key]) for key in HIDDEN_TEXTS if entry.get(key))
             entry = _redacted_factor(entry, restricted)
         redacted_factors.append(entry)
     redacted = {**document, "factors": redacted_factors}

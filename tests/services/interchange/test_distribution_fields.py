@@ -56,7 +56,7 @@ def test_distributions_and_ratings_are_saved_exported_and_read_back(reference_da
     factor = EmissionFactor.objects.get(code="CN-GRID-2022-UNC")
     assert (factor.distribution, factor.distribution_sd) == ("normal", Decimal("0.03"))
 
-    exported = study_to_document(study)
+    exported = study_to_document(study, for_licensee=True)
     lv = {a["name"]: a for a in exported["products"][0]["activities"]}
     original = {a["name"]: a for a in doc["products"][0]["activities"]}
     for name, entry in original.items():
@@ -66,9 +66,9 @@ def test_distributions_and_ratings_are_saved_exported_and_read_back(reference_da
     assert not any(k.startswith("dq_") for k in lv[doc["products"][0]["activities"][3]["name"]])
     grid = next(f for f in exported["factors"] if f["code"] == "CN-GRID-2022-UNC")
     assert (grid["distribution"], grid["distribution_sd"]) == ("normal", 0.03)
-    assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(json.loads(study_to_json(study)))) == []
+    assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(json.loads(study_to_json(study, for_licensee=True)))) == []
     # the workbook carries them as columns
-    back = read_workbook(study_to_workbook(study)).data
+    back = read_workbook(study_to_workbook(study, for_licensee=True)).data
     row = next(a for a in back["products"][0]["activities"] if a["name"] == first.name)
     assert (row["distribution"], float(row["distribution_gsd2"]), int(row["dq_temporal"])) == ("lognormal", 1.21, 4)
 
@@ -107,7 +107,7 @@ def test_a_factor_with_another_published_uncertainty_is_another_version(referenc
 
 
 def test_the_seed_study_exports_no_uncertainty_keys(seed_study):
-    doc = study_to_document(seed_study)
+    doc = study_to_document(seed_study, for_licensee=True)
     keys = {k for p in doc["products"] for a in p["activities"] for k in a}
     keys |= {k for f in doc["factors"] for k in f}
     assert not {k for k in keys if k.startswith(("distribution", "dq_"))}

@@ -25,24 +25,24 @@ def seed_doc():
 
 
 def test_the_seed_study_exports_as_the_fixture_it_was_loaded_from(seed_study, seed_doc):
-    exported = study_to_document(seed_study)
+    exported = study_to_document(seed_study, for_licensee=True)
     factors = {f["code"]: f for f in exported.pop("factors")}
     expected = {f["code"]: f for f in seed_doc.pop("factors")}
     assert exported == seed_doc  # every other field, claims and team included, as loaded
     # factors come sorted by code, and the document's factor that is the library's diesel
     # factor is written with the library's notes
-    assert [f["code"] for f in study_to_document(seed_study)["factors"]] == ["CN-DIESEL", "CN-GRID-2022"]
+    assert [f["code"] for f in study_to_document(seed_study, for_licensee=True)["factors"]] == ["CN-DIESEL", "CN-GRID-2022"]
     assert factors["CN-GRID-2022"] == expected["CN-GRID-2022"]
     notes = factors["CN-DIESEL"].pop("notes")
     assert factors["CN-DIESEL"] == expected["CN-DIESEL"] and "3.1451 kg CO2/kg" in notes
 
 
 def test_a_claim_is_written_as_printed_text(seed_study):
-    claims = study_to_document(seed_study)["claims"]
+    claims = study_to_document(seed_study, for_licensee=True)["claims"]
     # 24.160 as a JSON number would come back as 24.16: the claim keeps its printed zeros
     assert {"level": "stage", "product": "HV", "stage": "end_of_life", "value": "24.160",
             "unit": "kgCO₂e/台", "place": "表 4.2-2"} in claims
-    assert '"value": "24.160"' in study_to_json(seed_study)
+    assert '"value": "24.160"' in study_to_json(seed_study, for_licensee=True)
     assert all(isinstance(c["value"], str) for c in claims)
 
 
@@ -57,7 +57,7 @@ def test_versions_are_written_only_where_the_code_alone_is_ambiguous(seed_study)
     record.factor = v2
     record.save()
 
-    doc = study_to_document(seed_study)
+    doc = study_to_document(seed_study, for_licensee=True)
     grids = [f for f in doc["factors"] if f["code"] == "CN-GRID-2022"]
     assert [(f["version"], f["value"]) for f in grids] == [(1, 0.5366), (2, 0.55)]
     # 0.5500 as a JSON number is 0.55: the published decimals are written beside it
@@ -74,9 +74,9 @@ def test_versions_are_written_only_where_the_code_alone_is_ambiguous(seed_study)
 def test_json_and_workbook_carry_the_same_document(seed_study):
     from openpyxl import load_workbook
 
-    doc = study_to_document(seed_study)
-    assert json.loads(study_to_json(seed_study)) == doc
-    book = load_workbook(io.BytesIO(study_to_workbook(seed_study)))
+    doc = study_to_document(seed_study, for_licensee=True)
+    assert json.loads(study_to_json(seed_study, for_licensee=True)) == doc
+    book = load_workbook(io.BytesIO(study_to_workbook(seed_study, for_licensee=True)))
     assert {"study", "factors", "products", "stages", "activities"} <= set(book.sheetnames)
     rows = list(book["activities"].iter_rows(values_only=True))
     # row 1: the format's codes (hidden), row 2: the column names in the study's language
@@ -104,7 +104,7 @@ def test_the_export_reads_a_study_in_the_same_queries_whatever_its_size(referenc
             report_number=report_number, activities=activities, products=2)))
         study = Study.objects.select_related("company").get(pk=study.pk)
         with CaptureQueriesContext(connection) as ctx:
-            document = study_to_document(study)
+            document = study_to_document(study, for_licensee=True)
         assert sum(len(p["activities"]) for p in document["products"]) == activities
         return len(ctx.captured_queries)
 

@@ -125,19 +125,19 @@ def test_preview_lists_what_would_be_created(reference_data, seed_doc):
 
 def test_round_trip_export_import_export_is_identical(reference_data, seed_doc):
     study = import_study(Document(seed_doc))
-    first = study_to_document(study)
+    first = study_to_document(study, for_licensee=True)
     Study.objects.all().delete()
     again = import_study(Document(copy.deepcopy(first)))
-    assert study_to_document(again) == first
+    assert study_to_document(again, for_licensee=True) == first
 
 
 def test_round_trip_through_the_workbook(reference_data, seed_doc):
     study = import_study(Document(seed_doc))
-    first = study_to_document(study)
+    first = study_to_document(study, for_licensee=True)
     content = write_workbook(first)
     Study.objects.all().delete()
     again = import_file("again.xlsx", content)
-    assert study_to_document(again) == first
+    assert study_to_document(again, for_licensee=True) == first
 
 
 def test_energy_using_is_imported_exported_and_kept_by_the_workbook(reference_data, seed_doc):
@@ -147,7 +147,7 @@ def test_energy_using_is_imported_exported_and_kept_by_the_workbook(reference_da
     study = import_study(Document(doc))
     assert [(sp.product.code, sp.product.energy_using) for sp in study.study_products.all()] == [
         ("LV", True), ("HV", False)]
-    exported = study_to_document(study)
+    exported = study_to_document(study, for_licensee=True)
     assert exported["products"][0]["energy_using"] is True
     assert "energy_using" not in exported["products"][1]  # false is the default, not written
     content = write_workbook(exported)
@@ -155,7 +155,7 @@ def test_energy_using_is_imported_exported_and_kept_by_the_workbook(reference_da
     Product.objects.all().delete()
     again = import_file("again.xlsx", content)
     assert [sp.product.energy_using for sp in again.study_products.all()] == [True, False]
-    assert study_to_document(again) == exported
+    assert study_to_document(again, for_licensee=True) == exported
 
 
 def test_energy_using_accepts_workbook_spellings_and_rejects_others(reference_data, seed_doc):
@@ -181,7 +181,7 @@ def test_a_factors_licence_is_imported_exported_and_kept_by_the_workbook(referen
     v2 = EmissionFactor.objects.get(code="CN-GRID-2022", version=2)
     assert (v2.licence_note, v2.redistribution_allowed) == ("CLCD 许可：不得转载明细", False)
     assert EmissionFactor.objects.get(code="CN-DIESEL").redistribution_allowed is True  # left out
-    exported = study_to_document(study)
+    exported = study_to_document(study, for_licensee=True)
     grid, diesel = (next(f for f in exported["factors"] if f["code"] == code)
                     for code in ("CN-GRID-2022", "CN-DIESEL"))
     assert (grid["licence_note"], grid["redistribution_allowed"]) == ("CLCD 许可：不得转载明细", False)
@@ -189,7 +189,26 @@ def test_a_factors_licence_is_imported_exported_and_kept_by_the_workbook(referen
     content = write_workbook(exported)
     Study.objects.all().delete()
     again = import_file("again.xlsx", content)
-    assert study_to_document(again) == exported
+    assert study_to_document(again, for_licensee=True) == exported
+
+
+def test_a_documents_licence_restriction_is_not_lost_to_an_allowed_library_factor(reference_data, seed_doc):
+    """The seed's grid factor has the library's numbers: it is reused — unless the document
+    forbids redistribution and the library version allows it; then it is a version of its own."""
+    doc = copy.deepcopy(seed_doc)
+    doc["factors"][0].update(licence_note="CLCD", redistribution_allowed=False)
+    preview = preview_document(Document(doc))
+    assert "CN-GRID-2022" in preview.new_factors and "CN-DIESEL" in preview.reused_factors
+    study = import_study(Document(doc))
+    used = {f.code: f for f in EmissionFactor.objects.filter(activities__stage__study_product__study=study)}
+    assert (used["CN-GRID-2022"].version, used["CN-GRID-2022"].redistribution_allowed) == (2, False)
+    assert EmissionFactor.objects.get(code="CN-GRID-2022", version=1).is_current  # the library's stays
+    # once the library holds the restricted version, the same document reuses it
+    Study.objects.all().delete()
+    again = import_study(Document(copy.deepcopy(doc)))
+    assert EmissionFactor.objects.filter(code="CN-GRID-2022").count() == 2
+    assert {f.version for f in EmissionFactor.objects.filter(
+        code="CN-GRID-2022", activities__stage__study_product__study=again)} == {2}
 
 
 def test_a_factor_number_with_more_decimals_than_its_column_is_a_problem_not_a_crash(reference_data, seed_doc):
@@ -199,11 +218,16 @@ def test_a_factor_number_with_more_decimals_than_its_column_is_a_problem_not_a_c
     doc["factors"][0]["value"] = 0.123456789012345
     doc["factors"][1]["derived_from"]["oxidation_rate"] = 0.9812345
     doc["factors"][0].update(distribution="normal", distribution_sd=0.00000000001)
+    doc["factors"][1].update(distribution="lognormal", distribution_gsd2=1234567)
+    # rows are bulk-created without full_clean: PostgreSQL would have refused the number
+    doc["products"][0]["activities"][0].update(distribution="lognormal", distribution_gsd2=1234567)
     preview = preview_document(Document(doc))
     assert [(p.location, p.message) for p in preview.problems] == [
         ("factors[0].value", "最多 10 位小数（当前为 0.123456789012345）。"),
         ("factors[0].distribution_sd", "最多 10 位小数（当前为 1e-11）。"),
         ("factors[1].derived_from.oxidation_rate", "最多 6 位小数（当前为 0.9812345）。"),
+        ("factors[1].distribution_gsd2", "数字过大：整数部分最多 6 位。"),
+        ("products[0].activities[0].distribution_gsd2", "数字过大：整数部分最多 6 位。"),
     ]
     with pytest.raises(ImportRejected):
         import_study(Document(doc))
@@ -223,10 +247,10 @@ def test_round_trip_keeps_two_versions_of_one_code_apart(reference_data, seed_do
             if a["factor"] == "CN-GRID-2022" and "factor_version" not in a:
                 a["factor_version"] = 1
     study = import_study(Document(doc))
-    first = study_to_document(study)
+    first = study_to_document(study, for_licensee=True)
     assert sorted(f.get("version") for f in first["factors"] if f["code"] == "CN-GRID-2022") == [1, 2]
     Study.objects.all().delete()
-    assert study_to_document(import_study(Document(copy.deepcopy(first)))) == first
+    assert study_to_document(import_study(Document(copy.deepcopy(first))), for_licensee=True) == first
 
 
 def test_the_english_wording_travels_with_the_study(reference_data, seed_doc):
@@ -235,8 +259,8 @@ def test_the_english_wording_travels_with_the_study(reference_data, seed_doc):
     en = study.translations["en"]
     assert en["terms"]["低压成套开关设备"] == "Low-voltage switchgear assembly"
     assert en["texts"]["allocation"].startswith("The plant meters electricity")
-    assert study_to_document(study)["translations"] == seed_doc["translations"]
-    content = write_workbook(study_to_document(study))
+    assert study_to_document(study, for_licensee=True)["translations"] == seed_doc["translations"]
+    content = write_workbook(study_to_document(study, for_licensee=True))
     Study.objects.all().delete()
     again = import_file("again.xlsx", content)
     assert again.translations == study.translations
@@ -345,12 +369,12 @@ def test_claims_sheet_problems_name_their_row_and_column(reference_data, seed_do
 
 def test_claims_round_trip_as_printed(reference_data, seed_doc):
     study = import_study(Document(seed_doc))
-    document = study_to_document(study)
+    document = study_to_document(study, for_licensee=True)
     # the document's claims come back exactly, trailing zeros included
     assert document["claims"] == seed_doc["claims"]
     Study.objects.all().delete()
     again = import_file("again.xlsx", write_workbook(document))
-    assert study_to_document(again)["claims"] == seed_doc["claims"]
+    assert study_to_document(again, for_licensee=True)["claims"] == seed_doc["claims"]
 def _sent_and_back_in_draft(study):
     """Sent to the company, commented on, and withdrawn to draft again."""
     from footprint.models import Comment, User

@@ -29,7 +29,7 @@ def _reader(data: bytes) -> ZipReader:
 
 
 def _package(number: str) -> bytes:
-    return study_to_openlca(Study.objects.get(report_number=number))
+    return study_to_openlca(Study.objects.get(report_number=number), for_licensee=True)
 
 
 def _processes(reader: ZipReader) -> dict[str, o.Process]:
@@ -80,7 +80,7 @@ class OpenLca:
 def test_one_process_per_product_and_included_stage(demo):
     study = Study.objects.get(report_number=SEED)
     result = study_results(study)
-    with _reader(study_to_openlca(study)) as reader:
+    with _reader(study_to_openlca(study, for_licensee=True)) as reader:
         processes = list(_processes(reader).values())
     stages = [p for p in processes if p.category.endswith(STAGE_FOLDER)]
     included = [(p.code, s.stage) for p in result.products for s in p.stages if not s.not_included]
@@ -236,7 +236,7 @@ def test_units_keep_their_name_where_openlca_has_them_and_convert_otherwise():
 
 def test_in_english_the_package_uses_the_studys_english_wording(demo):
     study = Study.objects.get(report_number=DEMO2)
-    with _reader(study_to_openlca(study, language="en")) as reader:
+    with _reader(study_to_openlca(study, language="en", for_licensee=True)) as reader:
         olca = OpenLca(reader)
     names = {p.name: p for p in olca.processes.values()}
     # The product and activities as translated on the study's English page, the factors by the

@@ -44,16 +44,16 @@ def test_particulars_are_saved_exported_and_read_back(reference_data):
     hv = StudyProduct.objects.get(study=study, product__code="HV")
     assert hv.mass_per_unit_kg is None and hv.exempted_emissions_pct is None
 
-    exported = study_to_document(study)
+    exported = study_to_document(study, for_licensee=True)
     products = {p["code"]: p for p in exported["products"]}
     assert {k: products["LV"][k] for k in PARTICULARS} == PARTICULARS
     assert "biogenic_carbon_kg" not in products["LV"]  # unknown stays out
     assert not set(products["HV"]) & {"mass_per_unit_kg", "fossil_carbon_kg", "biogenic_carbon_kg",
                                       "exempted_emissions_pct"}
-    assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(json.loads(study_to_json(study)))) == []
+    assert list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(json.loads(study_to_json(study, for_licensee=True)))) == []
 
     # the workbook carries them as columns of the products sheet, and imports them again
-    book = read_workbook(study_to_workbook(study))
+    book = read_workbook(study_to_workbook(study, for_licensee=True))
     row = next(p for p in book.data["products"] if p["code"] == "LV")
     assert float(row["mass_per_unit_kg"]) == 812.5
     book.data["report_number"] = "PACT-2"

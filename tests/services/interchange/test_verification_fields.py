@@ -35,7 +35,7 @@ def test_statuses_are_exported_and_read_back(seed_study):
                                                         verified_evidence=evidence)
     ActivityRecord.objects.filter(pk=rows[1].pk).update(verification=VerificationStatus.SAMPLED)
     ActivityRecord.objects.filter(pk=rows[2].pk).update(verification=VerificationStatus.ESTIMATED)
-    doc = study_to_document(seed_study)
+    doc = study_to_document(seed_study, for_licensee=True)
     jsonschema.validate(doc, SCHEMA)
     by_key = {(p["code"], a["stage"], a["name"]): a for p in doc["products"] for a in p["activities"]}
     key = lambda r: (r.stage.study_product.product.code, r.stage.stage, r.name)  # noqa: E731
@@ -44,7 +44,7 @@ def test_statuses_are_exported_and_read_back(seed_study):
     assert by_key[key(rows[1])]["verification"] == "sampled"
     assert "verification" not in by_key[key(rows[3])]  # not verified: nothing written (old files look alike)
 
-    workbook = read_workbook(study_to_workbook(seed_study))
+    workbook = read_workbook(study_to_workbook(seed_study, for_licensee=True))
     workbook.data["report_number"] = "VER-X"
     for label, document in (("json", read_json(json.dumps({**doc, "report_number": "VER-J"}))),
                             ("xlsx", workbook)):

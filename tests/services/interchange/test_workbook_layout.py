@@ -23,7 +23,7 @@ SEED = "202508175GHG"
 
 @pytest.fixture
 def book(seed_study):
-    return load_workbook(io.BytesIO(study_to_workbook(seed_study)))
+    return load_workbook(io.BytesIO(study_to_workbook(seed_study, for_licensee=True)))
 
 
 def _without_names_row(content: bytes) -> bytes:
@@ -49,7 +49,7 @@ def test_column_names_in_the_study_s_language_over_hidden_codes(book, seed_study
     assert activities.row_dimensions[1].hidden and activities.freeze_panes == "A3"
     # an English study's workbook speaks English
     Study.objects.filter(pk=seed_study.pk).update(language="en")
-    english = load_workbook(io.BytesIO(study_to_workbook(Study.objects.get(pk=seed_study.pk))))
+    english = load_workbook(io.BytesIO(study_to_workbook(Study.objects.get(pk=seed_study.pk), for_licensee=True)))
     assert [c.value for c in english["activities"][2]][2:4] == ["Activity", "Activity data"]
     # the study sheet names each key, and gives the labels of coded values
     study = {row[0].value: row[2].value for row in book["study"].iter_rows(min_row=2)}
@@ -94,23 +94,23 @@ def test_columns_are_sized_and_a_readme_explains_every_column(book):
 
 
 def test_export_import_export_gives_the_same_document(seed_study):
-    content = study_to_workbook(seed_study)
-    before = study_to_document(seed_study)
+    content = study_to_workbook(seed_study, for_licensee=True)
+    before = study_to_document(seed_study, for_licensee=True)
     Study.objects.filter(pk=seed_study.pk).delete()
     again = import_file("study.xlsx", content)
-    assert study_to_document(again) == before
-    assert write_workbook(study_to_document(again))  # and writes again
+    assert study_to_document(again, for_licensee=True) == before
+    assert write_workbook(study_to_document(again, for_licensee=True))  # and writes again
 
 
 def test_a_workbook_written_before_the_names_row_reads_the_same(seed_study):
-    content = study_to_workbook(seed_study)
+    content = study_to_workbook(seed_study, for_licensee=True)
     assert read_file("new.xlsx", content).data == read_file("old.xlsx", _without_names_row(content)).data
 
 
 def test_an_import_error_names_the_column_in_the_user_s_language(seed_study):
     from django.utils import translation
 
-    wb = load_workbook(io.BytesIO(study_to_workbook(seed_study)))
+    wb = load_workbook(io.BytesIO(study_to_workbook(seed_study, for_licensee=True)))
     wb["activities"]["D3"] = "lots"
     out = io.BytesIO()
     wb.save(out)
@@ -128,7 +128,7 @@ def test_problems_name_stages_and_choices_with_their_names(seed_study):
     from footprint.services.interchange.reading import Document
     from footprint.services.interchange.validation import validate_document
 
-    data = study_to_document(seed_study)
+    data = study_to_document(seed_study, for_licensee=True)
     stages = data["products"][0]["stages"]
     stages.append(dict(stages[0]))  # the first stage twice
     data["products"][0]["activities"][0]["basis"] = "weekly"

@@ -34,7 +34,7 @@ def _document(**grid_extra) -> dict:
         ]}],
         "translations": {"en": {"texts": {"title": "Study"}, "terms": {
             "柴油": "Diesel", "全国电网平均": "National grid average", "热轧钢卷": "Hot-rolled coil",
-            "低压柜": "LV switchgear"}}},
+            "低压柜": "LV switchgear", "CN": "China", "每 kg 柴油": "per kg of diesel"}}},
     }
 
 
@@ -94,8 +94,9 @@ def test_a_snapshot_written_before_the_flag_is_redacted_by_the_librarys_versions
 def test_translations_no_longer_name_a_restricted_factor_that_nothing_else_prints():
     document = _document(redistribution_allowed=False)
     terms = redact_restricted_factors(document)["translations"]["en"]["terms"]
-    # 全国电网平均 was only the grid factor's name; 柴油 is also an activity's name, which the
-    # report prints; the steel factor is not restricted
+    # 全国电网平均 was only the grid factor's name, CN only the restricted factors' region (the
+    # English page offers regions for translation) and 每 kg 柴油 the diesel factor's notes;
+    # 柴油 is also an activity's name, which the report prints; the steel factor is not restricted
     assert terms == {"柴油": "Diesel", "热轧钢卷": "Hot-rolled coil", "低压柜": "LV switchgear"}
     assert redact_restricted_factors(document)["translations"]["en"]["texts"] == {"title": "Study"}
 
