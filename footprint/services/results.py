@@ -128,6 +128,7 @@ def factor_input(factor: FactorFacts) -> FactorInput:
         name=factor.name_zh,
         ncv=factor.ncv,
         value_decimals=factor.value_decimals,
+        restricted=not factor.redistribution_allowed,
     )
 
 

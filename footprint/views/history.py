@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ..access import can_edit_study_data, get_study_for_user
+from ..access import can_edit_study_data, get_study_for_user, sees_licensed_factors
 from ..services.entry.history import study_history
 
 
@@ -13,6 +13,7 @@ from ..services.entry.history import study_history
 @require_GET
 def study_history_view(request, report_number):
     study = get_study_for_user(request.user, report_number)
-    page = Paginator(study_history(study), 100).get_page(request.GET.get("page"))
+    entries = study_history(study, for_licensee=sees_licensed_factors(request.user))
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "footprint/workflow/history.html", {
         "study": study, "page": page, "may_edit": can_edit_study_data(request.user, study)})

@@ -9,6 +9,7 @@ import pytest
 
 from footprint.models import EmissionFactor
 from footprint.reports import html as report_html
+from footprint.services.report_prose.narrative import default_narratives
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,27 @@ def test_english_report_prints_the_licence_in_english_words(seed_study):
     diesel = _factor_rows(html)["CN-DIESEL"]
     assert "Licence: licensed extract" in diesel
     assert "only the value and source are listed" in diesel
+
+
+def test_no_other_part_of_the_report_prints_what_a_restricted_factors_licence_holds_back(seed_study):
+    """Findings (6.3), the sensitivity table (chapter 5) and the default data-quality paragraph
+    name a restricted factor by code and value only: no calorific value, no year, no region,
+    no name — for the study's factors and the library's alike."""
+    names = [n for n in EmissionFactor.objects.values_list("name_zh", flat=True) if len(n) > 4]
+    before = report_html.render_study_html(seed_study)
+    # what the open report prints, and the restricted one must not
+    assert "43.330 GJ/t" in before and "2021 年的 CN-GRID-2021" in before
+    assert re.search(r"改用 CN-GRID-20\d\d（20\d\d 年，", before)
+    default = default_narratives(study=seed_study, language="zh-hans")["data_quality"]
+    assert "所用排放因子的数据年份为" in default and "排放因子的地域为" in default
+
+    EmissionFactor.objects.update(redistribution_allowed=False)
+    html = report_html.render_study_html(seed_study)
+    assert "43.330" not in html and "43.33 MJ" not in html
+    assert "乘以该燃料的低位发热量后与声明值相符" in html  # the cause, without the number
+    assert "年的 CN-GRID" not in html and "因子库中的 CN-GRID-2021（0.5568 kg/kWh）能得到该值" in html
+    assert not re.search(r"改用 CN-GRID-20\d\d（20\d\d 年", html)
+    assert re.search(r"改用 CN-GRID-20\d\d（0\.\d+ kg/kWh）", html)
+    assert [n for n in names if n in html] == []
+    default = default_narratives(study=seed_study, language="zh-hans")["data_quality"]
+    assert "所用排放因子的数据年份为" not in default and "排放因子的地域为" not in default

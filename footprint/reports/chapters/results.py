@@ -156,10 +156,12 @@ def sensitivity_table(r: Report) -> dict:
     for sc in S.grid_factor_scenarios(study_input):
         f = sc.factor
         assert f is not None
-        rows.append({"label": _("%(old)s 改用 %(code)s（%(year)s 年，%(value)s %(unit)s）") % {
-            "old": sc.replaces, "code": f.code, "year": f.year or "—",
-            "value": F.factor_value(f.value, f.value_decimals), "unit": f.unit},
-            "cells": cells(sc.totals), "is_base": False})
+        values = {"old": sc.replaces, "code": f.code, "year": f.year or "—",
+                  "value": F.factor_value(f.value, f.value_decimals), "unit": f.unit}
+        # a factor whose licence forbids redistribution is named by code and value only
+        label = (_("%(old)s 改用 %(code)s（%(value)s %(unit)s）") if f.restricted
+                 else _("%(old)s 改用 %(code)s（%(year)s 年，%(value)s %(unit)s）")) % values
+        rows.append({"label": label, "cells": cells(sc.totals), "is_base": False})
     for sc in S.gwp_set_scenarios(study_input, r.i.gwp_values):
         rows.append({"label": _("GWP 改用 %(set)s") % {"set": sc.label}, "cells": cells(sc.totals),
                      "is_base": False})

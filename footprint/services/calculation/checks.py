@@ -134,6 +134,9 @@ def cause_text(cause: str | None, p: Mapping[str, object]) -> str:
             "value": p["value"], "subject": subject}
     if cause == CAUSE_ROWS:
         return gettext("它等于各行声明值之和：差异来自这些行（见各行的检查）。")
+    if cause == CAUSE_PER_MJ and "ncv" not in p:  # a restricted factor: its calorific value unsaid
+        return gettext("可能把按 MJ 计的因子印成了按 %(activity_unit)s 计：乘以该燃料的低位发热量后与声明值相符。") % {
+            "activity_unit": p["activity_unit"]}
     if cause == CAUSE_PER_MJ:
         return gettext(
             "可能把按 MJ 计的因子印成了按 %(activity_unit)s 计：%(stated)s × 低位发热量 %(ncv)s MJ/%(activity_unit)s"

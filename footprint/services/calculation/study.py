@@ -68,6 +68,9 @@ class FactorInput:
     ncv: str = ""
     # Decimals the value was published with (None: derived or unknown), for printing only.
     value_decimals: int | None = None
+    # Its licence forbids redistribution: what the checks print names it by code and value only
+    # (no year, no calorific value), as the report's factor table does (docs/factor-library.md).
+    restricted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,7 +531,7 @@ def _allocation_sum_checks(study: StudyInput) -> dict[int, tuple[C.Check, ...]]:
 
 def _factor_label(factor: FactorInput) -> str:
     label = factor.code if factor.version == 1 else f"{factor.code} v{factor.version}"
-    return f"{label} ({factor.year})" if factor.year else label
+    return f"{label} ({factor.year})" if factor.year and not factor.restricted else label
 
 
 # ---------------------------------------------------------------------- claims of the report
@@ -922,11 +925,14 @@ def _irreproducible_rows(study: StudyInput, product: ProductResult, code: str,
                     "stated": stated.claim.value, "ncv": ncv, "ncv_text": row_factor.ncv,
                     "activity_unit": activity_unit_of(row_factor.unit),
                     "product": stated.claim.value * ncv}
+                if row_factor.restricted:  # the fuel's calorific value is the licence's
+                    cause_params = {"activity_unit": cause_params["activity_unit"]}
         if cause is None:
             suggestion = _suggest_factor(row_factor, implied, study.library)
             if suggestion is not None:
                 same_family = (suggestion.family or suggestion.code) == (row_factor.family or row_factor.code)
-                cause = C.CAUSE_WRONG_YEAR if same_family and suggestion.year != row_factor.year else C.CAUSE_LIBRARY
+                cause = (C.CAUSE_WRONG_YEAR if same_family and suggestion.year != row_factor.year
+                         and not suggestion.restricted else C.CAUSE_LIBRARY)
                 cause_params = {"code": suggestion.code, "year": suggestion.year,
                                 "value": suggestion.value, "unit": suggestion.unit}
         rows.append({"name": activity.name, "index": activity.index, "value": row_value,

@@ -97,7 +97,13 @@ class _Labels:
         key = (model, pk)
         if key not in self.cache:
             obj = model._default_manager.filter(pk=pk).first()
-            self.cache[key] = str(obj) if obj is not None else f"#{pk}"
+            if obj is None:
+                self.cache[key] = f"#{pk}"
+            elif model is EmissionFactor:
+                # by code and version, as its own entries: a factor's name may be its licence's
+                self.cache[key] = f"{obj.code} v{obj.version}"
+            else:
+                self.cache[key] = str(obj)
         return self.cache[key]
 
 
@@ -163,8 +169,10 @@ def _changes(new, old, labels: _Labels) -> tuple[FieldChange, ...]:
     return tuple(out)
 
 
-def _records(study: Study) -> list:
-    """Every history record that concerns the study, of every model."""
+def _records(study: Study, *, for_licensee: bool) -> list:
+    """Every history record that concerns the study, of every model. Not `for_licensee` (a
+    company's contact): without the records of factors whose licence forbids redistribution,
+    whose fields are the licence's (services/reference/licences.py)."""
     hist = {m: m.history.model for m in (Study, StudyProduct, LifecycleStage, ActivityRecord,
                                          VerificationTeamMember, StudyClaim, Company, Product,
                                          EmissionFactor, DataRequest, DataRequestRow,
@@ -178,6 +186,9 @@ def _records(study: Study) -> list:
     )
     activity_qs = hist[ActivityRecord].objects.filter(stage_id__in=stage_ids)
     factor_ids = set(activity_qs.values_list("factor_id", flat=True))
+    if not for_licensee:
+        factor_ids -= set(EmissionFactor.objects.filter(id__in=factor_ids, redistribution_allowed=False)
+                          .values_list("id", flat=True))
     querysets = [
         hist[Study].objects.filter(id=study.pk),
         hist[StudyProduct].objects.filter(study_id=study.pk),
@@ -200,10 +211,11 @@ def _records(study: Study) -> list:
     return records
 
 
-def study_history(study: Study) -> list[HistoryEntry]:
-    """The study's audit trail, newest first."""
+def study_history(study: Study, *, for_licensee: bool) -> list[HistoryEntry]:
+    """The study's audit trail, newest first, as the reader may have it (`for_licensee`:
+    access.sees_licensed_factors)."""
     labels = _Labels()
-    records = _records(study)
+    records = _records(study, for_licensee=for_licensee)
     product_codes = dict(
         Product.history.model.objects.filter(
             id__in={r.product_id for r in records if r.instance_type is StudyProduct}

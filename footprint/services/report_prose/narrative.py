@@ -265,7 +265,9 @@ def _data_quality(facts: StudyFacts, result: StudyResult | None) -> str:
                 % {"product": p.name, "primary": F.share_text(sums.get("primary", Decimal("0.0"))),
                    "secondary": F.share_text(sums.get("secondary", Decimal("0.0")))}
             )
-    used = [facts.factors[a.factor_key] for p in facts.products for a in p.activities]
+    # years and regions of the factors whose licence lets them be printed (docs/factor-library.md)
+    used = [facts.factors[a.factor_key] for p in facts.products for a in p.activities
+            if facts.factors[a.factor_key].redistribution_allowed]
     years = sorted({f.year for f in used if f.year})
     if years:
         gap = facts.period_end.year - min(years)

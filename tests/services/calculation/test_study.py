@@ -2,6 +2,7 @@
 
 No database: inputs are plain dataclasses."""
 
+import dataclasses
 import math
 from decimal import Decimal
 
@@ -170,6 +171,17 @@ def test_mixed_factor_versions_warns_once_per_family():
     assert len(mixed) == 1
     assert mixed[0].params["family"] == "CN-GRID"
     assert "CN-GRID-2021" in mixed[0].message and "CN-GRID-2022" in mixed[0].message
+
+
+def test_mixed_factor_versions_name_a_restricted_factor_without_its_year():
+    """A factor whose licence forbids redistribution is named by code (and version) only."""
+    restricted = dataclasses.replace(GRID_2021, restricted=True)
+    rows = (act("production", 1.0, factor=GRID_2022), act("end_of_life", 1.0, factor=restricted))
+    (mixed,) = [c for c in calculate_study(study(product(*rows), factors=(GRID_2022, restricted))
+                                           ).products[0].checks
+                if c.code == C.MIXED_FACTOR_VERSIONS]
+    assert "CN-GRID-2022 (2022)" in mixed.message and "CN-GRID-2021" in mixed.message
+    assert "2021)" not in mixed.message
 
 
 def test_one_factor_family_in_one_year_is_not_mixed():
