@@ -164,3 +164,21 @@ def test_history_shows_who_changed_what_from_which_value(client, demo_users, who
     assert "生产用电" in page and "1,500" in page
     assert "张明远" in page  # the auditor's display name
     assert "<del>" in page
+
+
+def test_the_history_page_keeps_a_restricted_factors_own_records_from_the_contact(client, demo_users):
+    """The view asks access.sees_licensed_factors: the auditor reads a restricted factor's own
+    edits (its region here), the company's contact does not (services/entry/history.py)."""
+    from footprint.models import EmissionFactor
+
+    grid = EmissionFactor.objects.get(code="CN-GRID-2022", version=1)
+    grid._history_user = demo_users["auditor"]
+    grid.region, grid.redistribution_allowed = "华东电网区域", False
+    grid.save()
+    transitions.study_send_for_review(study=Study.objects.get(report_number=NUMBER), user=demo_users["auditor"])
+    pages = {}
+    for who in ("auditor", "client"):
+        client.force_login(demo_users[who])
+        pages[who] = client.get(reverse("study_history", args=[NUMBER])).content.decode()
+    assert "华东电网区域" in pages["auditor"] and "华东电网区域" not in pages["client"]
+    assert grid.name_zh not in pages["client"]
