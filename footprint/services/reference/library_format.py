@@ -311,10 +311,12 @@ def _number(value: Any, column: str, problems: list, *, required: bool = True,
     if number < 0:
         problems.append((column, _("不能为负数。")))
         return None, None
-    written = value_decimals(text)
-    if written is not None and written > decimals:
+    # The decimals as written, uncapped: value_decimals stops at the 10 a factor's value may
+    # have, so it cannot tell 15 decimals from 10 (the value column's check never fired).
+    if max(0, -number.as_tuple().exponent) > decimals:
         problems.append((column, _("小数位数不能超过 %(n)s 位。") % {"n": decimals}))
         return None, None
+    written = value_decimals(text)
     if number >= Decimal(10) ** integer_digits:
         problems.append((column, _("数值过大。")))
         return None, None

@@ -196,6 +196,22 @@ def test_duplicates_uncertainty_and_licence_columns(reference_data):
 
 
 @pytest.mark.django_db
+def test_a_value_with_more_decimals_than_the_library_holds_is_rejected_not_rounded(reference_data):
+    """The value column holds 10 decimals: 15 are refused at their cell (the check once asked a
+    helper capped at 10, and let them through to be rounded on saving); 10 pass."""
+    def with_value(value):
+        row = STEEL.split(",")
+        row[4] = value
+        return ",".join(row)
+
+    preview = preview_library([csv(with_value("2.123456789012345"))])
+    assert preview.new == [] and [(r.column, r.reason) for r in preview.rejected] == [
+        ("value", "小数位数不能超过 10 位。")]
+    [steel] = preview_library([csv(with_value("2.1234567890"))]).new
+    assert steel["value"] == Decimal("2.1234567890") and steel["value_decimals"] == 10
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name,content,message", [
     ("x.txt", b"a,b", "不支持的文件类型"),
     ("x.csv", b"a,b\n1,2\n", "没有排放因子表"),
