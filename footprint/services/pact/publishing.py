@@ -93,8 +93,9 @@ def footprint_facts(study: Study, product: ProductFacts, company: CompanyFacts,
     (services/facts; rows that never change once the study is issued). `restricted`: the
     study's factors whose licence forbids redistribution (services/reference/licences.py),
     named with their source but without their year or publication date."""
-    restricted = restricted or {}
     from ..workflow.verification import verification_url
+
+    restricted = restricted or {}
 
     snapshot = study.issued_snapshot or {}
     document = snapshot.get("document") or {}
